@@ -1,0 +1,31 @@
+"""H20 export-reversal risk model: elicited priors, sourced evidence, exact and PyMC inference.
+
+The package never knows about the book; notebooks call it.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+# PyTensor warns at import time that it could not link to a BLAS library. For this model
+# (a handful of scalars) the cost is nil, so keep the warning out of every output.
+warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+for _name in ("pytensor.tensor.blas", "pytensor.configdefaults"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+SCENARIOS: tuple[str, ...] = ("base", "reban", "domestic", "easing")
+"""The article's four scenarios, in the order used by every array in the package."""
+
+SIGNALS: tuple[str, ...] = (
+    "us_permits",
+    "us_restricts",
+    "us_holds_line",
+    "china_permits",
+    "china_discourages",
+    "domestic_progress",
+    "sales_absent",
+)
+"""Signal classes of evidence events (rows of the likelihood table)."""
+
+__version__ = "0.1.0"

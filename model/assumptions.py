@@ -1,0 +1,328 @@
+"""Assumptions: the one YAML file that holds every input, loaded into validated objects.
+
+Every entry carries a value, a unit and a provenance (the article's words with an English
+gloss, a URL, or the reasoning for a judgement call). Loading validates it all; a bad entry
+raises :class:`model.errors.InputError` naming the file, the field and the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from . import SCENARIOS, SIGNALS
+from .errors import InputError
+
+DEFAULT_ASSUMPTIONS: Path = Path(str(resources.files("model") / "data" / "assumptions.yaml"))
+"""The assumptions file shipped with the package."""
+
+ScenarioKey = Literal["base", "reban", "domestic", "easing"]
+_FIX_SEP = " | fix: "
+
+
+def _bad(problem: str, fix: str) -> ValueError:
+    """A validation error whose message carries its own fix (split again in :func:`_to_input_error`)."""
+    return ValueError(f"{problem}{_FIX_SEP}{fix}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Provenance(_Strict):
+    """Where a value comes from: the article, a source URL, or a stated judgement."""
+
+    kind: Literal["article", "source", "judgement"] = Field(description="article, source or judgement")
+    quote_zh: str | None = Field(None, description="The article's words (Chinese), for kind=article")
+    gloss_en: str | None = Field(None, description="English gloss of the quote, for kind=article")
+    url: str | None = Field(None, description="Source URL, for kind=source")
+    note: str | None = Field(None, description="Optional remark")
+    reasoning: str | None = Field(None, description="Why this value, for kind=judgement")
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Provenance":
+        need = {"article": ("quote_zh", "gloss_en"), "source": ("url",), "judgement": ("reasoning",)}
+        for name in need[self.kind]:
+            if not getattr(self, name):
+                raise _bad(f"provenance of kind '{self.kind}' has no '{name}'", f"add provenance.{name}")
+        return self
+
+
+class Entry(_Strict):
+    """A single value with its unit and provenance."""
+
+    value: float = Field(description="The value, in `unit`")
+    unit: str = Field(description="Unit of the value")
+    provenance: Provenance
+
+
+class IntEntry(_Strict):
+    value: int = Field(description="Integer value")
+    unit: str
+    provenance: Provenance
+
+
+class DateEntry(_Strict):
+    value: dt.date = Field(description="A date, YYYY-MM-DD")
+    unit: str
+    provenance: Provenance
+
+
+class ScenarioEntry(_Strict):
+    value: ScenarioKey = Field(description="One of base, reban, domestic, easing")
+    unit: str
+    provenance: Provenance
+
+
+class Interval(_Strict):
+    """An elicitation interval: `mass` of the prior lies in [lower, upper]."""
+
+    lower: float = Field(description="Lower end of the interval, in `unit`")
+    upper: float = Field(description="Upper end of the interval, in `unit`")
+    mass: float = Field(description="Prior probability inside [lower, upper], in (0, 1)")
+    unit: str
+    provenance: Provenance
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Interval":
+        if not self.lower < self.upper:
+            raise _bad(f"lower ({self.lower}) is not below upper ({self.upper})", "make lower < upper")
+        if not 0.0 < self.mass < 1.0:
+            raise _bad(f"mass {self.mass} is outside (0, 1)", "give a mass strictly between 0 and 1, e.g. 0.9")
+        return self
+
+
+class ShareInterval(Interval):
+    """An interval on a probability or a share: both ends inside [0, 1]."""
+
+    @model_validator(mode="after")
+    def _in_unit(self) -> "ShareInterval":
+        if self.lower < 0.0 or self.upper > 1.0:
+            raise _bad(f"interval [{self.lower}, {self.upper}] leaves [0, 1]", "give shares as fractions in [0, 1] (11% is 0.11)")
+        return self
+
+
+class PositiveInterval(Interval):
+    @model_validator(mode="after")
+    def _positive(self) -> "PositiveInterval":
+        if self.lower <= 0.0:
+            raise _bad(f"lower ({self.lower}) is not positive", "give a positive lower bound")
+        return self
+
+
+class SplitWeights(_Strict):
+    value: dict[str, float] = Field(description="Relative weights of reban, domestic, easing")
+    unit: str
+    provenance: Provenance
+
+    @field_validator("value")
+    @classmethod
+    def _keys(cls, v: dict[str, float]) -> dict[str, float]:
+        want = set(SCENARIOS[1:])
+        if set(v) != want:
+            unknown = sorted(set(v) - want)
+            raise _bad(
+                f"keys {sorted(v)} (unknown: {unknown})" if unknown else f"missing keys {sorted(want - set(v))}",
+                "use exactly reban, domestic, easing",
+            )
+        if any(w <= 0 for w in v.values()):
+            raise _bad("a weight is not positive", "give positive weights")
+        return v
+
+
+class ScenarioPriorSpec(_Strict):
+    base_mean: Entry
+    split_weights: SplitWeights
+    base_interval: ShareInterval
+
+    @model_validator(mode="after")
+    def _mean_inside(self) -> "ScenarioPriorSpec":
+        m = self.base_mean.value
+        if not 0.0 < m < 1.0:
+            raise _bad(f"base_mean {m} is not a probability in (0, 1)", "give base_mean.value in (0, 1)")
+        if not self.base_interval.lower < m < self.base_interval.upper:
+            raise _bad(f"base_mean {m} is outside base_interval", "widen base_interval so that it contains base_mean")
+        return self
+
+
+class RecoverySpec(_Strict):
+    base: ShareInterval
+    reban: ShareInterval
+    domestic: ShareInterval
+    easing: ShareInterval
+
+    def of(self, key: str) -> ShareInterval:
+        return getattr(self, key)
+
+
+class LikelihoodRow(_Strict):
+    """P(signal | scenario) for one signal class, with the reasoning."""
+
+    base: float = Field(gt=0, le=1)
+    reban: float = Field(gt=0, le=1)
+    domestic: float = Field(gt=0, le=1)
+    easing: float = Field(gt=0, le=1)
+    reasoning: str = Field(min_length=1)
+
+    def of(self, key: str) -> float:
+        return getattr(self, key)
+
+
+class SignalsSpec(_Strict):
+    tempering_weight: Entry
+    likelihood: dict[str, LikelihoodRow]
+
+    @field_validator("tempering_weight")
+    @classmethod
+    def _w(cls, v: Entry) -> Entry:
+        if not 0.0 < v.value <= 1.0:
+            raise _bad(f"tempering weight {v.value} is outside (0, 1]", "give a weight in (0, 1]")
+        return v
+
+    @field_validator("likelihood")
+    @classmethod
+    def _table(cls, v: dict[str, LikelihoodRow]) -> dict[str, LikelihoodRow]:
+        if set(v) != set(SIGNALS):
+            raise _bad(
+                f"signal rows {sorted(v)} differ from {list(SIGNALS)}",
+                "give exactly one row per signal class",
+            )
+        for s in SCENARIOS:
+            total = sum(row.of(s) for row in v.values())
+            if abs(total - 1.0) > 1e-6:
+                raise _bad(
+                    f"column '{s}' sums to {total:.4f}, not 1",
+                    f"make P(signal | {s}) sum to 1 over the {len(SIGNALS)} signal rows",
+                )
+        return v
+
+
+class QuarterlySpec(_Strict):
+    sigma: Entry
+    reversal_date: DateEntry
+
+    @field_validator("sigma")
+    @classmethod
+    def _sigma(cls, v: Entry) -> Entry:
+        if not 0.0 < v.value < 1.0:
+            raise _bad(f"sigma {v.value} is outside (0, 1)", "give a standard deviation in share units, e.g. 0.03")
+        return v
+
+
+class OutcomeSpec(_Strict):
+    scenario: ScenarioEntry
+    recovered_share: Entry
+
+
+class InferenceSettings(_Strict):
+    """Sampler and quadrature settings, with the convergence bars the results must meet."""
+
+    chains: int = Field(4, ge=2, description="MCMC chains")
+    draws: int = Field(10000, ge=100, description="Posterior draws per chain")
+    tune: int = Field(1000, ge=100, description="Tuning steps per chain")
+    target_accept: float = Field(0.9, gt=0.5, lt=1.0)
+    max_rhat: float = Field(1.01, gt=1.0, description="Largest allowed rank-normalised r_hat")
+    min_ess: float = Field(1000, gt=0, description="Smallest allowed bulk ESS")
+    quadrature_nodes: int = Field(20000, ge=1000, description="Nodes of the 1-D quadrature per scenario")
+    forward_draws: int = Field(200000, ge=1000, description="Forward Monte Carlo draws")
+    recovery_threshold: float = Field(0.11, gt=0, lt=1, description="Threshold of P(recovery >= threshold)")
+
+
+class Range(_Strict):
+    low: float
+    high: float
+    reasoning: str
+
+
+class SensitivitySpec(_Strict):
+    base_mean: Range
+    kappa_factor: Range
+    recovery_scale: Range
+    signal_row_strength: Range
+    tempering_weight: Range
+    quarterly_sigma: Range
+    revenue_fy2026: Range
+
+
+class Assumptions(_Strict):
+    """Every input of the model, validated."""
+
+    seed: IntEntry
+    scenario_prior: ScenarioPriorSpec
+    recovery: RecoverySpec
+    revenue_fy2026: PositiveInterval
+    signals: SignalsSpec
+    quarterly: QuarterlySpec
+    outcome: OutcomeSpec
+    inference: InferenceSettings = InferenceSettings()
+    sensitivity: SensitivitySpec
+    source_file: str = Field("", description="Path the assumptions were read from (set by the loader)")
+
+
+def _to_input_error(path: Path, err: ValidationError) -> InputError:
+    first = err.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    kind = first["type"]
+    msg = str(first["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if _FIX_SEP in msg:
+        problem, fix = msg.split(_FIX_SEP, 1)
+    elif kind == "missing":
+        problem, fix = "missing", "add this field (see the shipped model/data/assumptions.yaml)"
+    elif kind == "extra_forbidden":
+        problem, fix = "unknown field", "remove it or correct its spelling"
+    elif kind == "literal_error":
+        problem, fix = msg, "use one of the allowed values"
+    else:
+        problem, fix = msg, "correct the value (see the comments in model/data/assumptions.yaml)"
+    return InputError(path, field, problem, fix)
+
+
+def load_assumptions(path: str | Path | None = None) -> Assumptions:
+    """Read and validate an assumptions YAML file.
+
+    Parameters
+    ----------
+    path : the file to read; ``None`` reads the file shipped with the package.
+
+    Returns
+    -------
+    Assumptions
+        Validated, immutable assumptions.
+
+    Raises
+    ------
+    InputError
+        One line naming the file, the field and the fix.
+    """
+    p = Path(path) if path is not None else DEFAULT_ASSUMPTIONS
+    if not p.is_file():
+        raise InputError(p, "(file)", "file not found", "check the path given to --assumptions")
+    try:
+        raw: Any = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "(file)"
+        problem = getattr(exc, "problem", None) or "malformed YAML"
+        raise InputError(p, where, f"malformed YAML ({problem})", "fix the YAML syntax at that line") from None
+    if not isinstance(raw, dict):
+        raise InputError(p, "(top level)", "not a YAML mapping", "start from a copy of model/data/assumptions.yaml")
+    raw["source_file"] = str(p)
+    try:
+        return Assumptions.model_validate(raw)
+    except ValidationError as exc:
+        raise _to_input_error(p, exc) from None
+
+
+def scenario_mean(a: Assumptions) -> dict[str, float]:
+    """Prior mean scenario probabilities m: base from the article, the rest split by weight."""
+    mb = a.scenario_prior.base_mean.value
+    w = a.scenario_prior.split_weights.value
+    total = sum(w.values())
+    return {"base": mb, **{k: (1.0 - mb) * w[k] / total for k in SCENARIOS[1:]}}

@@ -1,0 +1,296 @@
+"""Evidence: dated, sourced events and NVIDIA's reported quarters, with filters and likelihoods.
+
+Files (shipped in ``model/data/``, format documented in ``model/data/README.md``):
+
+* ``events.csv``: one event per row: ``id, date, summary, indicators, signal, confidence,
+  analyst_supports, analyst_weakens, source_1, source_2``.
+* ``quarters.csv``: NVIDIA's reported revenue per fiscal period, with H20 China revenue
+  where disclosed.
+
+Signal likelihood (DESIGN §2): events are conditionally independent given the scenario,
+each tempered by ``w``::
+
+    log p(signals | z = s) = w * sum_e log P(signal_e | s)
+
+Reported revenue: each post-reversal quarter's H20 China share of revenue
+``y_q ~ Normal(r_s, sigma_q)`` under scenario ``s``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from . import SCENARIOS, SIGNALS
+from .assumptions import Assumptions
+from .errors import InputError
+
+DATA_DIR = Path(str(resources.files("model") / "data"))
+DEFAULT_EVENTS: Path = DATA_DIR / "events.csv"
+DEFAULT_QUARTERS: Path = DATA_DIR / "quarters.csv"
+
+CONFIDENCE_LEVELS: tuple[str, ...] = ("weak_sources", "one_source", "date_uncertain", "two_sources")
+"""Source confidence, weakest first. ``--min-confidence L`` keeps events at L or stronger."""
+
+INDICATORS: tuple[str, ...] = (
+    "licence_cadence",
+    "price_pressure",
+    "cuda_stickiness",
+    "hbm_supply",
+    "us_politics",
+    "china_policy",
+)
+"""The article's five indicators plus ``china_policy`` (China-side regulatory action)."""
+
+EVENT_COLUMNS = ("id", "date", "summary", "indicators", "signal", "confidence", "source_1", "source_2")
+QUARTER_COLUMNS = (
+    "fiscal_period",
+    "period_type",
+    "period_end",
+    "reported",
+    "total_revenue_usd_bn",
+    "h20_china_revenue_usd_bn",
+    "confidence",
+    "source_1",
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    date: dt.date
+    summary: str
+    indicators: tuple[str, ...]
+    signal: str
+    confidence: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Period:
+    """One reported fiscal period (quarter or year)."""
+
+    fiscal_period: str
+    period_type: str
+    period_end: dt.date
+    reported: dt.date
+    total_revenue_usd_bn: float
+    h20_china_revenue_usd_bn: float | None
+    confidence: str
+    sources: tuple[str, ...]
+
+    @property
+    def h20_share(self) -> float | None:
+        """H20 China revenue as a share of total revenue (None where not disclosed)."""
+        if self.h20_china_revenue_usd_bn is None:
+            return None
+        return self.h20_china_revenue_usd_bn / self.total_revenue_usd_bn
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A filtered evidence set: events and reported periods known at ``as_of``."""
+
+    events: tuple[Event, ...]
+    periods: tuple[Period, ...]
+    as_of: dt.date
+    min_confidence: str
+
+    def signal_counts(self) -> np.ndarray:
+        """Number of events of each signal class, in :data:`model.SIGNALS` order."""
+        return np.array([sum(e.signal == s for e in self.events) for s in SIGNALS], dtype=float)
+
+    def quarterly_shares(self, reversal: dt.date) -> np.ndarray:
+        """Observed H20 China revenue shares of post-reversal quarters reported by ``as_of``."""
+        return np.array(
+            [
+                p.h20_share
+                for p in self.periods
+                if p.period_type == "quarter" and p.period_end > reversal and p.h20_share is not None
+            ],
+            dtype=float,
+        )
+
+    def without(self, event_id: str) -> "Evidence":
+        """The same evidence with one event left out."""
+        return replace(self, events=tuple(e for e in self.events if e.id != event_id))
+
+    def fy2026_revenue(self) -> float | None:
+        """Reported FY2026 revenue (USD bn), if reported by ``as_of``."""
+        for p in self.periods:
+            if p.period_type == "year" and p.fiscal_period == "FY2026":
+                return p.total_revenue_usd_bn
+        return None
+
+    def dates(self) -> list[dt.date]:
+        """Sorted distinct dates on which evidence arrived (events and reports)."""
+        return sorted({e.date for e in self.events} | {p.reported for p in self.periods})
+
+
+def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+    if not path.is_file():
+        raise InputError(path, "(file)", "file not found", "check the path")
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh, strict=True)
+            rows = list(reader)
+            header = reader.fieldnames or []
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise InputError(path, "(file)", f"malformed CSV ({exc})", "save it as UTF-8 CSV with quoted fields") from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(path, f"column {missing[0]}", "missing from the header", f"add the columns {list(required)}")
+    for i, row in enumerate(rows, start=2):
+        if None in row or any(v is None for v in row.values()):
+            raise InputError(path, f"line {i}", "wrong number of fields", "quote fields that contain commas")
+    return rows
+
+
+def _date(path: Path, line: int, col: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(path, f"line {line}, column {col}", f"'{text}' is not a date", "write dates as YYYY-MM-DD") from None
+
+
+def _choice(path: Path, line: int, col: str, text: str, allowed: tuple[str, ...]) -> str:
+    v = text.strip()
+    if v not in allowed:
+        raise InputError(path, f"line {line}, column {col}", f"unknown value '{v}'", f"use one of {', '.join(allowed)}")
+    return v
+
+
+def load_events(path: str | Path | None = None, today: dt.date | None = None) -> tuple[Event, ...]:
+    """Read and validate an events CSV; future-dated events and unknown classes are errors."""
+    p = Path(path) if path is not None else DEFAULT_EVENTS
+    today = today or dt.date.today()
+    out: list[Event] = []
+    seen: set[str] = set()
+    for line, row in enumerate(_read_csv(p, EVENT_COLUMNS), start=2):
+        eid = row["id"].strip()
+        if not eid or eid in seen:
+            raise InputError(p, f"line {line}, column id", f"id '{eid}' is empty or repeated", "give each event a unique id")
+        seen.add(eid)
+        date = _date(p, line, "date", row["date"])
+        if date > today:
+            raise InputError(p, f"line {line}, column date", f"{date} is in the future (today is {today})", "date events when they happened")
+        inds = tuple(_choice(p, line, "indicators", t, INDICATORS) for t in row["indicators"].split(";"))
+        signal = _choice(p, line, "signal", row["signal"], SIGNALS)
+        conf = _choice(p, line, "confidence", row["confidence"], CONFIDENCE_LEVELS)
+        sources = tuple(s.strip() for s in (row["source_1"], row["source_2"]) if s.strip())
+        if not sources or not all(s.startswith(("http://", "https://")) for s in sources):
+            raise InputError(p, f"line {line}, column source_1", "no source URL", "give at least one http(s) URL per event")
+        out.append(Event(eid, date, row["summary"].strip(), inds, signal, conf, sources))
+    return tuple(sorted(out, key=lambda e: (e.date, e.id)))
+
+
+def _float(path: Path, line: int, col: str, text: str, optional: bool = False) -> float | None:
+    if optional and not text.strip():
+        return None
+    try:
+        v = float(text)
+    except ValueError:
+        raise InputError(path, f"line {line}, column {col}", f"'{text}' is not a number", "give a number in USD bn") from None
+    if v < 0:
+        raise InputError(path, f"line {line}, column {col}", f"{v} is negative", "give a non-negative amount in USD bn")
+    return v
+
+
+def load_periods(path: str | Path | None = None, today: dt.date | None = None) -> tuple[Period, ...]:
+    """Read and validate the reported fiscal periods."""
+    p = Path(path) if path is not None else DEFAULT_QUARTERS
+    today = today or dt.date.today()
+    out: list[Period] = []
+    for line, row in enumerate(_read_csv(p, QUARTER_COLUMNS), start=2):
+        reported = _date(p, line, "reported", row["reported"])
+        if reported > today:
+            raise InputError(p, f"line {line}, column reported", f"{reported} is in the future", "add periods once reported")
+        total = _float(p, line, "total_revenue_usd_bn", row["total_revenue_usd_bn"])
+        assert total is not None
+        if total <= 0:
+            raise InputError(p, f"line {line}, column total_revenue_usd_bn", "not positive", "give total revenue in USD bn")
+        h20 = _float(p, line, "h20_china_revenue_usd_bn", row["h20_china_revenue_usd_bn"], optional=True)
+        if h20 is not None and h20 > total:
+            raise InputError(p, f"line {line}, column h20_china_revenue_usd_bn", "exceeds total revenue", "check the units (USD bn)")
+        out.append(
+            Period(
+                fiscal_period=row["fiscal_period"].strip(),
+                period_type=_choice(p, line, "period_type", row["period_type"], ("quarter", "year")),
+                period_end=_date(p, line, "period_end", row["period_end"]),
+                reported=reported,
+                total_revenue_usd_bn=total,
+                h20_china_revenue_usd_bn=h20,
+                confidence=_choice(p, line, "confidence", row["confidence"], CONFIDENCE_LEVELS),
+                sources=tuple(s.strip() for s in (row["source_1"], row.get("source_2", "")) if s and s.strip()),
+            )
+        )
+    return tuple(sorted(out, key=lambda q: q.reported))
+
+
+def select(
+    events: tuple[Event, ...],
+    periods: tuple[Period, ...],
+    as_of: dt.date | None = None,
+    min_confidence: str = "weak_sources",
+) -> Evidence:
+    """Keep evidence dated on or before ``as_of`` and at least as confident as ``min_confidence``."""
+    if min_confidence not in CONFIDENCE_LEVELS:
+        raise InputError("--min-confidence", "min_confidence", f"unknown level '{min_confidence}'", f"use one of {', '.join(CONFIDENCE_LEVELS)}")
+    rank = CONFIDENCE_LEVELS.index(min_confidence)
+    last = as_of or max([e.date for e in events] + [q.reported for q in periods], default=dt.date.today())
+    ok = lambda c: CONFIDENCE_LEVELS.index(c) >= rank  # noqa: E731
+    return Evidence(
+        events=tuple(e for e in events if e.date <= last and ok(e.confidence)),
+        periods=tuple(q for q in periods if q.reported <= last and ok(q.confidence)),
+        as_of=last,
+        min_confidence=min_confidence,
+    )
+
+
+def load_evidence(
+    events_path: str | Path | None = None,
+    quarters_path: str | Path | None = None,
+    as_of: dt.date | None = None,
+    min_confidence: str = "weak_sources",
+) -> Evidence:
+    """Load both evidence files and apply the filters."""
+    return select(load_events(events_path), load_periods(quarters_path), as_of, min_confidence)
+
+
+def log_likelihood_table(a: Assumptions) -> np.ndarray:
+    """``log P(signal | scenario)``, shape (len(SIGNALS), len(SCENARIOS))."""
+    lik = a.signals.likelihood
+    return np.log(np.array([[lik[c].of(s) for s in SCENARIOS] for c in SIGNALS]))
+
+
+def signal_loglik(counts: np.ndarray, log_table: np.ndarray, weight: float) -> np.ndarray:
+    """Tempered signal log-likelihood per scenario: ``w * sum_c n_c log P(c | s)``."""
+    return weight * counts @ log_table
+
+
+def realised_recovered_share(periods: tuple[Period, ...], reversal: dt.date) -> float:
+    """Post-reversal H20 China revenue over FY2026 revenue, from the reported quarters."""
+    fy_end = next(p.period_end for p in periods if p.period_type == "year" and p.fiscal_period == "FY2026")
+    post = [p for p in periods if p.period_type == "quarter" and reversal < p.period_end <= fy_end]
+    fy_total = next(p.total_revenue_usd_bn for p in periods if p.fiscal_period == "FY2026")
+    return sum(p.h20_china_revenue_usd_bn or 0.0 for p in post) / fy_total
+
+
+def events_table(ev: Evidence) -> list[dict[str, object]]:
+    """Events as rows for display."""
+    return [
+        {
+            "id": e.id,
+            "date": e.date.isoformat(),
+            "signal": e.signal,
+            "indicators": ", ".join(e.indicators),
+            "confidence": e.confidence,
+            "summary": e.summary,
+        }
+        for e in ev.events
+    ]

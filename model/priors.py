@@ -1,0 +1,237 @@
+"""Priors: elicitation of every prior from an interval and its mass, with pseudo-sample sizes.
+
+* Recovery shares ``r_s ~ Beta(a_s, b_s)``: maximum-entropy Beta with ``mass`` in
+  ``[lower, upper]`` (PreliZ ``maxent``). Pseudo-sample size ``a + b`` (the Beta mean of
+  ``a`` successes in ``a + b`` trials).
+* Scenario probabilities ``theta ~ Dirichlet(kappa m)``: ``m`` from the article's 45% and
+  the split weights; ``kappa`` solved so that the marginal
+  ``theta_base ~ Beta(kappa m_b, kappa (1 - m_b))`` puts ``mass`` in the base interval.
+  Pseudo-sample size ``kappa``.
+* FY2026 revenue ``R ~ LogNormal(mu, sigma)`` (USD bn), maximum entropy given the interval.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+import numpy as np
+from scipy import optimize, stats
+
+from . import SCENARIOS
+from .assumptions import Assumptions, scenario_mean
+
+OVERCONFIDENT_N: float = 1000.0
+"""A prior that acts like more than this many observations gets a warning."""
+
+
+@dataclass(frozen=True)
+class BetaPrior:
+    """A Beta prior elicited from ``mass`` in ``[lower, upper]``."""
+
+    alpha: float
+    beta: float
+    lower: float
+    upper: float
+    mass_requested: float
+
+    @property
+    def mean(self) -> float:
+        return self.alpha / (self.alpha + self.beta)
+
+    @property
+    def pseudo_n(self) -> float:
+        """Implied pseudo-sample size ``alpha + beta`` (observations)."""
+        return self.alpha + self.beta
+
+    @property
+    def mass_achieved(self) -> float:
+        d = stats.beta(self.alpha, self.beta)
+        return float(d.cdf(self.upper) - d.cdf(self.lower))
+
+    def quantiles(self, q: np.ndarray) -> np.ndarray:
+        return stats.beta(self.alpha, self.beta).ppf(q)
+
+
+@dataclass(frozen=True)
+class LogNormalPrior:
+    """Log-normal prior on FY2026 revenue (USD bn)."""
+
+    mu: float
+    sigma: float
+    lower: float
+    upper: float
+    mass_requested: float
+
+    @property
+    def mean(self) -> float:
+        return float(np.exp(self.mu + 0.5 * self.sigma**2))
+
+    @property
+    def mass_achieved(self) -> float:
+        d = stats.lognorm(s=self.sigma, scale=np.exp(self.mu))
+        return float(d.cdf(self.upper) - d.cdf(self.lower))
+
+    def quantiles(self, q: np.ndarray) -> np.ndarray:
+        return stats.lognorm(s=self.sigma, scale=np.exp(self.mu)).ppf(q)
+
+
+@dataclass(frozen=True)
+class Priors:
+    """All priors of the model, as numbers (arrays in :data:`model.SCENARIOS` order)."""
+
+    m: np.ndarray
+    kappa: float
+    kappa_interval: tuple[float, float, float]
+    recovery: dict[str, BetaPrior]
+    revenue: LogNormalPrior
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def dirichlet_alpha(self) -> np.ndarray:
+        """Dirichlet concentration ``kappa * m``."""
+        return self.kappa * self.m
+
+    @property
+    def r_alpha(self) -> np.ndarray:
+        return np.array([self.recovery[s].alpha for s in SCENARIOS])
+
+    @property
+    def r_beta(self) -> np.ndarray:
+        return np.array([self.recovery[s].beta for s in SCENARIOS])
+
+    def with_(self, **changes: object) -> "Priors":
+        """A copy with some fields replaced (used by sensitivity sweeps)."""
+        return replace(self, **changes)
+
+
+@lru_cache(maxsize=512)
+def elicit_beta(lower: float, upper: float, mass: float) -> BetaPrior:
+    """Maximum-entropy Beta with probability ``mass`` in ``[lower, upper]`` (PreliZ ``maxent``).
+
+    Parameters
+    ----------
+    lower, upper : interval ends, as shares in [0, 1]
+    mass : probability inside the interval, in (0, 1)
+    """
+    import preliz as pz
+
+    dist = pz.Beta()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pz.maxent(dist, lower, upper, mass, plot=False)
+    return BetaPrior(float(dist.alpha), float(dist.beta), lower, upper, mass)
+
+
+@lru_cache(maxsize=64)
+def elicit_lognormal(lower: float, upper: float, mass: float) -> LogNormalPrior:
+    """Maximum-entropy log-normal with probability ``mass`` in ``[lower, upper]`` (PreliZ)."""
+    import preliz as pz
+
+    dist = pz.LogNormal()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pz.maxent(dist, lower, upper, mass, plot=False)
+    return LogNormalPrior(float(dist.mu), float(dist.sigma), lower, upper, mass)
+
+
+def beta_interval_mass(a: float, b: float, lower: float, upper: float) -> float:
+    d = stats.beta(a, b)
+    return float(d.cdf(upper) - d.cdf(lower))
+
+
+def elicit_kappa(mean: float, lower: float, upper: float, mass: float) -> float:
+    """Dirichlet strength ``kappa`` such that ``Beta(kappa m, kappa (1-m))`` has ``mass`` in the interval.
+
+    The marginal of one Dirichlet component is ``Beta(kappa m_b, kappa (1 - m_b))``; its mass
+    in an interval around its mean grows with ``kappa``, so one root exists (Brent on log kappa).
+    """
+
+    def gap(log_k: float) -> float:
+        k = np.exp(log_k)
+        return beta_interval_mass(k * mean, k * (1 - mean), lower, upper) - mass
+
+    lo, hi = np.log(1e-2), np.log(1e7)
+    if gap(lo) > 0 or gap(hi) < 0:
+        raise ValueError(f"no Dirichlet strength puts mass {mass} in [{lower}, {upper}] around {mean}")
+    return float(np.exp(optimize.brentq(gap, lo, hi, xtol=1e-12)))
+
+
+def overconfidence_warnings(recovery: dict[str, BetaPrior], kappa: float) -> tuple[str, ...]:
+    """Warnings for priors that act like more than :data:`OVERCONFIDENT_N` observations."""
+    out = []
+    for key, p in recovery.items():
+        if p.pseudo_n > OVERCONFIDENT_N:
+            out.append(
+                f"recovery.{key}: {p.mass_requested:.0%} in [{p.lower:g}, {p.upper:g}] acts like "
+                f"{p.pseudo_n:,.0f} observations (> {OVERCONFIDENT_N:,.0f}): overconfident"
+            )
+    if kappa > OVERCONFIDENT_N:
+        out.append(f"scenario_prior: kappa = {kappa:,.0f} pseudo-observations (> {OVERCONFIDENT_N:,.0f}): overconfident")
+    return tuple(out)
+
+
+def elicit_priors(a: Assumptions) -> Priors:
+    """Elicit every prior from the assumptions."""
+    m_map = scenario_mean(a)
+    m = np.array([m_map[s] for s in SCENARIOS])
+    bi = a.scenario_prior.base_interval
+    kappa = elicit_kappa(m[0], bi.lower, bi.upper, bi.mass)
+    recovery = {s: elicit_beta(a.recovery.of(s).lower, a.recovery.of(s).upper, a.recovery.of(s).mass) for s in SCENARIOS}
+    rv = a.revenue_fy2026
+    revenue = elicit_lognormal(rv.lower, rv.upper, rv.mass)
+    return Priors(
+        m=m,
+        kappa=kappa,
+        kappa_interval=(bi.lower, bi.upper, bi.mass),
+        recovery=recovery,
+        revenue=revenue,
+        warnings=overconfidence_warnings(recovery, kappa),
+    )
+
+
+def prior_table(p: Priors) -> list[dict[str, object]]:
+    """One row per elicited prior: interval, mass requested and achieved, mean, pseudo-sample size."""
+    rows: list[dict[str, object]] = []
+    lo, hi, mass = p.kappa_interval
+    rows.append(
+        {
+            "prior": "theta_base (Dirichlet marginal)",
+            "family": f"Beta({p.kappa * p.m[0]:.2f}, {p.kappa * (1 - p.m[0]):.2f})",
+            "interval": f"[{lo:g}, {hi:g}]",
+            "mass requested": mass,
+            "mass achieved": beta_interval_mass(p.kappa * p.m[0], p.kappa * (1 - p.m[0]), lo, hi),
+            "mean": p.m[0],
+            "pseudo-sample size": p.kappa,
+            "overconfident": p.kappa > OVERCONFIDENT_N,
+        }
+    )
+    for s in SCENARIOS:
+        b = p.recovery[s]
+        rows.append(
+            {
+                "prior": f"r_{s} (recovery share)",
+                "family": f"Beta({b.alpha:.2f}, {b.beta:.2f})",
+                "interval": f"[{b.lower:g}, {b.upper:g}]",
+                "mass requested": b.mass_requested,
+                "mass achieved": b.mass_achieved,
+                "mean": b.mean,
+                "pseudo-sample size": b.pseudo_n,
+                "overconfident": b.pseudo_n > OVERCONFIDENT_N,
+            }
+        )
+    r = p.revenue
+    rows.append(
+        {
+            "prior": "FY2026 revenue (USD bn)",
+            "family": f"LogNormal({r.mu:.3f}, {r.sigma:.3f})",
+            "interval": f"[{r.lower:g}, {r.upper:g}]",
+            "mass requested": r.mass_requested,
+            "mass achieved": r.mass_achieved,
+            "mean": r.mean,
+            "pseudo-sample size": float("nan"),
+            "overconfident": False,
+        }
+    )
+    return rows
