@@ -1,0 +1,114 @@
+"""Every kind of bad input gets one line naming the file, the field and the fix (exit 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from model.assumptions import load_assumptions
+from model.errors import InputError
+from model.evidence import load_events, load_periods
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+YAML_CASES = [
+    # (old, new, field expected in the message, words expected)
+    ("  chains: 4\n", "  chains: [4\n", "line", "malformed YAML"),
+    ("      domestic: 0.25\n", "      domestic: 0.35\n", "signals.likelihood", "sums to"),
+    ("    lower: 0.30\n    upper: 0.60", "    lower: 0.70\n    upper: 0.60", "scenario_prior.base_interval", "not below upper"),
+    ("    upper: 0.12\n    mass: 0.90", "    upper: 0.12\n    mass: 1.2", "recovery.base", "outside (0, 1)"),
+    ("    value: {reban: 1.0, domestic: 1.0, easing: 1.0}", "    value: {reban: 1.0, domestc: 1.0, easing: 1.0}", "split_weights", "unknown"),
+    ("    value: domestic\n", "    value: dommestic\n", "outcome.scenario.value", "Input should be"),
+    ("  easing:\n    lower: 0.10", "  eased:\n    lower: 0.10", "recovery", ""),
+    ("    value: 0.5\n    unit: exponent", "    value: 1.5\n    unit: exponent", "signals.tempering_weight", "outside (0, 1]"),
+    ("    value: 0.45\n", "    value: 0.45x\n", "scenario_prior.base_mean.value", "number"),
+]
+
+
+@pytest.mark.parametrize("old,new,field,words", YAML_CASES)
+def test_bad_assumptions_one_line(inputs, old, new, field, words):
+    f = inputs["assumptions"]
+    before = f.read_text(encoding="utf-8")
+    _edit(f, old, new)
+    with pytest.raises(InputError) as ei:
+        load_assumptions(f)
+    msg = str(ei.value)
+    assert "\n" not in msg
+    assert msg.startswith(str(f)) and field in msg and words in msg and "fix:" in msg
+    assert before != f.read_text(encoding="utf-8")  # our edit, nothing written by the loader
+
+
+def test_future_dated_event(inputs):
+    f = inputs["events"]
+    _edit(f, "E30,2026-06-01", "E30,2099-06-01")
+    with pytest.raises(InputError, match=r"line 31, column date: 2099-06-01 is in the future"):
+        load_events(f)
+
+
+@pytest.mark.parametrize(
+    "old,new,match",
+    [
+        (",us_restricts,two_sources,reban,,https://americanbazaar", ",us_embargo,two_sources,reban,,https://americanbazaar", "column signal: unknown value 'us_embargo'"),
+        ("E30,2026-06-01", "E30,2026-13-01", "column date: '2026-13-01' is not a date"),
+        (",two_sources,reban,,https://americanbazaar", ",rumour,reban,,https://americanbazaar", "column confidence"),
+        ("E30,", "E29,", "id 'E29' is empty or repeated"),
+        ("id,date,summary", "id,day,summary", "column date: missing from the header"),
+    ],
+)
+def test_bad_events(inputs, old, new, match):
+    f = inputs["events"]
+    _edit(f, old, new)
+    with pytest.raises(InputError, match=match):
+        load_events(f)
+
+
+def test_bad_quarters(inputs):
+    f = inputs["quarters"]
+    _edit(f, "Q3 FY2026,quarter,2025-10-26,2025-11-19,57.0,0.05", "Q3 FY2026,quarter,2025-10-26,2025-11-19,57.0,fifty")
+    with pytest.raises(InputError, match="h20_china_revenue_usd_bn: 'fifty' is not a number"):
+        load_periods(f)
+
+
+def test_event_date_relative_to_today(inputs):
+    events = load_events(inputs["events"], today=dt.date(2026, 6, 1))
+    assert len(events) == 30
+    with pytest.raises(InputError, match="in the future"):
+        load_events(inputs["events"], today=dt.date(2026, 5, 31))
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "model", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_cli_bad_input_exit_2_one_line(inputs):
+    f = inputs["assumptions"]
+    _edit(f, "      domestic: 0.25\n", "      domestic: 0.35\n")
+    res = _cli("summary", "--no-mcmc", "--assumptions", str(f))
+    assert res.returncode == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, res.stderr
+    assert str(f) in lines[0] and "signals.likelihood" in lines[0] and "fix:" in lines[0]
+    assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["summary", "--as-of", "2026-02-30"], "--as-of"),
+        (["summary", "--min-confidence", "rumour"], "min_confidence"),
+        (["summary", "--assumptions", "/nonexistent.yaml"], "file not found"),
+    ],
+)
+def test_cli_bad_options(args, words):
+    res = _cli(*args)
+    assert res.returncode == 2
+    assert len(res.stderr.strip().splitlines()) == 1 and words in res.stderr, res.stderr
