@@ -7,6 +7,7 @@ so a user's own assumptions or evidence files flow everywhere the same way.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,10 @@ class Setup:
     quarters_file: str
 
 
+ENV_FILES = {"assumptions": "H20_ASSUMPTIONS", "events": "H20_EVENTS", "quarters": "H20_QUARTERS"}
+"""Environment variables that point the default inputs at a user's own files."""
+
+
 def prepare(
     assumptions: str | Path | None = None,
     events: str | Path | None = None,
@@ -48,7 +53,15 @@ def prepare(
     as_of: dt.date | None = None,
     min_confidence: str = "weak_sources",
 ) -> Setup:
-    """Load and validate every input (``None`` means the files shipped in ``model/data``)."""
+    """Load and validate every input.
+
+    ``None`` takes the file named by the environment variable in :data:`ENV_FILES`
+    (``H20_ASSUMPTIONS``, ``H20_EVENTS``, ``H20_QUARTERS``) if set, else the file shipped in
+    ``model/data``.
+    """
+    assumptions = assumptions or os.environ.get(ENV_FILES["assumptions"]) or None
+    events = events or os.environ.get(ENV_FILES["events"]) or None
+    quarters = quarters or os.environ.get(ENV_FILES["quarters"]) or None
     a = load_assumptions(assumptions)
     ev = load_evidence(events, quarters, as_of, min_confidence)
     return Setup(
@@ -167,3 +180,8 @@ def headline(an: Analysis) -> dict[str, object]:
             ],
         }
     return out
+
+
+def plain(x: float, digits: int | None = None) -> float | int:
+    """``x`` rounded to a plain Python number, whose repr is short and stable across runs."""
+    return int(round(float(x))) if digits is None else float(round(float(x), digits))

@@ -1,0 +1,292 @@
+"""Plots: every figure has a title, labelled axes with units; one colour per scenario everywhere.
+
+Functions take computed results and return a matplotlib Figure; they compute nothing the
+other modules do not already expose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Sequence
+
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from scipy import stats  # noqa: E402
+
+from . import SCENARIOS, SIGNALS  # noqa: E402
+from .evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period  # noqa: E402
+from .inference import ExactPosterior  # noqa: E402
+from .priors import Priors  # noqa: E402
+from .sensitivity import SobolResult  # noqa: E402
+
+SCENARIO_COLORS: dict[str, str] = {"base": "#4C72B0", "reban": "#C44E52", "domestic": "#DD8452", "easing": "#55A868"}
+"""One colour per scenario, used by every chart of the book."""
+
+SCENARIO_LABELS: dict[str, str] = {
+    "base": "base: controlled access",
+    "reban": "reban: licences frozen",
+    "domestic": "domestic: shift to Chinese GPUs",
+    "easing": "easing: cut-down Blackwell",
+}
+
+SIGNAL_COLORS: dict[str, str] = dict(zip(SIGNALS, plt.get_cmap("tab10").colors))  # type: ignore[attr-defined]
+CONFIDENCE_MARKERS: dict[str, str] = {"two_sources": "o", "date_uncertain": "D", "one_source": "s", "weak_sources": "x"}
+
+plt.rcParams.update({"figure.dpi": 96, "savefig.dpi": 96, "axes.spines.top": False, "axes.spines.right": False, "font.size": 10})
+
+
+def _fig(w: float = 8.0, h: float = 4.5, ncols: int = 1, nrows: int = 1, **kw: object) -> tuple[Figure, np.ndarray]:
+    fig, axes = plt.subplots(nrows, ncols, figsize=(w, h), squeeze=False, **kw)  # type: ignore[arg-type]
+    plt.close(fig)  # notebooks display figures through glue, never twice
+    return fig, axes
+
+
+def _date_axis(ax: plt.Axes) -> None:
+    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=2))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+
+
+def scenario_prior_densities(p: Priors) -> Figure:
+    """Marginal prior of each scenario probability: theta_s ~ Beta(kappa m_s, kappa (1 - m_s))."""
+    fig, ax = _fig()
+    x = np.linspace(0.0005, 0.9995, 800)
+    for i, s in enumerate(SCENARIOS):
+        a = p.kappa * p.m[i]
+        ax[0, 0].plot(x, stats.beta.pdf(x, a, p.kappa - a), color=SCENARIO_COLORS[s], label=f"{SCENARIO_LABELS[s]} (mean {p.m[i]:.3f})")
+    ax[0, 0].set(title=f"Prior of the scenario probabilities (Dirichlet, kappa = {p.kappa:.1f})", xlabel="scenario probability theta_s (probability)", ylabel="density (per unit probability)")
+    ax[0, 0].legend(frameon=False)
+    return fig
+
+
+def recovery_prior_densities(p: Priors) -> Figure:
+    """Prior of each scenario's recovery share, on one log-scaled share axis."""
+    fig, ax = _fig()
+    x = np.geomspace(1e-4, 0.5, 2000)
+    for s in SCENARIOS:
+        b = p.recovery[s]
+        # density per log10 unit: f(x) * x * ln 10, so narrow and wide priors compare by area
+        ax[0, 0].plot(100 * x, stats.beta.pdf(x, b.alpha, b.beta) * x * np.log(10), color=SCENARIO_COLORS[s],
+                      label=f"{s}: 90% in [{100 * b.lower:g}%, {100 * b.upper:g}%], n ≈ {b.pseudo_n:,.0f}")
+    ax[0, 0].set_xscale("log")
+    ax[0, 0].set(title="Prior of the recovered share of FY2026 revenue, by scenario", xlabel="recovered share r_s (% of FY2026 revenue, log scale)", ylabel="density per log10 unit of share")
+    ax[0, 0].legend(frameon=False, title="scenario: elicited interval, pseudo-sample size")
+    return fig
+
+
+def predictive_histograms(prior_share: np.ndarray, prior_usd: np.ndarray, title: str) -> Figure:
+    """Histograms of predictive draws of the recovered share and of recovered USD."""
+    fig, ax = _fig(10, 4, ncols=2)
+    ax[0, 0].hist(100 * np.ravel(prior_share), bins=120, color="0.4", density=True)
+    ax[0, 0].axvspan(11, 12, color=SCENARIO_COLORS["base"], alpha=0.3, label="article: 11-12%")
+    ax[0, 0].set(title="Recovered share of FY2026 revenue", xlabel="recovered share (% of FY2026 revenue)", ylabel="density (per percentage point)")
+    ax[0, 0].legend(frameon=False)
+    ax[0, 1].hist(np.ravel(prior_usd), bins=120, color="0.4", density=True)
+    ax[0, 1].set(title="Recovered revenue", xlabel="recovered revenue (USD bn)", ylabel="density (per USD bn)")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def evidence_timeline(ev: Evidence) -> Figure:
+    """Events by date and indicator; colour = signal class, marker = source confidence."""
+    fig, ax = _fig(10, 4.8)
+    a = ax[0, 0]
+    rows = {ind: i for i, ind in enumerate(INDICATORS)}
+    for e in ev.events:
+        for ind in e.indicators:
+            a.scatter(e.date, rows[ind], color=SIGNAL_COLORS[e.signal], marker=CONFIDENCE_MARKERS[e.confidence], s=60, zorder=3)
+    a.set_yticks(range(len(INDICATORS)), INDICATORS)
+    _date_axis(a)
+    a.grid(axis="y", color="0.9")
+    a.set(title="Evidence since the article, by indicator", xlabel="event date (year-month)", ylabel="indicator")
+    sig = [plt.Line2D([], [], color=SIGNAL_COLORS[s], marker="o", ls="", label=s) for s in SIGNALS if any(e.signal == s for e in ev.events)]
+    conf = [plt.Line2D([], [], color="0.3", marker=CONFIDENCE_MARKERS[c], ls="", label=c) for c in reversed(CONFIDENCE_LEVELS)]
+    leg = a.legend(handles=sig, title="signal", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    a.add_artist(leg)
+    a.legend(handles=conf, title="source confidence", loc="lower left", bbox_to_anchor=(1.01, 0.0), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def quarterly_revenue(periods: Sequence[Period], reversal: dt.date) -> Figure:
+    """Reported revenue per fiscal quarter and the H20 China revenue inside it."""
+    qs = [q for q in periods if q.period_type == "quarter"]
+    fig, ax = _fig(9, 4.2)
+    a = ax[0, 0]
+    x = np.arange(len(qs))
+    a.bar(x, [q.total_revenue_usd_bn for q in qs], color="0.8", label="total revenue")
+    a.bar(x, [q.h20_china_revenue_usd_bn or 0.0 for q in qs], color=SCENARIO_COLORS["base"], label="H20 revenue from China")
+    for i, q in enumerate(qs):
+        txt = "n/d" if q.h20_china_revenue_usd_bn is None else f"H20 {q.h20_china_revenue_usd_bn:g}"
+        a.text(i, q.total_revenue_usd_bn + 1, txt, ha="center", fontsize=9)
+    post = [i for i, q in enumerate(qs) if q.period_end > reversal]
+    if post:
+        a.axvline(post[0] - 0.5, color="k", ls="--", lw=1)
+        a.text(post[0] - 0.45, max(q.total_revenue_usd_bn for q in qs) * 0.95, "after the reversal", fontsize=9)
+    a.set_xticks(x, [q.fiscal_period for q in qs])
+    a.set(title="NVIDIA revenue per quarter and the H20 sales to China inside it", xlabel="fiscal quarter", ylabel="revenue (USD bn)")
+    a.legend(frameon=False, loc="upper left")
+    return fig
+
+
+def prior_vs_posterior(prior: np.ndarray, exact: np.ndarray, mcmc: np.ndarray, mcmc_se: np.ndarray) -> Figure:
+    """Scenario probabilities: prior, exact posterior, MCMC posterior (±2 MCSE)."""
+    fig, ax = _fig(9, 4.2)
+    a = ax[0, 0]
+    x = np.arange(len(SCENARIOS))
+    colors = [SCENARIO_COLORS[s] for s in SCENARIOS]
+    a.bar(x - 0.27, prior, 0.26, color=colors, alpha=0.35, label="prior (article + split)")
+    a.bar(x, exact, 0.26, color=colors, alpha=1.0, label="posterior, exact")
+    a.bar(x + 0.27, mcmc, 0.26, color=colors, alpha=0.7, hatch="//", yerr=2 * mcmc_se, capsize=3, label="posterior, MCMC ± 2 MCSE")
+    a.set_xticks(x, SCENARIOS)
+    a.set(title="Scenario probabilities before and after the evidence", xlabel="scenario", ylabel="probability", ylim=(0, 1))
+    a.legend(frameon=False)
+    return fig
+
+
+def belief_over_time(history: Sequence[tuple[dt.date, np.ndarray]]) -> Figure:
+    """Stacked area of P(z = s | evidence up to date) over time."""
+    fig, ax = _fig(10, 4.5)
+    a = ax[0, 0]
+    dates = [d for d, _ in history]
+    probs = np.array([p for _, p in history])
+    a.stackplot(dates, probs.T, labels=[SCENARIO_LABELS[s] for s in SCENARIOS], colors=[SCENARIO_COLORS[s] for s in SCENARIOS], step="post", alpha=0.85)
+    _date_axis(a)
+    a.set(title="Belief in each scenario as the evidence arrived", xlabel="date (year-month)", ylabel="P(scenario | evidence to date)", ylim=(0, 1))
+    a.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.tight_layout()
+    return fig
+
+
+def share_densities(exact: ExactPosterior, prior_share: np.ndarray, post_share: np.ndarray, realised: float) -> Figure:
+    """Prior and posterior predictive density of the recovered share, article band and realised share."""
+    fig, ax = _fig(10, 4.5)
+    a = ax[0, 0]
+    bins = np.linspace(0, 20, 201)
+    a.hist(100 * np.ravel(prior_share), bins=bins, density=True, color="0.7", label="prior predictive")
+    a.hist(100 * np.ravel(post_share), bins=bins, density=True, color=SCENARIO_COLORS["domestic"], alpha=0.75, label="posterior predictive (MCMC)")
+    q05, q95 = exact.share_quantile([0.05, 0.95])
+    a.axvspan(11, 12, color=SCENARIO_COLORS["base"], alpha=0.25, label="article: 11-12%")
+    a.axvline(100 * realised, color="k", lw=1.5, label=f"realised: {100 * realised:.2f}%")
+    a.axvline(100 * q05, color=SCENARIO_COLORS["domestic"], ls=":", lw=1)
+    a.axvline(100 * q95, color=SCENARIO_COLORS["domestic"], ls=":", lw=1, label="posterior 5-95% (exact)")
+    a.set(title="How much FY2026 revenue did the reversal restore?", xlabel="recovered share (% of FY2026 revenue)", ylabel="density (per percentage point)")
+    a.legend(frameon=False)
+    return fig
+
+
+def exceedance_curves(grid: np.ndarray, prior: np.ndarray, post: np.ndarray, exact_post: np.ndarray, threshold: float) -> Figure:
+    """P(recovered share >= x) under the prior and the posterior."""
+    fig, ax = _fig(9, 4.2)
+    a = ax[0, 0]
+    a.plot(100 * grid, prior, color="0.5", label="prior predictive")
+    a.plot(100 * grid, post, color=SCENARIO_COLORS["domestic"], label="posterior predictive (MCMC)")
+    a.plot(100 * grid, exact_post, color="k", ls="--", lw=1, label="posterior (exact)")
+    a.axvline(100 * threshold, color=SCENARIO_COLORS["base"], ls=":", label=f"{100 * threshold:g}% (article's lower end)")
+    a.set(title="Exceedance: chance that the recovery reaches at least x", xlabel="x, recovered share (% of FY2026 revenue)", ylabel="P(recovered share >= x)", ylim=(0, 1.02))
+    a.legend(frameon=False)
+    return fig
+
+
+def usd_density(post_usd: np.ndarray, article_usd: tuple[float, float], revenue: float | None) -> Figure:
+    """Posterior predictive of recovered revenue in USD, against the article's implied range."""
+    fig, ax = _fig(9, 4.2)
+    a = ax[0, 0]
+    a.hist(np.ravel(post_usd), bins=150, density=True, color=SCENARIO_COLORS["domestic"], alpha=0.8, label="posterior predictive (MCMC)")
+    a.axvspan(*article_usd, color=SCENARIO_COLORS["base"], alpha=0.25, label=f"article: 11-12% of revenue = USD {article_usd[0]:.1f}-{article_usd[1]:.1f}bn")
+    sub = f" (FY2026 revenue USD {revenue:g}bn as reported)" if revenue else ""
+    a.set(title="Recovered revenue" + sub, xlabel="recovered revenue (USD bn)", ylabel="density (per USD bn)")
+    a.legend(frameon=False)
+    return fig
+
+
+def tornado_chart(rows: Sequence[dict], outputs: Sequence[str], scale: dict[str, float] | None = None, units: dict[str, str] | None = None) -> Figure:
+    """One tornado per output: bars from the value at the low end to the value at the high end."""
+    scale = scale or {}
+    units = units or {}
+    fig, ax = _fig(6 * len(outputs), 5.5, ncols=len(outputs))
+    for j, q in enumerate(outputs):
+        a = ax[0, j]
+        rs = [r for r in rows if r["output"] == q][::-1]
+        k = scale.get(q, 1.0)
+        base = rs[0]["default"] * k if rs else 0.0
+        for i, r in enumerate(rs):
+            lo, hi = r["low"] * k, r["high"] * k
+            a.barh(i, lo - base, left=base, color="#8FAADC", height=0.7)
+            a.barh(i, hi - base, left=base, color="#F4B183", height=0.7)
+        a.axvline(base, color="k", lw=1)
+        a.set_yticks(range(len(rs)), [r["input"] for r in rs], fontsize=8)
+        a.set(title=f"{q}", xlabel=f"{q} ({units.get(q, 'probability')})")
+    ax[0, 0].set_ylabel("input (sorted by swing)")
+    handles = [plt.Rectangle((0, 0), 1, 1, color="#8FAADC", label="input at its low end"), plt.Rectangle((0, 0), 1, 1, color="#F4B183", label="input at its high end")]
+    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
+    fig.suptitle("Tornado: how far each assumption moves the answer")
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def sweep_chart(grid: np.ndarray, probs: np.ndarray, default: float, xlabel: str, title: str, log_x: bool = False, ylabel: str = "P(scenario | evidence)") -> Figure:
+    fig, ax = _fig(8, 4)
+    a = ax[0, 0]
+    for i, s in enumerate(SCENARIOS):
+        a.plot(grid, probs[:, i], color=SCENARIO_COLORS[s], label=s)
+    a.axvline(default, color="k", ls=":", label=f"default ({default:g})")
+    if log_x:
+        a.set_xscale("log")
+    a.set(title=title, xlabel=xlabel, ylabel=ylabel, ylim=(0, 1))
+    a.legend(frameon=False)
+    return fig
+
+
+def influence_chart(rows: Sequence[dict], top: int = 10) -> Figure:
+    """Top items by leave-one-out change in log-odds, one bar per scenario."""
+    rs = list(rows)[:top][::-1]
+    fig, ax = _fig(10, 0.45 * len(rs) + 1.8)
+    a = ax[0, 0]
+    h = 0.8 / len(SCENARIOS)
+    for j, s in enumerate(SCENARIOS):
+        a.barh(np.arange(len(rs)) + (j - 1.5) * h, [r[s] for r in rs], height=h, color=SCENARIO_COLORS[s], label=s)
+    a.set_yticks(range(len(rs)), [f"{r['date']} {r['id']} ({r['signal']}; {r['confidence']})" for r in rs], fontsize=8)
+    a.axvline(0, color="k", lw=0.8)
+    a.set(title=f"The {len(rs)} most influential items of evidence", xlabel="log-odds with the item minus without it (nats)", ylabel="item (date, id, signal; source confidence)")
+    a.legend(frameon=False, title="scenario")
+    fig.tight_layout()
+    return fig
+
+
+def sobol_chart(res: SobolResult, title: str) -> Figure:
+    fig, ax = _fig(8, 4)
+    a = ax[0, 0]
+    x = np.arange(len(res.names))
+    a.bar(x - 0.2, res.S1, 0.4, yerr=res.S1_conf, capsize=2, color="#4C72B0", label="first order S1")
+    a.bar(x + 0.2, res.ST, 0.4, yerr=res.ST_conf, capsize=2, color="#DD8452", label="total ST")
+    a.set_xticks(x, res.names, rotation=30)
+    a.set(title=title, xlabel="input (independent by construction)", ylabel="Sobol index (share of variance)")
+    a.legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def score_chart(history: Sequence[tuple[dt.date, np.ndarray]], outcome: int, article: np.ndarray) -> Figure:
+    """Brier score of the posterior at each evidence date, against the article and a uniform baseline."""
+    from .sensitivity import brier
+
+    fig, ax = _fig(9, 4)
+    a = ax[0, 0]
+    dates = [d for d, _ in history]
+    a.step(dates, [brier(p, outcome) for _, p in history], where="post", color="k", label="posterior to date")
+    a.axhline(brier(article, outcome), color=SCENARIO_COLORS["base"], ls="--", label="article (45% base, rest split)")
+    a.axhline(brier(np.full(len(SCENARIOS), 0.25), outcome), color="0.5", ls=":", label="uniform 25% each")
+    _date_axis(a)
+    a.set(title=f"Brier score against the outcome '{SCENARIOS[outcome]}' (lower is better)", xlabel="date (year-month)", ylabel="Brier score (0 best, 2 worst)")
+    a.legend(frameon=False)
+    return fig
+
+
+def model_graph_svg(model: object) -> str:
+    """The PyMC model as an SVG graph (needs the Graphviz ``dot`` program)."""
+    import pymc as pm
+
+    return pm.model_to_graphviz(model).pipe(format="svg").decode("utf-8")
