@@ -285,8 +285,26 @@ def score_chart(history: Sequence[tuple[dt.date, np.ndarray]], outcome: int, art
     return fig
 
 
+def _canonical_body(body: list[str]) -> list[str]:
+    """Sort each run of node and edge statements: PyMC emits them in set order, which varies
+    between Python processes, and Graphviz lays out (and names SVG elements) in input order."""
+    out: list[str] = []
+    run: list[str] = []
+    for line in body:
+        s = line.strip()
+        if " -> " in s or ("[label=" in s and not s.startswith("label=")):
+            run.append(line)
+            continue
+        out.extend(sorted(run))
+        run.clear()
+        out.append(line)
+    return out + sorted(run)
+
+
 def model_graph_svg(model: object) -> str:
-    """The PyMC model as an SVG graph (needs the Graphviz ``dot`` program)."""
+    """The PyMC model as an SVG graph, identical in every run (needs the Graphviz ``dot`` program)."""
     import pymc as pm
 
-    return pm.model_to_graphviz(model).pipe(format="svg").decode("utf-8")
+    g = pm.model_to_graphviz(model)
+    g.body[:] = _canonical_body(list(g.body))
+    return g.pipe(format="svg").decode("utf-8")
