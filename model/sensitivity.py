@@ -203,9 +203,20 @@ def event_influence(setup: Setup) -> list[dict[str, object]]:
     return sorted(rows, key=lambda r: (-round(float(r["max_abs"]), 9), str(r["date"])))  # type: ignore[arg-type]
 
 
-def most_influential_event(rows: Sequence[dict[str, object]]) -> dict[str, object]:
-    """The news event (not a quarterly report) with the largest leave-one-out change."""
-    return next(r for r in rows if r["kind"] == "event")
+def most_influential_event(rows: Sequence[dict[str, object]], scenario: str) -> dict[str, object]:
+    """The news event (not a quarterly report) that moves ``scenario``'s log-odds the most.
+
+    Ties (events of one signal class move it equally) go to the earliest event.
+    """
+    events = [r for r in rows if r["kind"] == "event"]
+    top = max(abs(float(r[scenario])) for r in events)  # type: ignore[arg-type]
+    return min((r for r in events if abs(float(r[scenario])) >= top - 1e-12), key=lambda r: str(r["date"]))  # type: ignore[arg-type]
+
+
+def dominant_scenario(row: dict[str, object]) -> tuple[str, float]:
+    """The scenario whose log-odds an influence row moves the most, and by how much."""
+    s = max(SCENARIOS, key=lambda k: abs(float(row[k])))  # type: ignore[arg-type]
+    return s, float(row[s])  # type: ignore[arg-type]
 
 
 def evidence_quality(setup: Setup) -> dict[str, ExactPosterior]:

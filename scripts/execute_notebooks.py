@@ -26,6 +26,7 @@ def execute(path: Path) -> None:
     start = time.perf_counter()
     NotebookClient(nb, timeout=1800, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
     for i, cell in enumerate(nb.cells):
+        cell.metadata.pop("execution", None)  # timestamps: noise in every diff
         for out in cell.get("outputs", []):
             if out.get("name") == "stderr":
                 raise SystemExit(f"{path.name}: cell {i} wrote to stderr: {out['text'][:200]!r}")
