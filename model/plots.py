@@ -270,18 +270,22 @@ def sobol_chart(res: SobolResult, title: str) -> Figure:
 
 
 def score_chart(history: Sequence[tuple[dt.date, np.ndarray]], outcome: int, article: np.ndarray) -> Figure:
-    """Brier score of the posterior at each evidence date, against the article and a uniform baseline."""
-    from .sensitivity import brier
+    """Brier and log scores of the posterior at each evidence date, against the article and a uniform baseline."""
+    from .sensitivity import brier, log_score
 
-    fig, ax = _fig(9, 4)
-    a = ax[0, 0]
+    fig, ax = _fig(12, 4.2, ncols=2)
     dates = [d for d, _ in history]
-    a.step(dates, [brier(p, outcome) for _, p in history], where="post", color="k", label="posterior to date")
-    a.axhline(brier(article, outcome), color=SCENARIO_COLORS["base"], ls="--", label="article (45% base, rest split)")
-    a.axhline(brier(np.full(len(SCENARIOS), 0.25), outcome), color="0.5", ls=":", label="uniform 25% each")
-    _date_axis(a)
-    a.set(title=f"Brier score against the outcome '{SCENARIOS[outcome]}' (lower is better)", xlabel="date (year-month)", ylabel="Brier score (0 best, 2 worst)")
-    a.legend(frameon=False)
+    uniform = np.full(len(SCENARIOS), 1.0 / len(SCENARIOS))
+    for a, score, name, unit in ((ax[0, 0], brier, "Brier score", "0 best, 2 worst"), (ax[0, 1], log_score, "log score", "nats; 0 best")):
+        a.step(dates, [score(p, outcome) for _, p in history], where="post", color="k", label="posterior to date")
+        a.axhline(score(article, outcome), color=SCENARIO_COLORS["base"], ls="--", label="article (45% base, rest split)")
+        a.axhline(score(uniform, outcome), color="0.5", ls=":", label="uniform baseline")
+        _date_axis(a)
+        a.set(title=name, xlabel="date (year-month)", ylabel=f"{name} ({unit})")
+        a.tick_params(axis="x", labelrotation=30)
+    ax[0, 0].legend(frameon=False)
+    fig.suptitle(f"How well the forecasts scored against the outcome '{SCENARIOS[outcome]}'")
+    fig.tight_layout()
     return fig
 
 

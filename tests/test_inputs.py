@@ -71,6 +71,23 @@ def test_bad_events(inputs, old, new, match):
         load_events(f)
 
 
+def test_malformed_csv_row(inputs):
+    f = inputs["events"]
+    with f.open("a", encoding="utf-8") as fh:
+        fh.write('E31,2026-06-02,"an unterminated quote,us_politics,us_restricts,two_sources,,,https://x.example\n')
+    with pytest.raises(InputError) as ei:
+        load_events(f)
+    assert str(f) in str(ei.value) and "fix:" in str(ei.value) and "\n" not in str(ei.value)
+
+
+def test_extra_field_in_row(inputs):
+    f = inputs["events"]
+    with f.open("a", encoding="utf-8") as fh:
+        fh.write("E31,2026-06-02,summary,us_politics,us_restricts,two_sources,,,https://x.example,,surplus\n")
+    with pytest.raises(InputError, match="line 32: wrong number of fields"):
+        load_events(f)
+
+
 def test_bad_quarters(inputs):
     f = inputs["quarters"]
     _edit(f, "Q3 FY2026,quarter,2025-10-26,2025-11-19,57.0,0.05", "Q3 FY2026,quarter,2025-10-26,2025-11-19,57.0,fifty")
