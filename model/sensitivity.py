@@ -1,7 +1,7 @@
 """Sensitivity: which assumptions and which news drive the answer. All on the exact path.
 
 * :func:`tornado`: each input moved to its stated low and high (``sensitivity`` section of the
-  assumptions); change in P(base | E), P(domestic | E), E[theta_domestic | E], the mean
+  assumptions); change in P(s | E) for every scenario, E[theta_domestic | E], the mean
   recovered share and the mean recovered USD.
 * :func:`sweep`: posterior over a grid of prior strength or tempering weight.
 * :func:`event_influence`: leave-one-out change in posterior log-odds of each scenario.
@@ -26,7 +26,7 @@ from .inference import ExactPosterior, exact_posterior, likelihood_of
 from .pipeline import Setup
 from .priors import elicit_beta
 
-OUTPUTS: tuple[str, ...] = ("P(base)", "P(domestic)", "E[theta_domestic]", "mean share", "mean USD bn")
+OUTPUTS: tuple[str, ...] = tuple(f"P({s})" for s in SCENARIOS) + ("E[theta_domestic]", "mean share", "mean USD bn")
 """Quantities the tornado reports."""
 
 ROW_FLOOR = 0.005
@@ -90,9 +90,8 @@ def outputs(setup: Setup, knobs: Knobs = Knobs(), evidence: Evidence | None = No
         rev = knobs.revenue if knobs.revenue is not None else setup.priors.revenue.mean
     share = ex.share_mean()
     return {
-        "P(base)": float(ex.scenario_prob[0]),
-        "P(domestic)": float(ex.scenario_prob[2]),
-        "E[theta_domestic]": float(ex.theta_mean[2]),
+        **{f"P({s})": float(ex.scenario_prob[i]) for i, s in enumerate(SCENARIOS)},
+        "E[theta_domestic]": float(ex.theta_mean[SCENARIOS.index("domestic")]),
         "mean share": share,
         "mean USD bn": share * rev,
     }

@@ -28,3 +28,16 @@ def test_summary_text_with_mcmc():
     for word in ("Scenario probabilities", "post. MCMC ± MCSE", "Posterior predictive (MCMC)", "within 3 MCSE: yes", "overconfident"):
         assert word in out
     assert res.stderr == ""
+
+
+def test_env_var_points_every_entry_point_at_a_user_file(inputs, monkeypatch):
+    from model.pipeline import prepare
+
+    f = inputs["assumptions"]
+    f.write_text(f.read_text(encoding="utf-8").replace("    value: 0.45\n", "    value: 0.40\n", 1), encoding="utf-8")
+    monkeypatch.setenv("H20_ASSUMPTIONS", str(f))
+    s = prepare()
+    assert s.assumptions.source_file == str(f)
+    assert abs(s.priors.m[0] - 0.40) < 1e-12
+    monkeypatch.setenv("H20_EVENTS", str(inputs["events"]))
+    assert prepare().events_file == str(inputs["events"])
