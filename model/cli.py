@@ -59,7 +59,7 @@ def _pct(x: float) -> str:
 
 def _print_summary(h: dict) -> None:
     inp, prior, post = h["inputs"], h["prior"], h["posterior"]
-    print(f"H20 export-reversal model — evidence as of {inp['as_of']} ({inp['n_events']} events, "
+    print(f"H20 export-reversal model — evidence as of {inp['as_of']} ({inp['n_events']} event{'s' if inp['n_events'] != 1 else ''}, "
           f"{inp['n_quarterly_observations']} quarterly shares, min confidence {inp['min_confidence']}), seed {inp['seed']}")
     print("\nScenario probabilities")
     has_mcmc = "scenario_prob_mcmc" in post

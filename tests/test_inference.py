@@ -128,3 +128,12 @@ def test_likelihood_override(setup):
     lik = likelihood_of(a, setup.evidence, weight=1.0)
     np.testing.assert_allclose(lik.signal_loglik, setup.likelihood.signal_loglik / a.signals.tempering_weight.value)
     assert dataclasses.is_dataclass(lik)
+
+
+def test_agreement_z_handles_zero_mcse():
+    from model.inference import Agreement
+
+    assert Agreement("q", 0.45, 0.45 + 1e-13, 0.0).ok  # no evidence: constant draws, exact to rounding
+    assert not Agreement("q", 0.45, 0.46, 0.0).ok
+    assert not Agreement("q", 0.45, 0.46, 0.001).ok
+    assert Agreement("q", 0.45, 0.452, 0.001).ok
