@@ -116,9 +116,13 @@ class Evidence:
             dtype=float,
         )
 
-    def without(self, event_id: str) -> "Evidence":
-        """The same evidence with one event left out."""
-        return replace(self, events=tuple(e for e in self.events if e.id != event_id))
+    def without(self, item_id: str) -> "Evidence":
+        """The same evidence with one item left out: an event (by id) or a period (by fiscal_period)."""
+        return replace(
+            self,
+            events=tuple(e for e in self.events if e.id != item_id),
+            periods=tuple(q for q in self.periods if q.fiscal_period != item_id),
+        )
 
     def fy2026_revenue(self) -> float | None:
         """Reported FY2026 revenue (USD bn), if reported by ``as_of``."""

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from . import SCENARIOS
 from .assumptions import Assumptions, InferenceSettings
@@ -190,7 +190,7 @@ def quiet_pymc() -> Iterator[None]:
     try:
         yield
     finally:
-        for lg, lv in zip(loggers, levels):
+        for lg, lv in zip(loggers, levels, strict=True):
             lg.setLevel(lv)
 
 

@@ -6,6 +6,7 @@ so a user's own assumptions or evidence files flow everywhere the same way.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
@@ -106,9 +107,12 @@ def analyse(setup: Setup, mcmc: bool = True) -> Analysis:
     revenue = setup.evidence.fy2026_revenue()
     post = posterior_predictive(p, lik, fit, rng_for(seed, "posterior_predictive"), revenue)
     usd_thr = thr * (revenue if revenue is not None else p.revenue.mean)
-    return Analysis(
-        setup, exact, prior, out.prior_share, out.prior_usd,
-        mcmc=fit, post_draws=post, post_share=summarise(post.share, thr), post_usd=summarise(post.usd, usd_thr),
+    return dataclasses.replace(
+        out,
+        mcmc=fit,
+        post_draws=post,
+        post_share=summarise(post.share, thr),
+        post_usd=summarise(post.usd, usd_thr),
         agreement=agreement(exact, fit),
     )
 

@@ -31,7 +31,7 @@ SCENARIO_LABELS: dict[str, str] = {
     "easing": "easing: cut-down Blackwell",
 }
 
-SIGNAL_COLORS: dict[str, str] = dict(zip(SIGNALS, plt.get_cmap("tab10").colors))  # type: ignore[attr-defined]
+SIGNAL_COLORS: dict[str, str] = dict(zip(SIGNALS, plt.get_cmap("tab10").colors[: len(SIGNALS)], strict=True))  # type: ignore[attr-defined]
 CONFIDENCE_MARKERS: dict[str, str] = {"two_sources": "o", "date_uncertain": "D", "one_source": "s", "weak_sources": "x"}
 
 plt.rcParams.update({"figure.dpi": 96, "savefig.dpi": 96, "axes.spines.top": False, "axes.spines.right": False, "font.size": 10})

@@ -50,9 +50,6 @@ class BetaPrior:
         d = stats.beta(self.alpha, self.beta)
         return float(d.cdf(self.upper) - d.cdf(self.lower))
 
-    def quantiles(self, q: np.ndarray) -> np.ndarray:
-        return stats.beta(self.alpha, self.beta).ppf(q)
-
 
 @dataclass(frozen=True)
 class LogNormalPrior:
@@ -72,9 +69,6 @@ class LogNormalPrior:
     def mass_achieved(self) -> float:
         d = stats.lognorm(s=self.sigma, scale=np.exp(self.mu))
         return float(d.cdf(self.upper) - d.cdf(self.lower))
-
-    def quantiles(self, q: np.ndarray) -> np.ndarray:
-        return stats.lognorm(s=self.sigma, scale=np.exp(self.mu)).ppf(q)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -176,14 +175,6 @@ def evidence_items(ev: Evidence, reversal: dt.date) -> list[tuple[str, str, dt.d
     return items
 
 
-def _drop(ev: Evidence, item_id: str) -> Evidence:
-    return dataclasses.replace(
-        ev,
-        events=tuple(e for e in ev.events if e.id != item_id),
-        periods=tuple(q for q in ev.periods if q.fiscal_period != item_id),
-    )
-
-
 def event_influence(setup: Setup) -> list[dict[str, object]]:
     """Leave-one-out: log-odds(s | all evidence) - log-odds(s | all but this item), per scenario.
 
@@ -193,7 +184,7 @@ def event_influence(setup: Setup) -> list[dict[str, object]]:
     full = _logit(posterior(setup).scenario_prob)
     rows = []
     for item_id, label, date, conf, kind in evidence_items(setup.evidence, setup.assumptions.quarterly.reversal_date.value):
-        loo = _logit(posterior(setup, evidence=_drop(setup.evidence, item_id)).scenario_prob)
+        loo = _logit(posterior(setup, evidence=setup.evidence.without(item_id)).scenario_prob)
         delta = full - loo
         row: dict[str, object] = {"id": item_id, "date": date.isoformat(), "signal": label, "confidence": conf, "kind": kind}
         row.update({s: float(delta[i]) for i, s in enumerate(SCENARIOS)})
@@ -278,7 +269,7 @@ def prior_sobol(setup: Setup, n: int = 2**13) -> dict[str, SobolResult]:
     alpha = p.dirichlet_alpha
     names = [f"g_{s}" for s in SCENARIOS] + [f"r_{s}" for s in SCENARIOS] + ["revenue"]
     ppfs: list[Callable[[np.ndarray], np.ndarray]] = [lambda u, a=a: stats.gamma.ppf(u, a) for a in alpha]
-    ppfs += [lambda u, a=a, b=b: stats.beta.ppf(u, a, b) for a, b in zip(p.r_alpha, p.r_beta)]
+    ppfs += [lambda u, a=a, b=b: stats.beta.ppf(u, a, b) for a, b in zip(p.r_alpha, p.r_beta, strict=True)]
     ppfs.append(lambda u: stats.lognorm.ppf(u, s=p.revenue.sigma, scale=np.exp(p.revenue.mu)))
 
     def share(x: np.ndarray) -> np.ndarray:

@@ -73,9 +73,6 @@ class Estimate:
     value: float
     mcse: float
 
-    def fmt(self, digits: int = 4) -> str:
-        return f"{self.value:.{digits}f} ± {self.mcse:.{digits}f}"
-
 
 @dataclass(frozen=True)
 class Summary:

@@ -11,7 +11,7 @@ def test_leaving_out_a_favouring_event_lowers_that_scenario(setup):
     lik = setup.assumptions.signals.likelihood
     for e in setup.evidence.events:
         row = np.array([lik[e.signal].of(s) for s in SCENARIOS])
-        loo = sens.posterior(setup, evidence=sens._drop(setup.evidence, e.id)).scenario_prob
+        loo = sens.posterior(setup, evidence=setup.evidence.without(e.id)).scenario_prob
         # the scenario this event's signal favours most (relative to the posterior-weighted average) gains from it
         favoured = int(np.argmax(row))
         if row[favoured] > np.dot(full, row) * 1.05:
