@@ -53,10 +53,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:7.3f}%"
-
-
 def _print_summary(h: dict) -> None:
     inp, prior, post = h["inputs"], h["prior"], h["posterior"]
     print(f"H20 export-reversal model — evidence as of {inp['as_of']} ({inp['n_events']} event{'s' if inp['n_events'] != 1 else ''}, "

@@ -105,16 +105,15 @@ class Evidence:
         """Number of events of each signal class, in :data:`model.SIGNALS` order."""
         return np.array([sum(e.signal == s for e in self.events) for s in SIGNALS], dtype=float)
 
+    def post_reversal_quarters(self, reversal: dt.date) -> tuple[Period, ...]:
+        """Quarters ending after the reversal with a disclosed H20 figure: the ones the likelihood uses."""
+        return tuple(
+            p for p in self.periods if p.period_type == "quarter" and p.period_end > reversal and p.h20_share is not None
+        )
+
     def quarterly_shares(self, reversal: dt.date) -> np.ndarray:
         """Observed H20 China revenue shares of post-reversal quarters reported by ``as_of``."""
-        return np.array(
-            [
-                p.h20_share
-                for p in self.periods
-                if p.period_type == "quarter" and p.period_end > reversal and p.h20_share is not None
-            ],
-            dtype=float,
-        )
+        return np.array([p.h20_share for p in self.post_reversal_quarters(reversal)], dtype=float)
 
     def without(self, item_id: str) -> "Evidence":
         """The same evidence with one item left out: an event (by id) or a period (by fiscal_period)."""

@@ -9,17 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Sequence
 
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from scipy import stats  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from scipy import stats
 
-from . import SCENARIOS, SIGNALS  # noqa: E402
-from .evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period  # noqa: E402
-from .inference import ExactPosterior  # noqa: E402
-from .priors import Priors  # noqa: E402
-from .sensitivity import SobolResult  # noqa: E402
+from . import SCENARIOS, SIGNALS
+from .evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
+from .inference import ExactPosterior
+from .priors import Priors
+from .sensitivity import SobolResult
 
 SCENARIO_COLORS: dict[str, str] = {"base": "#4C72B0", "reban": "#C44E52", "domestic": "#DD8452", "easing": "#55A868"}
 """One colour per scenario, used by every chart of the book."""
@@ -39,7 +39,7 @@ plt.rcParams.update({"figure.dpi": 96, "savefig.dpi": 96, "axes.spines.top": Fal
 
 def _fig(w: float = 8.0, h: float = 4.5, ncols: int = 1, nrows: int = 1, **kw: object) -> tuple[Figure, np.ndarray]:
     fig, axes = plt.subplots(nrows, ncols, figsize=(w, h), squeeze=False, **kw)  # type: ignore[arg-type]
-    plt.close(fig)  # notebooks display figures through glue, never twice
+    plt.close(fig)  # shown once, as the value a notebook cell returns, not again by pyplot
     return fig, axes
 
 

@@ -169,8 +169,7 @@ def evidence_items(ev: Evidence, reversal: dt.date) -> list[tuple[str, str, dt.d
     items = [(e.id, e.signal, e.date, e.confidence, "event") for e in ev.events]
     items += [
         (q.fiscal_period, f"H20 share {100 * (q.h20_share or 0):.2f}%", q.reported, q.confidence, "quarter")
-        for q in ev.periods
-        if q.period_type == "quarter" and q.period_end > reversal and q.h20_share is not None
+        for q in ev.post_reversal_quarters(reversal)
     ]
     return items
 
