@@ -150,13 +150,47 @@ class ScenarioPriorSpec(_Strict):
         return self
 
 
-class RecoverySpec(_Strict):
-    base: ShareInterval
-    reban: ShareInterval
-    domestic: ShareInterval
-    easing: ShareInterval
+class QuantilePoint(_Strict):
+    """One elicited quantile: P(X <= value) = prob."""
 
-    def of(self, key: str) -> ShareInterval:
+    value: float = Field(description="A share in (0, 1)")
+    prob: float = Field(description="Prior probability at or below `value`, in (0, 1)")
+
+
+class ShareQuantiles(_Strict):
+    """A Beta elicited by quantile matching: two points (value, P(X <= value)).
+
+    Used where the natural outcome sits at an end of [0, 1] (selling almost nothing), which a
+    maximum-entropy fit to an interval cannot express: its density always peaks inside.
+    """
+
+    quantiles: tuple[QuantilePoint, QuantilePoint]
+    unit: str
+    provenance: Provenance
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "ShareQuantiles":
+        (q1, q2) = self.quantiles
+        for q in (q1, q2):
+            if not 0.0 < q.value < 1.0:
+                raise _bad(f"quantile value {q.value} is outside (0, 1)", "give shares as fractions in (0, 1) (1% is 0.01)")
+            if not 0.0 < q.prob < 1.0:
+                raise _bad(f"quantile probability {q.prob} is outside (0, 1)", "give a probability strictly between 0 and 1")
+        if not (q1.value < q2.value and q1.prob < q2.prob):
+            raise _bad("quantiles are not increasing", "list the smaller value first, with the smaller probability")
+        return self
+
+
+RecoveryPrior = ShareInterval | ShareQuantiles
+
+
+class RecoverySpec(_Strict):
+    base: RecoveryPrior
+    reban: RecoveryPrior
+    domestic: RecoveryPrior
+    easing: RecoveryPrior
+
+    def of(self, key: str) -> RecoveryPrior:
         return getattr(self, key)
 
 
@@ -173,9 +207,23 @@ class LikelihoodRow(_Strict):
         return getattr(self, key)
 
 
+class Range(_Strict):
+    low: float
+    high: float
+    reasoning: str
+
+
 class SignalsSpec(_Strict):
     tempering_weight: Entry
+    weight_range: Range
     likelihood: dict[str, LikelihoodRow]
+
+    @field_validator("weight_range")
+    @classmethod
+    def _range(cls, v: Range) -> Range:
+        if not 0.0 < v.low < v.high <= 1.0:
+            raise _bad(f"weight range [{v.low}, {v.high}] is not inside (0, 1]", "give 0 < low < high <= 1")
+        return v
 
     @field_validator("tempering_weight")
     @classmethod
@@ -202,16 +250,29 @@ class SignalsSpec(_Strict):
         return v
 
 
-class QuarterlySpec(_Strict):
-    sigma: Entry
-    reversal_date: DateEntry
+class MeasurementSpec(_Strict):
+    """How NVIDIA's reports measure the recovered share (see book/method.md, "Reported revenue")."""
 
-    @field_validator("sigma")
-    @classmethod
-    def _sigma(cls, v: Entry) -> Entry:
-        if not 0.0 < v.value < 1.0:
-            raise _bad(f"sigma {v.value} is outside (0, 1)", "give a standard deviation in share units, e.g. 0.03")
-        return v
+    reversal_date: DateEntry
+    first_licence_date: DateEntry
+    fiscal_year_end: DateEntry
+    quarterly_sd: Entry
+    annual_sd: Entry
+    timing_concentration: Entry
+
+    @model_validator(mode="after")
+    def _valid(self) -> "MeasurementSpec":
+        for name in ("quarterly_sd", "annual_sd"):
+            v = getattr(self, name).value
+            if not 0.0 < v < 100.0:
+                raise _bad(f"{name} {v} is outside (0, 100) USD bn", "give the disclosure's precision in USD bn, e.g. 0.015")
+        if not 0.0 < self.timing_concentration.value <= 1e4:
+            raise _bad(f"timing_concentration {self.timing_concentration.value} is outside (0, 1e4]", "give a positive concentration, e.g. 10")
+        if self.first_licence_date.value < self.reversal_date.value:
+            raise _bad("first_licence_date is before reversal_date", "the first licence follows the reversal")
+        if not self.first_licence_date.value < self.fiscal_year_end.value:
+            raise _bad("fiscal_year_end is not after first_licence_date", "give the last day of FY2026 (2026-01-25)")
+        return self
 
 
 class OutcomeSpec(_Strict):
@@ -228,15 +289,9 @@ class InferenceSettings(_Strict):
     target_accept: float = Field(0.9, gt=0.5, lt=1.0)
     max_rhat: float = Field(1.01, gt=1.0, description="Largest allowed rank-normalised r_hat")
     min_ess: float = Field(1000, gt=0, description="Smallest allowed bulk ESS")
-    quadrature_nodes: int = Field(20000, ge=1000, description="Nodes of the 1-D quadrature per scenario")
+    quadrature_nodes: int = Field(4000, ge=500, description="Nodes of the 1-D quadrature per scenario")
     forward_draws: int = Field(200000, ge=1000, description="Forward Monte Carlo draws")
     recovery_threshold: float = Field(0.11, gt=0, lt=1, description="Threshold of P(recovery >= threshold)")
-
-
-class Range(_Strict):
-    low: float
-    high: float
-    reasoning: str
 
 
 class SensitivitySpec(_Strict):
@@ -245,7 +300,7 @@ class SensitivitySpec(_Strict):
     recovery_scale: Range
     signal_row_strength: Range
     tempering_weight: Range
-    quarterly_sigma: Range
+    measurement_sd_factor: Range
     revenue_fy2026: Range
 
 
@@ -257,7 +312,7 @@ class Assumptions(_Strict):
     recovery: RecoverySpec
     revenue_fy2026: PositiveInterval
     signals: SignalsSpec
-    quarterly: QuarterlySpec
+    measurement: MeasurementSpec
     outcome: OutcomeSpec
     inference: InferenceSettings = InferenceSettings()
     sensitivity: SensitivitySpec

@@ -12,7 +12,6 @@ import json
 import sys
 from typing import NoReturn, Sequence
 
-from . import SCENARIOS
 from .errors import ConvergenceError, InputError
 
 
@@ -28,6 +27,12 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"--as-of '{text}' is not a date (use YYYY-MM-DD)") from None
 
 
+def _seed(text: str) -> int:
+    if not text.strip().isdigit() or int(text) >= 2**32:
+        raise argparse.ArgumentTypeError(f"--seed {text!r} is not an integer in [0, 2**32)")
+    return int(text)
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--assumptions", metavar="FILE", help="assumptions YAML (default: the shipped model/data/assumptions.yaml)")
     p.add_argument("--events", metavar="FILE", help="events CSV (default: model/data/events.csv)")
@@ -39,6 +44,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         metavar="LEVEL",
         help="keep evidence at this source confidence or stronger: weak_sources < one_source < date_uncertain < two_sources",
     )
+    p.add_argument("--seed", type=_seed, metavar="N", help="replace the assumptions' seed (also: H20_SEED)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
 
@@ -53,54 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_summary(h: dict) -> None:
-    inp, prior, post = h["inputs"], h["prior"], h["posterior"]
-    print(f"H20 export-reversal model — evidence as of {inp['as_of']} ({inp['n_events']} event{'s' if inp['n_events'] != 1 else ''}, "
-          f"{inp['n_quarterly_observations']} quarterly shares, min confidence {inp['min_confidence']}), seed {inp['seed']}")
-    print("\nScenario probabilities")
-    has_mcmc = "scenario_prob_mcmc" in post
-    print(f"  {'scenario':<10}{'prior':>10}{'post. exact':>14}" + (f"{'post. MCMC ± MCSE':>26}" if has_mcmc else ""))
-    for s in SCENARIOS:
-        line = f"  {s:<10}{prior['scenario_prob'][s]:>10.4f}{post['scenario_prob_exact'][s]:>14.4f}"
-        if has_mcmc:
-            m = post["scenario_prob_mcmc"][s]
-            line += f"{m['value']:>16.4f} ± {m['mcse']:.4f}"
-        print(line)
-
-    def block(title: str, d: dict, scale: float, unit: str) -> None:
-        print(f"\n{title}")
-        for k, label in (("mean", "mean"), ("median", "median"), ("q05", "5%"), ("q95", "95%")):
-            print(f"  {label:<8}{d[k]['value'] * scale:>12.4f} ± {d[k]['mcse'] * scale:.4f} {unit}")
-        pe = d["p_exceed"]
-        print(f"  P(>= {d['threshold'] * scale:.4g} {unit}) {pe['value']:.4f} ± {pe['mcse']:.4f}")
-
-    block("Prior predictive: recovered share of FY2026 revenue", prior["share"], 100, "%")
-    block("Prior predictive: recovered revenue", prior["usd_bn"], 1, "USD bn")
-    ex = post["share_exact"]
-    print(f"\nPosterior recovered share, exact path: mean {100 * ex['mean']:.4f}%, median {100 * ex['median']:.4f}%, "
-          f"5-95% [{100 * ex['q05']:.4f}%, {100 * ex['q95']:.4f}%], P(>= 11%) {ex['p_exceed']:.4f}")
-    if has_mcmc:
-        block("Posterior predictive (MCMC): recovered share of FY2026 revenue", post["share"], 100, "%")
-        block("Posterior predictive (MCMC): recovered revenue", post["usd_bn"], 1, "USD bn")
-        d = h["diagnostics"]
-        print(f"\nDiagnostics: {d['divergences']} divergences, max r_hat {d['max_rhat']:.4f}, min bulk ESS {d['min_ess_bulk']:.0f}; "
-              f"exact vs MCMC within 3 MCSE: {'yes' if d['agreement_ok'] else 'NO'}")
-    for w in h["warnings"]:
-        print(f"warning: {w}")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        from .pipeline import analyse, headline, prepare
+        from .pipeline import analyse, prepare
 
-        setup = prepare(args.assumptions, args.events, args.quarters, args.as_of, args.min_confidence)
+        setup = prepare(args.assumptions, args.events, args.quarters, args.as_of, args.min_confidence, args.seed)
         if args.command == "summary":
-            h = headline(analyse(setup, mcmc=not args.no_mcmc))
-            if args.json:
-                print(json.dumps(h, indent=2, ensure_ascii=False))
-            else:
-                _print_summary(h)
+            from .report import headline, summary_text
+            from .sensitivity import weight_spread
+
+            h = headline(analyse(setup, mcmc=not args.no_mcmc), weight_spread(setup))
+            print(json.dumps(h, indent=2, ensure_ascii=False) if args.json else summary_text(h))
         else:
             from .sensitivity import print_sensitivity, sensitivity_report
 

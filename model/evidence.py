@@ -7,13 +7,14 @@ Files (shipped in ``model/data/``, format documented in ``model/data/README.md``
 * ``quarters.csv``: NVIDIA's reported revenue per fiscal period, with H20 China revenue
   where disclosed.
 
-Signal likelihood (DESIGN §2): events are conditionally independent given the scenario,
+Signal likelihood (book/method.md): events are conditionally independent given the scenario,
 each tempered by ``w``::
 
     log p(signals | z = s) = w * sum_e log P(signal_e | s)
 
-Reported revenue: each post-reversal quarter's H20 China share of revenue
-``y_q ~ Normal(r_s, sigma_q)`` under scenario ``s``.
+An event that only re-reports an earnings release (``restates`` names the fiscal periods) is
+not a signal: those figures enter once, through the revenue measurement model
+(:mod:`model.measurement`).
 """
 
 from __future__ import annotations
@@ -69,6 +70,12 @@ class Event:
     signal: str
     confidence: str
     sources: tuple[str, ...]
+    restates: tuple[str, ...] = ()
+    """Fiscal periods whose reported figures this event only re-reports (then not a signal)."""
+
+    @property
+    def is_signal(self) -> bool:
+        return not self.restates
 
 
 @dataclass(frozen=True)
@@ -101,19 +108,14 @@ class Evidence:
     as_of: dt.date
     min_confidence: str
 
+    @property
+    def signal_events(self) -> tuple[Event, ...]:
+        """Events that enter the signal likelihood (not re-reports of earnings releases)."""
+        return tuple(e for e in self.events if e.is_signal)
+
     def signal_counts(self) -> np.ndarray:
-        """Number of events of each signal class, in :data:`model.SIGNALS` order."""
-        return np.array([sum(e.signal == s for e in self.events) for s in SIGNALS], dtype=float)
-
-    def post_reversal_quarters(self, reversal: dt.date) -> tuple[Period, ...]:
-        """Quarters ending after the reversal with a disclosed H20 figure: the ones the likelihood uses."""
-        return tuple(
-            p for p in self.periods if p.period_type == "quarter" and p.period_end > reversal and p.h20_share is not None
-        )
-
-    def quarterly_shares(self, reversal: dt.date) -> np.ndarray:
-        """Observed H20 China revenue shares of post-reversal quarters reported by ``as_of``."""
-        return np.array([p.h20_share for p in self.post_reversal_quarters(reversal)], dtype=float)
+        """Number of signal events of each class, in :data:`model.SIGNALS` order."""
+        return np.array([sum(e.signal == s for e in self.signal_events) for s in SIGNALS], dtype=float)
 
     def without(self, item_id: str) -> "Evidence":
         """The same evidence with one item left out: an event (by id) or a period (by fiscal_period)."""
@@ -188,7 +190,8 @@ def load_events(path: str | Path | None = None, today: dt.date | None = None) ->
         sources = tuple(s.strip() for s in (row["source_1"], row["source_2"]) if s.strip())
         if not sources or not all(s.startswith(("http://", "https://")) for s in sources):
             raise InputError(p, f"line {line}, column source_1", "no source URL", "give at least one http(s) URL per event")
-        out.append(Event(eid, date, row["summary"].strip(), inds, signal, conf, sources))
+        restates = tuple(t.strip() for t in (row.get("restates") or "").split(";") if t.strip())
+        out.append(Event(eid, date, row["summary"].strip(), inds, signal, conf, sources, restates))
     return tuple(sorted(out, key=lambda e: (e.date, e.id)))
 
 
@@ -261,8 +264,17 @@ def load_evidence(
     as_of: dt.date | None = None,
     min_confidence: str = "weak_sources",
 ) -> Evidence:
-    """Load both evidence files and apply the filters."""
-    return select(load_events(events_path), load_periods(quarters_path), as_of, min_confidence)
+    """Load both evidence files, check that re-reported periods exist, and apply the filters."""
+    events, periods = load_events(events_path), load_periods(quarters_path)
+    known = {q.fiscal_period for q in periods}
+    for e in events:
+        unknown = [t for t in e.restates if t not in known]
+        if unknown:
+            raise InputError(
+                events_path or DEFAULT_EVENTS, f"event {e.id}, column restates", f"unknown fiscal period {unknown[0]!r}",
+                "name periods exactly as in the quarters file (e.g. 'Q3 FY2026'), separated by ';'",
+            )
+    return select(events, periods, as_of, min_confidence)
 
 
 def log_likelihood_table(a: Assumptions) -> np.ndarray:
@@ -276,24 +288,17 @@ def signal_loglik(counts: np.ndarray, log_table: np.ndarray, weight: float) -> n
     return weight * counts @ log_table
 
 
-def realised_recovered_share(periods: tuple[Period, ...], reversal: dt.date) -> float:
-    """Post-reversal H20 China revenue over FY2026 revenue, from the reported quarters."""
-    fy_end = next(p.period_end for p in periods if p.period_type == "year" and p.fiscal_period == "FY2026")
-    post = [p for p in periods if p.period_type == "quarter" and reversal < p.period_end <= fy_end]
-    fy_total = next(p.total_revenue_usd_bn for p in periods if p.fiscal_period == "FY2026")
-    return sum(p.h20_china_revenue_usd_bn or 0.0 for p in post) / fy_total
-
-
 def events_table(ev: Evidence) -> list[dict[str, object]]:
     """Events as rows for display."""
     return [
         {
             "id": e.id,
             "date": e.date.isoformat(),
-            "signal": e.signal,
+            "signal": e.signal if e.is_signal else f"re-reports {', '.join(e.restates)} (not a signal)",
             "indicators": ", ".join(e.indicators),
             "confidence": e.confidence,
             "summary": e.summary,
+            "sources": e.sources,
         }
         for e in ev.events
     ]

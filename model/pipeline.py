@@ -1,7 +1,10 @@
 """The whole analysis in one call: load, elicit, infer both ways, simulate, summarise.
 
 Every entry point (CLI, notebooks, tests) goes through :func:`prepare` and :func:`analyse`,
-so a user's own assumptions or evidence files flow everywhere the same way.
+so a user's own assumptions or evidence files, and a seed override, flow everywhere the same way.
+
+Headline numbers come from the exact path (:mod:`model.exact`); PyMC and the forward Monte
+Carlo are checks, each shown with its Monte Carlo standard error.
 """
 
 from __future__ import annotations
@@ -16,19 +19,18 @@ import numpy as np
 
 from . import SCENARIOS
 from .assumptions import Assumptions, load_assumptions
+from .errors import InputError
 from .evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, Evidence, load_evidence
-from .inference import (
-    Agreement,
-    ExactPosterior,
-    Likelihood,
-    MCMCResult,
-    agreement,
-    exact_posterior,
-    fit_mcmc,
-    likelihood_of,
-)
+from .exact import ExactPosterior, ExactPrior, exact_posterior, exact_prior
+from .likelihood import Likelihood, likelihood_of
+from .mcmc import Agreement, MCMCResult, agreement, fit_mcmc
 from .priors import Priors, elicit_priors
 from .simulate import Draws, Summary, posterior_predictive, prior_predictive, rng_for, summarise
+
+ENV_FILES = {"assumptions": "H20_ASSUMPTIONS", "events": "H20_EVENTS", "quarters": "H20_QUARTERS"}
+"""Environment variables that point the default inputs at a user's own files."""
+ENV_SEED = "H20_SEED"
+"""Environment variable that replaces the assumptions' seed (as ``--seed`` does)."""
 
 
 @dataclass(frozen=True)
@@ -41,10 +43,20 @@ class Setup:
     likelihood: Likelihood
     events_file: str
     quarters_file: str
+    seed: int
+    """The seed in force: ``--seed``, else ``H20_SEED``, else the assumptions'."""
 
 
-ENV_FILES = {"assumptions": "H20_ASSUMPTIONS", "events": "H20_EVENTS", "quarters": "H20_QUARTERS"}
-"""Environment variables that point the default inputs at a user's own files."""
+def resolve_seed(a: Assumptions, seed: int | None = None) -> int:
+    """The seed in force; ``H20_SEED`` must be a non-negative integer."""
+    if seed is not None:
+        return seed
+    text = os.environ.get(ENV_SEED, "").strip()
+    if not text:
+        return a.seed.value
+    if not text.isdigit() or int(text) >= 2**32:
+        raise InputError(ENV_SEED, "(environment)", f"{text!r} is not an integer in [0, 2**32)", "set H20_SEED to a non-negative integer, e.g. 7")
+    return int(text)
 
 
 def prepare(
@@ -53,25 +65,28 @@ def prepare(
     quarters: str | Path | None = None,
     as_of: dt.date | None = None,
     min_confidence: str = "weak_sources",
+    seed: int | None = None,
 ) -> Setup:
     """Load and validate every input.
 
     ``None`` takes the file named by the environment variable in :data:`ENV_FILES`
     (``H20_ASSUMPTIONS``, ``H20_EVENTS``, ``H20_QUARTERS``) if set, else the file shipped in
-    ``model/data``.
+    ``model/data``; ``seed=None`` takes ``H20_SEED`` if set, else the assumptions' seed.
     """
     assumptions = assumptions or os.environ.get(ENV_FILES["assumptions"]) or None
     events = events or os.environ.get(ENV_FILES["events"]) or None
     quarters = quarters or os.environ.get(ENV_FILES["quarters"]) or None
     a = load_assumptions(assumptions)
     ev = load_evidence(events, quarters, as_of, min_confidence)
+    priors = elicit_priors(a)
     return Setup(
         assumptions=a,
-        priors=elicit_priors(a),
+        priors=priors,
         evidence=ev,
-        likelihood=likelihood_of(a, ev),
+        likelihood=likelihood_of(a, ev, priors),
         events_file=str(events or DEFAULT_EVENTS),
         quarters_file=str(quarters or DEFAULT_QUARTERS),
+        seed=resolve_seed(a, seed),
     )
 
 
@@ -79,6 +94,7 @@ def prepare(
 class Analysis:
     setup: Setup
     exact: ExactPosterior
+    prior: ExactPrior
     prior_draws: Draws
     prior_share: Summary
     prior_usd: Summary
@@ -90,21 +106,44 @@ class Analysis:
 
     @property
     def revenue_fy2026(self) -> float | None:
-        return self.setup.evidence.fy2026_revenue()
+        """FY2026 revenue (USD bn) once reported with the full-year datum."""
+        return self.setup.likelihood.revenue.revenue
+
+    @property
+    def threshold(self) -> float:
+        return self.setup.assumptions.inference.recovery_threshold
+
+    def posterior_share(self) -> dict[str, float]:
+        """Exact posterior summary of the recovered share."""
+        return self.exact.share_summary(self.threshold)
+
+    def posterior_usd(self) -> dict[str, float] | None:
+        """Exact posterior summary in USD bn once FY2026 revenue is reported (else None)."""
+        rev = self.revenue_fy2026
+        if rev is None:
+            return None
+        s = self.posterior_share()
+        return {k: (v if k == "p_exceed" else v * rev) for k, v in s.items()}
+
+    def prior_share_exact(self) -> dict[str, float]:
+        return self.prior.share_summary(self.threshold)
+
+    def prior_usd_exact(self) -> dict[str, float]:
+        return self.prior.usd_summary(self.threshold * self.setup.priors.revenue.mean)
 
 
 def analyse(setup: Setup, mcmc: bool = True) -> Analysis:
     """Run the exact path, the forward prior predictive and (by default) PyMC with its checks."""
     a, p, lik = setup.assumptions, setup.priors, setup.likelihood
-    settings, seed = a.inference, a.seed.value
+    settings, seed = a.inference, setup.seed
     thr = settings.recovery_threshold
     exact = exact_posterior(p, lik, settings.quadrature_nodes)
     prior = prior_predictive(p, settings.forward_draws, rng_for(seed, "prior_predictive"))
-    out = Analysis(setup, exact, prior, summarise(prior.share, thr), summarise(prior.usd, thr * p.revenue.mean))
+    out = Analysis(setup, exact, exact_prior(p), prior, summarise(prior.share, thr), summarise(prior.usd, thr * p.revenue.mean))
     if not mcmc:
         return out
     fit = fit_mcmc(p, lik, settings, seed)
-    revenue = setup.evidence.fy2026_revenue()
+    revenue = lik.revenue.revenue
     post = posterior_predictive(p, lik, fit, rng_for(seed, "posterior_predictive"), revenue)
     usd_thr = thr * (revenue if revenue is not None else p.revenue.mean)
     return dataclasses.replace(
@@ -117,75 +156,11 @@ def analyse(setup: Setup, mcmc: bool = True) -> Analysis:
     )
 
 
-def _r(x: float, digits: int = 6) -> float:
-    return float(round(float(x), digits))
-
-
-def _summary_json(s: Summary) -> dict[str, object]:
-    d: dict[str, object] = {k: {"value": _r(v["value"]), "mcse": _r(v["mcse"])} for k, v in s.as_dict().items()}
-    d["threshold"] = _r(s.threshold)
-    return d
-
-
-def headline(an: Analysis) -> dict[str, object]:
-    """The headline numbers as a JSON-ready dict (keys documented in the README)."""
-    st, ex = an.setup, an.exact
-    z_prior = an.prior_draws.z.ravel()
-    n = z_prior.size
-    out: dict[str, object] = {
-        "inputs": {
-            "assumptions": st.assumptions.source_file,
-            "events": st.events_file,
-            "quarters": st.quarters_file,
-            "as_of": st.evidence.as_of.isoformat(),
-            "min_confidence": st.evidence.min_confidence,
-            "n_events": len(st.evidence.events),
-            "n_quarterly_observations": int(st.likelihood.y.size),
-            "seed": st.assumptions.seed.value,
-        },
-        "prior": {
-            "scenario_prob": {s: _r(st.priors.m[i]) for i, s in enumerate(SCENARIOS)},
-            "scenario_prob_forward_mc": {
-                s: {"value": _r(np.mean(z_prior == i)), "mcse": _r(np.sqrt(np.mean(z_prior == i) * (1 - np.mean(z_prior == i)) / n))}
-                for i, s in enumerate(SCENARIOS)
-            },
-            "share": _summary_json(an.prior_share),
-            "usd_bn": _summary_json(an.prior_usd),
-        },
-        "posterior": {
-            "scenario_prob_exact": {s: _r(ex.scenario_prob[i], 10) for i, s in enumerate(SCENARIOS)},
-            "theta_mean_exact": {s: _r(ex.theta_mean[i]) for i, s in enumerate(SCENARIOS)},
-            "share_exact": {
-                "mean": _r(ex.share_mean()),
-                "median": _r(ex.share_quantile(0.5)),
-                "q05": _r(ex.share_quantile(0.05)),
-                "q95": _r(ex.share_quantile(0.95)),
-                "p_exceed": _r(ex.share_exceed(st.assumptions.inference.recovery_threshold), 10),
-            },
-        },
-        "warnings": list(st.priors.warnings),
-    }
-    if an.mcmc is not None and an.post_share is not None and an.post_usd is not None:
-        post = out["posterior"]
-        assert isinstance(post, dict)
-        post["scenario_prob_mcmc"] = {s: {"value": _r(an.mcmc.quantity(f"P(z={s})").mean, 10), "mcse": _r(an.mcmc.quantity(f"P(z={s})").mcse, 10)} for s in SCENARIOS}
-        post["theta_mean_mcmc"] = {s: {"value": _r(an.mcmc.quantity(f"theta[{s}]").mean), "mcse": _r(an.mcmc.quantity(f"theta[{s}]").mcse)} for s in SCENARIOS}
-        post["share"] = _summary_json(an.post_share)
-        post["usd_bn"] = _summary_json(an.post_usd)
-        post["fy2026_revenue_reported_usd_bn"] = an.revenue_fy2026
-        out["diagnostics"] = {
-            "divergences": an.mcmc.divergences,
-            "max_rhat": _r(max(q.r_hat for q in an.mcmc.quantities)),
-            "min_ess_bulk": _r(min(q.ess_bulk for q in an.mcmc.quantities), 1),
-            "agreement_ok": all(g.ok for g in an.agreement),
-            "agreement": [
-                {"quantity": g.quantity, "exact": _r(g.exact, 10), "mcmc": _r(g.mcmc, 10), "mcse": _r(g.mcse, 10), "z": _r(g.z, 3), "ok": g.ok}
-                for g in an.agreement
-            ],
-        }
-    return out
-
-
 def plain(x: float, digits: int | None = None) -> float | int:
     """``x`` rounded to a plain Python number, whose repr is short and stable across runs."""
     return int(round(float(x))) if digits is None else float(round(float(x), digits))
+
+
+def scenario_dict(values: np.ndarray) -> dict[str, float]:
+    """A scenario-indexed array as ``{scenario: value}``."""
+    return {s: float(values[i]) for i, s in enumerate(SCENARIOS)}

@@ -1,8 +1,9 @@
 """Priors: elicitation of every prior from an interval and its mass, with pseudo-sample sizes.
 
 * Recovery shares ``r_s ~ Beta(a_s, b_s)``: maximum-entropy Beta with ``mass`` in
-  ``[lower, upper]`` (PreliZ ``maxent``). Pseudo-sample size ``a + b`` (the Beta mean of
-  ``a`` successes in ``a + b`` trials).
+  ``[lower, upper]`` (PreliZ ``maxent``), or, where the natural outcome sits at zero, the Beta
+  through two elicited quantiles (quantile matching). Pseudo-sample size ``a + b`` (the Beta
+  mean of ``a`` successes in ``a + b`` trials).
 * Scenario probabilities ``theta ~ Dirichlet(kappa m)``: ``m`` from the article's 45% and
   the split weights; ``kappa`` solved so that the marginal
   ``theta_base ~ Beta(kappa m_b, kappa (1 - m_b))`` puts ``mass`` in the base interval.
@@ -20,7 +21,7 @@ import numpy as np
 from scipy import optimize, stats
 
 from . import SCENARIOS
-from .assumptions import Assumptions, scenario_mean
+from .assumptions import Assumptions, RecoveryPrior, ShareInterval, scenario_mean
 
 OVERCONFIDENT_N: float = 1000.0
 """A prior that acts like more than this many observations gets a warning."""
@@ -35,10 +36,22 @@ class BetaPrior:
     lower: float
     upper: float
     mass_requested: float
+    method: str = "maxent"
+    """``maxent`` (mass in [lower, upper]) or ``quantiles`` (P(r <= lower), P(r <= upper) matched)."""
+    p_lower: float = 0.0
+    """For ``quantiles``: the elicited P(r <= lower)."""
 
     @property
     def mean(self) -> float:
         return self.alpha / (self.alpha + self.beta)
+
+    @property
+    def description(self) -> str:
+        """The elicitation in words, e.g. '90% in [11%, 12%]' or 'P(≤ 0.1%) = 25%, P(≤ 1%) = 90%'."""
+        if self.method == "quantiles":
+            return (f"P(≤ {100 * self.lower:g}%) = {100 * self.p_lower:g}%, "
+                    f"P(≤ {100 * self.upper:g}%) = {100 * (self.p_lower + self.mass_requested):g}%")
+        return f"{100 * self.mass_requested:g}% in [{100 * self.lower:g}%, {100 * self.upper:g}%]"
 
     @property
     def pseudo_n(self) -> float:
@@ -118,6 +131,22 @@ def elicit_beta(lower: float, upper: float, mass: float) -> BetaPrior:
     return BetaPrior(float(dist.alpha), float(dist.beta), lower, upper, mass)
 
 
+@lru_cache(maxsize=512)
+def elicit_beta_quantiles(x1: float, p1: float, x2: float, p2: float) -> BetaPrior:
+    """The Beta with ``P(r <= x1) = p1`` and ``P(r <= x2) = p2`` (quantile matching, solved on log a, log b)."""
+
+    def gap(v: np.ndarray) -> list[float]:
+        a, b = np.exp(v)
+        return [float(stats.beta.cdf(x1, a, b) - p1), float(stats.beta.cdf(x2, a, b) - p2)]
+
+    start = np.log([1.0, max(1.0 / x2 - 1.0, 1.0)])
+    sol = optimize.root(gap, start, method="hybr", tol=1e-13)
+    a, b = np.exp(sol.x)
+    if not sol.success or max(abs(g) for g in gap(sol.x)) > 1e-9:
+        raise ValueError(f"no Beta has P(r <= {x1}) = {p1} and P(r <= {x2}) = {p2}")
+    return BetaPrior(float(a), float(b), x1, x2, p2 - p1, method="quantiles", p_lower=p1)
+
+
 @lru_cache(maxsize=64)
 def elicit_lognormal(lower: float, upper: float, mass: float) -> LogNormalPrior:
     """Maximum-entropy log-normal with probability ``mass`` in ``[lower, upper]`` (PreliZ)."""
@@ -166,13 +195,21 @@ def overconfidence_warnings(recovery: dict[str, BetaPrior], kappa: float) -> tup
     return tuple(out)
 
 
+def elicit_recovery(spec: RecoveryPrior, scale: float = 1.0) -> BetaPrior:
+    """The Beta prior of one recovery share; ``scale`` multiplies the elicited shares (sensitivity)."""
+    if isinstance(spec, ShareInterval):
+        return elicit_beta(min(spec.lower * scale, 0.98), min(spec.upper * scale, 0.99), spec.mass)
+    (q1, q2) = spec.quantiles
+    return elicit_beta_quantiles(min(q1.value * scale, 0.98), q1.prob, min(q2.value * scale, 0.99), q2.prob)
+
+
 def elicit_priors(a: Assumptions) -> Priors:
     """Elicit every prior from the assumptions."""
     m_map = scenario_mean(a)
     m = np.array([m_map[s] for s in SCENARIOS])
     bi = a.scenario_prior.base_interval
     kappa = elicit_kappa(m[0], bi.lower, bi.upper, bi.mass)
-    recovery = {s: elicit_beta(a.recovery.of(s).lower, a.recovery.of(s).upper, a.recovery.of(s).mass) for s in SCENARIOS}
+    recovery = {s: elicit_recovery(a.recovery.of(s)) for s in SCENARIOS}
     rv = a.revenue_fy2026
     revenue = elicit_lognormal(rv.lower, rv.upper, rv.mass)
     return Priors(
@@ -207,7 +244,7 @@ def prior_table(p: Priors) -> list[dict[str, object]]:
             {
                 "prior": f"r_{s} (recovery share)",
                 "family": f"Beta({b.alpha:.2f}, {b.beta:.2f})",
-                "interval": f"[{b.lower:g}, {b.upper:g}]",
+                "interval": b.description,
                 "mass requested": b.mass_requested,
                 "mass achieved": b.mass_achieved,
                 "mean": b.mean,

@@ -21,9 +21,10 @@ from scipy import stats
 
 from . import SCENARIOS, SIGNALS
 from .evidence import CONFIDENCE_LEVELS, Evidence, log_likelihood_table, select
-from .inference import ExactPosterior, exact_posterior, likelihood_of
+from .exact import ExactPosterior, exact_posterior
+from .likelihood import likelihood_of
 from .pipeline import Setup
-from .priors import elicit_beta
+from .priors import elicit_recovery
 
 OUTPUTS: tuple[str, ...] = tuple(f"P({s})" for s in SCENARIOS) + ("E[theta_domestic]", "mean share", "mean USD bn")
 """Quantities the tornado reports."""
@@ -41,7 +42,7 @@ class Knobs:
     recovery_scale: dict[str, float] | None = None
     row_strength: dict[str, float] | None = None
     weight: float | None = None
-    sigma: float | None = None
+    sd_factor: float = 1.0
     revenue: float | None = None
 
 
@@ -70,13 +71,12 @@ def posterior(setup: Setup, knobs: Knobs = Knobs(), evidence: Evidence | None = 
     if knobs.recovery_scale:
         rec = dict(p.recovery)
         for s, f in knobs.recovery_scale.items():
-            iv = a.recovery.of(s)
-            rec[s] = elicit_beta(min(iv.lower * f, 0.98), min(iv.upper * f, 0.99), iv.mass)
+            rec[s] = elicit_recovery(a.recovery.of(s), f)
         p = p.with_(recovery=rec)
     table = log_likelihood_table(a)
     if knobs.row_strength:
         table = scaled_table(table, knobs.row_strength)
-    lik = likelihood_of(a, evidence or setup.evidence, weight=knobs.weight, sigma=knobs.sigma, log_table=table)
+    lik = likelihood_of(a, evidence or setup.evidence, p, weight=knobs.weight, sd_factor=knobs.sd_factor, log_table=table)
     return exact_posterior(p, lik, a.inference.quadrature_nodes)
 
 
@@ -84,7 +84,7 @@ def outputs(setup: Setup, knobs: Knobs = Knobs(), evidence: Evidence | None = No
     """The tornado's output quantities for one setting of the knobs."""
     ex = posterior(setup, knobs, evidence)
     ev = evidence or setup.evidence
-    rev = ev.fy2026_revenue()
+    rev = likelihood_of(setup.assumptions, ev, setup.priors).revenue.revenue
     if rev is None:
         rev = knobs.revenue if knobs.revenue is not None else setup.priors.revenue.mean
     share = ex.share_mean()
@@ -114,7 +114,7 @@ def tornado_inputs(setup: Setup) -> list[tuple[str, Knobs, Knobs, str]]:
         )
     items += [
         ("tempering weight w", Knobs(weight=r.tempering_weight.low), Knobs(weight=r.tempering_weight.high), r.tempering_weight.reasoning),
-        ("quarterly noise sigma_q", Knobs(sigma=r.quarterly_sigma.low), Knobs(sigma=r.quarterly_sigma.high), r.quarterly_sigma.reasoning),
+        ("disclosure precision (sd factor)", Knobs(sd_factor=r.measurement_sd_factor.low), Knobs(sd_factor=r.measurement_sd_factor.high), r.measurement_sd_factor.reasoning),
         ("FY2026 revenue prior", Knobs(revenue=r.revenue_fy2026.low), Knobs(revenue=r.revenue_fy2026.high), r.revenue_fy2026.reasoning),
     ]
     return items
@@ -159,18 +159,41 @@ def sweep(setup: Setup, name: str, grid: Sequence[float]) -> dict[str, np.ndarra
     }
 
 
+def weight_spread(setup: Setup, n: int = 16) -> dict[str, dict[str, float]]:
+    """Min and max of each P(z = s | E) over the stated range of the tempering weight (exact path)."""
+    r = setup.assumptions.signals.weight_range
+    probs = sweep(setup, "weight", np.linspace(r.low, r.high, n))["scenario_prob"]
+    return {s: {"min": float(probs[:, i].min()), "max": float(probs[:, i].max())} for i, s in enumerate(SCENARIOS)}
+
+
+def leader(spread: dict[str, dict[str, float]]) -> str | None:
+    """The scenario that leads at every weight in the range (its minimum beats every other's maximum), if any."""
+    for s in SCENARIOS:
+        if all(spread[s]["min"] > spread[o]["max"] for o in SCENARIOS if o != s):
+            return s
+    return None
+
+
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-300, 1 - 1e-16)
     return np.log(p) - np.log1p(-p)
 
 
-def evidence_items(ev: Evidence, reversal: dt.date) -> list[tuple[str, str, dt.date, str, str]]:
-    """(id, label, date, confidence, kind) of every item of evidence that enters the likelihood."""
-    items = [(e.id, e.signal, e.date, e.confidence, "event") for e in ev.events]
-    items += [
-        (q.fiscal_period, f"H20 share {100 * (q.h20_share or 0):.2f}%", q.reported, q.confidence, "quarter")
-        for q in ev.post_reversal_quarters(reversal)
-    ]
+def evidence_items(setup: Setup) -> list[tuple[str, str, dt.date, str, str]]:
+    """(id, label, date, confidence, kind) of every item of evidence that enters the likelihood.
+
+    The signal events, and the revenue datum as one item named by the period that defines it
+    (the full year, or the latest quarter of a partial sum); leaving it out falls back to what
+    was known without that report.
+    """
+    ev = setup.evidence
+    items = [(e.id, e.signal, e.date, e.confidence, "event") for e in ev.signal_events]
+    obs = setup.likelihood.revenue
+    if obs.kind != "none":
+        key = obs.periods[0] if obs.kind == "annual" else obs.periods[-1]
+        q = next(p for p in ev.periods if p.fiscal_period == key)
+        label = f"{key}: post-reversal H20 USD {obs.usd_bn:.2f}bn"
+        items.append((key, label, q.reported, q.confidence, "revenue"))
     return items
 
 
@@ -182,7 +205,7 @@ def event_influence(setup: Setup) -> list[dict[str, object]]:
     """
     full = _logit(posterior(setup).scenario_prob)
     rows = []
-    for item_id, label, date, conf, kind in evidence_items(setup.evidence, setup.assumptions.quarterly.reversal_date.value):
+    for item_id, label, date, conf, kind in evidence_items(setup):
         loo = _logit(posterior(setup, evidence=setup.evidence.without(item_id)).scenario_prob)
         delta = full - loo
         row: dict[str, object] = {"id": item_id, "date": date.isoformat(), "signal": label, "confidence": conf, "kind": kind}
@@ -288,7 +311,7 @@ def prior_sobol(setup: Setup, n: int = 2**13) -> dict[str, SobolResult]:
 def belief_over_time(setup: Setup, start: dt.date | None = None) -> list[tuple[dt.date, np.ndarray]]:
     """Exact P(z = s | evidence up to d) at the article's date and after each evidence date."""
     ev = setup.evidence
-    start = start or setup.assumptions.quarterly.reversal_date.value
+    start = start or setup.assumptions.measurement.reversal_date.value
     dates = [start] + [d for d in ev.dates() if d > start]
     out = []
     for d in dates:

@@ -1,6 +1,6 @@
 """Forward Monte Carlo: vectorised NumPy draws of the recovered share and recovered USD.
 
-Generative story (DESIGN §2)::
+Generative story (book/method.md)::
 
     theta ~ Dirichlet(kappa m);  z ~ Categorical(theta);  r_z ~ Beta(a_z, b_z)
     R ~ LogNormal(mu, sigma)  (FY2026 revenue, USD bn);   recovered USD = r_z * R
@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import SCENARIOS
-from .inference import Likelihood, MCMCResult, conditional_scenario_prob
+from .likelihood import Likelihood, conditional_scenario_prob
+from .mcmc import MCMCResult
 from .priors import Priors
 
 

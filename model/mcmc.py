@@ -1,0 +1,290 @@
+"""The MCMC path: PyMC NUTS on the full model, its diagnostics, and the agreement gate.
+
+``theta ~ Dirichlet(kappa m)``, ``r ~ Beta(a, b)`` per scenario; the realised scenario is summed
+out by log-sum-exp, so NUTS explores only continuous parameters (plus ``phi`` and FY2026
+revenue ``R`` while only a partial sum of the year is reported). ``P(z = s | E)`` is the
+Rao-Blackwellised average over draws of ``P(z = s | r, E)``, theta integrated analytically.
+
+The MCMC path is a *check* of the exact path, never the source of a headline number: its draws
+differ from one CPU to another even with the same seed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import warnings
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+from scipy import stats
+
+from . import SCENARIOS
+from .assumptions import InferenceSettings
+from .errors import ConvergenceError
+from .exact import ExactPosterior
+from .likelihood import Likelihood, conditional_scenario_prob
+from .measurement import normal_logpdf
+from .priors import Priors
+
+FAMILY_ALPHA: float = 0.001
+"""False-alarm rate of the agreement gate, family-wise over every quantity compared by z."""
+BOUND: float = 1e-4
+"""Probabilities below this are reported as a bound ("< 1e-4"), never as a number."""
+TAIL_KHAT: float = 0.7
+"""Pareto k-hat above which a Monte Carlo average rests on a few draws: its MCSE is unreliable."""
+TAIL_REL_TOL: float = 0.25
+"""Tolerance for tail-dominated quantities: relative difference to the exact value."""
+
+
+@contextlib.contextmanager
+def quiet_pymc() -> Iterator[None]:
+    """Keep PyMC's INFO chatter (sampler choice, timings) out of outputs."""
+    loggers = [logging.getLogger(n) for n in ("pymc", "pymc.sampling", "pymc.stats.convergence")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, lv in zip(loggers, levels, strict=True):
+            lg.setLevel(lv)
+
+
+def build_model(priors: Priors, lik: Likelihood):  # -> pm.Model
+    """The PyMC model with the realised scenario marginalised out (same likelihood as the exact path)."""
+    import pymc as pm
+
+    obs = lik.revenue
+    with pm.Model(coords={"scenario": list(SCENARIOS)}) as model:
+        theta = pm.Dirichlet("theta", a=priors.dirichlet_alpha, dims="scenario")
+        r = pm.Beta("r", alpha=priors.r_alpha, beta=priors.r_beta, dims="scenario")
+        ll = pm.math.constant(lik.signal_loglik)
+        if obs.kind == "annual":
+            ll = ll + normal_logpdf(obs.usd_bn, r * obs.revenue, obs.sd)
+        elif obs.kind == "partial":
+            f, c = obs.fraction_mean, obs.fraction_concentration
+            phi = pm.Beta("phi", alpha=f * c, beta=(1.0 - f) * c)
+            rev = pm.LogNormal("revenue", mu=priors.revenue.mu, sigma=priors.revenue.sigma)
+            ll = ll + normal_logpdf(obs.usd_bn, r * phi * rev, obs.sd)
+        pm.Potential("evidence", pm.math.logsumexp(pm.math.log(theta) + ll))
+    return model
+
+
+def mcse_mean(x: np.ndarray, batches_per_chain: int = 10) -> float:
+    """Monte Carlo standard error of a mean, robust to rare large values.
+
+    The larger of ArviZ's ESS-based MCSE and a batch-means MCSE (``batches_per_chain``
+    contiguous batches per chain). A rare excursion inflates the spread of the batch means
+    even where the autocorrelation estimate behind the ESS misses it.
+
+    Parameters
+    ----------
+    x : array of shape (chain, draw)
+    """
+    import arviz as az
+
+    x = np.asarray(x, dtype=float)
+    if np.ptp(x) == 0.0:
+        return 0.0
+    ess_based = float(np.ravel(az.mcse(x, method="mean"))[0])
+    n_chain, n_draw = x.shape
+    size = n_draw // batches_per_chain
+    means = x[:, : size * batches_per_chain].reshape(n_chain * batches_per_chain, size).mean(axis=1)
+    batch = float(means.std(ddof=1) / np.sqrt(means.size))
+    return max(ess_based, batch)
+
+
+def _upper_khat(v: np.ndarray) -> float:
+    import arviz as az
+
+    v = v - v.min() + 1e-300  # positive, so that logs exist
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # exp overflow inside psislw on tiny logs
+        _, k = az.psislw(np.log(v), reff=1.0)
+    return float(np.ravel(k)[0])
+
+
+def tail_khat(x: np.ndarray) -> float:
+    """Pareto k-hat of the heavier tail of the draws (ArviZ ``psislw``, both tails tried).
+
+    The MCMC estimate of a small ``P(z = s | E)`` averages per-draw probabilities that are
+    near zero except in rare draws (and one near 1 has the mirror image); k-hat > 0.7 says the
+    average rests on those few draws.
+    """
+    v = np.asarray(x, dtype=float).ravel()
+    if np.ptp(v) == 0.0:
+        return float("-inf")
+    return max(_upper_khat(v), _upper_khat(-v))
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One reported posterior quantity with its diagnostics."""
+
+    name: str
+    mean: float
+    mcse: float
+    ess_bulk: float
+    r_hat: float
+    khat: float
+    """Pareto k-hat of the draws' upper tail: above 0.7 the mean is dominated by rare draws."""
+
+
+def diagnose(name: str, x: np.ndarray) -> Quantity:
+    """Mean, robust MCSE, bulk ESS, rank r_hat and tail k-hat of draws of shape (chain, draw)."""
+    import arviz as az
+
+    if np.ptp(x) == 0.0:
+        return Quantity(name, float(x.mean()), 0.0, float(x.size), 1.0, float("-inf"))
+    return Quantity(name, float(x.mean()), mcse_mean(x), float(az.ess(x, method="bulk")),
+                    float(az.rhat(x, method="rank")), tail_khat(x))
+
+
+@dataclass(frozen=True)
+class MCMCResult:
+    idata: object
+    """ArviZ InferenceData of the fit."""
+    p_z: np.ndarray
+    """P(z = s | r, E) per draw, shape (chain, draw, 4)."""
+    quantities: tuple[Quantity, ...]
+    divergences: int
+
+    def quantity(self, name: str) -> Quantity:
+        return next(q for q in self.quantities if q.name == name)
+
+    def draws(self, var: str) -> np.ndarray:
+        """Posterior draws of ``theta`` or ``r``, shape (chain, draw, 4)."""
+        return np.asarray(self.idata.posterior[var].values)  # type: ignore[attr-defined]
+
+    def scenario_prob(self) -> tuple[np.ndarray, np.ndarray]:
+        """(estimate, MCSE) of P(z = s | E)."""
+        qs = [self.quantity(f"P(z={s})") for s in SCENARIOS]
+        return np.array([q.mean for q in qs]), np.array([q.mcse for q in qs])
+
+
+def quantity_names() -> list[str]:
+    return [f"{v}[{s}]" if v != "P" else f"P(z={s})" for v in ("P", "theta", "r") for s in SCENARIOS]
+
+
+def check_convergence(result: MCMCResult, settings: InferenceSettings) -> list[str]:
+    """Problems with the fit: divergences, r_hat above the bar, bulk ESS below it (empty when fine).
+
+    Quantities below :data:`BOUND` on every draw are reported as a bound and not diagnosed.
+    """
+    problems = []
+    if result.divergences:
+        problems.append(f"{result.divergences} divergent transitions")
+    for q in result.quantities:
+        if q.name.startswith("P(") and q.mean < BOUND:
+            continue
+        if not q.r_hat <= settings.max_rhat:
+            problems.append(f"{q.name}: r_hat {q.r_hat:.4f} > {settings.max_rhat}")
+        if not q.ess_bulk >= settings.min_ess:
+            problems.append(f"{q.name}: bulk ESS {q.ess_bulk:.0f} < {settings.min_ess:.0f}")
+    return problems
+
+
+def fit_mcmc(priors: Priors, lik: Likelihood, settings: InferenceSettings, seed: int, check: bool = True) -> MCMCResult:
+    """Sample the posterior with PyMC NUTS and summarise every reported quantity.
+
+    Parameters
+    ----------
+    seed : the single seed; chains get independent streams derived from it by PyMC.
+    check : raise :class:`ConvergenceError` when the diagnostics fail.
+    """
+    import pymc as pm
+
+    model = build_model(priors, lik)
+    with quiet_pymc(), model:
+        idata = pm.sample(
+            draws=settings.draws,
+            tune=settings.tune,
+            chains=settings.chains,
+            cores=min(settings.chains, os.cpu_count() or 1),
+            random_seed=seed,
+            target_accept=settings.target_accept,
+            progressbar=False,
+            compute_convergence_checks=False,
+        )
+    theta = np.asarray(idata.posterior["theta"].values)
+    r = np.asarray(idata.posterior["r"].values)
+    p_z = conditional_scenario_prob(np.log(priors.m), lik, r)
+    series = {**{f"P(z={s})": p_z[..., i] for i, s in enumerate(SCENARIOS)},
+              **{f"theta[{s}]": theta[..., i] for i, s in enumerate(SCENARIOS)},
+              **{f"r[{s}]": r[..., i] for i, s in enumerate(SCENARIOS)}}
+    quantities = tuple(diagnose(name, x) for name, x in series.items())
+    result = MCMCResult(idata, p_z, quantities, int(idata.sample_stats["diverging"].values.sum()))
+    problems = check_convergence(result, settings)
+    if check and problems:
+        raise ConvergenceError("MCMC failed its diagnostics: " + "; ".join(problems) + "; raise inference.draws or inference.target_accept")
+    return result
+
+
+# --------------------------------------------------------------------------- agreement gate
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Exact vs MCMC for one quantity, with how it is judged.
+
+    ``method`` is ``z`` (|MCMC - exact| / MCSE within the family-wise bar), ``tail`` (Pareto
+    k > 0.7: the MCSE is unreliable, so a relative tolerance) or ``bound`` (both below 1e-4).
+    """
+
+    quantity: str
+    exact: float
+    mcmc: float
+    mcse: float
+    khat: float
+    method: str
+    z_bar: float
+
+    @property
+    def z(self) -> float:
+        """Difference in Monte Carlo standard errors (inf when the MCSE is zero and they differ)."""
+        diff = self.mcmc - self.exact
+        if self.mcse > 0:
+            return float(diff / self.mcse)
+        return 0.0 if abs(diff) <= 1e-9 else float("inf")
+
+    @property
+    def ok(self) -> bool:
+        if self.method == "bound":
+            return True
+        if self.method == "tail":
+            return abs(self.mcmc - self.exact) <= TAIL_REL_TOL * abs(self.exact)
+        return abs(self.z) <= self.z_bar
+
+    @property
+    def reason(self) -> str:
+        if self.method == "bound":
+            return "both below 1e-4: reported as a bound"
+        if self.method == "tail":
+            return f"Pareto k {self.khat:.2f} > {TAIL_KHAT}: MCSE unreliable, within {TAIL_REL_TOL:.0%} of exact"
+        return f"|z| ≤ {self.z_bar:.2f}"
+
+
+def z_bar(n_compared: int, alpha: float = FAMILY_ALPHA) -> float:
+    """Bonferroni bar: two-sided, family-wise false-alarm rate ``alpha`` over ``n_compared`` z-tests."""
+    return float(stats.norm.isf(alpha / (2 * max(n_compared, 1))))
+
+
+def agreement(exact: ExactPosterior, mcmc: MCMCResult) -> list[Agreement]:
+    """Exact vs MCMC for every reported quantity, judged by the family-wise gate."""
+    exact_values = {
+        **{f"P(z={s})": exact.scenario_prob[i] for i, s in enumerate(SCENARIOS)},
+        **{f"theta[{s}]": exact.theta_mean[i] for i, s in enumerate(SCENARIOS)},
+        **{f"r[{s}]": exact.r_mean[i] for i, s in enumerate(SCENARIOS)},
+    }
+
+    def method(q: Quantity) -> str:
+        if q.name.startswith("P(") and max(exact_values[q.name], q.mean) < BOUND:
+            return "bound"
+        return "tail" if q.khat > TAIL_KHAT else "z"
+
+    methods = {q.name: method(q) for q in mcmc.quantities}
+    bar = z_bar(sum(m == "z" for m in methods.values()))
+    return [Agreement(q.name, float(exact_values[q.name]), q.mean, q.mcse, q.khat, methods[q.name], bar) for q in mcmc.quantities]
