@@ -8,6 +8,11 @@ from __future__ import annotations
 import logging
 import warnings
 
+# ArviZ 0.23 warns once per day per user (a stamp in the user cache dir) that it is being
+# refactored. The notice says nothing about this model, and a first build of the day (or a
+# fresh machine) would carry it into the book's outputs. Silence that one message, narrowly.
+warnings.filterwarnings("ignore", message=r"\s*ArviZ is undergoing a major refactor", category=FutureWarning)
+
 # PyTensor warns at import time that it could not link to a BLAS library. For this model
 # (a handful of scalars) the cost is nil, so keep the warning out of every output.
 warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")

@@ -73,7 +73,7 @@ def quadrature(a: float, b: float, lik: Likelihood, n_nodes: int) -> ScenarioQua
         with np.errstate(divide="ignore"):
             return _log_beta_pdf(r, a, b) + lik.revenue_loglik(r) + np.log(r) + np.log1p(-r)
 
-    coarse = np.linspace(*T_RANGE, 12001)
+    coarse = np.linspace(*T_RANGE, 2401)
     lf = log_f(coarse)
     keep = np.flatnonzero(lf >= lf.max() - WINDOW_NATS)
     lo, hi = coarse[max(keep[0] - 1, 0)], coarse[min(keep[-1] + 1, coarse.size - 1)]
@@ -115,6 +115,13 @@ class ExactPosterior:
     def share_exceed(self, t: float | np.ndarray) -> np.ndarray:
         """P(r_z >= t | E)."""
         return 1.0 - self.share_cdf(t)
+
+    def share_density(self, x: float) -> float:
+        """Posterior density of the recovered share at ``x`` in (0, 1) (per unit share)."""
+        tx = float(special.logit(x))
+        dens_t = sum(p * np.interp(tx, q.t, q.weights / q.step, left=0.0, right=0.0)
+                     for p, q in zip(self.scenario_prob, self.parts, strict=True))
+        return float(dens_t / (x * (1.0 - x)))
 
     def share_summary(self, threshold: float) -> dict[str, float]:
         """Mean, median, 5% and 95% quantiles and P(share >= threshold)."""
@@ -169,10 +176,20 @@ class ExactPrior:
         u = np.asarray(u, dtype=float)
         return np.mean(self.share_cdf(np.clip(u[..., None] / self.revenue_nodes, 0.0, 1.0)), axis=-1)
 
+    def share_density(self, x: float) -> float:
+        p = self.priors
+        return float(sum(m * stats.beta.pdf(x, a, b) for m, a, b in zip(p.m, p.r_alpha, p.r_beta, strict=True)))
+
+    def share_mean(self) -> float:
+        p = self.priors
+        return float(p.m @ (p.r_alpha / (p.r_alpha + p.r_beta)))
+
+    def share_quantile(self, q: float | np.ndarray) -> np.ndarray:
+        return mixture_quantile(self.share_cdf, q)
+
     def share_summary(self, threshold: float) -> dict[str, float]:
         q05, q50, q95 = mixture_quantile(self.share_cdf, [0.05, 0.5, 0.95])
-        p = self.priors
-        return {"mean": float(p.m @ (p.r_alpha / (p.r_alpha + p.r_beta))), "median": float(q50), "q05": float(q05),
+        return {"mean": self.share_mean(), "median": float(q50), "q05": float(q05),
                 "q95": float(q95), "p_exceed": float(1.0 - self.share_cdf(threshold))}
 
     def usd_summary(self, threshold: float) -> dict[str, float]:
@@ -186,3 +203,14 @@ def exact_prior(priors: Priors, n_revenue: int = 2000) -> ExactPrior:
     u = (np.arange(n_revenue) + 0.5) / n_revenue
     rev = stats.lognorm.ppf(u, s=priors.revenue.sigma, scale=np.exp(priors.revenue.mu))
     return ExactPrior(priors, rev)
+
+
+def crps(cdf, x_obs: float) -> float:  # noqa: ANN001
+    """Continuous ranked probability score ``∫ (F(x) - 1[x >= x_obs])^2 dx`` over [0, 1] (lower is better).
+
+    Trapezoid rule on a grid dense on the log scale near 0 and around ``x_obs``.
+    """
+    grid = np.unique(np.concatenate([np.geomspace(1e-9, 1.0, 20001), np.linspace(0.0, 1.0, 20001),
+                                     x_obs * np.linspace(0.5, 1.5, 2001), [x_obs]]))
+    f = np.asarray(cdf(grid), dtype=float) - (grid >= x_obs)
+    return float(np.trapezoid(f**2, grid))

@@ -36,7 +36,10 @@ BOUND: float = 1e-4
 TAIL_KHAT: float = 0.7
 """Pareto k-hat above which a Monte Carlo average rests on a few draws: its MCSE is unreliable."""
 TAIL_REL_TOL: float = 0.25
-"""Tolerance for tail-dominated quantities: relative difference to the exact value."""
+"""Tolerance for tail-dominated quantities: relative difference to the exact value (or the z bar,
+whichever is wider). A probability bounded in [0, 1] has finite variance, but an average resting on
+rare draws converges slowly and its MCSE estimate can be low; 25% is the error the DESIGN prototype
+showed at 4,000 draws of such an average."""
 
 
 @contextlib.contextmanager
@@ -97,27 +100,24 @@ def mcse_mean(x: np.ndarray, batches_per_chain: int = 10) -> float:
     return max(ess_based, batch)
 
 
-def _upper_khat(v: np.ndarray) -> float:
-    import arviz as az
-
-    v = v - v.min() + 1e-300  # positive, so that logs exist
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # exp overflow inside psislw on tiny logs
-        _, k = az.psislw(np.log(v), reff=1.0)
-    return float(np.ravel(k)[0])
-
-
 def tail_khat(x: np.ndarray) -> float:
-    """Pareto k-hat of the heavier tail of the draws (ArviZ ``psislw``, both tails tried).
+    """Pareto k-hat of the draws' deviations from their median (ArviZ ``psislw`` on their logs).
 
     The MCMC estimate of a small ``P(z = s | E)`` averages per-draw probabilities that are
-    near zero except in rare draws (and one near 1 has the mirror image); k-hat > 0.7 says the
-    average rests on those few draws.
+    near zero except in rare draws (one near 1 is the mirror image); the deviations from the
+    bulk capture both cases. k-hat > 0.7 says the average rests on a few draws.
     """
+    import arviz as az
+
     v = np.asarray(x, dtype=float).ravel()
-    if np.ptp(v) == 0.0:
+    dev = np.abs(v - np.median(v))
+    if np.ptp(dev) == 0.0:
         return float("-inf")
-    return max(_upper_khat(v), _upper_khat(-v))
+    floor = 1e-12 * dev.max()  # logs of exact zeros: far below the tail, which is all psislw fits
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        _, k = az.psislw(np.log(np.maximum(dev, floor)), reff=1.0)
+    return float(np.ravel(k)[0])
 
 
 @dataclass(frozen=True)
@@ -254,8 +254,8 @@ class Agreement:
     def ok(self) -> bool:
         if self.method == "bound":
             return True
-        if self.method == "tail":
-            return abs(self.mcmc - self.exact) <= TAIL_REL_TOL * abs(self.exact)
+        if self.method == "tail":  # the MCSE may understate the error: widen, never narrow, the bar
+            return abs(self.mcmc - self.exact) <= max(TAIL_REL_TOL * abs(self.exact), self.z_bar * self.mcse)
         return abs(self.z) <= self.z_bar
 
     @property
@@ -263,7 +263,8 @@ class Agreement:
         if self.method == "bound":
             return "both below 1e-4: reported as a bound"
         if self.method == "tail":
-            return f"Pareto k {self.khat:.2f} > {TAIL_KHAT}: MCSE unreliable, within {TAIL_REL_TOL:.0%} of exact"
+            return (f"Pareto k {self.khat:.2f} > {TAIL_KHAT}: MCSE may understate the error; "
+                    f"within {TAIL_REL_TOL:.0%} of exact or {self.z_bar:.2f} MCSE")
         return f"|z| ≤ {self.z_bar:.2f}"
 
 

@@ -28,7 +28,7 @@ from .evidence import Period
 
 LOG_2PI = float(np.log(2.0 * np.pi))
 FISCAL_YEAR = "FY2026"
-NUISANCE_NODES = 48
+NUISANCE_NODES = 24
 """Quantile-midpoint nodes per nuisance variable (phi and R) of the partial-sum likelihood."""
 
 

@@ -17,7 +17,7 @@ from scipy import stats
 
 from . import SCENARIOS, SIGNALS
 from .evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
-from .inference import ExactPosterior
+from .exact import ExactPosterior
 from .priors import Priors
 from .sensitivity import SobolResult
 
@@ -110,7 +110,7 @@ def evidence_timeline(ev: Evidence) -> Figure:
     return fig
 
 
-def quarterly_revenue(periods: Sequence[Period], reversal: dt.date) -> Figure:
+def quarterly_revenue(periods: Sequence[Period], licence: dt.date) -> Figure:
     """Reported revenue per fiscal quarter and the H20 China revenue inside it."""
     qs = [q for q in periods if q.period_type == "quarter"]
     fig, ax = _fig(9, 4.2)
@@ -121,25 +121,28 @@ def quarterly_revenue(periods: Sequence[Period], reversal: dt.date) -> Figure:
     for i, q in enumerate(qs):
         txt = "n/d" if q.h20_china_revenue_usd_bn is None else f"H20 {q.h20_china_revenue_usd_bn:g}"
         a.text(i, q.total_revenue_usd_bn + 1, txt, ha="center", fontsize=9)
-    post = [i for i, q in enumerate(qs) if q.period_end > reversal]
+    post = [i for i, q in enumerate(qs) if q.period_end >= licence]
     if post:
         a.axvline(post[0] - 0.5, color="k", ls="--", lw=1)
-        a.text(post[0] - 0.45, max(q.total_revenue_usd_bn for q in qs) * 0.95, "after the reversal", fontsize=9)
+        a.text(post[0] - 0.45, max(q.total_revenue_usd_bn for q in qs) * 0.95, "after the first licence", fontsize=9)
     a.set_xticks(x, [q.fiscal_period for q in qs])
     a.set(title="NVIDIA revenue per quarter and the H20 sales to China inside it", xlabel="fiscal quarter", ylabel="revenue (USD bn)")
     a.legend(frameon=False, loc="upper left")
     return fig
 
 
-def prior_vs_posterior(prior: np.ndarray, exact: np.ndarray, mcmc: np.ndarray, mcmc_se: np.ndarray) -> Figure:
-    """Scenario probabilities: prior, exact posterior, MCMC posterior (±2 MCSE)."""
+def prior_vs_posterior(prior: np.ndarray, exact: np.ndarray, spread: dict[str, dict[str, float]] | None = None) -> Figure:
+    """Scenario probabilities: prior and exact posterior, with the range over the tempering weight."""
     fig, ax = _fig(9, 4.2)
     a = ax[0, 0]
     x = np.arange(len(SCENARIOS))
     colors = [SCENARIO_COLORS[s] for s in SCENARIOS]
-    a.bar(x - 0.27, prior, 0.26, color=colors, alpha=0.35, label="prior (article + split)")
-    a.bar(x, exact, 0.26, color=colors, alpha=1.0, label="posterior, exact")
-    a.bar(x + 0.27, mcmc, 0.26, color=colors, alpha=0.7, hatch="//", yerr=2 * mcmc_se, capsize=3, label="posterior, MCMC ± 2 MCSE")
+    a.bar(x - 0.2, prior, 0.38, color=colors, alpha=0.35, label="prior (article + split)")
+    err = None
+    if spread is not None:
+        err = np.array([[exact[i] - spread[s]["min"], spread[s]["max"] - exact[i]] for i, s in enumerate(SCENARIOS)]).T
+    a.bar(x + 0.2, exact, 0.38, color=colors, yerr=err, capsize=4, ecolor="0.2",
+          label="posterior (exact); whiskers: range over the tempering weight" if spread else "posterior (exact)")
     a.set_xticks(x, SCENARIOS)
     a.set(title="Scenario probabilities before and after the evidence", xlabel="scenario", ylabel="probability", ylim=(0, 1))
     a.legend(frameon=False)
@@ -160,45 +163,41 @@ def belief_over_time(history: Sequence[tuple[dt.date, np.ndarray]]) -> Figure:
     return fig
 
 
-def share_densities(exact: ExactPosterior, prior_share: np.ndarray, post_share: np.ndarray, realised: float) -> Figure:
-    """Prior and posterior predictive density of the recovered share, article band and realised share."""
-    fig, ax = _fig(10, 4.5)
+def share_cdfs(prior_cdf, post_cdf, realised: float | None, band: tuple[float, float]) -> Figure:  # noqa: ANN001
+    """Prior and posterior CDF of the recovered share on a log axis, with the article's band and the realised share."""
+    fig, ax = _fig(9, 4.2)
     a = ax[0, 0]
-    bins = np.linspace(0, 20, 201)
-    a.hist(100 * np.ravel(prior_share), bins=bins, density=True, color="0.7", label="prior predictive")
-    a.hist(100 * np.ravel(post_share), bins=bins, density=True, color=SCENARIO_COLORS["domestic"], alpha=0.75, label="posterior predictive (MCMC)")
-    q05, q95 = exact.share_quantile([0.05, 0.95])
-    a.axvspan(11, 12, color=SCENARIO_COLORS["base"], alpha=0.25, label="article: 11-12%")
-    a.axvline(100 * realised, color="k", lw=1.5, label=f"realised: {100 * realised:.2f}%")
-    a.axvline(100 * q05, color=SCENARIO_COLORS["domestic"], ls=":", lw=1)
-    a.axvline(100 * q95, color=SCENARIO_COLORS["domestic"], ls=":", lw=1, label="posterior 5-95% (exact)")
-    a.set(title="How much FY2026 revenue did the reversal restore?", xlabel="recovered share (% of FY2026 revenue)", ylabel="density (per percentage point)")
-    a.legend(frameon=False)
+    x = np.geomspace(1e-6, 0.3, 1200)
+    a.plot(100 * x, prior_cdf(x), color="0.55", label="prior (the article's view)")
+    a.plot(100 * x, post_cdf(x), color="k", label="posterior (all evidence, exact)")
+    a.axvspan(100 * band[0], 100 * band[1], color="0.85", label=f"article: {100 * band[0]:g}–{100 * band[1]:g}%")
+    if realised is not None:
+        a.axvline(100 * realised, color="k", ls="--", lw=1, label=f"realised: {100 * realised:.3f}%")
+    a.set_xscale("log")
+    a.set(title="How much FY2026 revenue did the reversal restore?", xlabel="recovered share (% of FY2026 revenue, log scale)",
+          ylabel="P(recovered share ≤ x)", ylim=(0, 1.02))
+    a.legend(frameon=False, loc="upper left")
     return fig
 
 
-def exceedance_curves(grid: np.ndarray, prior: np.ndarray, post: np.ndarray, exact_post: np.ndarray, threshold: float) -> Figure:
-    """P(recovered share >= x) under the prior and the posterior."""
-    fig, ax = _fig(9, 4.2)
+def forecast_over_time(rows: Sequence[object], realised: float | None, band: tuple[float, float]) -> Figure:
+    """The exact forecast of the recovered share (mean and 90% interval) after each evidence date."""
+    fig, ax = _fig(9, 4.5)
     a = ax[0, 0]
-    a.plot(100 * grid, prior, color="0.5", label="prior predictive")
-    a.plot(100 * grid, post, color=SCENARIO_COLORS["domestic"], label="posterior predictive (MCMC)")
-    a.plot(100 * grid, exact_post, color="k", ls="--", lw=1, label="posterior (exact)")
-    a.axvline(100 * threshold, color=SCENARIO_COLORS["base"], ls=":", label=f"{100 * threshold:g}% (article's lower end)")
-    a.set(title="Exceedance: chance that the recovery reaches at least x", xlabel="x, recovered share (% of FY2026 revenue)", ylabel="P(recovered share >= x)", ylim=(0, 1.02))
-    a.legend(frameon=False)
-    return fig
-
-
-def usd_density(post_usd: np.ndarray, article_usd: tuple[float, float], revenue: float | None) -> Figure:
-    """Posterior predictive of recovered revenue in USD, against the article's implied range."""
-    fig, ax = _fig(9, 4.2)
-    a = ax[0, 0]
-    a.hist(np.ravel(post_usd), bins=150, density=True, color=SCENARIO_COLORS["domestic"], alpha=0.8, label="posterior predictive (MCMC)")
-    a.axvspan(*article_usd, color=SCENARIO_COLORS["base"], alpha=0.25, label=f"article: 11-12% of revenue = USD {article_usd[0]:.1f}-{article_usd[1]:.1f}bn")
-    sub = f" (FY2026 revenue USD {revenue:g}bn as reported)" if revenue else ""
-    a.set(title="Recovered revenue" + sub, xlabel="recovered revenue (USD bn)", ylabel="density (per USD bn)")
-    a.legend(frameon=False)
+    dates = [r.date for r in rows]  # type: ignore[attr-defined]
+    mean = np.array([r.share["mean"] for r in rows])  # type: ignore[attr-defined]
+    lo = np.array([r.share["q05"] for r in rows])  # type: ignore[attr-defined]
+    hi = np.array([r.share["q95"] for r in rows])  # type: ignore[attr-defined]
+    a.fill_between(dates, 100 * lo, 100 * hi, step="post", color="0.8", label="90% interval")
+    a.step(dates, 100 * mean, where="post", color="k", label="forecast mean")
+    a.axhspan(100 * band[0], 100 * band[1], color="0.6", alpha=0.4, label=f"article: {100 * band[0]:g}–{100 * band[1]:g}%")
+    if realised is not None:
+        a.axhline(100 * realised, color="k", ls="--", lw=1, label=f"realised: {100 * realised:.3f}%")
+    a.set_yscale("log")
+    _date_axis(a)
+    a.set(title="Forecast of the recovered share as the evidence arrived", xlabel="date (year-month)",
+          ylabel="recovered share (% of FY2026 revenue, log)")
+    a.legend(frameon=False, loc="lower left")
     return fig
 
 
@@ -289,26 +288,52 @@ def score_chart(history: Sequence[tuple[dt.date, np.ndarray]], outcome: int, art
     return fig
 
 
-def _canonical_body(body: list[str]) -> list[str]:
-    """Sort each run of node and edge statements: PyMC emits them in set order, which varies
-    between Python processes, and Graphviz lays out (and names SVG elements) in input order."""
-    out: list[str] = []
-    run: list[str] = []
-    for line in body:
-        s = line.strip()
-        if " -> " in s or ("[label=" in s and not s.startswith("label=")):
-            run.append(line)
-            continue
-        out.extend(sorted(run))
-        run.clear()
-        out.append(line)
-    return out + sorted(run)
+def _dist_name(var: object) -> str:
+    owner = getattr(var, "owner", None)
+    name = type(owner.op).__name__ if owner is not None else ""
+    return name.removesuffix("RV") if name.endswith("RV") else "Potential"
 
 
-def model_graph_svg(model: object) -> str:
-    """The PyMC model as an SVG graph, identical in every run (needs the Graphviz ``dot`` program)."""
-    import pymc as pm
+def model_graph(model: object, ax: plt.Axes | None = None) -> Figure:
+    """The PyMC model's graph drawn with matplotlib (no Graphviz binary needed).
 
-    g = pm.model_to_graphviz(model)
-    g.body[:] = _canonical_body(list(g.body))
-    return g.pipe(format="svg").decode("utf-8")
+    Nodes are laid out in layers from the roots down; nodes sharing a dimension sit in a
+    plate labelled with it. Deterministic: names are sorted within a layer.
+    """
+    from pymc.model_graph import ModelGraph
+
+    mg = ModelGraph(model)
+    parents = {k: set(v) for k, v in mg.make_compute_graph().items()}
+    depth: dict[str, int] = {}
+
+    def d(n: str) -> int:
+        if n not in depth:
+            depth[n] = 0 if not parents.get(n) else 1 + max(d(p) for p in parents[n])
+        return depth[n]
+
+    names = sorted(parents)
+    for n in names:
+        d(n)
+    plates = {v.var.name: p.dim_info for p in mg.get_plates() for v in p.variables}
+    if ax is None:
+        fig, axes = _fig(6.0, 1.6 + 1.3 * (max(depth.values()) + 1))
+        ax = axes[0, 0]
+    else:
+        fig = ax.figure
+    pos: dict[str, tuple[float, float]] = {}
+    for level in range(max(depth.values()) + 1):
+        row = [n for n in names if depth[n] == level]
+        for j, n in enumerate(row):
+            pos[n] = ((j + 1) / (len(row) + 1), 1.0 - (level + 0.5) / (max(depth.values()) + 1))
+    for n, ps in parents.items():
+        for p in sorted(ps):
+            ax.annotate("", xy=pos[n], xytext=pos[p], arrowprops={"arrowstyle": "-|>", "color": "0.3", "shrinkA": 22, "shrinkB": 22})
+    for n, (x, y) in pos.items():
+        dims = plates.get(n)
+        label = f"{n}\n{_dist_name(model[n])}" + (f"\n{dims.names[0]} ({dims.lengths[0]})" if dims and dims.names else "")
+        ax.text(x, y, label, ha="center", va="center", fontsize=10,
+                bbox={"boxstyle": "round,pad=0.5" if _dist_name(model[n]) != "Potential" else "square,pad=0.5",
+                      "fc": "white", "ec": "0.2"})
+    ax.set(xlim=(0, 1), ylim=(0, 1))
+    ax.axis("off")
+    return fig

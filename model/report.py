@@ -19,10 +19,19 @@ def rnd(x: float | None, digits: int = 6) -> float | None:
     return None if x is None else float(round(float(x), digits))
 
 
-def prob_text(p: float, digits: int = 2) -> str:
-    """A probability in percent, or the bound '< 0.01%' below 1e-4 (model error dwarfs smaller values)."""
+def prob_text(p: float, digits: int = 1) -> str:
+    """A probability in percent; below 1e-4 (or above 1 - 1e-4) the bound, since model error dwarfs the rest.
+
+    Two significant digits under 1% ('0.026%'), two decimals above 99% ('99.97%').
+    """
     if p < BOUND:
         return "< 0.01%"
+    if p > 1.0 - BOUND:
+        return "> 99.99%"
+    if p < 0.01:
+        return f"{100 * p:.2g}%"
+    if p > 0.99:
+        return f"{100 * p:.2f}%"
     return f"{100 * p:.{digits}f}%"
 
 
@@ -153,3 +162,183 @@ def summary_text(h: dict) -> str:
                       f"exact vs MCMC agreement gate: {'pass' if d['agreement_ok'] else 'FAIL (' + ', '.join(bad) + ')'}"])
     lines.extend(f"warning: {w}" for w in h["warnings"])
     return "\n".join(lines)
+
+
+def pct(x: float, sig: int = 3) -> str:
+    """A share as a percentage with ``sig`` significant digits (e.g. '0.0197%', '11.3%')."""
+    return f"{100 * x:#.{sig}g}%".replace(".%", "%")
+
+
+def findings(an: Analysis, spread: dict[str, dict[str, float]]) -> dict[str, object]:
+    """Every fact the Overview states, computed (glue-ready strings and numbers)."""
+    from . import sensitivity as sens
+
+    st, ex = an.setup, an.exact
+    order = [SCENARIOS[i] for i in np.argsort(-ex.scenario_prob, kind="stable")]
+    lead = sens.leader(spread)
+    first = order[0]
+    post, prior = an.posterior_share(), an.prior_share_exact()
+    realised = st.likelihood.revenue.realised_share
+    usd = an.posterior_usd()
+    facts: dict[str, object] = {
+        "leader": first,
+        "leader_all_w": "at every weight in the range" if lead == first else "at the assumed weight only",
+        "p_leader": prob_text(ex.scenario_prob[SCENARIOS.index(first)], 1),
+        "leader_range": range_text(spread[first]["min"], spread[first]["max"]),
+        "second": order[1],
+        "p_second": prob_text(ex.scenario_prob[SCENARIOS.index(order[1])], 1),
+        "second_range": range_text(spread[order[1]]["min"], spread[order[1]]["max"]),
+        "w_lo": st.assumptions.signals.weight_range.low,
+        "w_hi": st.assumptions.signals.weight_range.high,
+        "bounded": ", ".join(s for s in SCENARIOS if spread[s]["max"] < BOUND) or "none",
+        "share_mean": pct(post["mean"]),
+        "share_q05": pct(post["q05"]),
+        "share_q95": pct(post["q95"]),
+        "prior_mean": pct(prior["mean"]),
+        "prior_p11": prob_text(prior["p_exceed"], 0),
+        "post_p11": prob_text(post["p_exceed"], 0),
+        "realised": "not yet reported" if realised is None else pct(realised),
+        "realised_inside": realised is not None and post["q05"] <= realised <= post["q95"],
+        "usd_mean": "—" if usd is None else f"USD {usd['mean'] * 1000:,.0f}m",
+        "usd_q95": "—" if usd is None else f"USD {usd['q95'] * 1000:,.0f}m",
+        "article_usd": "—" if an.revenue_fy2026 is None else f"USD {0.11 * an.revenue_fy2026:.1f}–{0.12 * an.revenue_fy2026:.1f}bn",
+    }
+    top = sens.most_influential_input(sens.tornado(st), f"P({first})")
+    infl = sens.event_influence(st)
+    ev = sens.most_influential_event(infl, first)
+    facts.update({
+        "top_input": top["input"],
+        "top_input_lo": prob_text(float(top["low"]), 1),
+        "top_input_hi": prob_text(float(top["high"]), 1),
+        "top_event": f"{ev['id']} ({ev['signal']}, {ev['date']})",
+        "top_event_logodds": f"{float(ev[first]):+.2f}",
+        "top_item": f"{infl[0]['id']} ({infl[0]['signal']})",
+    })
+    return facts
+
+
+MC_Z: float = 4.5
+"""A Monte Carlo check fails beyond this many MCSE (five summaries: false-alarm rate about 3e-5)."""
+
+
+def check_mc_against_exact(mc: Summary, exact: dict[str, float], scale: float = 1.0) -> None:
+    """Assert that forward Monte Carlo summaries agree with the exact ones within :data:`MC_Z` MCSE.
+
+    ``scale`` converts the exact values to the Monte Carlo units (e.g. USD bn per unit share).
+    Prints nothing on success; raises AssertionError naming the summary otherwise.
+    """
+    for key, est in mc.as_dict().items():
+        target = exact[key] * (1.0 if key == "p_exceed" else scale)
+        gap = abs(est["value"] - target)
+        assert gap <= MC_Z * est["mcse"] + 1e-9 * max(1.0, abs(target)), (
+            f"Monte Carlo {key} {est['value']:.6g} ± {est['mcse']:.2g} disagrees with the exact {target:.6g}")
+
+
+def summary_table(named: dict[str, dict[str, float]], scale: float = 1.0, digits: int = 3, threshold: str = "11%"):  # -> DataFrame
+    """Exact summaries as a table for people: one row per name, P(≥ threshold) in percent."""
+    import pandas as pd
+
+    rows = {}
+    for name, d in named.items():
+        rows[name] = {"mean": f"{d['mean'] * scale:#.{digits}g}", "median": f"{d['median'] * scale:#.{digits}g}",
+                      "5%": f"{d['q05'] * scale:#.{digits}g}", "95%": f"{d['q95'] * scale:#.{digits}g}",
+                      f"P(≥ {threshold})": prob_text(d["p_exceed"])}
+    return pd.DataFrame(rows).T
+
+
+def _frame(rows: list[dict[str, object]], index: str):  # -> pandas.DataFrame
+    import pandas as pd
+
+    return pd.DataFrame(rows).set_index(index)
+
+
+def diagnostics_table(fit):  # noqa: ANN001 -> DataFrame
+    """MCMC diagnostics per reported quantity."""
+    return _frame([{"quantity": q.name, "mean": f"{q.mean:.4g}", "MCSE": f"{q.mcse:.2g}", "bulk ESS": f"{q.ess_bulk:,.0f}",
+                    "r̂": f"{q.r_hat:.3f}", "Pareto k": "—" if not np.isfinite(q.khat) else f"{q.khat:.2f}"}
+                   for q in fit.quantities], "quantity")
+
+
+def agreement_table(rows):  # noqa: ANN001 -> DataFrame
+    """The agreement gate: exact vs MCMC per quantity, how it is judged and the verdict."""
+    return _frame([{"quantity": g.quantity, "exact": prob_text(g.exact) if g.quantity.startswith("P(") else f"{g.exact:.4g}",
+                    "MCMC ± MCSE": f"{g.mcmc:.4g} ± {g.mcse:.2g}", "z": "—" if g.method != "z" else f"{g.z:+.2f}",
+                    "rule": g.reason, "agrees": "yes" if g.ok else "NO"} for g in rows], "quantity")
+
+
+def mc_table(named: dict[str, Summary], scale: float = 1.0):  # -> DataFrame
+    """Monte Carlo summaries 'value ± MCSE' for people."""
+    import pandas as pd
+
+    return pd.DataFrame({name: {k: f"{getattr(s, k).value * scale:#.3g} ± {getattr(s, k).mcse * scale:.2g}" for k in ("mean", "median", "q05", "q95")}
+                         | {"P(≥ threshold)": f"{100 * s.p_exceed.value:.2f}% ± {100 * s.p_exceed.mcse:.2f}%"} for name, s in named.items()}).T.rename(
+        columns={"q05": "5%", "q95": "95%"})
+
+
+def revision_table(history):  # noqa: ANN001 -> DataFrame
+    """The forecast revisions: date, what arrived, P(scenario) before → after, share forecast, scores."""
+    rows = []
+    for r in history:
+        row: dict[str, object] = {"date": r.date.isoformat(), "what arrived": "; ".join(r.arrived)}
+        for i, s in enumerate(SCENARIOS):
+            row[f"P({s})"] = f"{prob_text(r.prob_before[i])} → {prob_text(r.prob_after[i])}"
+        row["share: mean (90% interval)"] = f"{pct(r.share['mean'])} ({pct(r.share['q05'])}–{pct(r.share['q95'])})"
+        row["log score"] = "—" if r.log_score is None else f"{r.log_score:.2f}"
+        row["CRPS (pp)"] = "—" if r.crps is None else f"{100 * r.crps:.4f}"
+        rows.append(row)
+    return _frame(rows, "date")
+
+
+def tornado_table(rows, output: str):  # noqa: ANN001 -> DataFrame
+    """Tornado rows of one output: low, high, swing and how the range was set."""
+    fmt = prob_text if output.startswith("P(") else (lambda v: f"{v:.4g}")
+    return _frame([{"input": r["input"], "at low": fmt(float(r["low"])), "at high": fmt(float(r["high"])),
+                    "swing (points)": f"{100 * float(r['swing']):.2f}", "range": r["range"]} for r in rows if r["output"] == output], "input")
+
+
+def influence_table(rows):  # noqa: ANN001 -> DataFrame
+    """Leave-one-out influence rows with signed log-odds changes."""
+    return _frame([{"item": r["id"], "date": r["date"], "signal": r["signal"], "confidence": r["confidence"].replace("_", " "),
+                    **{f"Δ log-odds {s}": f"{float(r[s]):+.2f}" for s in SCENARIOS}} for r in rows], "item")
+
+
+def quality_table(posts):  # noqa: ANN001 -> DataFrame
+    """Exact posteriors under different evidence filters."""
+    import pandas as pd
+
+    return pd.DataFrame({name.replace("_", " "): {**{f"P({s})": prob_text(p.scenario_prob[i]) for i, s in enumerate(SCENARIOS)},
+                                                  "mean share": pct(p.share_mean()),
+                                                  "90% interval": "{}–{}".format(*(pct(v) for v in p.share_quantile([0.05, 0.95])))}
+                         for name, p in posts.items()})
+
+
+def sobol_table(results):  # noqa: ANN001 -> DataFrame
+    """Sobol indices with their confidence half-widths, one column per index and output."""
+    rows = []
+    for out, r in results.items():
+        for i, n in enumerate(r.names):
+            rows.append({"output": out, "input": n, "first-order": f"{r.S1[i]:.3f} ± {r.S1_conf[i]:.3f}", "total": f"{r.ST[i]:.3f} ± {r.ST_conf[i]:.3f}"})
+    return _frame(rows, "output")
+
+
+def score_table(rows):  # noqa: ANN001 -> DataFrame
+    """Brier and log scores of each forecast under every outcome label."""
+    import pandas as pd
+
+    df = pd.DataFrame(rows)
+    wide = df.pivot(index="forecast", columns="outcome", values=["brier", "log"]).round(3)
+    wide.columns = [f"{'Brier' if k == 'brier' else 'log score'}: {o}" for k, o in wide.columns]
+    return wide
+
+
+GATE_SWEEP = "benchmarks/results/gate_sweep.json"
+"""Result of ``scripts/gate_seed_sweep.py``, relative to the repository root."""
+
+
+def load_gate_sweep() -> dict[str, object]:
+    """The stored seed sweep of the agreement gate (written by ``scripts/gate_seed_sweep.py``)."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / GATE_SWEEP
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -320,6 +320,78 @@ def belief_over_time(setup: Setup, start: dt.date | None = None) -> list[tuple[d
     return out
 
 
+@dataclass(frozen=True)
+class Revision:
+    """The forecast after one evidence date, and how it scores against the realised share."""
+
+    date: dt.date
+    arrived: tuple[str, ...]
+    """What arrived that day: event ids with their signal class, or a report."""
+    prob_before: np.ndarray
+    prob_after: np.ndarray
+    share: dict[str, float]
+    """Exact forecast of the recovered share: mean, median, q05, q95, p_exceed."""
+    log_score: float | None
+    """log density of the realised share under the forecast (higher is better)."""
+    crps: float | None
+    """Continuous ranked probability score against the realised share, in share units (lower is better)."""
+
+
+def _arrivals(ev: Evidence, d: dt.date) -> tuple[str, ...]:
+    items = [f"{e.id} {e.signal}" if e.is_signal else f"{e.id} (re-report)" for e in ev.events if e.date == d]
+    items += [f"{q.fiscal_period} report" for q in ev.periods if q.reported == d]
+    return tuple(items)
+
+
+def forecast_history(setup: Setup, realised: float | None = None) -> list[Revision]:
+    """The exact forecast of scenario and recovered share after each evidence date, scored.
+
+    The first row is the article's view (the prior, before any evidence). ``realised``
+    defaults to the realised share of the full evidence (None while FY2026 is unreported:
+    then nothing is scored).
+    """
+    from .exact import crps as crps_score
+
+    ev = setup.evidence
+    realised = realised if realised is not None else setup.likelihood.revenue.realised_share
+    thr = setup.assumptions.inference.recovery_threshold
+    start = setup.assumptions.measurement.reversal_date.value
+    dates = [d for d in ev.dates() if d >= start]
+    rows: list[Revision] = []
+    before = setup.priors.m
+    for i, d in enumerate([start, *dates]):
+        sub = select(ev.events, ev.periods, d, ev.min_confidence) if i else replace_evidence(ev, d)
+        post = posterior(setup, evidence=sub)
+        rows.append(Revision(
+            date=d,
+            arrived=_arrivals(ev, d) if i else ("the article (prior)",),
+            prob_before=before,
+            prob_after=post.scenario_prob,
+            share=post.share_summary(thr),
+            log_score=None if realised is None else float(np.log(max(post.share_density(realised), 1e-300))),
+            crps=None if realised is None else crps_score(post.share_cdf, realised),
+        ))
+        before = post.scenario_prob
+    return rows
+
+
+def replace_evidence(ev: Evidence, as_of: dt.date) -> Evidence:
+    """No evidence at all, dated ``as_of`` (the article's view)."""
+    return select((), (), as_of, ev.min_confidence)
+
+
+def baseline_scores(setup: Setup, realised: float) -> dict[str, dict[str, float]]:
+    """Log score and CRPS of the article's prior and of a uniform-scenario baseline against ``realised``."""
+    from .exact import crps as crps_score
+    from .exact import exact_prior
+
+    out = {}
+    for name, m in (("article", setup.priors.m), ("uniform", np.full(len(SCENARIOS), 1.0 / len(SCENARIOS)))):
+        pr = exact_prior(setup.priors.with_(m=m))
+        out[name] = {"log_score": float(np.log(max(pr.share_density(realised), 1e-300))), "crps": crps_score(pr.share_cdf, realised)}
+    return out
+
+
 def brier(p: np.ndarray, outcome: int) -> float:
     """Brier score sum_s (p_s - 1[s = outcome])^2 (0 is perfect, 2 is worst)."""
     o = np.zeros(len(p))

@@ -31,3 +31,8 @@ def inputs(tmp_path: Path) -> dict[str, Path]:
         shutil.copy(src, dst)
         out[key] = dst
     return out
+
+
+@pytest.fixture(scope="session")
+def analysis_exact(setup: Setup) -> Analysis:
+    return analyse(setup, mcmc=False)

@@ -5,8 +5,8 @@ import sys
 from model import SCENARIOS
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "model", *args], capture_output=True, text=True, timeout=600)
+def _run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "model", *args], capture_output=True, text=True, timeout=600, env=env)
 
 
 def test_summary_json_no_mcmc_keys_and_filters():
@@ -14,19 +14,28 @@ def test_summary_json_no_mcmc_keys_and_filters():
     assert res.returncode == 0, res.stderr
     h = json.loads(res.stdout)
     assert h["inputs"]["as_of"] == "2025-09-30"
-    assert h["inputs"]["n_events"] == 9
-    assert set(h["posterior"]["scenario_prob_exact"]) == set(SCENARIOS)
-    assert abs(sum(h["posterior"]["scenario_prob_exact"].values()) - 1) < 1e-6
-    assert "diagnostics" not in h
+    assert h["inputs"]["n_events"] == 9 and h["inputs"]["n_signal_events"] == 8  # E06 only re-reports Q2
+    assert h["inputs"]["revenue_datum"]["kind"] == "none"  # Q2 ended before the first licence
+    assert set(h["posterior"]["scenario_prob"]) == set(SCENARIOS)
+    assert abs(sum(h["posterior"]["scenario_prob"].values()) - 1) < 1e-6
+    assert "diagnostics" not in h and "mcmc" not in h["checks"]
     assert res.stderr == ""
+
+
+def test_summary_headline_is_exact_and_seed_free():
+    a = json.loads(_run("summary", "--no-mcmc", "--json", "--seed", "1").stdout)
+    b = json.loads(_run("summary", "--no-mcmc", "--json", "--seed", "2").stdout)
+    assert a["posterior"] == b["posterior"] and a["prior"] == b["prior"]  # headline: exact path only
+    assert a["checks"] != b["checks"]  # the Monte Carlo checks do depend on the seed
+    assert a["inputs"]["seed"] == 1
 
 
 def test_summary_text_with_mcmc():
     res = _run("summary")
     assert res.returncode == 0, res.stderr
     out = res.stdout
-    for word in ("Scenario probabilities", "post. MCMC ± MCSE", "Posterior predictive (MCMC)", "within 3 MCSE: yes", "overconfident"):
-        assert word in out
+    for word in ("Scenario probabilities (exact path)", "range over w", "realised (reported) share", "agreement gate: pass", "< 0.01%"):
+        assert word in out, word
     assert res.stderr == ""
 
 

@@ -1,23 +1,30 @@
-import dataclasses
+"""Both inference paths: the exact path against brute-force integration, the MCMC path against it."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
-from scipy import integrate, stats
+from scipy import integrate, optimize, stats
 
 from model import SCENARIOS
 from model.evidence import select
-from model.inference import (
-    Likelihood,
-    exact_posterior,
-    fit_mcmc,
-    likelihood_of,
-    mcse_mean,
-)
+from model.exact import exact_posterior, exact_prior
+from model.likelihood import Likelihood, likelihood_of
+from model.measurement import RevenueObservation, normal_logpdf
+from model.mcmc import Agreement, fit_mcmc, mcse_mean, z_bar
 from model.simulate import prior_predictive, rng_for, summarise
 
 
 def _empty(setup):
-    return likelihood_of(setup.assumptions, select((), (), None))
+    return likelihood_of(setup.assumptions, select((), (), None), setup.priors)
+
+
+def _annual(x=0.05, sd=0.04, rev=215.9):
+    return Likelihood(np.zeros(4), RevenueObservation(kind="annual", usd_bn=x, sd=sd, revenue=rev), np.empty(0))
 
 
 def test_no_evidence_posterior_equals_prior_exact(setup):
@@ -31,50 +38,92 @@ def test_no_evidence_posterior_equals_prior_exact(setup):
 def test_no_evidence_posterior_equals_prior_mcmc(setup):
     p = setup.priors
     settings = setup.assumptions.inference.model_copy(update={"draws": 2000})
-    fit = fit_mcmc(p, _empty(setup), settings, seed=1)
-    est, mcse = fit.scenario_prob()
-    assert np.all(np.abs(est - p.m) <= 3 * mcse + 1e-12)
+    fit = fit_mcmc(p, _empty(setup), settings, seed=setup.seed)
+    est, _ = fit.scenario_prob()
+    np.testing.assert_allclose(est, p.m, atol=1e-12)  # no evidence: every draw gives P(z | r) = m
     theta = fit.draws("theta").mean(axis=(0, 1))
     assert np.all(np.abs(theta - p.m) < 0.01)
 
 
-def test_quadrature_matches_adaptive_integration(setup):
-    """The exact path's 1-D integral against scipy.integrate.quad, per scenario."""
-    lik = setup.likelihood
+@pytest.mark.parametrize("which", ["shipped", "annual_wide", "partial"])
+def test_quadrature_matches_adaptive_integration(setup, which):
+    """The exact path's 1-D integral and conditional mean against scipy.integrate.quad, per scenario."""
+    lik = {"shipped": setup.likelihood, "annual_wide": _annual(sd=2.0)}.get(which)
+    if lik is None:
+        lik = likelihood_of(setup.assumptions, select(setup.evidence.events, setup.evidence.periods, dt.date(2025, 12, 1)), setup.priors)
+        assert lik.revenue.kind == "partial"
     ex = exact_posterior(setup.priors, lik)
     for i, s in enumerate(SCENARIOS):
         a, b = setup.priors.r_alpha[i], setup.priors.r_beta[i]
-        f = lambda r: stats.beta.pdf(r, a, b) * np.exp(stats.norm.logpdf(lik.y, r, lik.sigma).sum())  # noqa: E731
-        lo, hi = stats.beta.ppf([1e-12, 1 - 1e-12], a, b)
-        z, _ = integrate.quad(f, lo, hi, points=[stats.beta.mean(a, b)], limit=500, epsabs=0, epsrel=1e-10)
-        zr, _ = integrate.quad(lambda r: r * f(r), lo, hi, points=[stats.beta.mean(a, b)], limit=500, epsabs=0, epsrel=1e-10)
+        f = lambda r: stats.beta.pdf(r, a, b) * np.exp(lik.revenue_loglik(np.array(r)))  # noqa: E731
+        pts = sorted({float(stats.beta.mean(a, b)), 2.3e-4, 1e-3, 1e-2})
+        z = sum(integrate.quad(f, lo, hi, limit=500, epsabs=0, epsrel=1e-10)[0] for lo, hi in zip([0.0, *pts], [*pts, 1.0]))
+        zr = sum(integrate.quad(lambda r: r * f(r), lo, hi, limit=500, epsabs=0, epsrel=1e-10)[0] for lo, hi in zip([0.0, *pts], [*pts, 1.0]))
+        if z < 1e-250:  # base under the shipped data: the integral underflows on both sides
+            continue
         np.testing.assert_allclose(ex.log_evidence[i] - lik.signal_loglik[i], np.log(z), atol=1e-4, err_msg=s)
         np.testing.assert_allclose(ex.r_cond_mean[i], zr / z, rtol=1e-3, err_msg=s)
 
 
+def test_share_quantiles_accurate_to_1e5(setup):
+    """Quantiles of the recovered share against brute-force quadrature of the mixture CDF."""
+    lik = _annual(sd=0.2)  # wide enough that every scenario keeps weight
+    ex = exact_posterior(setup.priors, lik)
+    p = ex.scenario_prob
+    dens = [lambda r, i=i: stats.beta.pdf(r, setup.priors.r_alpha[i], setup.priors.r_beta[i]) * np.exp(lik.revenue_loglik(np.array(r)))
+            for i in range(4)]
+    zs = [integrate.quad(d, 0, 1, limit=500, points=[1e-4, 1e-3, 1e-2, 0.1])[0] for d in dens]
+
+    def cdf(x):
+        return sum(p[i] * integrate.quad(dens[i], 0, x, limit=500, points=[v for v in (1e-4, 1e-3, 1e-2, 0.1) if v < x])[0] / zs[i]
+                   for i in range(4) if p[i] > 1e-12)
+
+    for q in (0.05, 0.25, 0.5, 0.75, 0.95):
+        brute = optimize.brentq(lambda x: cdf(x) - q, 1e-9, 0.999, xtol=1e-10)
+        assert abs(float(ex.share_quantile(q)) - brute) < 1e-5, (q, float(ex.share_quantile(q)), brute)
+
+
+def test_exact_posterior_sums_to_one_at_extreme_settings(setup):
+    for sd in (1e-9, 1e-6, 50.0):
+        ex = exact_posterior(setup.priors, _annual(sd=sd))
+        assert ex.scenario_prob.sum() == pytest.approx(1.0, abs=1e-15)
+        assert np.all(np.isfinite(ex.scenario_prob))
+
+
+def test_prior_share_summary_exact_vs_quad(setup):
+    pr = exact_prior(setup.priors)
+    p = setup.priors
+    q50 = optimize.brentq(lambda x: sum(p.m[i] * stats.beta.cdf(x, p.r_alpha[i], p.r_beta[i]) for i in range(4)) - 0.5, 0, 1, xtol=1e-14)
+    assert pr.share_summary(0.11)["median"] == pytest.approx(q50, abs=1e-10)
+
+
 def test_signals_move_probability_towards_favoured_scenario(setup):
     p = setup.priors
-    lik = Likelihood(signal_loglik=np.array([0.0, 0.0, np.log(10.0), 0.0]), y=np.array([]), sigma=0.03)
+    lik = Likelihood(np.array([0.0, 0.0, np.log(10.0), 0.0]), RevenueObservation(kind="none"), np.empty(0))
     ex = exact_posterior(p, lik)
-    odds_prior = p.m[2] / p.m[1]
-    np.testing.assert_allclose(ex.scenario_prob[2] / ex.scenario_prob[1], 10 * odds_prior, rtol=1e-9)
+    np.testing.assert_allclose(ex.scenario_prob[2] / ex.scenario_prob[1], 10 * p.m[2] / p.m[1], rtol=1e-9)
 
 
-def test_exact_and_mcmc_agree_within_3_mcse(analysis):
-    assert analysis.mcmc is not None
+def test_normal_logpdf_matches_scipy():
+    assert normal_logpdf(0.05, 0.02, 0.04) == pytest.approx(stats.norm.logpdf(0.05, 0.02, 0.04), abs=1e-12)
+
+
+def test_realised_share_inside_posterior_90(analysis_exact):
+    s = analysis_exact.posterior_share()
+    realised = analysis_exact.setup.likelihood.revenue.realised_share
+    assert s["q05"] <= realised <= s["q95"]
+
+
+def test_exact_and_mcmc_agree(analysis):
     bad = [g for g in analysis.agreement if not g.ok]
     assert not bad, bad
-    # the reported non-negligible quantities are really compared by MCSE, not waved through
-    real = [g for g in analysis.agreement if not g.negligible]
-    assert len(real) >= 10
+    assert sum(g.method == "z" for g in analysis.agreement) >= 8  # really compared by MCSE, not waved through
 
 
 def test_mcmc_meets_diagnostic_bars(analysis):
-    s = analysis.setup.assumptions.inference
-    assert analysis.mcmc.divergences == 0
-    for q in analysis.mcmc.quantities:
-        assert q.r_hat <= s.max_rhat, q
-        assert q.ess_bulk >= s.min_ess, q
+    from model.mcmc import check_convergence
+
+    assert check_convergence(analysis.mcmc, analysis.setup.assumptions.inference) == []
 
 
 def test_convergence_failure_is_loud(setup):
@@ -90,7 +139,6 @@ def test_same_seed_same_numbers(setup):
     a = fit_mcmc(setup.priors, setup.likelihood, settings, seed=7, check=False)
     b = fit_mcmc(setup.priors, setup.likelihood, settings, seed=7, check=False)
     np.testing.assert_array_equal(a.draws("r"), b.draws("r"))
-    np.testing.assert_array_equal(a.draws("theta"), b.draws("theta"))
     c = fit_mcmc(setup.priors, setup.likelihood, settings, seed=8, check=False)
     assert not np.array_equal(a.draws("r"), c.draws("r"))
     d1 = prior_predictive(setup.priors, 1000, rng_for(1, "x"))
@@ -98,22 +146,19 @@ def test_same_seed_same_numbers(setup):
     np.testing.assert_array_equal(d1.usd, d2.usd)
 
 
-def test_prior_predictive_matches_closed_form(setup):
-    p = setup.priors
-    d = prior_predictive(p, 200_000, rng_for(setup.assumptions.seed.value, "test"))
-    s = summarise(d.share, 0.11)
-    mean = float(p.m @ (p.r_alpha / (p.r_alpha + p.r_beta)))
-    assert abs(s.mean.value - mean) < 4 * s.mean.mcse
-    p_exceed = float(sum(p.m[i] * stats.beta.sf(0.11, p.r_alpha[i], p.r_beta[i]) for i in range(4)))
-    assert abs(s.p_exceed.value - p_exceed) < 4 * s.p_exceed.mcse
-    ex = exact_posterior(p, _empty(setup))
-    assert abs(float(ex.share_quantile(0.5)) - s.median.value) < 4 * s.median.mcse + 1e-4
+def test_prior_predictive_mc_matches_exact(setup):
+    from model.report import check_mc_against_exact
+
+    d = prior_predictive(setup.priors, 200_000, rng_for(setup.seed, "test"))
+    check_mc_against_exact(summarise(d.share, 0.11), exact_prior(setup.priors).share_summary(0.11))
+    with pytest.raises(AssertionError):
+        check_mc_against_exact(summarise(d.share * 1.05, 0.11), exact_prior(setup.priors).share_summary(0.11))
 
 
 def test_posterior_predictive_matches_exact(analysis):
-    ex, s = analysis.exact, analysis.post_share
-    assert abs(s.mean.value - ex.share_mean()) < 3 * s.mean.mcse
-    assert abs(s.median.value - float(ex.share_quantile(0.5))) < 3 * s.median.mcse + 1e-4
+    from model.report import check_mc_against_exact
+
+    check_mc_against_exact(analysis.post_share, analysis.posterior_share())
 
 
 def test_mcse_catches_a_rare_burst():
@@ -123,17 +168,36 @@ def test_mcse_catches_a_rare_burst():
     assert mcse_mean(x) > 0.3 * x.std() / np.sqrt(40)
 
 
-def test_likelihood_override(setup):
-    a = setup.assumptions
-    lik = likelihood_of(a, setup.evidence, weight=1.0)
-    np.testing.assert_allclose(lik.signal_loglik, setup.likelihood.signal_loglik / a.signals.tempering_weight.value)
-    assert dataclasses.is_dataclass(lik)
+def test_gate_bar_is_family_wise():
+    assert z_bar(12) == pytest.approx(stats.norm.isf(0.001 / 24))
+    assert 3.85 < z_bar(10) < 3.9 < z_bar(12) < 4.0
+    g = Agreement("q", 0.45, 0.45 + 3.5e-3, 1e-3, 0.1, "z", z_bar(12))
+    assert g.ok and not replace(g, mcmc=0.45 + 4.5e-3).ok
+    assert Agreement("q", 0.45, 0.45 + 1e-13, 0.0, -np.inf, "z", 4.0).ok  # zero MCSE: equal to rounding
+    assert not Agreement("q", 0.45, 0.46, 0.0, -np.inf, "z", 4.0).ok
+    tail = Agreement("P(z=reban)", 0.02, 0.024, 1e-4, 1.5, "tail", 4.0)
+    assert tail.ok and not replace(tail, mcmc=0.03).ok  # 20% off passes, 50% off fails
 
 
-def test_agreement_z_handles_zero_mcse():
-    from model.inference import Agreement
+def test_seed_override_reaches_every_path(monkeypatch):
+    from model.errors import InputError
+    from model.pipeline import prepare
 
-    assert Agreement("q", 0.45, 0.45 + 1e-13, 0.0).ok  # no evidence: constant draws, exact to rounding
-    assert not Agreement("q", 0.45, 0.46, 0.0).ok
-    assert not Agreement("q", 0.45, 0.46, 0.001).ok
-    assert Agreement("q", 0.45, 0.452, 0.001).ok
+    monkeypatch.setenv("H20_SEED", "12345")
+    assert prepare().seed == 12345
+    assert prepare(seed=3).seed == 3
+    monkeypatch.setenv("H20_SEED", "-1")
+    with pytest.raises(InputError, match="H20_SEED"):
+        prepare()
+
+
+def test_import_is_silent_with_a_fresh_home(tmp_path):
+    """First-run and once-a-day notices of pinned dependencies never reach stderr."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "MPLCONFIGDIR": str(home / ".mpl")}
+    code = "import model, model.mcmc, model.pipeline, model.plots, arviz, pymc, preliz; model.pipeline.prepare()"
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""
+    assert (home / ".cache" / "arviz").exists()  # ArviZ's daily stamp really was due: the notice was silenced, not skipped

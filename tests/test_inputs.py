@@ -57,9 +57,9 @@ def test_future_dated_event(inputs):
 @pytest.mark.parametrize(
     "old,new,match",
     [
-        (",us_restricts,two_sources,reban,,https://americanbazaar", ",us_embargo,two_sources,reban,,https://americanbazaar", "column signal: unknown value 'us_embargo'"),
+        (",us_restricts,two_sources,,reban,,https://americanbazaar", ",us_embargo,two_sources,,reban,,https://americanbazaar", "column signal: unknown value 'us_embargo'"),
         ("E30,2026-06-01", "E30,2026-13-01", "column date: '2026-13-01' is not a date"),
-        (",two_sources,reban,,https://americanbazaar", ",rumour,reban,,https://americanbazaar", "column confidence"),
+        (",two_sources,,reban,,https://americanbazaar", ",rumour,,reban,,https://americanbazaar", "column confidence"),
         ("E30,", "E29,", "id 'E29' is empty or repeated"),
         ("id,date,summary", "id,day,summary", "column date: missing from the header"),
     ],
@@ -83,7 +83,7 @@ def test_malformed_csv_row(inputs):
 def test_extra_field_in_row(inputs):
     f = inputs["events"]
     with f.open("a", encoding="utf-8") as fh:
-        fh.write("E31,2026-06-02,summary,us_politics,us_restricts,two_sources,,,https://x.example,,surplus\n")
+        fh.write("E31,2026-06-02,summary,us_politics,us_restricts,two_sources,,,,https://x.example,,surplus\n")
     with pytest.raises(InputError, match="line 32: wrong number of fields"):
         load_events(f)
 

@@ -3,13 +3,13 @@ import pytest
 
 from model import SCENARIOS, SIGNALS
 from model import sensitivity as sens
-from model.inference import exact_posterior
+from model.exact import exact_posterior
 
 
 def test_leaving_out_a_favouring_event_lowers_that_scenario(setup):
     full = sens.posterior(setup).scenario_prob
     lik = setup.assumptions.signals.likelihood
-    for e in setup.evidence.events:
+    for e in setup.evidence.signal_events:
         row = np.array([lik[e.signal].of(s) for s in SCENARIOS])
         loo = sens.posterior(setup, evidence=setup.evidence.without(e.id)).scenario_prob
         # the scenario this event's signal favours most (relative to the posterior-weighted average) gains from it
@@ -20,13 +20,14 @@ def test_leaving_out_a_favouring_event_lowers_that_scenario(setup):
 
 def test_influence_signs_and_order(setup):
     rows = sens.event_influence(setup)
-    assert len(rows) == len(setup.evidence.events) + len(setup.likelihood.y)
+    assert len(rows) == len(setup.evidence.signal_events) + 1  # re-reports are not signals; one revenue datum
+    assert not {r["id"] for r in rows} & {e.id for e in setup.evidence.events if not e.is_signal}
     mags = [r["max_abs"] for r in rows]
     assert mags == sorted(mags, reverse=True)
     china = next(r for r in rows if r["signal"] == "china_discourages")
-    assert china["domestic"] > 0 > china["base"]
-    quarter = next(r for r in rows if r["kind"] == "quarter")
-    assert quarter["base"] < -1.0  # a zero-H20 quarter all but rules out the base case
+    assert china["domestic"] > 0 > china["reban"]
+    revenue = next(r for r in rows if r["kind"] == "revenue")
+    assert revenue["id"] == "FY2026" and revenue is rows[0]  # the full-year report is the most informative item
 
 
 def test_sweep_at_default_point_is_the_headline(setup):
