@@ -13,6 +13,12 @@ import warnings
 # fresh machine) would carry it into the book's outputs. Silence that one message, narrowly.
 warnings.filterwarnings("ignore", message=r"\s*ArviZ is undergoing a major refactor", category=FutureWarning)
 
+# Matplotlib logs "building the font cache" when its first import on a machine takes over 5 s
+# (a fresh home directory). First-run noise, not a result: drop that one record, narrowly.
+logging.getLogger("matplotlib.font_manager").addFilter(
+    lambda record: "building the font cache" not in record.getMessage()
+)
+
 # PyTensor warns at import time that it could not link to a BLAS library. For this model
 # (a handful of scalars) the cost is nil, so keep the warning out of every output.
 warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")

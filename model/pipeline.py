@@ -59,6 +59,27 @@ def resolve_seed(a: Assumptions, seed: int | None = None) -> int:
     return int(text)
 
 
+def env_path(name: str) -> Path | None:
+    """The file an ``H20_*`` variable names, resolved as the user meant it.
+
+    A relative path is taken relative to the directory the user ran the command from
+    (``PWD``, which notebook kernels inherit although they run in ``notebooks/``), then to
+    the current directory. A path that exists nowhere is an error naming the variable.
+    """
+    text = os.environ.get(name, "")
+    if not text.strip():
+        return None
+    p = Path(text).expanduser()
+    if p.is_absolute():
+        candidates = [p]
+    else:
+        candidates = [Path(os.environ.get("PWD", os.getcwd())) / p, Path.cwd() / p]
+    for c in candidates:
+        if c.is_file():
+            return c
+    raise InputError(f"{name}={text!r}", "(file)", "file not found", f"check the path in {name} (relative paths start where you ran the command)")
+
+
 def prepare(
     assumptions: str | Path | None = None,
     events: str | Path | None = None,
@@ -73,9 +94,9 @@ def prepare(
     (``H20_ASSUMPTIONS``, ``H20_EVENTS``, ``H20_QUARTERS``) if set, else the file shipped in
     ``model/data``; ``seed=None`` takes ``H20_SEED`` if set, else the assumptions' seed.
     """
-    assumptions = assumptions or os.environ.get(ENV_FILES["assumptions"]) or None
-    events = events or os.environ.get(ENV_FILES["events"]) or None
-    quarters = quarters or os.environ.get(ENV_FILES["quarters"]) or None
+    assumptions = assumptions or env_path(ENV_FILES["assumptions"])
+    events = events or env_path(ENV_FILES["events"])
+    quarters = quarters or env_path(ENV_FILES["quarters"])
     a = load_assumptions(assumptions)
     ev = load_evidence(events, quarters, as_of, min_confidence)
     priors = elicit_priors(a)

@@ -50,3 +50,22 @@ def test_env_var_points_every_entry_point_at_a_user_file(inputs, monkeypatch):
     assert abs(s.priors.m[0] - 0.40) < 1e-12
     monkeypatch.setenv("H20_EVENTS", str(inputs["events"]))
     assert prepare().events_file == str(inputs["events"])
+
+
+def test_relative_env_path_resolves_from_where_the_user_ran(inputs, monkeypatch, tmp_path):
+    """A relative H20_ASSUMPTIONS given at the repository root is found from notebooks/ too."""
+    from model.errors import InputError
+    from model.pipeline import prepare
+
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")  # where myst-nb runs a notebook's kernel
+    monkeypatch.setenv("PWD", str(inputs["assumptions"].parent))  # where the user ran the build
+    monkeypatch.setenv("H20_ASSUMPTIONS", inputs["assumptions"].name)
+    assert prepare().assumptions.source_file == str(inputs["assumptions"])
+    monkeypatch.setenv("H20_ASSUMPTIONS", "missing.yaml")
+    try:
+        prepare()
+    except InputError as exc:
+        assert str(exc).startswith("H20_ASSUMPTIONS='missing.yaml': (file): file not found") and "\n" not in str(exc)
+    else:
+        raise AssertionError("no error for a missing file")
