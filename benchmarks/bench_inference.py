@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from model.inference import build_model, exact_posterior, fit_mcmc
+from model.exact import exact_posterior
+from model.mcmc import build_model, fit_mcmc
 from model.pipeline import prepare
 
 
@@ -29,7 +30,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
     s = prepare()
-    cfg, seed = s.assumptions.inference, s.assumptions.seed.value
+    cfg, seed = s.assumptions.inference, s.seed
     t = time.perf_counter()
     fit_mcmc(s.priors, s.likelihood, cfg, seed)
     cold = time.perf_counter() - t
