@@ -17,6 +17,7 @@ import numpy as np
 from . import SCENARIOS
 from .assumptions import Assumptions, load_assumptions
 from .evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, Evidence, load_evidence
+from .inputs import resolve_input
 from .inference import (
     Agreement,
     ExactPosterior,
@@ -58,11 +59,13 @@ def prepare(
 
     ``None`` takes the file named by the environment variable in :data:`ENV_FILES`
     (``H20_ASSUMPTIONS``, ``H20_EVENTS``, ``H20_QUARTERS``) if set, else the file shipped in
-    ``model/data``.
+    ``model/data``. An empty variable counts as unset; an empty argument (``--assumptions ''``)
+    is an error. A relative path in a variable is found from ``$PWD`` (where the user ran
+    ``jupyter-book build``), then from the working directory.
     """
-    assumptions = assumptions or os.environ.get(ENV_FILES["assumptions"]) or None
-    events = events or os.environ.get(ENV_FILES["events"]) or None
-    quarters = quarters or os.environ.get(ENV_FILES["quarters"]) or None
+    assumptions = resolve_input(assumptions, "--assumptions", ENV_FILES["assumptions"])
+    events = resolve_input(events, "--events", ENV_FILES["events"])
+    quarters = resolve_input(quarters, "--quarters", ENV_FILES["quarters"])
     a = load_assumptions(assumptions)
     ev = load_evidence(events, quarters, as_of, min_confidence)
     return Setup(
