@@ -97,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; bad input exits 2 and anything unexpected 70, each with one line on stderr."""
     try:
         return _run(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a bad option (2, one line already printed)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_INPUT)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -163,6 +163,8 @@ def load_events(path: str | Path | InputPath | None = None, today: dt.date | Non
     seen: set[str] = set()
     for line, row in read_csv_rows(src, EVENT_COLUMNS, MAX_EVENTS, "events"):
         eid = row["id"].strip()
+        if not eid.isprintable():
+            raise InputError(p, f"line {line}, column id", f"id {quote(eid)} has a line break or tab", "give each event a one-line id")
         if not eid or eid in seen:
             raise InputError(p, f"line {line}, column id", f"id {quote(eid)} is empty or repeated", "give each event a unique id")
         seen.add(eid)
@@ -204,6 +206,8 @@ def load_periods(path: str | Path | InputPath | None = None, today: dt.date | No
         fp = row["fiscal_period"].strip()
         if not fp:
             raise InputError(p, f"line {line}, column fiscal_period", "empty", "name the period, e.g. 'Q3 FY2026' or 'FY2026'")
+        if not fp.isprintable():
+            raise InputError(p, f"line {line}, column fiscal_period", f"{quote(fp)} has a line break or tab", "name the period on one line")
         if fp in seen:
             raise InputError(p, f"line {line}, column fiscal_period", f"{quote(fp)} repeats line {seen[fp]}", "give each fiscal period one row (delete or merge the duplicate)")
         seen[fp] = line

@@ -12,6 +12,7 @@ import csv
 import io
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -301,6 +302,9 @@ def read_csv_rows(src: InputPath, required: tuple[str, ...], max_rows: int, what
                 raise InputError(file, f"line {line}", f"wrong number of fields ({len(fields)}, header has {len(header)})", "quote fields that contain commas")
             if len(out) >= max_rows:
                 raise InputError(file, f"line {line}", f"more than {max_rows:,} {what} (the cap)", f"keep at most {max_rows:,} {what} per file (see README, Input limits)")
+            for col, value in zip(header, fields, strict=True):
+                if not value.isprintable() and any(c not in "\t\r\n" and unicodedata.category(c) == "Cc" for c in value):
+                    raise InputError(file, f"line {line}, column {col}", f"control character in {quote(value)}", "remove it (only tabs and line breaks may appear in text)")
             out.append((line, dict(zip(header, fields, strict=True))))
     except csv.Error as exc:
         raise InputError(file, f"line {reader.line_num}", f"malformed CSV ({exc})", "save it as UTF-8 CSV with quoted fields") from None
