@@ -337,7 +337,7 @@ class Assumptions(_Strict):
         return v
 
 
-def _to_input_error(path: Path, err: ValidationError) -> InputError:
+def _to_input_error(path: str | Path, err: ValidationError) -> InputError:
     first = err.errors()[0]
     field = ".".join(str(p) for p in first["loc"]) or "(top level)"
     kind = first["type"]
@@ -380,14 +380,13 @@ def load_assumptions(path: str | Path | InputPath | None = None) -> Assumptions:
     """
     src = as_input(path, DEFAULT_ASSUMPTIONS)
     raw: Any = load_yaml(src)
-    p = src.path
     if not isinstance(raw, dict):
-        raise InputError(p, "(top level)", "not a YAML mapping", "start from a copy of model/data/assumptions.yaml")
-    raw["source_file"] = str(p)
+        raise InputError(src.shown, "(top level)", "not a YAML mapping", "start from a copy of model/data/assumptions.yaml")
+    raw["source_file"] = str(src.path)
     try:
         return Assumptions.model_validate(raw)
     except ValidationError as exc:
-        raise _to_input_error(p, exc) from None
+        raise _to_input_error(src.shown, exc) from None
 
 
 def scenario_mean(a: Assumptions) -> dict[str, float]:

@@ -140,14 +140,14 @@ class Evidence:
         return sorted({e.date for e in self.events} | {p.reported for p in self.periods})
 
 
-def _date(path: Path, line: int, col: str, text: str) -> dt.date:
+def _date(path: str | Path, line: int, col: str, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise InputError(path, f"line {line}, column {col}", f"{quote(text)} is not a date", "write dates as YYYY-MM-DD") from None
 
 
-def _choice(path: Path, line: int, col: str, text: str, allowed: tuple[str, ...]) -> str:
+def _choice(path: str | Path, line: int, col: str, text: str, allowed: tuple[str, ...]) -> str:
     v = text.strip()
     if v not in allowed:
         raise InputError(path, f"line {line}, column {col}", f"unknown value {quote(v)}", f"use one of {', '.join(allowed)}")
@@ -157,7 +157,7 @@ def _choice(path: Path, line: int, col: str, text: str, allowed: tuple[str, ...]
 def load_events(path: str | Path | InputPath | None = None, today: dt.date | None = None) -> tuple[Event, ...]:
     """Read and validate an events CSV; future-dated events and unknown classes are errors."""
     src = as_input(path, DEFAULT_EVENTS)
-    p = src.path
+    p = src.shown
     today = today or dt.date.today()
     out: list[Event] = []
     seen: set[str] = set()
@@ -181,7 +181,7 @@ def load_events(path: str | Path | InputPath | None = None, today: dt.date | Non
     return tuple(sorted(out, key=lambda e: (e.date, e.id)))
 
 
-def _float(path: Path, line: int, col: str, text: str, optional: bool = False) -> float | None:
+def _float(path: str | Path, line: int, col: str, text: str, optional: bool = False) -> float | None:
     if optional and not text.strip():
         return None
     try:
@@ -198,7 +198,7 @@ def _float(path: Path, line: int, col: str, text: str, optional: bool = False) -
 def load_periods(path: str | Path | InputPath | None = None, today: dt.date | None = None) -> tuple[Period, ...]:
     """Read and validate the reported fiscal periods."""
     src = as_input(path, DEFAULT_QUARTERS)
-    p = src.path
+    p = src.shown
     today = today or dt.date.today()
     out: list[Period] = []
     seen: dict[str, int] = {}

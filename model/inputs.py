@@ -71,6 +71,11 @@ class InputPath:
             return f"{self.origin} ''"
         return self.given
 
+    @property
+    def shown(self) -> str:
+        """How to name the file in an error about its content: the path, and the variable that gave it."""
+        return f"{self.path} (from {self.origin})" if self.from_env else str(self.path)
+
     def where(self) -> str:
         """Fix text: where the path came from."""
         if self.from_env:
@@ -176,7 +181,7 @@ def read_input_text(src: InputPath, max_bytes: int, kind: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
-            str(src.path), f"line {line}", f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", f"save the file as UTF-8 ({kind} UTF-8 in Excel)"
+            src.shown, f"line {line}", f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", f"save the file as UTF-8 ({kind} UTF-8 in Excel)"
         ) from None
 
 
@@ -243,7 +248,7 @@ StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yam
 def load_yaml(src: InputPath) -> Any:
     """Parse an assumptions YAML file with :class:`StrictLoader`; errors name the line."""
     text = read_input_text(src, MAX_YAML_BYTES, "YAML")
-    file = str(src.path)
+    file = src.shown
     loader = None
     try:
         loader = StrictLoader(text)
@@ -279,7 +284,7 @@ def read_csv_rows(src: InputPath, required: tuple[str, ...], max_rows: int, what
     what : what a row is ("events", "periods"), for the message
     """
     text = read_input_text(src, MAX_CSV_BYTES, "CSV")
-    file = str(src.path)
+    file = src.shown
     out: list[tuple[int, dict[str, str]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:

@@ -19,6 +19,8 @@ from typing import Callable
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from model import cli
 from model.assumptions import DEFAULT_ASSUMPTIONS, load_assumptions
@@ -28,6 +30,7 @@ from model.inputs import MAX_CSV_BYTES, MAX_PATH_CHARS, MAX_YAML_BYTES, MAX_YAML
 from model.priors import elicit_priors
 
 Files = dict[str, Path]
+A, E, Q = "assumptions", "events", "quarters"
 ENV_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS")
 
 
@@ -39,6 +42,29 @@ def edit(key: str, old: str, new: str) -> Callable[[Files], None]:
         text = f[key].read_text(encoding="utf-8")
         assert old in text, old
         f[key].write_text(text.replace(old, new, 1), encoding="utf-8", newline="")
+
+    return run
+
+
+SENTINEL = "@@H20_RAW@@"
+
+
+def setv(values: dict[str, str]) -> Callable[[Files], None]:
+    """Set values of the assumptions at dotted paths to raw YAML text (the file is re-dumped, comments dropped)."""
+
+    def run(f: Files) -> None:
+        doc = yaml.safe_load(f[A].read_text(encoding="utf-8"))
+        for i, path in enumerate(values):
+            *parents, last = path.split(".")
+            node = doc
+            for k in parents:
+                node = node[k]
+            assert last in node, path
+            node[last] = f"{SENTINEL}{i}"
+        text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+        for i, raw in enumerate(values.values()):
+            text = text.replace(f"'{SENTINEL}{i}'", raw)
+        f[A].write_text(text, encoding="utf-8")
 
     return run
 
@@ -105,57 +131,56 @@ class Case:
     command: str = "summary"
 
 
-A, E, Q = "assumptions", "events", "quarters"
 SENS = dict(command="sensitivity")
 
 YAML_CASES = [
     Case("yaml-not-utf8", replace_bytes(A, b"Base case (45% probability)", b"Base case (45\xff probability)"), "line", words="not UTF-8"),
     Case("yaml-latin1-file", write_bytes(A, lambda b: b.decode("utf-8").replace("基准情况", "é").encode("latin-1", "replace")), "line", words="not UTF-8"),
     Case("yaml-duplicate-top-key", append(A, "seed:\n  value: 1\n"), "line", words="duplicate key 'seed'"),
-    Case("yaml-duplicate-nested-key", edit(A, "    upper: 0.60\n    mass: 0.90", "    upper: 0.60\n    mass: 0.90\n    mass: 0.50"), "line", words="duplicate key 'mass'"),
+    Case("yaml-duplicate-nested-key", append(A, "extra:\n  mass: 0.9\n  unit: x\n  mass: 0.5\n"), "line", words="duplicate key 'mass'"),
     Case("yaml-nested-deep", append(A, "deep: " + "[" * 5000 + "]" * 5000 + "\n"), "line", words=f"more than {MAX_YAML_DEPTH} levels"),
     Case("yaml-nested-deep-block", append(A, "deep:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(200))), "line", words="levels deep"),
-    Case("yaml-huge-int", edit(A, "  value: 20250715\n", "  value: " + "9" * 5000 + "\n"), "line", words="digits"),
-    Case("yaml-negative-seed", edit(A, "  value: 20250715\n", "  value: -1\n"), "seed", words="outside [0, 2**32)"),
-    Case("yaml-seed-too-big", edit(A, "  value: 20250715\n", "  value: 4294967296\n"), "seed", words="2**32"),
-    Case("yaml-seed-float", edit(A, "  value: 20250715\n", "  value: 1.5\n"), "seed.value"),
-    Case("yaml-nan-base-mean", edit(A, "    value: 0.45\n", "    value: .nan\n"), "scenario_prior.base_mean.value", words="finite"),
-    Case("yaml-inf-split-weight", edit(A, "{reban: 1.0, domestic: 1.0, easing: 1.0}", "{reban: .inf, domestic: 1.0, easing: 1.0}"), "split_weights", words="finite"),
-    Case("yaml-nan-split-weight", edit(A, "{reban: 1.0, domestic: 1.0, easing: 1.0}", "{reban: .nan, domestic: 1.0, easing: 1.0}"), "split_weights", words="finite"),
-    Case("yaml-tiny-split-weight", edit(A, "{reban: 1.0, domestic: 1.0, easing: 1.0}", "{reban: 1.0e-300, domestic: 1.0, easing: 1.0}"), "split_weights", words="million"),
-    Case("yaml-revenue-overflow", edit(A, "  upper: 240.0\n", "  upper: 1.0e+400\n"), "revenue_fy2026.upper", words="finite"),
-    Case("yaml-revenue-1e400-text", edit(A, "  upper: 240.0\n", "  upper: 1e400\n"), "revenue_fy2026.upper", words="finite"),
-    Case("yaml-revenue-nan", edit(A, "  lower: 150.0\n", "  lower: .nan\n"), "revenue_fy2026.lower", words="finite"),
-    Case("yaml-revenue-zero", edit(A, "  lower: 150.0\n", "  lower: 0.0\n"), "revenue_fy2026", words="not positive"),
-    Case("yaml-likelihood-nan", edit(A, "      domestic: 0.25\n", "      domestic: .nan\n"), "signals.likelihood.china_discourages.domestic", words="finite"),
-    Case("yaml-likelihood-negative", edit(A, "      domestic: 0.25\n", "      domestic: -0.25\n"), "signals.likelihood.china_discourages.domestic"),
-    Case("yaml-tempering-inf", edit(A, "    value: 0.5\n    unit: exponent", "    value: .inf\n    unit: exponent"), "signals.tempering_weight.value", words="finite"),
-    Case("yaml-sigma-zero", edit(A, "    value: 0.03\n", "    value: 0.0\n"), "quarterly.sigma", words="outside (0, 1)"),
-    Case("yaml-base-interval-unfittable", edit(A, "    lower: 0.30\n    upper: 0.60", "    lower: 0.0\n    upper: 1.0"), "scenario_prior.base_interval", words="no Dirichlet strength"),
-    Case("yaml-recovery-0-1", edit(A, "    lower: 0.11\n    upper: 0.12", "    lower: 0.0\n    upper: 1.0"), "recovery.base", words="every Beta"),
-    Case("yaml-recovery-too-narrow", edit(A, "    lower: 0.005\n    upper: 0.06\n    mass: 0.90", "    lower: 0.5\n    upper: 0.5000001\n    mass: 0.99"), "recovery.domestic", words="fit puts"),
-    Case("yaml-revenue-too-narrow", edit(A, "  lower: 150.0\n  upper: 240.0", "  lower: 150.0\n  upper: 150.0001"), "revenue_fy2026", words="log-normal"),
-    Case("yaml-forward-draws-huge", edit(A, "  forward_draws: 200000\n", "  forward_draws: 1000000000000\n"), "inference.forward_draws", words="cap of 2,000,000"),
-    Case("yaml-quadrature-huge", edit(A, "  quadrature_nodes: 20000\n", "  quadrature_nodes: 1000000000\n"), "inference.quadrature_nodes", words="cap of 100,000"),
-    Case("yaml-chains-huge", edit(A, "  chains: 4\n", "  chains: 1000\n"), "inference.chains", words="cap of 16"),
-    Case("yaml-draws-huge", edit(A, "  draws: 10000\n", "  draws: 10000000\n"), "inference.draws", words="cap of 100,000"),
-    Case("yaml-tune-huge", edit(A, "  tune: 1000\n", "  tune: 10000000\n"), "inference.tune", words="cap"),
-    Case("yaml-chains-x-draws", edit(A, "  chains: 4\n  draws: 10000\n", "  chains: 16\n  draws: 100000\n"), "inference", words="chains x draws"),
-    Case("yaml-sens-sigma-zero", edit(A, "quarterly_sigma: {low: 0.015", "quarterly_sigma: {low: 0.0"), "sensitivity", words="quarterly_sigma", **SENS),
-    Case("yaml-sens-prob-1.5", edit(A, "base_mean: {low: 0.30, high: 0.60", "base_mean: {low: 0.30, high: 1.5"), "sensitivity", words="base_mean", **SENS),
-    Case("yaml-sens-reversed", edit(A, "kappa_factor: {low: 0.5, high: 2.0", "kappa_factor: {low: 3.0, high: 2.0"), "sensitivity", words="not below high", **SENS),
-    Case("yaml-sens-nan", edit(A, "tempering_weight: {low: 0.25", "tempering_weight: {low: .nan"), "sensitivity.tempering_weight.low", words="finite", **SENS),
-    Case("yaml-sens-negative-scale", edit(A, "recovery_scale: {low: 0.5", "recovery_scale: {low: -0.5"), "sensitivity", words="recovery_scale", **SENS),
-    Case("yaml-outcome-share", edit(A, "    value: 0.0003\n", "    value: 1.5\n"), "outcome.recovered_share", words="outside [0, 1]"),
+    Case("yaml-huge-int", setv({"seed.value": "9" * 5000}), "line", words="digits"),
+    Case("yaml-negative-seed", setv({"seed.value": "-1"}), "seed", words="outside [0, 2**32)"),
+    Case("yaml-seed-too-big", setv({"seed.value": "4294967296"}), "seed", words="2**32"),
+    Case("yaml-seed-float", setv({"seed.value": "1.5"}), "seed.value"),
+    Case("yaml-nan-base-mean", setv({"scenario_prior.base_mean.value": ".nan"}), "scenario_prior.base_mean.value", words="finite"),
+    Case("yaml-inf-split-weight", setv({"scenario_prior.split_weights.value.reban": ".inf"}), "split_weights", words="finite"),
+    Case("yaml-nan-split-weight", setv({"scenario_prior.split_weights.value.reban": ".nan"}), "split_weights", words="finite"),
+    Case("yaml-tiny-split-weight", setv({"scenario_prior.split_weights.value.reban": "1.0e-300"}), "split_weights", words="million"),
+    Case("yaml-revenue-overflow", setv({"revenue_fy2026.upper": "1.0e+400"}), "revenue_fy2026.upper", words="finite"),
+    Case("yaml-revenue-1e400-text", setv({"revenue_fy2026.upper": "1e400"}), "revenue_fy2026.upper", words="finite"),
+    Case("yaml-revenue-nan", setv({"revenue_fy2026.lower": ".nan"}), "revenue_fy2026.lower", words="finite"),
+    Case("yaml-revenue-zero", setv({"revenue_fy2026.lower": "0.0"}), "revenue_fy2026", words="not positive"),
+    Case("yaml-likelihood-nan", setv({"signals.likelihood.china_discourages.domestic": ".nan"}), "signals.likelihood.china_discourages.domestic", words="finite"),
+    Case("yaml-likelihood-negative", setv({"signals.likelihood.china_discourages.domestic": "-0.25"}), "signals.likelihood.china_discourages.domestic"),
+    Case("yaml-tempering-inf", setv({"signals.tempering_weight.value": ".inf"}), "signals.tempering_weight.value", words="finite"),
+    Case("yaml-sigma-zero", setv({"quarterly.sigma.value": "0.0"}), "quarterly.sigma", words="outside (0, 1)"),
+    Case("yaml-base-interval-unfittable", setv({"scenario_prior.base_interval.lower": "0.0", "scenario_prior.base_interval.upper": "1.0"}), "scenario_prior.base_interval", words="no Dirichlet strength"),
+    Case("yaml-recovery-0-1", setv({"recovery.base.lower": "0.0", "recovery.base.upper": "1.0"}), "recovery.base", words="every Beta"),
+    Case("yaml-recovery-too-narrow", setv({"recovery.base.lower": "0.5", "recovery.base.upper": "0.5000001", "recovery.base.mass": "0.99"}), "recovery.base", words="fit puts"),
+    Case("yaml-revenue-too-narrow", setv({"revenue_fy2026.lower": "150.0", "revenue_fy2026.upper": "150.0001"}), "revenue_fy2026", words="log-normal"),
+    Case("yaml-forward-draws-huge", setv({"inference.forward_draws": "1000000000000"}), "inference.forward_draws", words="cap of 2,000,000"),
+    Case("yaml-quadrature-huge", setv({"inference.quadrature_nodes": "1000000000"}), "inference.quadrature_nodes", words="cap of 100,000"),
+    Case("yaml-chains-huge", setv({"inference.chains": "1000"}), "inference.chains", words="cap of 16"),
+    Case("yaml-draws-huge", setv({"inference.draws": "10000000"}), "inference.draws", words="cap of 100,000"),
+    Case("yaml-tune-huge", setv({"inference.tune": "10000000"}), "inference.tune", words="cap"),
+    Case("yaml-chains-x-draws", setv({"inference.chains": "16", "inference.draws": "100000"}), "inference", words="chains x draws"),
+    Case("yaml-sens-sigma-zero", setv({"sensitivity.quarterly_sigma.low": "0.0"}), "sensitivity", words="quarterly_sigma", **SENS),
+    Case("yaml-sens-prob-1.5", setv({"sensitivity.base_mean.high": "1.5"}), "sensitivity", words="base_mean", **SENS),
+    Case("yaml-sens-reversed", setv({"sensitivity.kappa_factor.low": "3.0", "sensitivity.kappa_factor.high": "2.0"}), "sensitivity", words="not below high", **SENS),
+    Case("yaml-sens-nan", setv({"sensitivity.tempering_weight.low": ".nan"}), "sensitivity.tempering_weight.low", words="finite", **SENS),
+    Case("yaml-sens-negative-scale", setv({"sensitivity.recovery_scale.low": "-0.5"}), "sensitivity", words="recovery_scale", **SENS),
+    Case("yaml-outcome-share", setv({"outcome.recovered_share.value": "1.5"}), "outcome.recovered_share", words="outside [0, 1]"),
     Case("yaml-escape-in-key", append(A, '"\\e[31mevil\\nkey": 1\n'), "\\x1b[31mevil\\nkey", words="unknown field"),
     Case("yaml-top-level-list", write_bytes(A, lambda b: b"- 1\n- 2\n"), "(top level)", words="not a YAML mapping"),
     Case("yaml-empty", write_bytes(A, lambda b: b""), "(top level)"),
     Case("yaml-alias", append(A, "x: &a [1]\ny: *a\n"), "line", words="aliases"),
     Case("yaml-python-tag", append(A, 'x: !!python/object/apply:os.system ["touch /tmp/h20-pwned"]\n'), "line", words="constructor"),
-    Case("yaml-bad-date", edit(A, "    value: 2025-07-15\n", "    value: 2025-02-30\n"), "line", words="2025-02-30"),
+    Case("yaml-bad-date", setv({"quarterly.reversal_date.value": "2025-02-30"}), "line", words="2025-02-30"),
     Case("yaml-nul-byte", replace_bytes(A, b"seed:", b"se\x00ed:"), "character", words="malformed YAML"),
     Case("yaml-too-big", append(A, ("# padding\n" * (MAX_YAML_BYTES // 10 + 1))), "(file)", words=f"cap of {MAX_YAML_BYTES:,}"),
-    Case("yaml-malformed", edit(A, "  chains: 4\n", "  chains: [4\n"), "line", words="malformed YAML"),
+    Case("yaml-malformed", setv({"inference.chains": "[4"}), "line", words="malformed YAML"),
 ]
 
 EVENT_CASES = [
@@ -218,9 +243,9 @@ FLAG_CASES = [
     Case("env-missing-assumptions", None, "(file)", file="H20_ASSUMPTIONS=missing.yaml", argv=[], env={"H20_ASSUMPTIONS": "missing.yaml"}, words="set H20_ASSUMPTIONS"),
     Case("env-events-dev-null", None, "(file)", file="H20_EVENTS=/dev/null", argv=[], env={"H20_EVENTS": "/dev/null"}, words="not a regular file"),
     Case("env-quarters-directory", None, "(file)", file="H20_QUARTERS={tmp}", argv=[], env={"H20_QUARTERS": "{tmp}"}, words="directory"),
-    Case("env-broken-yaml", edit(A, "      domestic: 0.25\n", "      domestic: 0.35\n"), "signals.likelihood", argv=[], env={"H20_ASSUMPTIONS": "{assumptions}"}, words="sums to"),
+    Case("env-broken-yaml", setv({"signals.likelihood.china_discourages.domestic": "0.35"}), "signals.likelihood", argv=[], env={"H20_ASSUMPTIONS": "{assumptions}"}, words="sums to"),
     Case("env-nan-quarters", edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,57.0,NaN"), "column h20_china_revenue_usd_bn", target=Q, argv=[], env={"H20_QUARTERS": "{quarters}"}),
-    Case("env-relative-from-pwd", edit(A, "  chains: 4\n", "  chains: [4\n"), "line", argv=[], env={"H20_ASSUMPTIONS": "assumptions.yaml", "PWD": "{tmp}", "cwd": "{tmp}/notebooks"}),
+    Case("env-relative-from-pwd", setv({"inference.chains": "[4"}), "line", argv=[], env={"H20_ASSUMPTIONS": "assumptions.yaml", "PWD": "{tmp}", "cwd": "{tmp}/notebooks"}),
 ]
 
 CASES = YAML_CASES + EVENT_CASES + QUARTER_CASES + FLAG_CASES
@@ -375,10 +400,18 @@ def test_last_resort_is_one_line_exit_70(capsys, monkeypatch):
 def test_sensitivity_elicitation_failure_names_the_range(capsys, monkeypatch):
     from model.priors import ElicitationError
 
-    def fail(*a, **k):
-        raise ElicitationError("Beta", 0.98, 0.99, 0.9, "no Beta prior puts 0.9 of the mass in [0.98, 0.99]", "narrow it")
+    import model.priors
 
-    monkeypatch.setattr("model.sensitivity.elicit_beta", fail)
+    real = model.priors.elicit_beta
+    shipped = {(r.lower, r.upper, r.mass) for r in (load_assumptions().recovery.of(s) for s in ("base", "reban", "domestic", "easing"))}
+
+    def fail_when_scaled(lower, upper, mass):
+        if (lower, upper, mass) in shipped:
+            return real(lower, upper, mass)
+        raise ElicitationError("Beta", lower, upper, mass, f"no Beta prior puts {mass} of the mass in [{lower}, {upper}]", "narrow it")
+
+    monkeypatch.setattr("model.priors.elicit_beta", fail_when_scaled)
+    monkeypatch.setattr("model.sensitivity.elicit_beta", fail_when_scaled, raising=False)
     assert cli.main(["sensitivity"]) == 2
     _check_line(capsys.readouterr().err, str(DEFAULT_ASSUMPTIONS), "sensitivity.recovery_scale", "no Beta prior")
 
@@ -419,12 +452,8 @@ def test_subprocess_exit_2_no_traceback(inputs: Files, tmp_path: Path, mutate, a
 
 # --------------------------------------------------------------------------- property-based
 
-hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 SHIPPED = yaml.safe_load(DEFAULT_ASSUMPTIONS.read_text(encoding="utf-8"))
-SENTINEL = "@@H20_RAW@@"
 RAW_SCALARS = [".nan", ".inf", "-.inf", "1e400", "1.0e+400", "9" * 5000, "-1", "0", "-0.0", "~", "[]", "{}", "[1, 2]",
                "{a: 1}", "2025-02-30", '"\\e[31m\\n"', "&a 1", "!!binary aGk=", "yes", "1_000", "0x10", "0.5.5"]
 
