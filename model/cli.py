@@ -95,26 +95,6 @@ def _print_summary(h: dict) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; bad input exits 2 and anything unexpected 70, each with one line on stderr."""
-    try:
-        return _run(argv)
-    except SystemExit as exc:  # argparse: --help (0) or a bad option (2, one line already printed)
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_INPUT)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:  # `python -m model summary | head`: the reader left; not an error of ours
-        try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, ValueError, AttributeError):
-            pass
-        return 0
-    except Exception as exc:  # last resort: one line, never a traceback
-        print(f"internal error: {type(exc).__name__}: {clean(exc, 300)}; please report with this input", file=sys.stderr)
-        return EXIT_INTERNAL
-
-
-def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         from .pipeline import analyse, headline, prepare
@@ -145,4 +125,16 @@ def _run(argv: Sequence[str] | None) -> int:
     except ConvergenceError as exc:
         print(f"error: {clean(exc, 1000)}", file=sys.stderr)
         return EXIT_CONVERGENCE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `python -m model summary | head`: the reader left; not an error of ours
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 0
+    except Exception as exc:  # last resort: one line, never a traceback
+        print(f"internal error: {type(exc).__name__}: {clean(exc, 300)}; please report with this input", file=sys.stderr)
+        return EXIT_INTERNAL
     return 0

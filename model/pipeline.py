@@ -17,7 +17,6 @@ import numpy as np
 from . import SCENARIOS
 from .assumptions import Assumptions, load_assumptions
 from .evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, Evidence, load_evidence
-from .inputs import resolve_input
 from .inference import (
     Agreement,
     ExactPosterior,
@@ -63,6 +62,8 @@ def prepare(
     is an error. A relative path in a variable is found from ``$PWD`` (where the user ran
     ``jupyter-book build``), then from the working directory.
     """
+    from .inputs import resolve_input
+
     assumptions = resolve_input(assumptions, "--assumptions", ENV_FILES["assumptions"])
     events = resolve_input(events, "--events", ENV_FILES["events"])
     quarters = resolve_input(quarters, "--quarters", ENV_FILES["quarters"])

@@ -256,6 +256,14 @@ def test_enough_cases():
     assert all(len(group) >= 10 for group in (YAML_CASES, EVENT_CASES, QUARTER_CASES, FLAG_CASES))
 
 
+def _main(argv: list[str]) -> int:
+    """``python -m model`` in-process: argparse's own errors leave by SystemExit (exit 2, one line)."""
+    try:
+        return cli.main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+
+
 def _digests(files: Files) -> dict[str, str]:
     return {k: hashlib.sha256(p.read_bytes()).hexdigest() for k, p in files.items()}
 
@@ -291,7 +299,7 @@ def test_bad_input_exit_2_one_line(case: Case, inputs: Files, tmp_path: Path, ca
         else:
             monkeypatch.setenv(k, _fill(v, inputs, tmp_path, case.target))
     argv = [case.command] + (["--no-mcmc"] if case.command == "summary" else []) + flags
-    code = cli.main(argv)
+    code = _main(argv)
     err = capsys.readouterr().err
     assert code == 2, err
     _check_line(err, _fill(case.file, inputs, tmp_path, case.target)[:200], case.field, case.words)
@@ -373,7 +381,7 @@ def test_unreadable_file(inputs: Files, capsys, monkeypatch):
         return real_open(path, *a, **k)
 
     monkeypatch.setattr("model.inputs.open", denied, raising=False)
-    assert cli.main(["summary", "--no-mcmc", "--events", str(inputs[E])]) == 2
+    assert _main(["summary", "--no-mcmc", "--events", str(inputs[E])]) == 2
     _check_line(capsys.readouterr().err, str(inputs[E]), "(file)", "permission denied")
 
 
@@ -381,7 +389,7 @@ def test_unreadable_file(inputs: Files, capsys, monkeypatch):
 def test_unreadable_file_chmod(inputs: Files, capsys):
     inputs[A].chmod(0)
     try:
-        assert cli.main(["summary", "--no-mcmc", "--assumptions", str(inputs[A])]) == 2
+        assert _main(["summary", "--no-mcmc", "--assumptions", str(inputs[A])]) == 2
     finally:
         inputs[A].chmod(0o644)
     _check_line(capsys.readouterr().err, str(inputs[A]), "(file)", "permission denied")
@@ -392,7 +400,7 @@ def test_last_resort_is_one_line_exit_70(capsys, monkeypatch):
         raise RuntimeError("unexpected\n\x1b[31mfailure")
 
     monkeypatch.setattr("model.pipeline.prepare", boom)
-    assert cli.main(["summary", "--no-mcmc"]) == cli.EXIT_INTERNAL == 70
+    assert _main(["summary", "--no-mcmc"]) == cli.EXIT_INTERNAL == 70
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("internal error: RuntimeError: unexpected\\n\\x1b[31mfailure; please report with this input")
 
@@ -412,7 +420,7 @@ def test_sensitivity_elicitation_failure_names_the_range(capsys, monkeypatch):
 
     monkeypatch.setattr("model.priors.elicit_beta", fail_when_scaled)
     monkeypatch.setattr("model.sensitivity.elicit_beta", fail_when_scaled, raising=False)
-    assert cli.main(["sensitivity"]) == 2
+    assert _main(["sensitivity"]) == 2
     _check_line(capsys.readouterr().err, str(DEFAULT_ASSUMPTIONS), "sensitivity.recovery_scale", "no Beta prior")
 
 
