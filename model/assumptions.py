@@ -10,16 +10,26 @@ from __future__ import annotations
 import datetime as dt
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, ValidationInfo, field_validator, model_validator
 
 from . import SCENARIOS, SIGNALS
 from .errors import InputError
+from .inputs import InputPath, as_input, load_yaml
 
 DEFAULT_ASSUMPTIONS: Path = Path(str(resources.files("model") / "data" / "assumptions.yaml"))
 """The assumptions file shipped with the package."""
+
+INFERENCE_CAPS: dict[str, int] = {
+    "chains": 16,
+    "draws": 100_000,
+    "tune": 100_000,
+    "chains_x_draws": 400_000,
+    "quadrature_nodes": 100_000,
+    "forward_draws": 2_000_000,
+}
+"""Largest accepted sampler and quadrature settings (memory and time stay bounded; README, Input limits)."""
 
 ScenarioKey = Literal["base", "reban", "domestic", "easing"]
 _FIX_SEP = " | fix: "
@@ -31,7 +41,8 @@ def _bad(problem: str, fix: str) -> ValueError:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: nan, inf and overflowing literals (1e400) are rejected in every float field.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Provenance(_Strict):
@@ -132,6 +143,8 @@ class SplitWeights(_Strict):
             )
         if any(w <= 0 for w in v.values()):
             raise _bad("a weight is not positive", "give positive weights")
+        if max(v.values()) > 1e6 * min(v.values()):
+            raise _bad("the largest weight is over a million times the smallest", "give relative weights of similar size, e.g. 1, 2, 0.5")
         return v
 
 
@@ -181,7 +194,20 @@ class ShareQuantiles(_Strict):
         return self
 
 
-RecoveryPrior = ShareInterval | ShareQuantiles
+_PRIOR_FORMS = ("interval form", "quantile form")
+"""Tags of the two forms of a recovery prior (dropped from field paths in messages)."""
+
+
+def _recovery_form(v: Any) -> str:
+    has_q = isinstance(v, dict) and "quantiles" in v or isinstance(v, ShareQuantiles)
+    return _PRIOR_FORMS[1] if has_q else _PRIOR_FORMS[0]
+
+
+RecoveryPrior = Annotated[
+    Annotated[ShareInterval, Tag(_PRIOR_FORMS[0])] | Annotated[ShareQuantiles, Tag(_PRIOR_FORMS[1])],
+    Discriminator(_recovery_form),
+]
+"""A recovery prior: an interval with its mass (maximum entropy) or two quantiles (quantile matching)."""
 
 
 class RecoverySpec(_Strict):
@@ -279,6 +305,13 @@ class OutcomeSpec(_Strict):
     scenario: ScenarioEntry
     recovered_share: Entry
 
+    @field_validator("recovered_share")
+    @classmethod
+    def _share(cls, v: Entry) -> Entry:
+        if not 0.0 <= v.value <= 1.0:
+            raise _bad(f"recovered share {v.value} is outside [0, 1]", "give the share as a fraction (0.03% is 0.0003)")
+        return v
+
 
 class InferenceSettings(_Strict):
     """Sampler and quadrature settings, with the convergence bars the results must meet."""
@@ -293,6 +326,38 @@ class InferenceSettings(_Strict):
     forward_draws: int = Field(200000, ge=1000, description="Forward Monte Carlo draws")
     recovery_threshold: float = Field(0.11, gt=0, lt=1, description="Threshold of P(recovery >= threshold)")
 
+    @field_validator("chains", "draws", "tune", "quadrature_nodes", "forward_draws")
+    @classmethod
+    def _cap(cls, v: int, info: ValidationInfo) -> int:
+        cap = INFERENCE_CAPS[str(info.field_name)]
+        if v > cap:
+            raise _bad(f"{v:,} is above the cap of {cap:,}", f"give at most {cap:,} (see README, Input limits)")
+        return v
+
+    @model_validator(mode="after")
+    def _total_draws(self) -> "InferenceSettings":
+        cap = INFERENCE_CAPS["chains_x_draws"]
+        if self.chains * self.draws > cap:
+            raise _bad(f"chains x draws = {self.chains * self.draws:,} is above the cap of {cap:,}", "lower draws or chains (see README, Input limits)")
+        return self
+
+
+SENSITIVITY_DOMAINS: dict[str, tuple[float, bool, float, bool, str]] = {
+    "base_mean": (0.0, False, 1.0, False, "a probability strictly between 0 and 1"),
+    "kappa_factor": (0.0, False, 1e3, True, "a positive factor up to 1000"),
+    "recovery_scale": (0.0, False, 1e3, True, "a positive factor up to 1000"),
+    "signal_row_strength": (0.0, True, 1e3, True, "a strength from 0 (no information) up to 1000"),
+    "tempering_weight": (0.0, False, 1.0, True, "a weight in (0, 1]"),
+    "quarterly_sigma": (0.0, False, 1.0, False, "a standard deviation strictly between 0 and 1 (share units)"),
+    "measurement_sd_factor": (0.0, False, 1e3, True, "a positive factor up to 1000"),
+    "revenue_fy2026": (0.0, False, 1e6, True, "a positive revenue in USD bn"),
+}
+"""Domain of each sensitivity range: (lowest, lowest allowed?, highest, highest allowed?, in words)."""
+
+
+def _inside(x: float, lo: float, lo_incl: bool, hi: float, hi_incl: bool) -> bool:
+    return (x >= lo if lo_incl else x > lo) and (x <= hi if hi_incl else x < hi)
+
 
 class SensitivitySpec(_Strict):
     base_mean: Range
@@ -302,6 +367,20 @@ class SensitivitySpec(_Strict):
     tempering_weight: Range
     measurement_sd_factor: Range
     revenue_fy2026: Range
+
+    @model_validator(mode="after")
+    def _domains(self) -> "SensitivitySpec":
+        for name in type(self).model_fields:
+            r = getattr(self, name)
+            if not isinstance(r, Range):
+                continue
+            if not r.low < r.high:
+                raise _bad(f"{name}: low ({r.low}) is not below high ({r.high})", "make low < high")
+            if name in SENSITIVITY_DOMAINS:
+                lo, lo_incl, hi, hi_incl, words = SENSITIVITY_DOMAINS[name]
+                if not (_inside(r.low, lo, lo_incl, hi, hi_incl) and _inside(r.high, lo, lo_incl, hi, hi_incl)):
+                    raise _bad(f"{name}: range [{r.low}, {r.high}] leaves its domain", f"give {words} at both ends")
+        return self
 
 
 class Assumptions(_Strict):
@@ -318,10 +397,17 @@ class Assumptions(_Strict):
     sensitivity: SensitivitySpec
     source_file: str = Field("", description="Path the assumptions were read from (set by the loader)")
 
+    @field_validator("seed")
+    @classmethod
+    def _seed(cls, v: IntEntry) -> IntEntry:
+        if not 0 <= v.value < 2**32:
+            raise _bad(f"seed {v.value} is outside [0, 2**32)", "give a non-negative integer below 4294967296, e.g. 20250715")
+        return v
 
-def _to_input_error(path: Path, err: ValidationError) -> InputError:
+
+def _to_input_error(path: str | Path, err: ValidationError) -> InputError:
     first = err.errors()[0]
-    field = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    field = ".".join(str(p) for p in first["loc"] if p not in _PRIOR_FORMS) or "(top level)"
     kind = first["type"]
     msg = str(first["msg"])
     if msg.startswith("Value error, "):
@@ -334,12 +420,16 @@ def _to_input_error(path: Path, err: ValidationError) -> InputError:
         problem, fix = "unknown field", "remove it or correct its spelling"
     elif kind == "literal_error":
         problem, fix = msg, "use one of the allowed values"
+    elif kind == "finite_number":
+        problem, fix = "not a finite number (nan or inf)", "give a finite number"
+    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        problem, fix = msg, "give a value within the limits (see README, Input limits)"
     else:
         problem, fix = msg, "correct the value (see the comments in model/data/assumptions.yaml)"
     return InputError(path, field, problem, fix)
 
 
-def load_assumptions(path: str | Path | None = None) -> Assumptions:
+def load_assumptions(path: str | Path | InputPath | None = None) -> Assumptions:
     """Read and validate an assumptions YAML file.
 
     Parameters
@@ -356,23 +446,15 @@ def load_assumptions(path: str | Path | None = None) -> Assumptions:
     InputError
         One line naming the file, the field and the fix.
     """
-    p = Path(path) if path is not None else DEFAULT_ASSUMPTIONS
-    if not p.is_file():
-        raise InputError(p, "(file)", "file not found", "check the path given to --assumptions")
-    try:
-        raw: Any = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "(file)"
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise InputError(p, where, f"malformed YAML ({problem})", "fix the YAML syntax at that line") from None
+    src = as_input(path, DEFAULT_ASSUMPTIONS)
+    raw: Any = load_yaml(src)
     if not isinstance(raw, dict):
-        raise InputError(p, "(top level)", "not a YAML mapping", "start from a copy of model/data/assumptions.yaml")
-    raw["source_file"] = str(p)
+        raise InputError(src.shown, "(top level)", "not a YAML mapping", "start from a copy of model/data/assumptions.yaml")
+    raw["source_file"] = str(src.path)
     try:
         return Assumptions.model_validate(raw)
     except ValidationError as exc:
-        raise _to_input_error(p, exc) from None
+        raise _to_input_error(src.shown, exc) from None
 
 
 def scenario_mean(a: Assumptions) -> dict[str, float]:

@@ -1,7 +1,8 @@
 """Command line for quants: ``python -m model summary`` and ``python -m model sensitivity``.
 
 Exit status 0 on success, 2 on bad input (one line on stderr naming the file, the field and
-the fix), 3 when MCMC fails its convergence checks.
+the fix), 3 when MCMC fails its convergence checks, 70 on an internal error (one line asking
+for a report; never a traceback), 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -9,22 +10,27 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from typing import NoReturn, Sequence
 
-from .errors import ConvergenceError, InputError
+from . import SCENARIOS
+from .errors import ConvergenceError, InputError, clean
+
+EXIT_INPUT, EXIT_CONVERGENCE, EXIT_INTERNAL, EXIT_INTERRUPTED = 2, 3, 70, 130
+"""Exit codes besides 0 (documented in the README, "Input limits and exit codes")."""
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, no usage wall
-        self.exit(2, f"{self.prog}: {message}; fix: see --help\n")
+        self.exit(EXIT_INPUT, f"{self.prog}: {clean(message, 400)}; fix: see --help\n")
 
 
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--as-of '{text}' is not a date (use YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(f"--as-of {text!r} is not a date (use YYYY-MM-DD)") from None
 
 
 def _seed(text: str) -> int:
@@ -72,17 +78,34 @@ def main(argv: Sequence[str] | None = None) -> int:
             h = headline(analyse(setup, mcmc=not args.no_mcmc), weight_spread(setup))
             print(json.dumps(h, indent=2, ensure_ascii=False) if args.json else summary_text(h))
         else:
+            from .priors import ElicitationError
             from .sensitivity import print_sensitivity, sensitivity_report
 
-            rep = sensitivity_report(setup)
+            try:
+                rep = sensitivity_report(setup)
+            except ElicitationError as exc:  # only the recovery_scale knob elicits new priors
+                raise InputError(setup.assumptions.source_file, "sensitivity.recovery_scale",
+                                 f"a scaled recovery interval fails: {exc.problem}", "narrow the recovery_scale range") from None
             if args.json:
                 print(json.dumps(rep, indent=2, ensure_ascii=False))
             else:
                 print_sensitivity(rep)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_INPUT
     except ConvergenceError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
+        print(f"error: {clean(exc, 1000)}", file=sys.stderr)
+        return EXIT_CONVERGENCE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `python -m model summary | head`: the reader left; not an error of ours
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 0
+    except Exception as exc:  # last resort: one line, never a traceback
+        print(f"internal error: {type(exc).__name__}: {clean(exc, 300)}; please report with this input", file=sys.stderr)
+        return EXIT_INTERNAL
     return 0

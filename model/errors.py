@@ -4,24 +4,51 @@ from __future__ import annotations
 
 from pathlib import Path
 
+MAX_SHOWN: int = 200
+"""Longest excerpt of a user's value (or path) quoted in a message; longer ones are cut with '…'."""
+
+
+def clean(text: object, limit: int = MAX_SHOWN) -> str:
+    """``text`` with every non-printable character (newline, tab, ESC, ...) escaped as ``repr`` does.
+
+    Printable non-ASCII (Chinese, accents) is kept. The result is one line and at most about
+    ``limit`` characters long.
+    """
+    s = str(text)
+    if len(s) > limit:
+        s = s[:limit] + "…"
+    if s.isprintable():
+        return s
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in s)
+
+
+def quote(value: object, limit: int = 60) -> str:
+    """A user's value quoted ``repr``-style (``'a\\nb'``), cut to about ``limit`` characters."""
+    s = str(value)
+    if len(s) > limit:
+        return repr(s[:limit]) + "…"
+    return repr(s)
+
 
 class InputError(ValueError):
     """Bad user input: malformed file, impossible value, unknown key.
 
     Parameters
     ----------
-    file : path of the offending input file
-    field : dotted path of the offending field (or ``row N, column C`` for CSV files)
+    file : path of the offending input file (or the option or variable that named it)
+    field : dotted path of the offending field (or ``line N, column C`` for CSV files)
     problem : what is wrong, in a few words
     fix : what the user should do
+
+    Every part is escaped (:func:`clean`): the message is one line whatever the input holds.
     """
 
     def __init__(self, file: str | Path, field: str, problem: str, fix: str) -> None:
-        self.file = str(file)
-        self.field = field
-        self.problem = problem
-        self.fix = fix
-        super().__init__(f"{self.file}: {field}: {problem}; fix: {fix}")
+        self.file = clean(file, 400)
+        self.field = clean(field)
+        self.problem = clean(problem, 400)
+        self.fix = clean(fix, 400)
+        super().__init__(f"{self.file}: {self.field}: {self.problem}; fix: {self.fix}")
 
 
 class ConvergenceError(RuntimeError):

@@ -19,8 +19,8 @@ not a signal: those figures enter once, through the revenue measurement model
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import math
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -29,7 +29,8 @@ import numpy as np
 
 from . import SCENARIOS, SIGNALS
 from .assumptions import Assumptions
-from .errors import InputError
+from .errors import InputError, quote
+from .inputs import InputPath, as_input, read_csv_rows
 
 DATA_DIR = Path(str(resources.files("model") / "data"))
 DEFAULT_EVENTS: Path = DATA_DIR / "events.csv"
@@ -49,6 +50,10 @@ INDICATORS: tuple[str, ...] = (
 """The article's five indicators plus ``china_policy`` (China-side regulatory action)."""
 
 EVENT_COLUMNS = ("id", "date", "summary", "indicators", "signal", "confidence", "source_1", "source_2")
+MAX_EVENTS: int = 2_000
+"""Most events per file: ``sensitivity`` recomputes the posterior once per event (README, Input limits)."""
+MAX_PERIODS: int = 60
+"""Most reported periods per file (15 years of quarters and years; memory of the likelihood grows with them)."""
 QUARTER_COLUMNS = (
     "fiscal_period",
     "period_type",
@@ -137,49 +142,33 @@ class Evidence:
         return sorted({e.date for e in self.events} | {p.reported for p in self.periods})
 
 
-def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
-    if not path.is_file():
-        raise InputError(path, "(file)", "file not found", "check the path")
-    try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh, strict=True)
-            rows = list(reader)
-            header = reader.fieldnames or []
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise InputError(path, "(file)", f"malformed CSV ({exc})", "save it as UTF-8 CSV with quoted fields") from None
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise InputError(path, f"column {missing[0]}", "missing from the header", f"add the columns {list(required)}")
-    for i, row in enumerate(rows, start=2):
-        if None in row or any(v is None for v in row.values()):
-            raise InputError(path, f"line {i}", "wrong number of fields", "quote fields that contain commas")
-    return rows
-
-
-def _date(path: Path, line: int, col: str, text: str) -> dt.date:
+def _date(path: str | Path, line: int, col: str, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(path, f"line {line}, column {col}", f"'{text}' is not a date", "write dates as YYYY-MM-DD") from None
+        raise InputError(path, f"line {line}, column {col}", f"{quote(text)} is not a date", "write dates as YYYY-MM-DD") from None
 
 
-def _choice(path: Path, line: int, col: str, text: str, allowed: tuple[str, ...]) -> str:
+def _choice(path: str | Path, line: int, col: str, text: str, allowed: tuple[str, ...]) -> str:
     v = text.strip()
     if v not in allowed:
-        raise InputError(path, f"line {line}, column {col}", f"unknown value '{v}'", f"use one of {', '.join(allowed)}")
+        raise InputError(path, f"line {line}, column {col}", f"unknown value {quote(v)}", f"use one of {', '.join(allowed)}")
     return v
 
 
-def load_events(path: str | Path | None = None, today: dt.date | None = None) -> tuple[Event, ...]:
+def load_events(path: str | Path | InputPath | None = None, today: dt.date | None = None) -> tuple[Event, ...]:
     """Read and validate an events CSV; future-dated events and unknown classes are errors."""
-    p = Path(path) if path is not None else DEFAULT_EVENTS
+    src = as_input(path, DEFAULT_EVENTS)
+    p = src.shown
     today = today or dt.date.today()
     out: list[Event] = []
     seen: set[str] = set()
-    for line, row in enumerate(_read_csv(p, EVENT_COLUMNS), start=2):
+    for line, row in read_csv_rows(src, EVENT_COLUMNS, MAX_EVENTS, "events"):
         eid = row["id"].strip()
+        if not eid.isprintable():
+            raise InputError(p, f"line {line}, column id", f"id {quote(eid)} has a line break or tab", "give each event a one-line id")
         if not eid or eid in seen:
-            raise InputError(p, f"line {line}, column id", f"id '{eid}' is empty or repeated", "give each event a unique id")
+            raise InputError(p, f"line {line}, column id", f"id {quote(eid)} is empty or repeated", "give each event a unique id")
         seen.add(eid)
         date = _date(p, line, "date", row["date"])
         if date > today:
@@ -195,24 +184,38 @@ def load_events(path: str | Path | None = None, today: dt.date | None = None) ->
     return tuple(sorted(out, key=lambda e: (e.date, e.id)))
 
 
-def _float(path: Path, line: int, col: str, text: str, optional: bool = False) -> float | None:
+def _float(path: str | Path, line: int, col: str, text: str, optional: bool = False) -> float | None:
     if optional and not text.strip():
         return None
     try:
         v = float(text)
     except ValueError:
-        raise InputError(path, f"line {line}, column {col}", f"'{text}' is not a number", "give a number in USD bn") from None
+        raise InputError(path, f"line {line}, column {col}", f"{quote(text)} is not a number", "give a number in USD bn") from None
+    if not math.isfinite(v) or v > 1e6:
+        raise InputError(path, f"line {line}, column {col}", f"{quote(text.strip())} is not a finite amount", "give a plain amount in USD bn, e.g. 57.0")
     if v < 0:
         raise InputError(path, f"line {line}, column {col}", f"{v} is negative", "give a non-negative amount in USD bn")
     return v
 
 
-def load_periods(path: str | Path | None = None, today: dt.date | None = None) -> tuple[Period, ...]:
+def load_periods(path: str | Path | InputPath | None = None, today: dt.date | None = None) -> tuple[Period, ...]:
     """Read and validate the reported fiscal periods."""
-    p = Path(path) if path is not None else DEFAULT_QUARTERS
+    src = as_input(path, DEFAULT_QUARTERS)
+    p = src.shown
     today = today or dt.date.today()
     out: list[Period] = []
-    for line, row in enumerate(_read_csv(p, QUARTER_COLUMNS), start=2):
+    seen: dict[str, int] = {}
+    for line, row in read_csv_rows(src, QUARTER_COLUMNS, MAX_PERIODS, "periods"):
+        fp = row["fiscal_period"].strip()
+        if not fp:
+            raise InputError(p, f"line {line}, column fiscal_period", "empty", "name the period, e.g. 'Q3 FY2026' or 'FY2026'")
+        if not fp.isprintable():
+            raise InputError(p, f"line {line}, column fiscal_period", f"{quote(fp)} has a line break or tab", "name the period on one line")
+        if fp in seen:
+            raise InputError(p, f"line {line}, column fiscal_period", f"{quote(fp)} repeats line {seen[fp]}", "give each fiscal period one row (delete or merge the duplicate)")
+        seen[fp] = line
+        if _date(p, line, "period_end", row["period_end"]) > _date(p, line, "reported", row["reported"]):
+            raise InputError(p, f"line {line}, column reported", "is before period_end", "a period is reported after it ends: check both dates")
         reported = _date(p, line, "reported", row["reported"])
         if reported > today:
             raise InputError(p, f"line {line}, column reported", f"{reported} is in the future", "add periods once reported")
@@ -246,7 +249,7 @@ def select(
 ) -> Evidence:
     """Keep evidence dated on or before ``as_of`` and at least as confident as ``min_confidence``."""
     if min_confidence not in CONFIDENCE_LEVELS:
-        raise InputError("--min-confidence", "min_confidence", f"unknown level '{min_confidence}'", f"use one of {', '.join(CONFIDENCE_LEVELS)}")
+        raise InputError("--min-confidence", "min_confidence", f"unknown level {quote(min_confidence)}", f"use one of {', '.join(CONFIDENCE_LEVELS)}")
     rank = CONFIDENCE_LEVELS.index(min_confidence)
     last = as_of or max([e.date for e in events] + [q.reported for q in periods], default=dt.date.today())
     ok = lambda c: CONFIDENCE_LEVELS.index(c) >= rank  # noqa: E731
@@ -259,8 +262,8 @@ def select(
 
 
 def load_evidence(
-    events_path: str | Path | None = None,
-    quarters_path: str | Path | None = None,
+    events_path: str | Path | InputPath | None = None,
+    quarters_path: str | Path | InputPath | None = None,
     as_of: dt.date | None = None,
     min_confidence: str = "weak_sources",
 ) -> Evidence:

@@ -74,7 +74,9 @@ def quadrature(a: float, b: float, lik: Likelihood, n_nodes: int) -> ScenarioQua
             return _log_beta_pdf(r, a, b) + lik.revenue_loglik(r) + np.log(r) + np.log1p(-r)
 
     coarse = np.linspace(*T_RANGE, 2401)
-    lf = log_f(coarse)
+    lf = np.nan_to_num(log_f(coarse), nan=-np.inf)
+    if not np.isfinite(lf.max()):
+        raise ValueError(f"Beta({a:g}, {b:g}) and the revenue datum leave no finite density on (0, 1)")
     keep = np.flatnonzero(lf >= lf.max() - WINDOW_NATS)
     lo, hi = coarse[max(keep[0] - 1, 0)], coarse[min(keep[-1] + 1, coarse.size - 1)]
     step = (hi - lo) / n_nodes

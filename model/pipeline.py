@@ -59,27 +59,6 @@ def resolve_seed(a: Assumptions, seed: int | None = None) -> int:
     return int(text)
 
 
-def env_path(name: str) -> Path | None:
-    """The file an ``H20_*`` variable names, resolved as the user meant it.
-
-    A relative path is taken relative to the directory the user ran the command from
-    (``PWD``, which notebook kernels inherit although they run in ``notebooks/``), then to
-    the current directory. A path that exists nowhere is an error naming the variable.
-    """
-    text = os.environ.get(name, "")
-    if not text.strip():
-        return None
-    p = Path(text).expanduser()
-    if p.is_absolute():
-        candidates = [p]
-    else:
-        candidates = [Path(os.environ.get("PWD", os.getcwd())) / p, Path.cwd() / p]
-    for c in candidates:
-        if c.is_file():
-            return c
-    raise InputError(f"{name}={text!r}", "(file)", "file not found", f"check the path in {name} (relative paths start where you ran the command)")
-
-
 def prepare(
     assumptions: str | Path | None = None,
     events: str | Path | None = None,
@@ -92,11 +71,15 @@ def prepare(
 
     ``None`` takes the file named by the environment variable in :data:`ENV_FILES`
     (``H20_ASSUMPTIONS``, ``H20_EVENTS``, ``H20_QUARTERS``) if set, else the file shipped in
-    ``model/data``; ``seed=None`` takes ``H20_SEED`` if set, else the assumptions' seed.
+    ``model/data``; ``seed=None`` takes ``H20_SEED`` if set, else the assumptions' seed. An empty variable counts as unset; an empty argument (``--assumptions ''``)
+    is an error. A relative path in a variable is found from ``$PWD`` (where the user ran
+    ``jupyter-book build``), then from the working directory.
     """
-    assumptions = assumptions or env_path(ENV_FILES["assumptions"])
-    events = events or env_path(ENV_FILES["events"])
-    quarters = quarters or env_path(ENV_FILES["quarters"])
+    from .inputs import resolve_input
+
+    assumptions = resolve_input(assumptions, "--assumptions", ENV_FILES["assumptions"])
+    events = resolve_input(events, "--events", ENV_FILES["events"])
+    quarters = resolve_input(quarters, "--quarters", ENV_FILES["quarters"])
     a = load_assumptions(assumptions)
     ev = load_evidence(events, quarters, as_of, min_confidence)
     priors = elicit_priors(a)

@@ -13,18 +13,52 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Callable
 
 import numpy as np
 from scipy import optimize, stats
 
 from . import SCENARIOS
 from .assumptions import Assumptions, RecoveryPrior, ShareInterval, scenario_mean
+from .errors import InputError
+
+BETA_MIN, BETA_MAX = 0.05, 1e7
+"""A quantile-matched Beta outside these parameters is degenerate (all mass at one end, or a spike)."""
 
 OVERCONFIDENT_N: float = 1000.0
 """A prior that acts like more than this many observations gets a warning."""
+
+MASS_TOLERANCE: float = 0.005
+"""Largest accepted gap between the mass requested in an interval and the mass the fitted prior puts there."""
+
+
+class ElicitationError(ValueError):
+    """No prior of the family meets an elicited interval: what failed and what would work."""
+
+    def __init__(self, family: str, lower: float, upper: float, mass: float, problem: str, fix: str) -> None:
+        self.family, self.lower, self.upper, self.mass = family, lower, upper, mass
+        self.problem, self.fix = problem, fix
+        super().__init__(f"{problem}; fix: {fix}")
+
+
+def _maxent(family: str, dist: object, lower: float, upper: float, mass: float, fix: str) -> None:
+    """PreliZ ``maxent`` on ``dist``; any failure, or a fit that misses ``mass``, is an :class:`ElicitationError`."""
+    import preliz as pz
+
+    where = f"{mass:g} of the mass in [{lower:g}, {upper:g}]"
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            pz.maxent(dist, lower, upper, mass, plot=False)
+        got = float(dist.cdf(upper) - dist.cdf(lower))  # type: ignore[attr-defined]
+    except Exception as exc:  # PreliZ raises ValueError, OverflowError, ... on impossible intervals
+        raise ElicitationError(family, lower, upper, mass, f"no {family} prior puts {where} ({type(exc).__name__}: {exc})", fix) from None
+    if not np.isfinite(got) or abs(got - mass) > MASS_TOLERANCE:
+        raise ElicitationError(family, lower, upper, mass, f"the best {family} fit puts {got:.4g}, not {where}", fix)
 
 
 @dataclass(frozen=True)
@@ -125,9 +159,11 @@ def elicit_beta(lower: float, upper: float, mass: float) -> BetaPrior:
     import preliz as pz
 
     dist = pz.Beta()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        pz.maxent(dist, lower, upper, mass, plot=False)
+    if lower <= 0.0 and upper >= 1.0:
+        fix = "the interval is all of [0, 1], where every Beta has all its mass: narrow it, e.g. [0.01, 0.5]"
+    else:
+        fix = "widen the interval, keep it away from 0 and 1, or lower the mass (e.g. 0.9 in an interval at least 0.01 wide)"
+    _maxent("Beta", dist, lower, upper, mass, fix)
     return BetaPrior(float(dist.alpha), float(dist.beta), lower, upper, mass)
 
 
@@ -140,10 +176,14 @@ def elicit_beta_quantiles(x1: float, p1: float, x2: float, p2: float) -> BetaPri
         return [float(stats.beta.cdf(x1, a, b) - p1), float(stats.beta.cdf(x2, a, b) - p2)]
 
     start = np.log([1.0, max(1.0 / x2 - 1.0, 1.0)])
-    sol = optimize.root(gap, start, method="hybr", tol=1e-13)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sol = optimize.root(gap, start, method="hybr", tol=1e-13)
+        miss = max(abs(g) for g in gap(sol.x))
     a, b = np.exp(sol.x)
-    if not sol.success or max(abs(g) for g in gap(sol.x)) > 1e-9:
-        raise ValueError(f"no Beta has P(r <= {x1}) = {p1} and P(r <= {x2}) = {p2}")
+    if not sol.success or not np.isfinite(miss) or miss > 1e-9 or not (BETA_MIN <= min(a, b) and max(a, b) <= BETA_MAX):
+        raise ElicitationError("Beta", x1, x2, p2 - p1, f"no Beta has P(r <= {x1:g}) = {p1:g} and P(r <= {x2:g}) = {p2:g}",
+                               "move the two quantiles further apart or their probabilities closer to what a Beta allows")
     return BetaPrior(float(a), float(b), x1, x2, p2 - p1, method="quantiles", p_lower=p1)
 
 
@@ -153,9 +193,7 @@ def elicit_lognormal(lower: float, upper: float, mass: float) -> LogNormalPrior:
     import preliz as pz
 
     dist = pz.LogNormal()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        pz.maxent(dist, lower, upper, mass, plot=False)
+    _maxent("log-normal", dist, lower, upper, mass, "give an interval whose upper end is 1.01 to 1000 times its lower end, or lower the mass")
     return LogNormalPrior(float(dist.mu), float(dist.sigma), lower, upper, mass)
 
 
@@ -176,9 +214,21 @@ def elicit_kappa(mean: float, lower: float, upper: float, mass: float) -> float:
         return beta_interval_mass(k * mean, k * (1 - mean), lower, upper) - mass
 
     lo, hi = np.log(1e-2), np.log(1e7)
-    if gap(lo) > 0 or gap(hi) < 0:
-        raise ValueError(f"no Dirichlet strength puts mass {mass} in [{lower}, {upper}] around {mean}")
-    return float(np.exp(optimize.brentq(gap, lo, hi, xtol=1e-12)))
+    where = f"no Dirichlet strength puts {mass:g} of the mass in [{lower:g}, {upper:g}] around the mean {mean:g}"
+    with np.errstate(all="ignore"):
+        least, most = gap(lo) + mass, gap(hi) + mass
+    if not (np.isfinite(least) and np.isfinite(most)):
+        raise ElicitationError("Dirichlet", lower, upper, mass, where, "keep the mean and the interval inside (0.001, 0.999)")
+    if mass < least:
+        raise ElicitationError("Dirichlet", lower, upper, mass, f"{where}: even the weakest prior puts {least:.4f} there",
+                               f"raise the mass above {least:.4f} or narrow the interval")
+    if mass > most:
+        raise ElicitationError("Dirichlet", lower, upper, mass, f"{where}: even the strongest prior puts only {most:.4f} there",
+                               f"lower the mass below {most:.4f} or widen the interval")
+    try:
+        return float(np.exp(optimize.brentq(gap, lo, hi, xtol=1e-12)))
+    except (ValueError, RuntimeError, FloatingPointError) as exc:
+        raise ElicitationError("Dirichlet", lower, upper, mass, f"{where} ({exc})", "widen the interval or lower the mass") from None
 
 
 def overconfidence_warnings(recovery: dict[str, BetaPrior], kappa: float) -> tuple[str, ...]:
@@ -197,12 +247,48 @@ def overconfidence_warnings(recovery: dict[str, BetaPrior], kappa: float) -> tup
 
 def elicit_recovery(spec: RecoveryPrior, scale: float = 1.0) -> BetaPrior:
     """The Beta prior of one recovery share; ``scale`` multiplies the elicited shares (sensitivity)."""
+    def scaled(x: float, cap: float) -> float:  # a scaled share stays inside (0, 1)
+        return x if scale == 1.0 else min(x * scale, cap)
+
     if isinstance(spec, ShareInterval):
-        return elicit_beta(min(spec.lower * scale, 0.98), min(spec.upper * scale, 0.99), spec.mass)
+        return elicit_beta(scaled(spec.lower, 0.98), scaled(spec.upper, 0.99), spec.mass)
     (q1, q2) = spec.quantiles
-    return elicit_beta_quantiles(min(q1.value * scale, 0.98), q1.prob, min(q2.value * scale, 0.99), q2.prob)
+    return elicit_beta_quantiles(scaled(q1.value, 0.98), q1.prob, scaled(q2.value, 0.99), q2.prob)
 
 
+def _fields_named(fn: Callable[[Assumptions], Priors]) -> Callable[[Assumptions], Priors]:
+    """Turn any failure of an elicitation into an :class:`InputError` naming the interval in the assumptions."""
+
+    @functools.wraps(fn)
+    def wrapper(a: Assumptions) -> Priors:
+        try:
+            return fn(a)
+        except InputError:
+            raise
+        except ElicitationError as exc:
+            raise InputError(a.source_file or "(assumptions)", elicited_field(a, exc), exc.problem, exc.fix) from None
+        except Exception as exc:  # a solver failing on odd intervals is still the input's doing
+            raise InputError(a.source_file or "(assumptions)", "(priors)", f"cannot elicit the priors ({type(exc).__name__}: {exc})",
+                             "check the intervals in scenario_prior, recovery and revenue_fy2026") from None
+
+    return wrapper
+
+
+def elicited_field(a: Assumptions, exc: ElicitationError) -> str:
+    """The assumptions field whose interval ``exc`` could not meet."""
+    if exc.family == "Dirichlet":
+        return "scenario_prior.base_interval"
+    if exc.family == "log-normal":
+        return "revenue_fy2026"
+    for s in SCENARIOS:
+        spec = a.recovery.of(s)
+        ends = (spec.lower, spec.upper) if isinstance(spec, ShareInterval) else tuple(q.value for q in spec.quantiles)
+        if ends == (exc.lower, exc.upper):
+            return f"recovery.{s}"
+    return "recovery"
+
+
+@_fields_named
 def elicit_priors(a: Assumptions) -> Priors:
     """Elicit every prior from the assumptions."""
     m_map = scenario_mean(a)

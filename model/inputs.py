@@ -1,0 +1,316 @@
+"""One reading path for every input file: path checks, size caps, decoding, YAML and CSV parsing.
+
+Every OS, decoding and parsing problem becomes one :class:`model.errors.InputError` line
+naming the file, the field and the fix. Nothing here ever writes to an input file.
+
+Limits (documented in the README, "Input limits and exit codes"):
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import stat
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, quote
+
+MAX_PATH_CHARS: int = 4096
+"""Longest accepted path (characters)."""
+MAX_YAML_BYTES: int = 256_000
+"""Largest accepted assumptions file (the shipped one is about 10 kB; parsing 256 kB takes about 2 s)."""
+MAX_CSV_BYTES: int = 5_000_000
+"""Largest accepted events or quarters file."""
+MAX_YAML_DEPTH: int = 20
+"""Deepest accepted YAML nesting (the shipped file nests 4 deep)."""
+MAX_INT_DIGITS: int = 40
+"""Longest accepted integer literal in YAML (digits)."""
+
+__doc__ += f"""
+* paths up to {MAX_PATH_CHARS:,} characters, naming a regular file (not a directory or device);
+* assumptions YAML up to {MAX_YAML_BYTES:,} bytes, nested at most {MAX_YAML_DEPTH} deep, integers up
+  to {MAX_INT_DIGITS} digits, no duplicate keys, no aliases (``*name``);
+* CSV files up to {MAX_CSV_BYTES:,} bytes; row caps in :mod:`model.evidence`.
+
+Text is UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8").
+"""
+
+
+@dataclass(frozen=True)
+class InputPath:
+    """A path as the user gave it, with where it came from (an option, a variable, or the default)."""
+
+    path: Path
+    given: str
+    """The text the user gave (before resolution against ``$PWD``)."""
+    origin: str | None = None
+    """``--assumptions`` (an option or a Python argument), ``H20_ASSUMPTIONS`` (a variable) or None (shipped file)."""
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    @property
+    def from_env(self) -> bool:
+        return bool(self.origin) and not str(self.origin).startswith("-")
+
+    @property
+    def label(self) -> str:
+        """How to name the file in an error about the file itself (not its content)."""
+        if self.from_env:
+            return f"{self.origin}={self.given}"
+        if not self.given and self.origin:
+            return f"{self.origin} ''"
+        return self.given
+
+    @property
+    def shown(self) -> str:
+        """How to name the file in an error about its content: the path, and the variable that gave it."""
+        return f"{self.path} (from {self.origin})" if self.from_env else str(self.path)
+
+    def where(self) -> str:
+        """Fix text: where the path came from."""
+        if self.from_env:
+            return f"set {self.origin} to an existing file (relative paths start from the directory you ran the command in), or unset it"
+        if self.origin:
+            return f"check the path given to {self.origin}"
+        return "check the path"
+
+
+def resolve_input(value: str | os.PathLike[str] | InputPath | None, option: str, env_var: str) -> InputPath | None:
+    """The file a user means: ``value`` (an option), else ``$env_var``, else None (the shipped file).
+
+    An empty variable means unset; an empty option is kept (and rejected when read). A relative
+    path from the variable is resolved against ``$PWD`` (the directory the user ran
+    ``jupyter-book build`` in; notebook kernels run in ``notebooks/``), then the working directory.
+    """
+    if isinstance(value, InputPath):
+        return value
+    if value is not None:
+        return InputPath(Path(value) if str(value) else Path(""), str(value), option)
+    text = os.environ.get(env_var, "")
+    if not text:
+        return None
+    return InputPath(_from_user_dir(text), text, env_var)
+
+
+def _from_user_dir(text: str) -> Path:
+    p = Path(text)
+    if "\0" in text or p.is_absolute():
+        return p
+    try:
+        cwd = Path.cwd()
+    except OSError:
+        cwd = None
+    pwd = os.environ.get("PWD")
+    bases = [Path(b) for b in (pwd, cwd) if b and Path(b).is_absolute()]
+    if not bases or (cwd is not None and bases[0] == cwd):
+        return p
+    try:
+        for b in bases:
+            if (b / p).exists():
+                return b / p
+    except (OSError, ValueError):
+        pass
+    return bases[0] / p
+
+
+def as_input(path: str | os.PathLike[str] | InputPath | None, default: Path) -> InputPath:
+    """``path`` as an :class:`InputPath` (``None``: the shipped ``default``)."""
+    if isinstance(path, InputPath):
+        return path
+    if path is None:
+        return InputPath(default, str(default), None)
+    return InputPath(Path(path) if str(path) else Path(""), str(path), None)
+
+
+def read_input_text(src: InputPath, max_bytes: int, kind: str) -> str:
+    """The decoded text of an input file, or an :class:`InputError` naming what is wrong with it.
+
+    Parameters
+    ----------
+    src : the file, as the user named it
+    max_bytes : size cap
+    kind : "YAML" or "CSV" (for the fix texts)
+    """
+    label, field = src.label, "(file)"
+    given = src.given
+    if not given.strip():
+        raise InputError(label, field, "empty path", f"give a file name, or leave {src.origin or 'the option'} out to use the shipped file")
+    if "\0" in given:
+        raise InputError(label, field, "path contains a NUL character", src.where())
+    if len(given) > MAX_PATH_CHARS or len(str(src.path)) > MAX_PATH_CHARS:
+        raise InputError(label, field, f"path is {len(given):,} characters long (cap {MAX_PATH_CHARS:,})", src.where())
+    try:
+        st = os.stat(src.path)
+    except FileNotFoundError:
+        raise InputError(label, field, "file not found", src.where() + (f" (looked for {quote(str(src.path), 200)})" if src.from_env else "")) from None
+    except NotADirectoryError:
+        raise InputError(label, field, "file not found (a part of the path is not a directory)", src.where()) from None
+    except PermissionError:
+        raise InputError(label, field, "permission denied on a directory of the path", "make the file readable (chmod) or copy it somewhere readable") from None
+    except OSError as exc:
+        raise InputError(label, field, f"cannot open ({exc.strerror or type(exc).__name__})", src.where()) from None
+    except ValueError as exc:  # embedded NUL and similar
+        raise InputError(label, field, f"not a usable path ({exc})", src.where()) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(label, field, "is a directory, not a file", f"name the {kind} file inside it; " + src.where())
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(label, field, "not a regular file (a device, pipe or socket)", f"save the {kind} to a file and give its path")
+    if st.st_size > max_bytes:
+        raise InputError(label, field, f"file is {st.st_size:,} bytes, over the cap of {max_bytes:,}", f"give a {kind} file under {max_bytes:,} bytes (see README, Input limits)")
+    try:
+        with open(src.path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except PermissionError:
+        raise InputError(label, field, "permission denied", "make the file readable (chmod u+r) or copy it somewhere readable") from None
+    except OSError as exc:
+        raise InputError(label, field, f"cannot read ({exc.strerror or type(exc).__name__})", src.where()) from None
+    if len(data) > max_bytes:
+        raise InputError(label, field, f"file is over the cap of {max_bytes:,} bytes", f"give a {kind} file under {max_bytes:,} bytes (see README, Input limits)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            src.shown, f"line {line}", f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", f"save the file as UTF-8 ({kind} UTF-8 in Excel)"
+        ) from None
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+class _Refused(yaml.constructor.ConstructorError):
+    pass
+
+
+class StrictLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses duplicate keys, aliases, deep nesting and huge integers.
+
+    Only the standard YAML types are built (no code execution, as ``yaml.safe_load``).
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
+        if self.check_event(yaml.AliasEvent):
+            ev = self.peek_event()
+            raise _Refused(None, None, "aliases (*name) are not supported", ev.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _Refused(None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:  # noqa: D102
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError, TypeError, ArithmeticError) as exc:
+            raise _Refused(None, None, f"cannot read value {quote(node.value) if isinstance(node, yaml.ScalarNode) else ''} ({exc})", node.start_mark) from None
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # noqa: D102
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = self.construct_object(key_node, deep=True)
+                    try:
+                        dup = key in seen
+                        seen.add(key)
+                    except TypeError:
+                        continue
+                    if dup:
+                        raise _Refused(None, None, f"duplicate key {quote(key)} (the first one would be ignored)", key_node.start_mark)
+        return super().construct_mapping(node, deep)
+
+    def construct_yaml_int(self, node: Any) -> int:  # noqa: D102
+        digits = sum(c.isdigit() for c in str(node.value))
+        if digits > MAX_INT_DIGITS:
+            raise _Refused(None, None, f"integer with {digits:,} digits (cap {MAX_INT_DIGITS})", node.start_mark)
+        return super().construct_yaml_int(node)
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
+
+
+def load_yaml(src: InputPath) -> Any:
+    """Parse an assumptions YAML file with :class:`StrictLoader`; errors name the line."""
+    text = read_input_text(src, MAX_YAML_BYTES, "YAML")
+    file = src.shown
+    loader = None
+    try:
+        loader = StrictLoader(text)
+        return loader.get_single_data()
+    except _Refused as exc:
+        where = f"line {exc.problem_mark.line + 1}" if exc.problem_mark is not None else "(file)"
+        raise InputError(file, where, str(exc.problem), "fix or remove that entry (see model/data/assumptions.yaml)") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        if mark is None and isinstance(exc, yaml.reader.ReaderError):
+            where = f"character {exc.position}"
+        else:
+            where = f"line {mark.line + 1}" if mark is not None else "(file)"
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or "malformed YAML"
+        raise InputError(file, where, f"malformed YAML ({problem})", "fix the YAML syntax at that line") from None
+    except RecursionError:  # should not happen: nesting is capped above
+        raise InputError(file, "(file)", "nested too deep", f"keep the nesting under {MAX_YAML_DEPTH} levels") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def read_csv_rows(src: InputPath, required: tuple[str, ...], max_rows: int, what: str) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a CSV file as (line number, {column: text}); rows whose every field is empty are skipped.
+
+    Parameters
+    ----------
+    required : columns that must be in the header
+    max_rows : cap on the number of data rows
+    what : what a row is ("events", "periods"), for the message
+    """
+    text = read_input_text(src, MAX_CSV_BYTES, "CSV")
+    file = src.shown
+    out: list[tuple[int, dict[str, str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise InputError(file, "(header)", "the file is empty", f"start from a copy of the shipped file; the header needs {list(required)}")
+        header = [h.strip() for h in header]
+        dups = sorted({h for h in header if header.count(h) > 1 and h})
+        if dups:
+            raise InputError(file, f"column {dups[0]}", "appears twice in the header", "keep one column of each name")
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise InputError(file, f"column {missing[0]}", "missing from the header", f"add the columns {list(required)}")
+        start = reader.line_num + 1
+        for fields in reader:
+            line, start = start, reader.line_num + 1
+            if not fields or all(not f.strip() for f in fields):
+                continue
+            if len(fields) != len(header):
+                raise InputError(file, f"line {line}", f"wrong number of fields ({len(fields)}, header has {len(header)})", "quote fields that contain commas")
+            if len(out) >= max_rows:
+                raise InputError(file, f"line {line}", f"more than {max_rows:,} {what} (the cap)", f"keep at most {max_rows:,} {what} per file (see README, Input limits)")
+            for col, value in zip(header, fields, strict=True):
+                if not value.isprintable() and any(c not in "\t\r\n" and unicodedata.category(c) == "Cc" for c in value):
+                    raise InputError(file, f"line {line}, column {col}", f"control character in {quote(value)}", "remove it (only tabs and line breaks may appear in text)")
+            out.append((line, dict(zip(header, fields, strict=True))))
+    except csv.Error as exc:
+        raise InputError(file, f"line {reader.line_num}", f"malformed CSV ({exc})", "save it as UTF-8 CSV with quoted fields") from None
+    return out
