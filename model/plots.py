@@ -17,7 +17,7 @@ from scipy import stats
 
 from . import SCENARIOS, SIGNALS
 from .evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
-from .inference import ExactPosterior
+from .exact import ExactPosterior
 from .priors import Priors
 from .sensitivity import SobolResult
 
