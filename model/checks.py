@@ -64,6 +64,8 @@ PPC_DRAWS: int = 200_000
 """Monte Carlo replicates when enumeration is too large."""
 BAND_SIMULATIONS: int = 20_000
 """Uniform samples behind the ECDF-band statistic's null distribution."""
+MAX_DIVERGENT_FRACTION: float = 0.01
+"""SBC of PyMC fails when more than this fraction of all its draws diverged."""
 PS_LOG2_ALPHA: float = 0.1
 """Power-scaling perturbation: alpha = 2**(+-0.1)."""
 PS_THRESHOLD: float = 0.05
@@ -584,7 +586,7 @@ def build_data_model(priors: Priors, sd: float):  # -> pm.Model
 
 
 def sbc_mcmc(setup, n_fits: int = 100, draws: int = 500, tune: int = 500, chains: int = 2, thin_to: int = 99,  # noqa: ANN001
-             rng: np.random.Generator | None = None) -> SBCResult:
+             rng: np.random.Generator | None = None, target_accept: float | None = None) -> SBCResult:
     """SBC of the PyMC model: ``n_fits`` prior datasets, NUTS (nutpie, compiled once) on each.
 
     Ranks of the true ``theta_s`` and ``r_s`` among ``thin_to`` thinned draws (``thin_to + 1``
@@ -598,6 +600,7 @@ def sbc_mcmc(setup, n_fits: int = 100, draws: int = 500, tune: int = 500, chains
     design = design_of(setup)
     priors = setup.priors
     sim = simulate_datasets(priors, design, n_fits, rng)
+    target_accept = target_accept or setup.assumptions.inference.target_accept
     compiled = nutpie.compile_pymc_model(build_data_model(priors, design.sd), backend="numba")
     compile_s = time.perf_counter() - start
     names = [*(f"theta[{s}]" for s in SCENARIOS), *(f"r[{s}]" for s in SCENARIOS)]
@@ -607,7 +610,7 @@ def sbc_mcmc(setup, n_fits: int = 100, draws: int = 500, tune: int = 500, chains
     for i in range(n_fits):
         data = {"signal_loglik": sim.facts[i] @ design.log_table, "x": np.asarray(sim.x[i]), "revenue": np.asarray(sim.revenue[i])}
         tr = nutpie.sample(compiled.with_data(**data), draws=draws, tune=tune, chains=chains, cores=1, seed=int(seeds[i]),
-                           progress_bar=False)
+                           target_accept=target_accept, progress_bar=False)
         divergences += int(tr.sample_stats["diverging"].values.sum())
         th = tr.posterior["theta"].values.reshape(-1, len(SCENARIOS))
         rr = tr.posterior["r"].values.reshape(-1, len(SCENARIOS))
@@ -618,8 +621,10 @@ def sbc_mcmc(setup, n_fits: int = 100, draws: int = 500, tune: int = 500, chains
     pit = (ranks + 0.5) / (thin_to + 1)
     alpha = SBC_FAMILY_ALPHA / len(names)
     tests = tuple(uniformity_test(nm, pit[:, j], alpha, k=20) for j, nm in enumerate(names))
+    frac = divergences / (n_fits * chains * draws)
     notes = {"compile_seconds": compile_s, "draws": draws, "tune": tune, "chains": chains, "divergences": divergences,
-             "alpha_per_test": alpha}
+             "gates": {"divergent_fraction": (frac, frac < MAX_DIVERGENT_FRACTION, f"divergent transitions < {MAX_DIVERGENT_FRACTION:.0%} of draws")},
+             "target_accept": target_accept, "alpha_per_test": alpha, "sampler": "nutpie (numba backend), compiled once"}
     return SBCResult("sbc.mcmc", n_fits, tests, None, time.perf_counter() - start, notes)
 
 
@@ -672,6 +677,8 @@ def cjs_distance(x: np.ndarray, f: np.ndarray, g: np.ndarray) -> float:
     ``sqrt((CJS(F||G) + CJS(G||F)) / int (F + G) dx)``, as ``arviz-stats``' psense computes it
     from weighted draws; here from exact CDFs (trapezoid rule).
     """
+    f, g = np.clip(f, 0.0, 1.0), np.clip(g, 0.0, 1.0)
+
     def cjs(a: np.ndarray, b: np.ndarray) -> float:
         m = 0.5 * (a + b)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -711,10 +718,14 @@ class PowerScaling:
                 for i, q in enumerate(self.quantities)]
 
 
-def _share_grid(posts: list[ExactPosterior]) -> np.ndarray:
-    t = np.concatenate([q.t for p in posts for q, w in zip(p.parts, p.scenario_prob, strict=True) if w > 1e-12])
-    lo, hi = np.quantile(t, [0.0, 1.0])
-    return np.unique(np.concatenate([[0.0], special.expit(np.linspace(lo, hi, 20001))]))
+PS_REFERENCE_DRAWS: int = 4000
+"""The share's CJS distance is integrated between the base posterior's 1/N and 1 - 1/N quantiles,
+the range N = 4,000 draws would span (the distance's normalisation depends on the range)."""
+
+
+def _share_grid(post: ExactPosterior) -> np.ndarray:
+    lo, hi = post.share_quantile([1.0 / PS_REFERENCE_DRAWS, 1.0 - 1.0 / PS_REFERENCE_DRAWS])
+    return special.expit(np.linspace(special.logit(lo), special.logit(hi), 20001))
 
 
 def power_scaling(priors: Priors, lik: Likelihood, n_nodes: int = 4000, log2_alpha: float = PS_LOG2_ALPHA,
@@ -724,7 +735,8 @@ def power_scaling(priors: Priors, lik: Likelihood, n_nodes: int = 4000, log2_alp
     Sensitivity ``= (D(alpha_-) + D(alpha_+)) / (2 * log2_alpha)`` with ``alpha_+- = 2**(+-log2_alpha)``
     and ``D`` the distance between the base posterior and the power-scaled one: Jensen-Shannon
     (base 2) for the Bernoulli ``z = s``; for the share the larger cumulative Jensen-Shannon
-    distance of the CDF and of the survival function (as psense takes ``x`` and ``-x``).
+    distance of the CDF and of the survival function (as psense takes ``x`` and ``-x``), over
+    the range :data:`PS_REFERENCE_DRAWS` draws would span.
     """
     base = exact_posterior(priors, lik, n_nodes)
     alphas = (2.0 ** -log2_alpha, 2.0 ** log2_alpha)
@@ -733,14 +745,14 @@ def power_scaling(priors: Priors, lik: Likelihood, n_nodes: int = 4000, log2_alp
     def dists(post: ExactPosterior, grid: np.ndarray, f0: np.ndarray) -> np.ndarray:
         d = [js_distance(np.array([p0, 1 - p0]), np.array([p1, 1 - p1])) for p0, p1 in zip(base.scenario_prob, post.scenario_prob, strict=True)]
         f1 = post.share_cdf(grid)
-        d.append(max(cjs_distance(grid, f0, f1), cjs_distance(grid, 1 - f0[::-1], 1 - f1[::-1])))
+        d.append(max(cjs_distance(grid, f0, f1), cjs_distance(-grid[::-1], 1 - f0[::-1], 1 - f1[::-1])))
         return np.array(d)
 
     out = {}
     for comp in ("prior", "likelihood"):
         posts = [exact_posterior(powered_priors(priors, a), lik, n_nodes) if comp == "prior" else
                  exact_posterior(priors, powered_likelihood(lik, a), n_nodes) for a in alphas]
-        grid = _share_grid([base, *posts])
+        grid = _share_grid(base)
         f0 = base.share_cdf(grid)
         out[comp] = sum(dists(p, grid, f0) for p in posts) / (2 * log2_alpha)
     return PowerScaling(names, out["prior"], out["likelihood"], log2_alpha, threshold)
@@ -825,7 +837,21 @@ def report_dict(rep: CheckReport) -> dict:
         "sbc_exact": {"n": rep.sbc.n, "seconds": rep.sbc.seconds, "node_check": rep.sbc.notes.get("node_check"),
                       "alpha_per_test": rep.sbc.notes["alpha_per_test"]},
         "sbc_mcmc": None if rep.sbc_mcmc is None else {"n": rep.sbc_mcmc.n, "seconds": rep.sbc_mcmc.seconds,
-                                                       **{k: v for k, v in rep.sbc_mcmc.notes.items()}},
+                                                       **{k: v for k, v in rep.sbc_mcmc.notes.items() if k != "gates"}},
         "seconds": rep.seconds,
         "cpu_count": os.cpu_count(),
     }
+
+
+def report_text(rep: CheckReport) -> str:
+    """Plain-text summary: one line per check, then the power-scaling table and run times."""
+    lines = ["Does the model fit?", ""]
+    for c in rep.checks():
+        p = "" if not np.isfinite(c.p_value) else f"p = {c.p_value:.4f}  "
+        lines.append(f"{'PASS' if c.passed else 'FAIL'}  {c.name:<44} {p}{c.detail}")
+    lines += ["", "Power-scaling sensitivity (exact path; threshold 0.05):"]
+    lines += [f"  {r['quantity']:<16} prior {r['prior']:.3f}  likelihood {r['likelihood']:.3f}  {r['diagnosis']}" for r in rep.power.rows()]
+    lines += ["", "Run time (s): " + ", ".join(f"{k} {v:.1f}" for k, v in rep.seconds.items())]
+    bad = rep.first_failure
+    lines.append("All checks pass." if bad is None else f"FAILED: {bad.name}: {bad.reason}")
+    return "\n".join(lines)
