@@ -88,7 +88,8 @@ class Check:
 
     @property
     def reason(self) -> str:
-        return f"{self.detail + '; ' if self.detail else ''}p = {self.p_value:.3g} ({self.rule})"
+        p = f"p = {self.p_value:.3g} " if np.isfinite(self.p_value) else ""
+        return f"{self.detail + '; ' if self.detail else ''}{p}(rule: {self.rule})"
 
 
 def two_sided(lower: float, upper: float) -> float:
