@@ -98,7 +98,7 @@ def test_reliability_passes_calibrated_and_fails_overconfident():
 
 
 def test_sbc_exact_passes_for_the_exact_posterior(setup):
-    res = checks.sbc_exact(setup, 1000, 1000, node_check=20)
+    res = checks.sbc_exact(setup, 1000, node_check=20)
     assert all(c.passed for c in res.checks()), [c for c in res.checks() if not c.passed]
     assert res.notes["node_check"]["max_pit_diff"] < 1e-3
 
