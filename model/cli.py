@@ -62,7 +62,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-mcmc", action="store_true", help="exact path and prior predictive only (seconds)")
     t = sub.add_parser("sensitivity", help="tornado table and event influence (exact path)")
     _common(t)
+    c = sub.add_parser("check", help="does the model fit? predictive checks, SBC, power-scaling (exit 4 and one line on stderr when a check fails)")
+    _common(c)
+    c.add_argument("--mcmc-sbc", action="store_true", help="also run SBC of the PyMC path (100 fits, about 1-2 minutes)")
     return parser
+
+
+def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:  # noqa: ANN001
+    """``python -m model check``: 0 when every check passes, 4 (one line on stderr) otherwise."""
+    from .checks import report_dict, report_text, run_checks
+
+    rep = run_checks(setup, mcmc_sbc=mcmc_sbc)
+    print(json.dumps(report_dict(rep), indent=2, ensure_ascii=False) if as_json else report_text(rep))
+    bad = rep.first_failure
+    if bad is not None:
+        print(f"check failed: {bad.name}: {bad.reason}", file=sys.stderr)
+        return 4
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .pipeline import analyse, prepare
 
         setup = prepare(args.assumptions, args.events, args.quarters, args.as_of, args.min_confidence, args.seed)
+        if args.command == "check":
+            return _check(setup, args.json, args.mcmc_sbc)
         if args.command == "summary":
             from .report import headline, summary_text
             from .sensitivity import weight_spread

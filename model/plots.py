@@ -337,3 +337,118 @@ def model_graph(model: object, ax: plt.Axes | None = None) -> Figure:
     ax.set(xlim=(0, 1), ylim=(0, 1))
     ax.axis("off")
     return fig
+
+
+# --------------------------------------------------------------------------- does the model fit? (model.checks)
+
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:
+    from .checks import PowerScaling, Reliability, RevenueCheck, SBCResult, SignalCheck
+
+
+def revenue_check_plot(prior: RevenueCheck, post: RevenueCheck) -> Figure:
+    """Prior and posterior predictive of the full-year revenue datum, the observed value marked."""
+    fig, ax = _fig(7.0, 3.6, ncols=2)
+    a, b = ax[0, 0], ax[0, 1]
+    a.plot(prior.grid, prior.cdf, color="k")
+    a.set_xscale("symlog", linthresh=0.01)
+    a.axvline(prior.x_obs, color="0.4", ls="--")
+    a.set(title=f"Prior predictive\n(two-sided p = {prior.p_value:.3f})", xlabel="x_FY replicated (USD bn, symlog scale)",
+          ylabel="P(x_rep ≤ x) (probability)", ylim=(0, 1))
+    a.annotate(f"observed {prior.x_obs:.2f}", (prior.x_obs, 0.5), xytext=(6, 0), textcoords="offset points", fontsize=10)
+    b.plot(post.grid, post.density, color="k")
+    b.axvline(post.x_obs, color="0.4", ls="--")
+    b.set(title=f"Posterior predictive\n(two-sided p = {post.p_value:.3f})", xlabel="x_FY replicated (USD bn)", ylabel="density (per USD bn)")
+    b.annotate(f"observed {post.x_obs:.2f}", (post.x_obs, 0.05 * float(np.max(post.density))), xytext=(6, 0), textcoords="offset points", fontsize=10)
+    fig.suptitle("Post-reversal FY2026 H20 China revenue: replicated vs reported", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def signal_check_plot(sc: SignalCheck) -> Figure:
+    """Replicated signal counts per class (90% interval, mean) with the observed counts; omnibus G."""
+    fig, ax = _fig(7.0, 4.6, ncols=2, gridspec_kw={"width_ratios": [1.5, 1]})
+    a, b = ax[0, 0], ax[0, 1]
+    y = np.arange(len(SIGNALS))
+    a.hlines(y, sc.lower, sc.upper, color="0.7", lw=6, label="replicated 90% interval")
+    a.plot(sc.expected, y, "|", color="0.3", ms=12, mew=2, label="replicated mean")
+    a.plot(sc.counts, y, "o", color="k", label="observed")
+    for i in y:
+        a.text(max(sc.upper.max(), sc.counts.max()) + 1.0, i, f"p = {sc.class_p[i]:.2f}", va="center", fontsize=10)
+    a.set_yticks(y, SIGNALS)
+    a.invert_yaxis()
+    a.set(xlabel="signal events per class (count)", title="Per class (two-sided p)")
+    a.set_xlim(-0.5, max(sc.upper.max(), sc.counts.max()) + 5)
+    a.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3)
+    b.plot(sc.g_grid, sc.g_cdf, color="k")
+    b.axvline(0.0, color="0.4", ls="--")
+    b.set(xlabel="G_rep − G_obs (nats × 2)", ylabel="P(G_rep − G_obs ≤ d) (probability)",
+          title=f"Omnibus G (p = {sc.g_p:.2f})", ylim=(0, 1))
+    fig.suptitle(f"{sc.label.replace('_', ' ').capitalize()} check of the signal-class counts", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def _scenario_of(name: str) -> str | None:
+    return next((s for s in SCENARIOS if f"[{s}]" in name), None)
+
+
+def sbc_ecdf_plot(res: SBCResult, title: str) -> Figure:
+    """ECDF minus uniform CDF of the SBC ranks, with the simultaneous band of each test."""
+    tests = res.tests
+    ncols = 3
+    nrows = int(np.ceil(len(tests) / ncols))
+    fig, ax = _fig(7.0, 1.9 * nrows + 0.6, ncols=ncols, nrows=nrows, sharex=True, sharey=True)
+    for k, t in enumerate(tests):
+        a = ax.flat[k]
+        z, lo, hi = t.band
+        a.fill_between(z, lo - z, hi - z, color="0.85", step="mid", label="simultaneous band")
+        zz, d = t.ecdf_diff
+        s = _scenario_of(t.name)
+        a.plot(zz, d, color=SCENARIO_COLORS[s] if s else "k", lw=1.2)
+        a.axhline(0, color="0.5", lw=0.6)
+        a.set_title(f"{t.name}: p = {t.p_value:.2f}", fontsize=10)
+    for a in ax.flat[len(tests):]:
+        a.set_visible(False)
+    for a in ax[-1, :]:
+        a.set_xlabel("PIT (probability)")
+    for a in ax[:, 0]:
+        a.set_ylabel("ECDF − uniform")
+    fig.suptitle(f"{title} ({res.n} datasets; band at family-wise {100 * len(tests) * tests[0].alpha:.0f}%)", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def reliability_plot(rel: Reliability) -> Figure:
+    """Predicted P(z = s | E) against the observed frequency of z = s, per bin, with 99% intervals."""
+    fig, ax = _fig(7.0, 4.2)
+    a = ax[0, 0]
+    a.plot([0, 1], [0, 1], color="0.6", ls="--", label="perfect calibration")
+    ok = rel.n > 0
+    a.errorbar(rel.mean_pred[ok], rel.mean_pred[ok], yerr=[rel.mean_pred[ok] - rel.lower[ok], rel.upper[ok] - rel.mean_pred[ok]],
+               fmt="none", ecolor="0.7", elinewidth=6, label="99% range if calibrated")
+    a.plot(rel.mean_pred[ok], rel.observed[ok], "o", color="k", label="observed frequency")
+    for x, yv, n in zip(rel.mean_pred[ok], rel.observed[ok], rel.n[ok], strict=True):
+        a.annotate(f"{int(n)}", (x, yv), xytext=(5, -10), textcoords="offset points", fontsize=9, color="0.3")
+    a.set(xlim=(-0.02, 1.02), ylim=(-0.02, 1.02), xlabel="predicted P(z = s | E), bin mean (probability)",
+          ylabel="observed frequency of z = s (proportion)",
+          title=f"Calibration of the scenario probabilities over simulated datasets (p = {rel.p_value:.2f})")
+    a.legend(frameon=False, loc="upper left")
+    return fig
+
+
+def power_scaling_plot(ps: PowerScaling) -> Figure:
+    """Prior and likelihood power-scaling sensitivity per headline quantity, with the 0.05 threshold."""
+    fig, ax = _fig(7.0, 3.4)
+    a = ax[0, 0]
+    y = np.arange(len(ps.quantities))
+    a.barh(y - 0.2, ps.prior, 0.38, color="0.75", label="prior")
+    a.barh(y + 0.2, ps.likelihood, 0.38, color="0.25", label="likelihood")
+    a.axvline(ps.threshold, color="k", ls="--", lw=1, label=f"threshold {ps.threshold}")
+    a.set_yticks(y, ps.quantities)
+    a.invert_yaxis()
+    a.set(xlabel=f"sensitivity (JS distance per log2 alpha, alpha = 2^±{ps.log2_alpha})",
+          title="Power-scaling sensitivity of the headline quantities (exact path)")
+    a.legend(frameon=False, loc="lower right")
+    return fig
