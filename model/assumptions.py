@@ -194,20 +194,47 @@ class ShareQuantiles(_Strict):
         return self
 
 
-_PRIOR_FORMS = ("interval form", "quantile form")
-"""Tags of the two forms of a recovery prior (dropped from field paths in messages)."""
+class ShareNearZero(_Strict):
+    """``Beta(1, b)``: a density flat at zero and falling, with one stated quantile P(X <= value) = prob.
+
+    For an outcome whose natural value is "almost nothing": every share below the precision of
+    the disclosures is equally likely a priori (the prior says nothing finer than the data can
+    see), and the stated quantile sets how fast larger shares become unlikely.
+    """
+
+    near_zero: QuantilePoint
+    unit: str
+    provenance: Provenance
+
+    @model_validator(mode="after")
+    def _valid(self) -> "ShareNearZero":
+        q = self.near_zero
+        if not 0.0 < q.value < 1.0:
+            raise _bad(f"value {q.value} is outside (0, 1)", "give a share as a fraction in (0, 1) (1% is 0.01)")
+        if not q.value < q.prob < 1.0:
+            raise _bad(f"prob {q.prob} is not in ({q.value}, 1)", "a density falling from zero puts more than `value` below `value`")
+        return self
+
+
+_PRIOR_FORMS = ("interval form", "quantile form", "near-zero form")
+"""Tags of the forms of a recovery prior (dropped from field paths in messages)."""
 
 
 def _recovery_form(v: Any) -> str:
+    if isinstance(v, ShareNearZero) or isinstance(v, dict) and "near_zero" in v:
+        return _PRIOR_FORMS[2]
     has_q = isinstance(v, dict) and "quantiles" in v or isinstance(v, ShareQuantiles)
     return _PRIOR_FORMS[1] if has_q else _PRIOR_FORMS[0]
 
 
 RecoveryPrior = Annotated[
-    Annotated[ShareInterval, Tag(_PRIOR_FORMS[0])] | Annotated[ShareQuantiles, Tag(_PRIOR_FORMS[1])],
+    Annotated[ShareInterval, Tag(_PRIOR_FORMS[0])]
+    | Annotated[ShareQuantiles, Tag(_PRIOR_FORMS[1])]
+    | Annotated[ShareNearZero, Tag(_PRIOR_FORMS[2])],
     Discriminator(_recovery_form),
 ]
-"""A recovery prior: an interval with its mass (maximum entropy) or two quantiles (quantile matching)."""
+"""A recovery prior: an interval with its mass (maximum entropy), two quantiles (quantile matching),
+or a density flat at zero with one quantile."""
 
 
 class RecoverySpec(_Strict):

@@ -23,7 +23,7 @@ import numpy as np
 from scipy import optimize, stats
 
 from . import SCENARIOS
-from .assumptions import Assumptions, RecoveryPrior, ShareInterval, scenario_mean
+from .assumptions import Assumptions, RecoveryPrior, ShareInterval, ShareNearZero, scenario_mean
 from .errors import InputError
 
 BETA_MIN, BETA_MAX = 0.05, 1e7
@@ -82,6 +82,8 @@ class BetaPrior:
     @property
     def description(self) -> str:
         """The elicitation in words, e.g. '90% in [11%, 12%]' or 'P(≤ 0.1%) = 25%, P(≤ 1%) = 90%'."""
+        if self.method == "near_zero":
+            return f"flat near 0, P(≤ {100 * self.upper:g}%) = {100 * self.mass_requested:g}%"
         if self.method == "quantiles":
             return (f"P(≤ {100 * self.lower:g}%) = {100 * self.p_lower:g}%, "
                     f"P(≤ {100 * self.upper:g}%) = {100 * (self.p_lower + self.mass_requested):g}%")
@@ -165,6 +167,15 @@ def elicit_beta(lower: float, upper: float, mass: float) -> BetaPrior:
         fix = "widen the interval, keep it away from 0 and 1, or lower the mass (e.g. 0.9 in an interval at least 0.01 wide)"
     _maxent("Beta", dist, lower, upper, mass, fix)
     return BetaPrior(float(dist.alpha), float(dist.beta), lower, upper, mass)
+
+
+def elicit_beta_near_zero(value: float, prob: float) -> BetaPrior:
+    """``Beta(1, b)`` with ``P(r <= value) = prob``: ``1 - (1 - value)^b = prob``, so ``b = log(1 - prob) / log(1 - value)``."""
+    b = float(np.log1p(-prob) / np.log1p(-value))
+    if not (np.isfinite(b) and BETA_MIN <= b <= BETA_MAX):
+        raise ElicitationError("Beta", 0.0, value, prob, f"no Beta(1, b) has P(r <= {value:g}) = {prob:g} (b = {b:g})",
+                               "give a value in (0, 1) and a probability above it, e.g. value 0.01, prob 0.9")
+    return BetaPrior(1.0, b, 0.0, value, prob, method="near_zero")
 
 
 @lru_cache(maxsize=512)
@@ -252,6 +263,8 @@ def elicit_recovery(spec: RecoveryPrior, scale: float = 1.0) -> BetaPrior:
 
     if isinstance(spec, ShareInterval):
         return elicit_beta(scaled(spec.lower, 0.98), scaled(spec.upper, 0.99), spec.mass)
+    if isinstance(spec, ShareNearZero):
+        return elicit_beta_near_zero(scaled(spec.near_zero.value, 0.99), spec.near_zero.prob)
     (q1, q2) = spec.quantiles
     return elicit_beta_quantiles(scaled(q1.value, 0.98), q1.prob, scaled(q2.value, 0.99), q2.prob)
 
@@ -282,7 +295,12 @@ def elicited_field(a: Assumptions, exc: ElicitationError) -> str:
         return "revenue_fy2026"
     for s in SCENARIOS:
         spec = a.recovery.of(s)
-        ends = (spec.lower, spec.upper) if isinstance(spec, ShareInterval) else tuple(q.value for q in spec.quantiles)
+        if isinstance(spec, ShareInterval):
+            ends = (spec.lower, spec.upper)
+        elif isinstance(spec, ShareNearZero):
+            ends = (0.0, spec.near_zero.value)
+        else:
+            ends = tuple(q.value for q in spec.quantiles)
         if ends == (exc.lower, exc.upper):
             return f"recovery.{s}"
     return "recovery"

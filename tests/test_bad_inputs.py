@@ -49,6 +49,11 @@ def edit(key: str, old: str, new: str) -> Callable[[Files], None]:
 SENTINEL = "@@H20_RAW@@"
 
 
+QUANTILES = ("{{quantiles: [{{value: {}, prob: {}}}, {{value: {}, prob: {}}}], unit: share, "
+             "provenance: {{kind: judgement, reasoning: two quantiles}}}}")
+"""A recovery prior in the two-quantile form, as raw YAML."""
+
+
 def setv(values: dict[str, str]) -> Callable[[Files], None]:
     """Set values of the assumptions at dotted paths to raw YAML text (the file is re-dumped, comments dropped)."""
 
@@ -157,8 +162,10 @@ YAML_CASES = [
     Case("yaml-likelihood-negative", setv({"signals.likelihood.china_discourages.domestic": "-0.25"}), "signals.likelihood.china_discourages.domestic"),
     Case("yaml-tempering-inf", setv({"signals.tempering_weight.value": ".inf"}), "signals.tempering_weight.value", words="finite"),
     Case("yaml-sd-zero", setv({"measurement.annual_sd.value": "0.0"}), "measurement", words="annual_sd 0.0 is outside"),
-    Case("yaml-quantile-order", setv({"recovery.reban.quantiles.1.value": "0.0005"}), "recovery.reban", words="not increasing"),
-    Case("yaml-quantile-impossible", setv({"recovery.reban.quantiles.0.prob": "0.8999"}), "recovery.reban", words="no Beta has"),
+    Case("yaml-quantile-order", setv({"recovery.reban": QUANTILES.format(0.01, 0.25, 0.001, 0.9)}), "recovery.reban", words="not increasing"),
+    Case("yaml-quantile-impossible", setv({"recovery.reban": QUANTILES.format(0.001, 0.8999, 0.01, 0.9)}), "recovery.reban", words="no Beta has"),
+    Case("yaml-near-zero-prob-low", setv({"recovery.reban.near_zero.prob": "0.005"}), "recovery.reban", words="is not in"),
+    Case("yaml-near-zero-value-1", setv({"recovery.domestic.near_zero.value": "1.0"}), "recovery.domestic", words="outside (0, 1)"),
     Case("yaml-base-interval-unfittable", setv({"scenario_prior.base_interval.lower": "0.0", "scenario_prior.base_interval.upper": "1.0"}), "scenario_prior.base_interval", words="no Dirichlet strength"),
     Case("yaml-recovery-0-1", setv({"recovery.base.lower": "0.0", "recovery.base.upper": "1.0"}), "recovery.base", words="every Beta"),
     Case("yaml-recovery-too-narrow", setv({"recovery.base.lower": "0.5", "recovery.base.upper": "0.5000001", "recovery.base.mass": "0.99"}), "recovery.base", words="fit puts"),
