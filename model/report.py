@@ -335,6 +335,23 @@ GATE_SWEEP = "benchmarks/results/gate_sweep.json"
 """Result of ``scripts/gate_seed_sweep.py``, relative to the repository root."""
 
 
+GATE_FINGERPRINT_FILES = ("model/data/assumptions.yaml", "model/data/events.csv", "model/data/quarters.csv",
+                          "model/likelihood.py", "model/measurement.py", "model/mcmc.py", "model/exact.py", "model/priors.py")
+"""What the gate's false-alarm rate depends on: the inputs and the code of both inference paths."""
+
+
+def gate_fingerprint() -> str:
+    """SHA-256 over :data:`GATE_FINGERPRINT_FILES`: a stored sweep with another fingerprint is stale."""
+    import hashlib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for name in GATE_FINGERPRINT_FILES:
+        h.update(name.encode() + b"\0" + (root / name).read_bytes())
+    return h.hexdigest()
+
+
 def load_gate_sweep() -> dict[str, object]:
     """The stored seed sweep of the agreement gate (written by ``scripts/gate_seed_sweep.py``)."""
     import json

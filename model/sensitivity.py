@@ -192,7 +192,7 @@ def evidence_items(setup: Setup) -> list[tuple[str, str, dt.date, str, str]]:
     if obs.kind != "none":
         key = obs.periods[0] if obs.kind == "annual" else obs.periods[-1]
         q = next(p for p in ev.periods if p.fiscal_period == key)
-        label = f"{key}: post-reversal H20 USD {obs.usd_bn:.2f}bn"
+        label = f"post-reversal H20 USD {obs.usd_bn:.2f}bn"
         items.append((key, label, q.reported, q.confidence, "revenue"))
     return items
 

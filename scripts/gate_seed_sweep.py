@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from model import __version__  # noqa: E402
 from model.mcmc import FAMILY_ALPHA, agreement, check_convergence, fit_mcmc  # noqa: E402
 from model.pipeline import analyse, prepare  # noqa: E402
+from model.report import gate_fingerprint  # noqa: E402
 
 
 def main() -> int:
@@ -49,7 +50,7 @@ def main() -> int:
               f"converged {run['converged']} {'; '.join(problems)}, {run['seconds']} s", flush=True)
     out = {"n_seeds": len(runs), "n_failures": sum(not r["ok"] for r in runs), "n_not_converged": sum(not r["converged"] for r in runs),
            "family_alpha": FAMILY_ALPHA, "z_bar": gate[0].z_bar, "draws": cfg.draws, "chains": cfg.chains,
-           "package_version": __version__, "date": dt.date.today().isoformat(), "runs": runs}
+           "package_version": __version__, "fingerprint": gate_fingerprint(), "date": dt.date.today().isoformat(), "runs": runs}
     Path(args.out).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(f"{out['n_failures']} gate failures and {out['n_not_converged']} convergence failures in {out['n_seeds']} seeds")
     return 0

@@ -201,3 +201,12 @@ def test_import_is_silent_with_a_fresh_home(tmp_path):
     assert res.returncode == 0, res.stderr
     assert res.stderr == ""
     assert (home / ".cache" / "arviz").exists()  # ArviZ's daily stamp really was due: the notice was silenced, not skipped
+
+
+def test_gate_sweep_is_current():
+    """The false-alarm rate the book shows was measured on this model and these inputs."""
+    from model.report import gate_fingerprint, load_gate_sweep
+
+    sweep = load_gate_sweep()
+    assert sweep["fingerprint"] == gate_fingerprint(), "stale: rerun python scripts/gate_seed_sweep.py"
+    assert sweep["n_seeds"] >= 20 and sweep["n_failures"] == 0 and sweep["n_not_converged"] == 0
