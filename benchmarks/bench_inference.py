@@ -49,7 +49,12 @@ def main() -> None:
     t = time.perf_counter()
     compiled = nutpie.compile_pymc_model(model)
     compile_s = time.perf_counter() - t
-    nut = best(lambda: nutpie.sample(compiled, draws=cfg.draws, tune=cfg.tune, chains=cfg.chains, seed=seed, progress_bar=False), args.repeats)
+    nut = best(
+        lambda: nutpie.sample(
+            compiled, draws=cfg.draws, tune=cfg.tune, chains=cfg.chains, seed=seed, progress_bar=False
+        ),
+        args.repeats,
+    )
     print(f"nutpie compile:                          {compile_s:8.2f} s")
     print(f"nutpie sample (best of {args.repeats}):              {nut:8.2f} s   ratio {nut / pymc:.2f}")
 

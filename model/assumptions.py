@@ -12,7 +12,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from . import SCENARIOS, SIGNALS
 from .errors import InputError
@@ -114,7 +124,10 @@ class ShareInterval(Interval):
     @model_validator(mode="after")
     def _in_unit(self) -> "ShareInterval":
         if self.lower < 0.0 or self.upper > 1.0:
-            raise _bad(f"interval [{self.lower}, {self.upper}] leaves [0, 1]", "give shares as fractions in [0, 1] (11% is 0.11)")
+            raise _bad(
+                f"interval [{self.lower}, {self.upper}] leaves [0, 1]",
+                "give shares as fractions in [0, 1] (11% is 0.11)",
+            )
         return self
 
 
@@ -144,7 +157,10 @@ class SplitWeights(_Strict):
         if any(w <= 0 for w in v.values()):
             raise _bad("a weight is not positive", "give positive weights")
         if max(v.values()) > 1e6 * min(v.values()):
-            raise _bad("the largest weight is over a million times the smallest", "give relative weights of similar size, e.g. 1, 2, 0.5")
+            raise _bad(
+                "the largest weight is over a million times the smallest",
+                "give relative weights of similar size, e.g. 1, 2, 0.5",
+            )
         return v
 
 
@@ -186,9 +202,13 @@ class ShareQuantiles(_Strict):
         (q1, q2) = self.quantiles
         for q in (q1, q2):
             if not 0.0 < q.value < 1.0:
-                raise _bad(f"quantile value {q.value} is outside (0, 1)", "give shares as fractions in (0, 1) (1% is 0.01)")
+                raise _bad(
+                    f"quantile value {q.value} is outside (0, 1)", "give shares as fractions in (0, 1) (1% is 0.01)"
+                )
             if not 0.0 < q.prob < 1.0:
-                raise _bad(f"quantile probability {q.prob} is outside (0, 1)", "give a probability strictly between 0 and 1")
+                raise _bad(
+                    f"quantile probability {q.prob} is outside (0, 1)", "give a probability strictly between 0 and 1"
+                )
         if not (q1.value < q2.value and q1.prob < q2.prob):
             raise _bad("quantiles are not increasing", "list the smaller value first, with the smaller probability")
         return self
@@ -212,7 +232,10 @@ class ShareNearZero(_Strict):
         if not 0.0 < q.value < 1.0:
             raise _bad(f"value {q.value} is outside (0, 1)", "give a share as a fraction in (0, 1) (1% is 0.01)")
         if not q.value < q.prob < 1.0:
-            raise _bad(f"prob {q.prob} is not in ({q.value}, 1)", "a density falling from zero puts more than `value` below `value`")
+            raise _bad(
+                f"prob {q.prob} is not in ({q.value}, 1)",
+                "a density falling from zero puts more than `value` below `value`",
+            )
         return self
 
 
@@ -318,9 +341,14 @@ class MeasurementSpec(_Strict):
         for name in ("quarterly_sd", "annual_sd"):
             v = getattr(self, name).value
             if not 0.0 < v < 100.0:
-                raise _bad(f"{name} {v} is outside (0, 100) USD bn", "give the disclosure's precision in USD bn, e.g. 0.015")
+                raise _bad(
+                    f"{name} {v} is outside (0, 100) USD bn", "give the disclosure's precision in USD bn, e.g. 0.015"
+                )
         if not 0.0 < self.timing_concentration.value <= 1e4:
-            raise _bad(f"timing_concentration {self.timing_concentration.value} is outside (0, 1e4]", "give a positive concentration, e.g. 10")
+            raise _bad(
+                f"timing_concentration {self.timing_concentration.value} is outside (0, 1e4]",
+                "give a positive concentration, e.g. 10",
+            )
         if self.first_licence_date.value < self.reversal_date.value:
             raise _bad("first_licence_date is before reversal_date", "the first licence follows the reversal")
         if not self.first_licence_date.value < self.fiscal_year_end.value:
@@ -365,7 +393,10 @@ class InferenceSettings(_Strict):
     def _total_draws(self) -> "InferenceSettings":
         cap = INFERENCE_CAPS["chains_x_draws"]
         if self.chains * self.draws > cap:
-            raise _bad(f"chains x draws = {self.chains * self.draws:,} is above the cap of {cap:,}", "lower draws or chains (see README, Input limits)")
+            raise _bad(
+                f"chains x draws = {self.chains * self.draws:,} is above the cap of {cap:,}",
+                "lower draws or chains (see README, Input limits)",
+            )
         return self
 
 
@@ -428,7 +459,9 @@ class Assumptions(_Strict):
     @classmethod
     def _seed(cls, v: IntEntry) -> IntEntry:
         if not 0 <= v.value < 2**32:
-            raise _bad(f"seed {v.value} is outside [0, 2**32)", "give a non-negative integer below 4294967296, e.g. 20250715")
+            raise _bad(
+                f"seed {v.value} is outside [0, 2**32)", "give a non-negative integer below 4294967296, e.g. 20250715"
+            )
         return v
 
 
@@ -476,7 +509,9 @@ def load_assumptions(path: str | Path | InputPath | None = None) -> Assumptions:
     src = as_input(path, DEFAULT_ASSUMPTIONS)
     raw: Any = load_yaml(src)
     if not isinstance(raw, dict):
-        raise InputError(src.shown, "(top level)", "not a YAML mapping", "start from a copy of model/data/assumptions.yaml")
+        raise InputError(
+            src.shown, "(top level)", "not a YAML mapping", "start from a copy of model/data/assumptions.yaml"
+        )
     raw["source_file"] = str(src.path)
     try:
         return Assumptions.model_validate(raw)

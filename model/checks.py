@@ -51,7 +51,7 @@ from .evidence import log_likelihood_table
 from .exact import ExactPosterior, exact_posterior
 from .likelihood import Likelihood
 from .measurement import RevenueObservation
-from .priors import BetaPrior, Priors
+from .priors import Priors
 from .simulate import rng_for
 
 PPC_ALPHA: float = 0.01
@@ -164,17 +164,38 @@ class SignalCheck:
     method: str
 
     def checks(self) -> list[Check]:
-        out = [Check(f"{self.label}.signals.omnibus", float(self.scenario_weights @ self.g_obs), self.g_p, self.g_p >= PPC_ALPHA,
-                     f"one-sided P(G_rep >= G_obs) >= {PPC_ALPHA}", f"G discrepancy, {self.method}")]
+        out = [
+            Check(
+                f"{self.label}.signals.omnibus",
+                float(self.scenario_weights @ self.g_obs),
+                self.g_p,
+                self.g_p >= PPC_ALPHA,
+                f"one-sided P(G_rep >= G_obs) >= {PPC_ALPHA}",
+                f"G discrepancy, {self.method}",
+            )
+        ]
         for i, c in enumerate(SIGNALS):
-            out.append(Check(f"{self.label}.signals.{c}", float(self.counts[i]), float(self.class_p[i]), bool(self.class_p[i] >= PPC_ALPHA),
-                             f"two-sided tail >= {PPC_ALPHA}",
-                             f"observed {self.counts[i]:g}, predictive 90% [{self.lower[i]:g}, {self.upper[i]:g}]"))
+            out.append(
+                Check(
+                    f"{self.label}.signals.{c}",
+                    float(self.counts[i]),
+                    float(self.class_p[i]),
+                    bool(self.class_p[i] >= PPC_ALPHA),
+                    f"two-sided tail >= {PPC_ALPHA}",
+                    f"observed {self.counts[i]:g}, predictive 90% [{self.lower[i]:g}, {self.upper[i]:g}]",
+                )
+            )
         return out
 
 
-def signal_check(counts: np.ndarray, log_table: np.ndarray, weight: float, scenario_weights: np.ndarray, label: str,
-                 rng: np.random.Generator | None = None) -> SignalCheck:
+def signal_check(
+    counts: np.ndarray,
+    log_table: np.ndarray,
+    weight: float,
+    scenario_weights: np.ndarray,
+    label: str,
+    rng: np.random.Generator | None = None,
+) -> SignalCheck:
     """Predictive check of the signal counts with ``z`` drawn from ``scenario_weights``.
 
     Per class: ``f_c ~ sum_z P(z) Binomial(K, P(c | z))`` exactly. Omnibus: the G discrepancy
@@ -193,15 +214,35 @@ def signal_check(counts: np.ndarray, log_table: np.ndarray, weight: float, scena
     pmf = np.einsum("z,zcy->cy", sw, stats.binom.pmf(support[None, None, :], k, probs[:, :, None]))
     cdf = np.cumsum(pmf, axis=1)
     lo_p = np.array([cdf[c, int(np.floor(y_obs[c] + 1e-9))] for c in range(len(SIGNALS))])
-    hi_p = np.array([1.0 - (cdf[c, int(np.ceil(y_obs[c] - 1e-9)) - 1] if np.ceil(y_obs[c] - 1e-9) >= 1 else 0.0) for c in range(len(SIGNALS))])
+    hi_p = np.array(
+        [
+            1.0 - (cdf[c, int(np.ceil(y_obs[c] - 1e-9)) - 1] if np.ceil(y_obs[c] - 1e-9) >= 1 else 0.0)
+            for c in range(len(SIGNALS))
+        ]
+    )
     class_p = np.array([two_sided(a, b) for a, b in zip(lo_p, hi_p, strict=True)])
     q = lambda p: np.array([support[np.searchsorted(cdf[c], p - 1e-12)] for c in range(len(SIGNALS))]) / weight  # noqa: E731
     g_obs = g_statistic(y_obs, probs) if k > 0 else np.zeros(len(SCENARIOS))
     n_comp = math.comb(k + len(SIGNALS) - 1, len(SIGNALS) - 1)
     grid = np.linspace(-60.0, 30.0, 901)
     if k == 0:
-        return SignalCheck(label, counts, weight, 0, sw, np.zeros(len(SIGNALS)), np.zeros(len(SIGNALS)), np.zeros(len(SIGNALS)),
-                           np.ones(len(SIGNALS)), g_obs, 1.0, 0.0, grid, (grid >= 0).astype(float), "no signal events")
+        return SignalCheck(
+            label,
+            counts,
+            weight,
+            0,
+            sw,
+            np.zeros(len(SIGNALS)),
+            np.zeros(len(SIGNALS)),
+            np.zeros(len(SIGNALS)),
+            np.ones(len(SIGNALS)),
+            g_obs,
+            1.0,
+            0.0,
+            grid,
+            (grid >= 0).astype(float),
+            "no signal events",
+        )
     if n_comp <= ENUMERATION_LIMIT:
         y = _compositions(k, len(SIGNALS))
         g_p, g_cdf = 0.0, np.zeros_like(grid)
@@ -221,8 +262,23 @@ def signal_check(counts: np.ndarray, log_table: np.ndarray, weight: float, scena
         g_p, mcse = float(hit.mean()), float(hit.std(ddof=1) / np.sqrt(hit.size))
         g_cdf = np.searchsorted(np.sort(diff), grid, side="right") / diff.size
         method = f"Monte Carlo, {PPC_DRAWS:,} replicates"
-    return SignalCheck(label, counts, weight, k, sw, (sw @ probs) * k / weight, q(0.05), q(0.95), class_p, g_obs, float(min(g_p, 1.0)),
-                       mcse, grid, g_cdf, method)
+    return SignalCheck(
+        label,
+        counts,
+        weight,
+        k,
+        sw,
+        (sw @ probs) * k / weight,
+        q(0.05),
+        q(0.95),
+        class_p,
+        g_obs,
+        float(min(g_p, 1.0)),
+        mcse,
+        grid,
+        g_cdf,
+        method,
+    )
 
 
 # --------------------------------------------------------------------------- revenue-datum checks
@@ -246,8 +302,14 @@ class RevenueCheck:
     """Predictive density (per USD bn) on ``grid``, where cheap to compute (posterior)."""
 
     def check(self) -> Check:
-        return Check(f"{self.label}.revenue", self.x_obs, self.p_value, self.p_value >= PPC_ALPHA, f"two-sided tail >= {PPC_ALPHA}",
-                     f"P(x_rep <= {self.x_obs:.3f}) = {self.cdf_obs:.4f}")
+        return Check(
+            f"{self.label}.revenue",
+            self.x_obs,
+            self.p_value,
+            self.p_value >= PPC_ALPHA,
+            f"two-sided tail >= {PPC_ALPHA}",
+            f"P(x_rep <= {self.x_obs:.3f}) = {self.cdf_obs:.4f}",
+        )
 
 
 def _eps_nodes(n: int) -> np.ndarray:
@@ -266,7 +328,10 @@ def prior_revenue_cdf(priors: Priors, x: np.ndarray, sd: float, n_eps: int = 400
     out = np.zeros(x.shape)
     for j, xv in enumerate(x):
         share = np.clip((xv - sd * eps)[:, None] / rev[None, :], 0.0, 1.0)
-        out[j] = sum(m * stats.beta.cdf(share, a, b).mean() for m, a, b in zip(priors.m, priors.r_alpha, priors.r_beta, strict=True))
+        out[j] = sum(
+            m * stats.beta.cdf(share, a, b).mean()
+            for m, a, b in zip(priors.m, priors.r_alpha, priors.r_beta, strict=True)
+        )
     return out
 
 
@@ -284,12 +349,24 @@ def posterior_revenue_check(post: ExactPosterior, obs: RevenueObservation) -> Re
     grid = np.linspace(obs.usd_bn - 6 * obs.sd, obs.usd_bn + 6 * obs.sd, 401)
 
     def mix(f, x: np.ndarray) -> np.ndarray:  # noqa: ANN001
-        return sum(p * (q.weights[None, :] * f((x[:, None] - q.nodes[None, :] * obs.revenue) / obs.sd)).sum(axis=1)
-                   for p, q in zip(post.scenario_prob, post.parts, strict=True) if p > 0)
+        return sum(
+            p * (q.weights[None, :] * f((x[:, None] - q.nodes[None, :] * obs.revenue) / obs.sd)).sum(axis=1)
+            for p, q in zip(post.scenario_prob, post.parts, strict=True)
+            if p > 0
+        )
 
     c = float(mix(stats.norm.cdf, np.array([obs.usd_bn]))[0])
-    return RevenueCheck("posterior", obs.usd_bn, obs.sd, obs.revenue, c, two_sided(c, 1.0 - c), grid,
-                        mix(stats.norm.cdf, grid), mix(stats.norm.pdf, grid) / obs.sd)
+    return RevenueCheck(
+        "posterior",
+        obs.usd_bn,
+        obs.sd,
+        obs.revenue,
+        c,
+        two_sided(c, 1.0 - c),
+        grid,
+        mix(stats.norm.cdf, grid),
+        mix(stats.norm.pdf, grid) / obs.sd,
+    )
 
 
 # --------------------------------------------------------------------------- ECDF uniformity test
@@ -336,8 +413,14 @@ class UniformityTest:
         return z, np.searchsorted(np.sort(self.pit), z, side="right") / self.pit.size - z
 
     def check(self, prefix: str) -> Check:
-        return Check(f"{prefix}.{self.name}", self.statistic, self.p_value, self.passed,
-                     f"ECDF inside the simultaneous band: p >= {self.alpha:.2g}", f"{self.pit.size} ranks")
+        return Check(
+            f"{prefix}.{self.name}",
+            self.statistic,
+            self.p_value,
+            self.passed,
+            f"ECDF inside the simultaneous band: p >= {self.alpha:.2g}",
+            f"{self.pit.size} ranks",
+        )
 
 
 def uniformity_test(name: str, pit: np.ndarray, alpha: float, k: int = 100) -> UniformityTest:
@@ -397,10 +480,15 @@ class Reliability:
 
     def check(self, prefix: str) -> Check:
         worst = int(np.nanargmin(self.bin_p))
-        return Check(f"{prefix}.calibration_P(z)", float(self.bin_p[worst]), self.p_value, self.passed,
-                     f"Bonferroni over bins: p >= {self.alpha:.2g}",
-                     f"worst bin [{self.edges[worst]:.1f}, {self.edges[worst + 1]:.1f}): {int(self.hits[worst])} hits, "
-                     f"{self.expected[worst]:.1f} expected")
+        return Check(
+            f"{prefix}.calibration_P(z)",
+            float(self.bin_p[worst]),
+            self.p_value,
+            self.passed,
+            f"Bonferroni over bins: p >= {self.alpha:.2g}",
+            f"worst bin [{self.edges[worst]:.1f}, {self.edges[worst + 1]:.1f}): {int(self.hits[worst])} hits, "
+            f"{self.expected[worst]:.1f} expected",
+        )
 
 
 def reliability(pred: np.ndarray, truth: np.ndarray, alpha: float, n_bins: int = 10) -> Reliability:
@@ -448,8 +536,12 @@ class SBCDesign:
 def design_of(setup) -> SBCDesign:  # noqa: ANN001
     lik = setup.likelihood
     sd = lik.revenue.sd if lik.revenue.kind == "annual" else setup.assumptions.measurement.annual_sd.value
-    return SBCDesign(int(setup.evidence.signal_counts().sum()), setup.assumptions.signals.tempering_weight.value, sd,
-                     log_likelihood_table(setup.assumptions))
+    return SBCDesign(
+        int(setup.evidence.signal_counts().sum()),
+        setup.assumptions.signals.tempering_weight.value,
+        sd,
+        log_likelihood_table(setup.assumptions),
+    )
 
 
 @dataclass(frozen=True)
@@ -477,8 +569,11 @@ def simulate_datasets(priors: Priors, design: SBCDesign, n: int, rng: np.random.
 
 def likelihood_for(facts: np.ndarray, log_table: np.ndarray, x: float, sd: float, revenue: float) -> Likelihood:
     """The likelihood of one simulated dataset: facts (= w * counts) and a full-year datum."""
-    return Likelihood(signal_loglik=facts @ log_table, revenue=RevenueObservation(kind="annual", usd_bn=float(x), sd=sd, revenue=float(revenue)),
-                      nuisance=np.empty(0))
+    return Likelihood(
+        signal_loglik=facts @ log_table,
+        revenue=RevenueObservation(kind="annual", usd_bn=float(x), sd=sd, revenue=float(revenue)),
+        nuisance=np.empty(0),
+    )
 
 
 def theta_cdf(priors: Priors, scenario_prob: np.ndarray, s: int, x: float) -> float:
@@ -512,7 +607,9 @@ class SBCResult:
         return out
 
 
-def sbc_pits(priors: Priors, sim: Simulated, design: SBCDesign, n_nodes: int, posterior=exact_posterior) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+def sbc_pits(
+    priors: Priors, sim: Simulated, design: SBCDesign, n_nodes: int, posterior=exact_posterior
+) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
     """PIT of (r_z, theta_s x 4, r_s x 4) per dataset, and P(z | E) per dataset."""
     n = sim.z.size
     pit = np.empty((n, 1 + 2 * len(SCENARIOS)))
@@ -531,9 +628,16 @@ def sbc_pits(priors: Priors, sim: Simulated, design: SBCDesign, n_nodes: int, po
 SBC_QUANTITIES: tuple[str, ...] = ("r_z", *(f"theta[{s}]" for s in SCENARIOS), *(f"r[{s}]" for s in SCENARIOS))
 
 
-def sbc_exact(setup, n_sims: int = 1000, n_nodes: int | None = None, rng: np.random.Generator | None = None,  # noqa: ANN001
-              design: SBCDesign | None = None, priors: Priors | None = None, posterior=exact_posterior,  # noqa: ANN001
-              node_check: int = 100) -> SBCResult:
+def sbc_exact(
+    setup,
+    n_sims: int = 1000,
+    n_nodes: int | None = None,
+    rng: np.random.Generator | None = None,  # noqa: ANN001
+    design: SBCDesign | None = None,
+    priors: Priors | None = None,
+    posterior=exact_posterior,  # noqa: ANN001
+    node_check: int = 100,
+) -> SBCResult:
     """SBC of the exact path: ``n_sims`` prior datasets, exact posterior of each, uniformity of PITs.
 
     ``posterior`` (default :func:`model.exact.exact_posterior`) and ``priors`` can be replaced to
@@ -556,12 +660,20 @@ def sbc_exact(setup, n_sims: int = 1000, n_nodes: int | None = None, rng: np.ran
     notes: dict = {"z_counts": np.bincount(sim.z, minlength=len(SCENARIOS)), "alpha_per_test": alpha}
     if node_check:
         full = 4 * n_nodes
-        sub = Simulated(sim.theta[:node_check], sim.z[:node_check], sim.r[:node_check], sim.revenue[:node_check],
-                        sim.facts[:node_check], sim.x[:node_check])
+        sub = Simulated(
+            sim.theta[:node_check],
+            sim.z[:node_check],
+            sim.r[:node_check],
+            sim.revenue[:node_check],
+            sim.facts[:node_check],
+            sim.x[:node_check],
+        )
         pit_full, _ = sbc_pits(priors or gen_priors, sub, design, full, posterior)
         diff = float(np.abs(pit_full - pit[:node_check]).max())
         notes["node_check"] = {"nodes": n_nodes, "reference_nodes": full, "max_pit_diff": diff}
-        notes["gates"] = {"quadrature_nodes": (diff, diff < 1e-3, f"max |PIT({n_nodes} nodes) - PIT({full} nodes)| < 1e-3")}
+        notes["gates"] = {
+            "quadrature_nodes": (diff, diff < 1e-3, f"max |PIT({n_nodes} nodes) - PIT({full} nodes)| < 1e-3")
+        }
     return SBCResult("sbc.exact", n_sims, tests, cal, time.perf_counter() - start, notes)
 
 
@@ -588,8 +700,16 @@ def build_data_model(priors: Priors, sd: float):  # -> pm.Model
     return model
 
 
-def sbc_mcmc(setup, n_fits: int = 100, draws: int = 500, tune: int = 500, chains: int = 2, thin_to: int = 99,  # noqa: ANN001
-             rng: np.random.Generator | None = None, target_accept: float | None = None) -> SBCResult:
+def sbc_mcmc(
+    setup,
+    n_fits: int = 100,
+    draws: int = 500,
+    tune: int = 500,
+    chains: int = 2,
+    thin_to: int = 99,  # noqa: ANN001
+    rng: np.random.Generator | None = None,
+    target_accept: float | None = None,
+) -> SBCResult:
     """SBC of the PyMC model: ``n_fits`` prior datasets, NUTS (nutpie, compiled once) on each.
 
     Ranks of the true ``theta_s`` and ``r_s`` among ``thin_to`` thinned draws (``thin_to + 1``
@@ -611,9 +731,21 @@ def sbc_mcmc(setup, n_fits: int = 100, draws: int = 500, tune: int = 500, chains
     divergences = 0
     seeds = rng.integers(0, 2**31, size=n_fits)
     for i in range(n_fits):
-        data = {"signal_loglik": sim.facts[i] @ design.log_table, "x": np.asarray(sim.x[i]), "revenue": np.asarray(sim.revenue[i])}
-        tr = nutpie.sample(compiled.with_data(**data), draws=draws, tune=tune, chains=chains, cores=1, seed=int(seeds[i]),
-                           target_accept=target_accept, progress_bar=False)
+        data = {
+            "signal_loglik": sim.facts[i] @ design.log_table,
+            "x": np.asarray(sim.x[i]),
+            "revenue": np.asarray(sim.revenue[i]),
+        }
+        tr = nutpie.sample(
+            compiled.with_data(**data),
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            cores=1,
+            seed=int(seeds[i]),
+            target_accept=target_accept,
+            progress_bar=False,
+        )
         divergences += int(tr.sample_stats["diverging"].values.sum())
         th = tr.posterior["theta"].values.reshape(-1, len(SCENARIOS))
         rr = tr.posterior["r"].values.reshape(-1, len(SCENARIOS))
@@ -625,9 +757,23 @@ def sbc_mcmc(setup, n_fits: int = 100, draws: int = 500, tune: int = 500, chains
     alpha = SBC_FAMILY_ALPHA / len(names)
     tests = tuple(uniformity_test(nm, pit[:, j], alpha, k=20) for j, nm in enumerate(names))
     frac = divergences / (n_fits * chains * draws)
-    notes = {"compile_seconds": compile_s, "draws": draws, "tune": tune, "chains": chains, "divergences": divergences,
-             "gates": {"divergent_fraction": (frac, frac < MAX_DIVERGENT_FRACTION, f"divergent transitions < {MAX_DIVERGENT_FRACTION:.0%} of draws")},
-             "target_accept": target_accept, "alpha_per_test": alpha, "sampler": "nutpie (numba backend), compiled once"}
+    notes = {
+        "compile_seconds": compile_s,
+        "draws": draws,
+        "tune": tune,
+        "chains": chains,
+        "divergences": divergences,
+        "gates": {
+            "divergent_fraction": (
+                frac,
+                frac < MAX_DIVERGENT_FRACTION,
+                f"divergent transitions < {MAX_DIVERGENT_FRACTION:.0%} of draws",
+            )
+        },
+        "target_accept": target_accept,
+        "alpha_per_test": alpha,
+        "sampler": "nutpie (numba backend), compiled once",
+    }
     return SBCResult("sbc.mcmc", n_fits, tests, None, time.perf_counter() - start, notes)
 
 
@@ -711,14 +857,28 @@ class PowerScaling:
         return "ok"
 
     def rows(self) -> list[dict[str, object]]:
-        return [{"quantity": q, "prior": float(self.prior[i]), "likelihood": float(self.likelihood[i]), "diagnosis": self.diagnosis(i)}
-                for i, q in enumerate(self.quantities)]
+        return [
+            {
+                "quantity": q,
+                "prior": float(self.prior[i]),
+                "likelihood": float(self.likelihood[i]),
+                "diagnosis": self.diagnosis(i),
+            }
+            for i, q in enumerate(self.quantities)
+        ]
 
     def checks(self) -> list[Check]:
-        return [Check(f"power_scaling.{q}", float(self.prior[i]), float("nan"), self.diagnosis(i) != "potential prior-data conflict",
-                      f"not both prior and likelihood sensitivity >= {self.threshold}",
-                      f"prior {self.prior[i]:.3f}, likelihood {self.likelihood[i]:.3f}: {self.diagnosis(i)}")
-                for i, q in enumerate(self.quantities)]
+        return [
+            Check(
+                f"power_scaling.{q}",
+                float(self.prior[i]),
+                float("nan"),
+                self.diagnosis(i) != "potential prior-data conflict",
+                f"not both prior and likelihood sensitivity >= {self.threshold}",
+                f"prior {self.prior[i]:.3f}, likelihood {self.likelihood[i]:.3f}: {self.diagnosis(i)}",
+            )
+            for i, q in enumerate(self.quantities)
+        ]
 
 
 PS_REFERENCE_DRAWS: int = 4000
@@ -731,8 +891,13 @@ def _share_grid(post: ExactPosterior) -> np.ndarray:
     return special.expit(np.linspace(special.logit(lo), special.logit(hi), 20001))
 
 
-def power_scaling(priors: Priors, lik: Likelihood, n_nodes: int = 4000, log2_alpha: float = PS_LOG2_ALPHA,
-                  threshold: float = PS_THRESHOLD) -> PowerScaling:
+def power_scaling(
+    priors: Priors,
+    lik: Likelihood,
+    n_nodes: int = 4000,
+    log2_alpha: float = PS_LOG2_ALPHA,
+    threshold: float = PS_THRESHOLD,
+) -> PowerScaling:
     """Prior and likelihood sensitivity of ``P(z = s | E)`` (each a Bernoulli) and of the recovered share.
 
     Sensitivity ``= (D(alpha_-) + D(alpha_+)) / (2 * log2_alpha)`` with ``alpha_+- = 2**(+-log2_alpha)``
@@ -742,19 +907,26 @@ def power_scaling(priors: Priors, lik: Likelihood, n_nodes: int = 4000, log2_alp
     the range :data:`PS_REFERENCE_DRAWS` draws would span.
     """
     base = exact_posterior(priors, lik, n_nodes)
-    alphas = (2.0 ** -log2_alpha, 2.0 ** log2_alpha)
+    alphas = (2.0**-log2_alpha, 2.0**log2_alpha)
     names = (*(f"P(z={s})" for s in SCENARIOS), "recovered share")
 
     def dists(post: ExactPosterior, grid: np.ndarray, f0: np.ndarray) -> np.ndarray:
-        d = [js_distance(np.array([p0, 1 - p0]), np.array([p1, 1 - p1])) for p0, p1 in zip(base.scenario_prob, post.scenario_prob, strict=True)]
+        d = [
+            js_distance(np.array([p0, 1 - p0]), np.array([p1, 1 - p1]))
+            for p0, p1 in zip(base.scenario_prob, post.scenario_prob, strict=True)
+        ]
         f1 = post.share_cdf(grid)
         d.append(max(cjs_distance(grid, f0, f1), cjs_distance(-grid[::-1], 1 - f0[::-1], 1 - f1[::-1])))
         return np.array(d)
 
     out = {}
     for comp in ("prior", "likelihood"):
-        posts = [exact_posterior(powered_priors(priors, a), lik, n_nodes) if comp == "prior" else
-                 exact_posterior(priors, powered_likelihood(lik, a), n_nodes) for a in alphas]
+        posts = [
+            exact_posterior(powered_priors(priors, a), lik, n_nodes)
+            if comp == "prior"
+            else exact_posterior(priors, powered_likelihood(lik, a), n_nodes)
+            for a in alphas
+        ]
         grid = _share_grid(base)
         f0 = base.share_cdf(grid)
         out[comp] = sum(dists(p, grid, f0) for p in posts) / (2 * log2_alpha)
@@ -828,19 +1000,40 @@ def run_checks(setup, mcmc_sbc: bool = False, n_sbc: int = 1000, sbc_nodes: int 
 
 def report_dict(rep: CheckReport) -> dict:
     """JSON-ready summary: every check with its statistic, p-value and verdict."""
+
     def num(x: float) -> float | None:
         return None if x is None or not np.isfinite(x) else float(x)
 
     return {
         "passed": rep.passed,
-        "first_failure": None if rep.first_failure is None else {"name": rep.first_failure.name, "reason": rep.first_failure.reason},
-        "checks": [{"name": c.name, "statistic": num(c.statistic), "p_value": num(c.p_value), "passed": bool(c.passed), "rule": c.rule,
-                    "detail": c.detail} for c in rep.checks()],
+        "first_failure": None
+        if rep.first_failure is None
+        else {"name": rep.first_failure.name, "reason": rep.first_failure.reason},
+        "checks": [
+            {
+                "name": c.name,
+                "statistic": num(c.statistic),
+                "p_value": num(c.p_value),
+                "passed": bool(c.passed),
+                "rule": c.rule,
+                "detail": c.detail,
+            }
+            for c in rep.checks()
+        ],
         "power_scaling": rep.power.rows(),
-        "sbc_exact": {"n": rep.sbc.n, "seconds": rep.sbc.seconds, "node_check": rep.sbc.notes.get("node_check"),
-                      "alpha_per_test": rep.sbc.notes["alpha_per_test"]},
-        "sbc_mcmc": None if rep.sbc_mcmc is None else {"n": rep.sbc_mcmc.n, "seconds": rep.sbc_mcmc.seconds,
-                                                       **{k: v for k, v in rep.sbc_mcmc.notes.items() if k != "gates"}},
+        "sbc_exact": {
+            "n": rep.sbc.n,
+            "seconds": rep.sbc.seconds,
+            "node_check": rep.sbc.notes.get("node_check"),
+            "alpha_per_test": rep.sbc.notes["alpha_per_test"],
+        },
+        "sbc_mcmc": None
+        if rep.sbc_mcmc is None
+        else {
+            "n": rep.sbc_mcmc.n,
+            "seconds": rep.sbc_mcmc.seconds,
+            **{k: v for k, v in rep.sbc_mcmc.notes.items() if k != "gates"},
+        },
         "seconds": rep.seconds,
         "cpu_count": os.cpu_count(),
     }
@@ -853,7 +1046,10 @@ def report_text(rep: CheckReport) -> str:
         p = "" if not np.isfinite(c.p_value) else f"p = {c.p_value:.4f}  "
         lines.append(f"{'PASS' if c.passed else 'FAIL'}  {c.name:<44} {p}{c.detail}")
     lines += ["", "Power-scaling sensitivity (exact path; threshold 0.05):"]
-    lines += [f"  {r['quantity']:<16} prior {r['prior']:.3f}  likelihood {r['likelihood']:.3f}  {r['diagnosis']}" for r in rep.power.rows()]
+    lines += [
+        f"  {r['quantity']:<16} prior {r['prior']:.3f}  likelihood {r['likelihood']:.3f}  {r['diagnosis']}"
+        for r in rep.power.rows()
+    ]
     lines += ["", "Run time (s): " + ", ".join(f"{k} {v:.1f}" for k, v in rep.seconds.items())]
     bad = rep.first_failure
     lines.append("All checks pass." if bad is None else f"FAILED: {bad.name}: {bad.reason}")

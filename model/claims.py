@@ -56,16 +56,51 @@ def audit(fy2026_reported_usd_bn: float) -> list[AuditLine]:
     eps = PRICE_USD / FORWARD_PE
     eps_checked = (PRICE_USD / CHECKED_FORWARD_PE[1], PRICE_USD / CHECKED_FORWARD_PE[0])
     return [
-        AuditLine("H20 vs H100 training", "about 20%", "296 / 1,980 FP16 TFLOPS", ratio,
-                  f"inconsistent: the article's own figures give {ratio:.1%}, not {CLAIMED_TRAINING_RATIO:.0%}"),
-        AuditLine("FY2026 revenue implied by 'USD 17bn = 11-12%'", "11-12%", "17 / 0.12 to 17 / 0.11 (USD bn)", implied_rev[0],
-                  f"implies FY2026 revenue of USD {implied_rev[0]:.1f}-{implied_rev[1]:.1f}bn, below the July-2025 consensus of USD {JULY_CONSENSUS_USD_BN:g}bn"),
-        AuditLine("11-12% of the July-2025 consensus", "11-12%", f"0.11-0.12 x {JULY_CONSENSUS_USD_BN:g} (USD bn)", lo * JULY_CONSENSUS_USD_BN,
-                  f"USD {lo * JULY_CONSENSUS_USD_BN:.1f}-{hi * JULY_CONSENSUS_USD_BN:.1f}bn, above the USD {CEO_H20_USD_BN:g}bn H20 figure NVIDIA's CEO gave ({CEO_H20_USD_BN / JULY_CONSENSUS_USD_BN:.1%})"),
-        AuditLine("11-12% of reported FY2026 revenue", "11-12%", f"0.11-0.12 x {fy2026_reported_usd_bn:g} (USD bn)", lo * fy2026_reported_usd_bn,
-                  f"would have been USD {lo * fy2026_reported_usd_bn:.1f}-{hi * fy2026_reported_usd_bn:.1f}bn"),
-        AuditLine("Forward P/E of 182x", "about 182x", "172.25 / 182 (USD per share)", eps,
-                  f"implies forward EPS of USD {eps:.2f}; sources put the forward P/E at {CHECKED_FORWARD_PE[0]:g}-{CHECKED_FORWARD_PE[1]:g}x, i.e. EPS of USD {eps_checked[0]:.2f}-{eps_checked[1]:.2f}: 182x is wrong"),
-        AuditLine("Previous close implied by +4.99%", "172.25, +4.99%", "172.25 / 1.0499 (USD per share)", PRICE_USD / (1 + PRICE_CHANGE),
-                  f"previous close USD {PRICE_USD / (1 + PRICE_CHANGE):.2f}; the stock closed up about 4.0% that day"),
+        AuditLine(
+            "H20 vs H100 training",
+            "about 20%",
+            "296 / 1,980 FP16 TFLOPS",
+            ratio,
+            f"inconsistent: the article's own figures give {ratio:.1%}, not {CLAIMED_TRAINING_RATIO:.0%}",
+        ),
+        AuditLine(
+            "FY2026 revenue implied by 'USD 17bn = 11-12%'",
+            "11-12%",
+            "17 / 0.12 to 17 / 0.11 (USD bn)",
+            implied_rev[0],
+            f"implies FY2026 revenue of USD {implied_rev[0]:.1f}-{implied_rev[1]:.1f}bn, "
+            f"below the July-2025 consensus of USD {JULY_CONSENSUS_USD_BN:g}bn",
+        ),
+        AuditLine(
+            "11-12% of the July-2025 consensus",
+            "11-12%",
+            f"0.11-0.12 x {JULY_CONSENSUS_USD_BN:g} (USD bn)",
+            lo * JULY_CONSENSUS_USD_BN,
+            f"USD {lo * JULY_CONSENSUS_USD_BN:.1f}-{hi * JULY_CONSENSUS_USD_BN:.1f}bn, "
+            f"above the USD {CEO_H20_USD_BN:g}bn H20 figure NVIDIA's CEO gave "
+            f"({CEO_H20_USD_BN / JULY_CONSENSUS_USD_BN:.1%})",
+        ),
+        AuditLine(
+            "11-12% of reported FY2026 revenue",
+            "11-12%",
+            f"0.11-0.12 x {fy2026_reported_usd_bn:g} (USD bn)",
+            lo * fy2026_reported_usd_bn,
+            f"would have been USD {lo * fy2026_reported_usd_bn:.1f}-{hi * fy2026_reported_usd_bn:.1f}bn",
+        ),
+        AuditLine(
+            "Forward P/E of 182x",
+            "about 182x",
+            "172.25 / 182 (USD per share)",
+            eps,
+            f"implies forward EPS of USD {eps:.2f}; sources put the forward P/E at "
+            f"{CHECKED_FORWARD_PE[0]:g}-{CHECKED_FORWARD_PE[1]:g}x, i.e. EPS of USD "
+            f"{eps_checked[0]:.2f}-{eps_checked[1]:.2f}: 182x is wrong",
+        ),
+        AuditLine(
+            "Previous close implied by +4.99%",
+            "172.25, +4.99%",
+            "172.25 / 1.0499 (USD per share)",
+            PRICE_USD / (1 + PRICE_CHANGE),
+            f"previous close USD {PRICE_USD / (1 + PRICE_CHANGE):.2f}; the stock closed up about 4.0% that day",
+        ),
     ]

@@ -14,7 +14,6 @@ import os
 import sys
 from typing import NoReturn, Sequence
 
-from . import SCENARIOS
 from .errors import ConvergenceError, InputError, clean
 
 EXIT_INPUT, EXIT_CONVERGENCE, EXIT_INTERNAL, EXIT_INTERRUPTED = 2, 3, 70, 130
@@ -40,7 +39,9 @@ def _seed(text: str) -> int:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--assumptions", metavar="FILE", help="assumptions YAML (default: the shipped model/data/assumptions.yaml)")
+    p.add_argument(
+        "--assumptions", metavar="FILE", help="assumptions YAML (default: the shipped model/data/assumptions.yaml)"
+    )
     p.add_argument("--events", metavar="FILE", help="events CSV (default: model/data/events.csv)")
     p.add_argument("--quarters", metavar="FILE", help="reported periods CSV (default: model/data/quarters.csv)")
     p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="ignore evidence dated after this day")
@@ -48,7 +49,8 @@ def _common(p: argparse.ArgumentParser) -> None:
         "--min-confidence",
         default="weak_sources",
         metavar="LEVEL",
-        help="keep evidence at this source confidence or stronger: weak_sources < one_source < date_uncertain < two_sources",
+        help="keep evidence at this source confidence or stronger: "
+        "weak_sources < one_source < date_uncertain < two_sources",
     )
     p.add_argument("--seed", type=_seed, metavar="N", help="replace the assumptions' seed (also: H20_SEED)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -62,9 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-mcmc", action="store_true", help="exact path and prior predictive only (seconds)")
     t = sub.add_parser("sensitivity", help="tornado table and event influence (exact path)")
     _common(t)
-    c = sub.add_parser("check", help="does the model fit? predictive checks, SBC, power-scaling (exit 4 and one line on stderr when a check fails)")
+    c = sub.add_parser(
+        "check",
+        help="does the model fit? predictive checks, SBC, power-scaling "
+        "(exit 4 and one line on stderr when a check fails)",
+    )
     _common(c)
-    c.add_argument("--mcmc-sbc", action="store_true", help="also run SBC of the PyMC path (100 fits, about 1-2 minutes)")
+    c.add_argument(
+        "--mcmc-sbc", action="store_true", help="also run SBC of the PyMC path (100 fits, about 1-2 minutes)"
+    )
     return parser
 
 
@@ -102,8 +110,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 rep = sensitivity_report(setup)
             except ElicitationError as exc:  # only the recovery_scale knob elicits new priors
-                raise InputError(setup.assumptions.source_file, "sensitivity.recovery_scale",
-                                 f"a scaled recovery interval fails: {exc.problem}", "narrow the recovery_scale range") from None
+                raise InputError(
+                    setup.assumptions.source_file,
+                    "sensitivity.recovery_scale",
+                    f"a scaled recovery interval fails: {exc.problem}",
+                    "narrow the recovery_scale range",
+                ) from None
             if args.json:
                 print(json.dumps(rep, indent=2, ensure_ascii=False))
             else:
@@ -124,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return 0
     except Exception as exc:  # last resort: one line, never a traceback
-        print(f"internal error: {type(exc).__name__}: {clean(exc, 300)}; please report with this input", file=sys.stderr)
+        print(
+            f"internal error: {type(exc).__name__}: {clean(exc, 300)}; please report with this input", file=sys.stderr
+        )
         return EXIT_INTERNAL
     return 0

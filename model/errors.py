@@ -23,7 +23,7 @@ def clean(text: object, limit: int = MAX_SHOWN) -> str:
 
 
 def quote(value: object, limit: int = 60) -> str:
-    """A user's value quoted ``repr``-style (``'a\\nb'``), cut to about ``limit`` characters."""
+    r"""A user's value quoted ``repr``-style (``'a\\nb'``), cut to about ``limit`` characters."""
     s = str(value)
     if len(s) > limit:
         return repr(s[:limit]) + "…"

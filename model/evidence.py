@@ -146,13 +146,17 @@ def _date(path: str | Path, line: int, col: str, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(path, f"line {line}, column {col}", f"{quote(text)} is not a date", "write dates as YYYY-MM-DD") from None
+        raise InputError(
+            path, f"line {line}, column {col}", f"{quote(text)} is not a date", "write dates as YYYY-MM-DD"
+        ) from None
 
 
 def _choice(path: str | Path, line: int, col: str, text: str, allowed: tuple[str, ...]) -> str:
     v = text.strip()
     if v not in allowed:
-        raise InputError(path, f"line {line}, column {col}", f"unknown value {quote(v)}", f"use one of {', '.join(allowed)}")
+        raise InputError(
+            path, f"line {line}, column {col}", f"unknown value {quote(v)}", f"use one of {', '.join(allowed)}"
+        )
     return v
 
 
@@ -166,19 +170,33 @@ def load_events(path: str | Path | InputPath | None = None, today: dt.date | Non
     for line, row in read_csv_rows(src, EVENT_COLUMNS, MAX_EVENTS, "events"):
         eid = row["id"].strip()
         if not eid.isprintable():
-            raise InputError(p, f"line {line}, column id", f"id {quote(eid)} has a line break or tab", "give each event a one-line id")
+            raise InputError(
+                p,
+                f"line {line}, column id",
+                f"id {quote(eid)} has a line break or tab",
+                "give each event a one-line id",
+            )
         if not eid or eid in seen:
-            raise InputError(p, f"line {line}, column id", f"id {quote(eid)} is empty or repeated", "give each event a unique id")
+            raise InputError(
+                p, f"line {line}, column id", f"id {quote(eid)} is empty or repeated", "give each event a unique id"
+            )
         seen.add(eid)
         date = _date(p, line, "date", row["date"])
         if date > today:
-            raise InputError(p, f"line {line}, column date", f"{date} is in the future (today is {today})", "date events when they happened")
+            raise InputError(
+                p,
+                f"line {line}, column date",
+                f"{date} is in the future (today is {today})",
+                "date events when they happened",
+            )
         inds = tuple(_choice(p, line, "indicators", t, INDICATORS) for t in row["indicators"].split(";"))
         signal = _choice(p, line, "signal", row["signal"], SIGNALS)
         conf = _choice(p, line, "confidence", row["confidence"], CONFIDENCE_LEVELS)
         sources = tuple(s.strip() for s in (row["source_1"], row["source_2"]) if s.strip())
         if not sources or not all(s.startswith(("http://", "https://")) for s in sources):
-            raise InputError(p, f"line {line}, column source_1", "no source URL", "give at least one http(s) URL per event")
+            raise InputError(
+                p, f"line {line}, column source_1", "no source URL", "give at least one http(s) URL per event"
+            )
         restates = tuple(t.strip() for t in (row.get("restates") or "").split(";") if t.strip())
         out.append(Event(eid, date, row["summary"].strip(), inds, signal, conf, sources, restates))
     return tuple(sorted(out, key=lambda e: (e.date, e.id)))
@@ -190,9 +208,16 @@ def _float(path: str | Path, line: int, col: str, text: str, optional: bool = Fa
     try:
         v = float(text)
     except ValueError:
-        raise InputError(path, f"line {line}, column {col}", f"{quote(text)} is not a number", "give a number in USD bn") from None
+        raise InputError(
+            path, f"line {line}, column {col}", f"{quote(text)} is not a number", "give a number in USD bn"
+        ) from None
     if not math.isfinite(v) or v > 1e6:
-        raise InputError(path, f"line {line}, column {col}", f"{quote(text.strip())} is not a finite amount", "give a plain amount in USD bn, e.g. 57.0")
+        raise InputError(
+            path,
+            f"line {line}, column {col}",
+            f"{quote(text.strip())} is not a finite amount",
+            "give a plain amount in USD bn, e.g. 57.0",
+        )
     if v < 0:
         raise InputError(path, f"line {line}, column {col}", f"{v} is negative", "give a non-negative amount in USD bn")
     return v
@@ -208,24 +233,47 @@ def load_periods(path: str | Path | InputPath | None = None, today: dt.date | No
     for line, row in read_csv_rows(src, QUARTER_COLUMNS, MAX_PERIODS, "periods"):
         fp = row["fiscal_period"].strip()
         if not fp:
-            raise InputError(p, f"line {line}, column fiscal_period", "empty", "name the period, e.g. 'Q3 FY2026' or 'FY2026'")
+            raise InputError(
+                p, f"line {line}, column fiscal_period", "empty", "name the period, e.g. 'Q3 FY2026' or 'FY2026'"
+            )
         if not fp.isprintable():
-            raise InputError(p, f"line {line}, column fiscal_period", f"{quote(fp)} has a line break or tab", "name the period on one line")
+            raise InputError(
+                p,
+                f"line {line}, column fiscal_period",
+                f"{quote(fp)} has a line break or tab",
+                "name the period on one line",
+            )
         if fp in seen:
-            raise InputError(p, f"line {line}, column fiscal_period", f"{quote(fp)} repeats line {seen[fp]}", "give each fiscal period one row (delete or merge the duplicate)")
+            raise InputError(
+                p,
+                f"line {line}, column fiscal_period",
+                f"{quote(fp)} repeats line {seen[fp]}",
+                "give each fiscal period one row (delete or merge the duplicate)",
+            )
         seen[fp] = line
         if _date(p, line, "period_end", row["period_end"]) > _date(p, line, "reported", row["reported"]):
-            raise InputError(p, f"line {line}, column reported", "is before period_end", "a period is reported after it ends: check both dates")
+            raise InputError(
+                p,
+                f"line {line}, column reported",
+                "is before period_end",
+                "a period is reported after it ends: check both dates",
+            )
         reported = _date(p, line, "reported", row["reported"])
         if reported > today:
-            raise InputError(p, f"line {line}, column reported", f"{reported} is in the future", "add periods once reported")
+            raise InputError(
+                p, f"line {line}, column reported", f"{reported} is in the future", "add periods once reported"
+            )
         total = _float(p, line, "total_revenue_usd_bn", row["total_revenue_usd_bn"])
         assert total is not None
         if total <= 0:
-            raise InputError(p, f"line {line}, column total_revenue_usd_bn", "not positive", "give total revenue in USD bn")
+            raise InputError(
+                p, f"line {line}, column total_revenue_usd_bn", "not positive", "give total revenue in USD bn"
+            )
         h20 = _float(p, line, "h20_china_revenue_usd_bn", row["h20_china_revenue_usd_bn"], optional=True)
         if h20 is not None and h20 > total:
-            raise InputError(p, f"line {line}, column h20_china_revenue_usd_bn", "exceeds total revenue", "check the units (USD bn)")
+            raise InputError(
+                p, f"line {line}, column h20_china_revenue_usd_bn", "exceeds total revenue", "check the units (USD bn)"
+            )
         out.append(
             Period(
                 fiscal_period=row["fiscal_period"].strip(),
@@ -249,7 +297,12 @@ def select(
 ) -> Evidence:
     """Keep evidence dated on or before ``as_of`` and at least as confident as ``min_confidence``."""
     if min_confidence not in CONFIDENCE_LEVELS:
-        raise InputError("--min-confidence", "min_confidence", f"unknown level {quote(min_confidence)}", f"use one of {', '.join(CONFIDENCE_LEVELS)}")
+        raise InputError(
+            "--min-confidence",
+            "min_confidence",
+            f"unknown level {quote(min_confidence)}",
+            f"use one of {', '.join(CONFIDENCE_LEVELS)}",
+        )
     rank = CONFIDENCE_LEVELS.index(min_confidence)
     last = as_of or max([e.date for e in events] + [q.reported for q in periods], default=dt.date.today())
     ok = lambda c: CONFIDENCE_LEVELS.index(c) >= rank  # noqa: E731
@@ -274,7 +327,9 @@ def load_evidence(
         unknown = [t for t in e.restates if t not in known]
         if unknown:
             raise InputError(
-                events_path or DEFAULT_EVENTS, f"event {e.id}, column restates", f"unknown fiscal period {unknown[0]!r}",
+                events_path or DEFAULT_EVENTS,
+                f"event {e.id}, column restates",
+                f"unknown fiscal period {unknown[0]!r}",
                 "name periods exactly as in the quarters file (e.g. 'Q3 FY2026'), separated by ';'",
             )
     return select(events, periods, as_of, min_confidence)

@@ -121,15 +121,22 @@ class ExactPosterior:
     def share_density(self, x: float) -> float:
         """Posterior density of the recovered share at ``x`` in (0, 1) (per unit share)."""
         tx = float(special.logit(x))
-        dens_t = sum(p * np.interp(tx, q.t, q.weights / q.step, left=0.0, right=0.0)
-                     for p, q in zip(self.scenario_prob, self.parts, strict=True))
+        dens_t = sum(
+            p * np.interp(tx, q.t, q.weights / q.step, left=0.0, right=0.0)
+            for p, q in zip(self.scenario_prob, self.parts, strict=True)
+        )
         return float(dens_t / (x * (1.0 - x)))
 
     def share_summary(self, threshold: float) -> dict[str, float]:
         """Mean, median, 5% and 95% quantiles and P(share >= threshold)."""
         q05, q50, q95 = self.share_quantile([0.05, 0.5, 0.95])
-        return {"mean": self.share_mean(), "median": float(q50), "q05": float(q05), "q95": float(q95),
-                "p_exceed": float(self.share_exceed(threshold))}
+        return {
+            "mean": self.share_mean(),
+            "median": float(q50),
+            "q05": float(q05),
+            "q95": float(q95),
+            "p_exceed": float(self.share_exceed(threshold)),
+        }
 
 
 def mixture_quantile(cdf, q: float | np.ndarray) -> np.ndarray:  # noqa: ANN001
@@ -191,14 +198,27 @@ class ExactPrior:
 
     def share_summary(self, threshold: float) -> dict[str, float]:
         q05, q50, q95 = mixture_quantile(self.share_cdf, [0.05, 0.5, 0.95])
-        return {"mean": self.share_mean(), "median": float(q50), "q05": float(q05),
-                "q95": float(q95), "p_exceed": float(1.0 - self.share_cdf(threshold))}
+        return {
+            "mean": self.share_mean(),
+            "median": float(q50),
+            "q05": float(q05),
+            "q95": float(q95),
+            "p_exceed": float(1.0 - self.share_cdf(threshold)),
+        }
 
     def usd_summary(self, threshold: float) -> dict[str, float]:
         top = float(self.revenue_nodes.max())
-        qs = [optimize.brentq(lambda u, q=q: float(self.usd_cdf(u)) - q, 0.0, top, xtol=1e-10) for q in (0.05, 0.5, 0.95)]
+        qs = [
+            optimize.brentq(lambda u, q=q: float(self.usd_cdf(u)) - q, 0.0, top, xtol=1e-10) for q in (0.05, 0.5, 0.95)
+        ]
         mean = self.share_summary(0.5)["mean"] * self.priors.revenue.mean
-        return {"mean": mean, "median": qs[1], "q05": qs[0], "q95": qs[2], "p_exceed": float(1.0 - self.usd_cdf(threshold))}
+        return {
+            "mean": mean,
+            "median": qs[1],
+            "q05": qs[0],
+            "q95": qs[2],
+            "p_exceed": float(1.0 - self.usd_cdf(threshold)),
+        }
 
 
 def exact_prior(priors: Priors, n_revenue: int = 2000) -> ExactPrior:
@@ -212,7 +232,10 @@ def crps(cdf, x_obs: float) -> float:  # noqa: ANN001
 
     Trapezoid rule on a grid dense on the log scale near 0 and around ``x_obs``.
     """
-    grid = np.unique(np.concatenate([np.geomspace(1e-9, 1.0, 20001), np.linspace(0.0, 1.0, 20001),
-                                     x_obs * np.linspace(0.5, 1.5, 2001), [x_obs]]))
+    grid = np.unique(
+        np.concatenate(
+            [np.geomspace(1e-9, 1.0, 20001), np.linspace(0.0, 1.0, 20001), x_obs * np.linspace(0.5, 1.5, 2001), [x_obs]]
+        )
+    )
     f = np.asarray(cdf(grid), dtype=float) - (grid >= x_obs)
     return float(np.trapezoid(f**2, grid))

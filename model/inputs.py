@@ -79,7 +79,10 @@ class InputPath:
     def where(self) -> str:
         """Fix text: where the path came from."""
         if self.from_env:
-            return f"set {self.origin} to an existing file (relative paths start from the directory you ran the command in), or unset it"
+            return (
+                f"set {self.origin} to an existing file "
+                "(relative paths start from the directory you ran the command in), or unset it"
+            )
         if self.origin:
             return f"check the path given to {self.origin}"
         return "check the path"
@@ -144,7 +147,12 @@ def read_input_text(src: InputPath, max_bytes: int, kind: str) -> str:
     label, field = src.label, "(file)"
     given = src.given
     if not given.strip():
-        raise InputError(label, field, "empty path", f"give a file name, or leave {src.origin or 'the option'} out to use the shipped file")
+        raise InputError(
+            label,
+            field,
+            "empty path",
+            f"give a file name, or leave {src.origin or 'the option'} out to use the shipped file",
+        )
     if "\0" in given:
         raise InputError(label, field, "path contains a NUL character", src.where())
     if len(given) > MAX_PATH_CHARS or len(str(src.path)) > MAX_PATH_CHARS:
@@ -152,11 +160,21 @@ def read_input_text(src: InputPath, max_bytes: int, kind: str) -> str:
     try:
         st = os.stat(src.path)
     except FileNotFoundError:
-        raise InputError(label, field, "file not found", src.where() + (f" (looked for {quote(str(src.path), 200)})" if src.from_env else "")) from None
+        raise InputError(
+            label,
+            field,
+            "file not found",
+            src.where() + (f" (looked for {quote(str(src.path), 200)})" if src.from_env else ""),
+        ) from None
     except NotADirectoryError:
         raise InputError(label, field, "file not found (a part of the path is not a directory)", src.where()) from None
     except PermissionError:
-        raise InputError(label, field, "permission denied on a directory of the path", "make the file readable (chmod) or copy it somewhere readable") from None
+        raise InputError(
+            label,
+            field,
+            "permission denied on a directory of the path",
+            "make the file readable (chmod) or copy it somewhere readable",
+        ) from None
     except OSError as exc:
         raise InputError(label, field, f"cannot open ({exc.strerror or type(exc).__name__})", src.where()) from None
     except ValueError as exc:  # embedded NUL and similar
@@ -164,24 +182,44 @@ def read_input_text(src: InputPath, max_bytes: int, kind: str) -> str:
     if stat.S_ISDIR(st.st_mode):
         raise InputError(label, field, "is a directory, not a file", f"name the {kind} file inside it; " + src.where())
     if not stat.S_ISREG(st.st_mode):
-        raise InputError(label, field, "not a regular file (a device, pipe or socket)", f"save the {kind} to a file and give its path")
+        raise InputError(
+            label,
+            field,
+            "not a regular file (a device, pipe or socket)",
+            f"save the {kind} to a file and give its path",
+        )
     if st.st_size > max_bytes:
-        raise InputError(label, field, f"file is {st.st_size:,} bytes, over the cap of {max_bytes:,}", f"give a {kind} file under {max_bytes:,} bytes (see README, Input limits)")
+        raise InputError(
+            label,
+            field,
+            f"file is {st.st_size:,} bytes, over the cap of {max_bytes:,}",
+            f"give a {kind} file under {max_bytes:,} bytes (see README, Input limits)",
+        )
     try:
         with open(src.path, "rb") as fh:
             data = fh.read(max_bytes + 1)
     except PermissionError:
-        raise InputError(label, field, "permission denied", "make the file readable (chmod u+r) or copy it somewhere readable") from None
+        raise InputError(
+            label, field, "permission denied", "make the file readable (chmod u+r) or copy it somewhere readable"
+        ) from None
     except OSError as exc:
         raise InputError(label, field, f"cannot read ({exc.strerror or type(exc).__name__})", src.where()) from None
     if len(data) > max_bytes:
-        raise InputError(label, field, f"file is over the cap of {max_bytes:,} bytes", f"give a {kind} file under {max_bytes:,} bytes (see README, Input limits)")
+        raise InputError(
+            label,
+            field,
+            f"file is over the cap of {max_bytes:,} bytes",
+            f"give a {kind} file under {max_bytes:,} bytes (see README, Input limits)",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
-            src.shown, f"line {line}", f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", f"save the file as UTF-8 ({kind} UTF-8 in Excel)"
+            src.shown,
+            f"line {line}",
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            f"save the file as UTF-8 ({kind} UTF-8 in Excel)",
         ) from None
 
 
@@ -209,7 +247,9 @@ class StrictLoader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > MAX_YAML_DEPTH:
-                raise _Refused(None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", self.peek_event().start_mark)
+                raise _Refused(
+                    None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", self.peek_event().start_mark
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -218,7 +258,12 @@ class StrictLoader(yaml.SafeLoader):
         try:
             return super().construct_object(node, deep)
         except (ValueError, OverflowError, TypeError, ArithmeticError) as exc:
-            raise _Refused(None, None, f"cannot read value {quote(node.value) if isinstance(node, yaml.ScalarNode) else ''} ({exc})", node.start_mark) from None
+            raise _Refused(
+                None,
+                None,
+                f"cannot read value {quote(node.value) if isinstance(node, yaml.ScalarNode) else ''} ({exc})",
+                node.start_mark,
+            ) from None
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # noqa: D102
         if isinstance(node, yaml.MappingNode):
@@ -232,7 +277,12 @@ class StrictLoader(yaml.SafeLoader):
                     except TypeError:
                         continue
                     if dup:
-                        raise _Refused(None, None, f"duplicate key {quote(key)} (the first one would be ignored)", key_node.start_mark)
+                        raise _Refused(
+                            None,
+                            None,
+                            f"duplicate key {quote(key)} (the first one would be ignored)",
+                            key_node.start_mark,
+                        )
         return super().construct_mapping(node, deep)
 
     def construct_yaml_int(self, node: Any) -> int:  # noqa: D102
@@ -255,7 +305,9 @@ def load_yaml(src: InputPath) -> Any:
         return loader.get_single_data()
     except _Refused as exc:
         where = f"line {exc.problem_mark.line + 1}" if exc.problem_mark is not None else "(file)"
-        raise InputError(file, where, str(exc.problem), "fix or remove that entry (see model/data/assumptions.yaml)") from None
+        raise InputError(
+            file, where, str(exc.problem), "fix or remove that entry (see model/data/assumptions.yaml)"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         if mark is None and isinstance(exc, yaml.reader.ReaderError):
@@ -274,7 +326,9 @@ def load_yaml(src: InputPath) -> Any:
 # --------------------------------------------------------------------------- CSV
 
 
-def read_csv_rows(src: InputPath, required: tuple[str, ...], max_rows: int, what: str) -> list[tuple[int, dict[str, str]]]:
+def read_csv_rows(
+    src: InputPath, required: tuple[str, ...], max_rows: int, what: str
+) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV file as (line number, {column: text}); rows whose every field is empty are skipped.
 
     Parameters
@@ -290,27 +344,53 @@ def read_csv_rows(src: InputPath, required: tuple[str, ...], max_rows: int, what
     try:
         header = next(reader, None)
         if header is None:
-            raise InputError(file, "(header)", "the file is empty", f"start from a copy of the shipped file; the header needs {list(required)}")
+            raise InputError(
+                file,
+                "(header)",
+                "the file is empty",
+                f"start from a copy of the shipped file; the header needs {list(required)}",
+            )
         header = [h.strip() for h in header]
         dups = sorted({h for h in header if header.count(h) > 1 and h})
         if dups:
             raise InputError(file, f"column {dups[0]}", "appears twice in the header", "keep one column of each name")
         missing = [c for c in required if c not in header]
         if missing:
-            raise InputError(file, f"column {missing[0]}", "missing from the header", f"add the columns {list(required)}")
+            raise InputError(
+                file, f"column {missing[0]}", "missing from the header", f"add the columns {list(required)}"
+            )
         start = reader.line_num + 1
         for fields in reader:
             line, start = start, reader.line_num + 1
             if not fields or all(not f.strip() for f in fields):
                 continue
             if len(fields) != len(header):
-                raise InputError(file, f"line {line}", f"wrong number of fields ({len(fields)}, header has {len(header)})", "quote fields that contain commas")
+                raise InputError(
+                    file,
+                    f"line {line}",
+                    f"wrong number of fields ({len(fields)}, header has {len(header)})",
+                    "quote fields that contain commas",
+                )
             if len(out) >= max_rows:
-                raise InputError(file, f"line {line}", f"more than {max_rows:,} {what} (the cap)", f"keep at most {max_rows:,} {what} per file (see README, Input limits)")
+                raise InputError(
+                    file,
+                    f"line {line}",
+                    f"more than {max_rows:,} {what} (the cap)",
+                    f"keep at most {max_rows:,} {what} per file (see README, Input limits)",
+                )
             for col, value in zip(header, fields, strict=True):
-                if not value.isprintable() and any(c not in "\t\r\n" and unicodedata.category(c) == "Cc" for c in value):
-                    raise InputError(file, f"line {line}, column {col}", f"control character in {quote(value)}", "remove it (only tabs and line breaks may appear in text)")
+                if not value.isprintable() and any(
+                    c not in "\t\r\n" and unicodedata.category(c) == "Cc" for c in value
+                ):
+                    raise InputError(
+                        file,
+                        f"line {line}, column {col}",
+                        f"control character in {quote(value)}",
+                        "remove it (only tabs and line breaks may appear in text)",
+                    )
             out.append((line, dict(zip(header, fields, strict=True))))
     except csv.Error as exc:
-        raise InputError(file, f"line {reader.line_num}", f"malformed CSV ({exc})", "save it as UTF-8 CSV with quoted fields") from None
+        raise InputError(
+            file, f"line {reader.line_num}", f"malformed CSV ({exc})", "save it as UTF-8 CSV with quoted fields"
+        ) from None
     return out

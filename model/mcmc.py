@@ -139,8 +139,14 @@ def diagnose(name: str, x: np.ndarray) -> Quantity:
 
     if np.ptp(x) == 0.0:
         return Quantity(name, float(x.mean()), 0.0, float(x.size), 1.0, float("-inf"))
-    return Quantity(name, float(x.mean()), mcse_mean(x), float(az.ess(x, method="bulk")),
-                    float(az.rhat(x, method="rank")), tail_khat(x))
+    return Quantity(
+        name,
+        float(x.mean()),
+        mcse_mean(x),
+        float(az.ess(x, method="bulk")),
+        float(az.rhat(x, method="rank")),
+        tail_khat(x),
+    )
 
 
 @dataclass(frozen=True)
@@ -212,14 +218,18 @@ def fit_mcmc(priors: Priors, lik: Likelihood, settings: InferenceSettings, seed:
     theta = np.asarray(idata.posterior["theta"].values)
     r = np.asarray(idata.posterior["r"].values)
     p_z = conditional_scenario_prob(np.log(priors.m), lik, r)
-    series = {**{f"P(z={s})": p_z[..., i] for i, s in enumerate(SCENARIOS)},
-              **{f"theta[{s}]": theta[..., i] for i, s in enumerate(SCENARIOS)},
-              **{f"r[{s}]": r[..., i] for i, s in enumerate(SCENARIOS)}}
+    series = {
+        **{f"P(z={s})": p_z[..., i] for i, s in enumerate(SCENARIOS)},
+        **{f"theta[{s}]": theta[..., i] for i, s in enumerate(SCENARIOS)},
+        **{f"r[{s}]": r[..., i] for i, s in enumerate(SCENARIOS)},
+    }
     quantities = tuple(diagnose(name, x) for name, x in series.items())
     result = MCMCResult(idata, p_z, quantities, int(idata.sample_stats["diverging"].values.sum()))
     problems = check_convergence(result, settings)
     if check and problems:
-        raise ConvergenceError("MCMC failed its diagnostics: " + "; ".join(problems) + "; raise inference.draws or inference.target_accept")
+        raise ConvergenceError(
+            "MCMC failed its diagnostics: " + "; ".join(problems) + "; raise inference.draws or inference.target_accept"
+        )
     return result
 
 
@@ -263,8 +273,10 @@ class Agreement:
         if self.method == "bound":
             return "both below 1e-4: reported as a bound"
         if self.method == "tail":
-            return (f"Pareto k {self.khat:.2f} > {TAIL_KHAT}: MCSE may understate the error; "
-                    f"within {TAIL_REL_TOL:.0%} of exact or {self.z_bar:.2f} MCSE")
+            return (
+                f"Pareto k {self.khat:.2f} > {TAIL_KHAT}: MCSE may understate the error; "
+                f"within {TAIL_REL_TOL:.0%} of exact or {self.z_bar:.2f} MCSE"
+            )
         return f"|z| ≤ {self.z_bar:.2f}"
 
 
@@ -288,4 +300,7 @@ def agreement(exact: ExactPosterior, mcmc: MCMCResult) -> list[Agreement]:
 
     methods = {q.name: method(q) for q in mcmc.quantities}
     bar = z_bar(sum(m == "z" for m in methods.values()))
-    return [Agreement(q.name, float(exact_values[q.name]), q.mean, q.mcse, q.khat, methods[q.name], bar) for q in mcmc.quantities]
+    return [
+        Agreement(q.name, float(exact_values[q.name]), q.mean, q.mcse, q.khat, methods[q.name], bar)
+        for q in mcmc.quantities
+    ]

@@ -63,7 +63,10 @@ class RevenueObservation:
 def _fy_quarters(periods: tuple[Period, ...], fy_end: dt.date) -> list[Period]:
     """Quarters of the fiscal year ending ``fy_end``, in order."""
     start = fy_end - dt.timedelta(days=371)
-    return sorted((p for p in periods if p.period_type == "quarter" and start < p.period_end <= fy_end), key=lambda p: p.period_end)
+    return sorted(
+        (p for p in periods if p.period_type == "quarter" and start < p.period_end <= fy_end),
+        key=lambda p: p.period_end,
+    )
 
 
 def _annual(periods: tuple[Period, ...], spec: MeasurementSpec, fy_end: dt.date) -> RevenueObservation | None:
@@ -110,7 +113,9 @@ def revenue_observation(periods: tuple[Period, ...], spec: MeasurementSpec, fy_e
     return _annual(periods, spec, fy_end) or _partial(periods, spec, fy_end)
 
 
-def nuisance_nodes(obs: RevenueObservation, revenue_mu: float, revenue_sigma: float, n: int = NUISANCE_NODES) -> np.ndarray:
+def nuisance_nodes(
+    obs: RevenueObservation, revenue_mu: float, revenue_sigma: float, n: int = NUISANCE_NODES
+) -> np.ndarray:
     """Equal-weight nodes of ``g = phi R`` for the partial-sum likelihood (empty for other kinds).
 
     Quantile midpoints of ``phi ~ Beta`` and ``R ~ LogNormal``, crossed: ``n**2`` nodes.
@@ -138,5 +143,7 @@ def revenue_loglik(r: np.ndarray, obs: RevenueObservation, g: np.ndarray) -> np.
     flat_r, flat_out = r.ravel(), out.ravel()
     for i in range(0, flat_r.size, 2048):  # chunks keep memory at 2048 x len(g)
         chunk = flat_r[i : i + 2048]
-        flat_out[i : i + 2048] = logsumexp(normal_logpdf(obs.usd_bn, chunk[:, None] * g[None, :], obs.sd), axis=1) - np.log(g.size)
+        flat_out[i : i + 2048] = logsumexp(
+            normal_logpdf(obs.usd_bn, chunk[:, None] * g[None, :], obs.sd), axis=1
+        ) - np.log(g.size)
     return flat_out.reshape(r.shape)

@@ -55,7 +55,12 @@ def resolve_seed(a: Assumptions, seed: int | None = None) -> int:
     if not text:
         return a.seed.value
     if not text.isdigit() or int(text) >= 2**32:
-        raise InputError(ENV_SEED, "(environment)", f"{text!r} is not an integer in [0, 2**32)", "set H20_SEED to a non-negative integer, e.g. 7")
+        raise InputError(
+            ENV_SEED,
+            "(environment)",
+            f"{text!r} is not an integer in [0, 2**32)",
+            "set H20_SEED to a non-negative integer, e.g. 7",
+        )
     return int(text)
 
 
@@ -71,7 +76,8 @@ def prepare(
 
     ``None`` takes the file named by the environment variable in :data:`ENV_FILES`
     (``H20_ASSUMPTIONS``, ``H20_EVENTS``, ``H20_QUARTERS``) if set, else the file shipped in
-    ``model/data``; ``seed=None`` takes ``H20_SEED`` if set, else the assumptions' seed. An empty variable counts as unset; an empty argument (``--assumptions ''``)
+    ``model/data``; ``seed=None`` takes ``H20_SEED`` if set, else the assumptions' seed. An empty
+    variable counts as unset; an empty argument (``--assumptions ''``)
     is an error. A relative path in a variable is found from ``$PWD`` (where the user ran
     ``jupyter-book build``), then from the working directory.
     """
@@ -143,7 +149,9 @@ def analyse(setup: Setup, mcmc: bool = True) -> Analysis:
     thr = settings.recovery_threshold
     exact = exact_posterior(p, lik, settings.quadrature_nodes)
     prior = prior_predictive(p, settings.forward_draws, rng_for(seed, "prior_predictive"))
-    out = Analysis(setup, exact, exact_prior(p), prior, summarise(prior.share, thr), summarise(prior.usd, thr * p.revenue.mean))
+    out = Analysis(
+        setup, exact, exact_prior(p), prior, summarise(prior.share, thr), summarise(prior.usd, thr * p.revenue.mean)
+    )
     if not mcmc:
         return out
     fit = fit_mcmc(p, lik, settings, seed)

@@ -17,7 +17,6 @@ from scipy import stats
 
 from . import SCENARIOS, SIGNALS
 from .evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
-from .exact import ExactPosterior
 from .priors import Priors
 from .sensitivity import SobolResult
 
@@ -34,7 +33,9 @@ SCENARIO_LABELS: dict[str, str] = {
 SIGNAL_COLORS: dict[str, str] = dict(zip(SIGNALS, plt.get_cmap("tab10").colors[: len(SIGNALS)], strict=True))  # type: ignore[attr-defined]
 CONFIDENCE_MARKERS: dict[str, str] = {"two_sources": "o", "date_uncertain": "D", "one_source": "s", "weak_sources": "x"}
 
-plt.rcParams.update({"figure.dpi": 96, "savefig.dpi": 96, "axes.spines.top": False, "axes.spines.right": False, "font.size": 10})
+plt.rcParams.update(
+    {"figure.dpi": 96, "savefig.dpi": 96, "axes.spines.top": False, "axes.spines.right": False, "font.size": 10}
+)
 
 
 def _fig(w: float = 8.0, h: float = 4.5, ncols: int = 1, nrows: int = 1, **kw: object) -> tuple[Figure, np.ndarray]:
@@ -54,8 +55,17 @@ def scenario_prior_densities(p: Priors) -> Figure:
     x = np.linspace(0.0005, 0.9995, 800)
     for i, s in enumerate(SCENARIOS):
         a = p.kappa * p.m[i]
-        ax[0, 0].plot(x, stats.beta.pdf(x, a, p.kappa - a), color=SCENARIO_COLORS[s], label=f"{SCENARIO_LABELS[s]} (mean {p.m[i]:.3f})")
-    ax[0, 0].set(title=f"Prior of the scenario probabilities (Dirichlet, kappa = {p.kappa:.1f})", xlabel="scenario probability theta_s (probability)", ylabel="density (per unit probability)")
+        ax[0, 0].plot(
+            x,
+            stats.beta.pdf(x, a, p.kappa - a),
+            color=SCENARIO_COLORS[s],
+            label=f"{SCENARIO_LABELS[s]} (mean {p.m[i]:.3f})",
+        )
+    ax[0, 0].set(
+        title=f"Prior of the scenario probabilities (Dirichlet, kappa = {p.kappa:.1f})",
+        xlabel="scenario probability theta_s (probability)",
+        ylabel="density (per unit probability)",
+    )
     ax[0, 0].legend(frameon=False)
     return fig
 
@@ -67,10 +77,18 @@ def recovery_prior_densities(p: Priors) -> Figure:
     for s in SCENARIOS:
         b = p.recovery[s]
         # density per log10 unit: f(x) * x * ln 10, so narrow and wide priors compare by area
-        ax[0, 0].plot(100 * x, stats.beta.pdf(x, b.alpha, b.beta) * x * np.log(10), color=SCENARIO_COLORS[s],
-                      label=f"{s}: 90% in [{100 * b.lower:g}%, {100 * b.upper:g}%], n ≈ {b.pseudo_n:,.0f}")
+        ax[0, 0].plot(
+            100 * x,
+            stats.beta.pdf(x, b.alpha, b.beta) * x * np.log(10),
+            color=SCENARIO_COLORS[s],
+            label=f"{s}: 90% in [{100 * b.lower:g}%, {100 * b.upper:g}%], n ≈ {b.pseudo_n:,.0f}",
+        )
     ax[0, 0].set_xscale("log")
-    ax[0, 0].set(title="Prior of the recovered share of FY2026 revenue, by scenario", xlabel="recovered share r_s (% of FY2026 revenue, log scale)", ylabel="density per log10 unit of share")
+    ax[0, 0].set(
+        title="Prior of the recovered share of FY2026 revenue, by scenario",
+        xlabel="recovered share r_s (% of FY2026 revenue, log scale)",
+        ylabel="density per log10 unit of share",
+    )
     ax[0, 0].legend(frameon=False, title="scenario: elicited interval, pseudo-sample size")
     return fig
 
@@ -80,7 +98,11 @@ def predictive_histograms(prior_share: np.ndarray, prior_usd: np.ndarray, title:
     fig, ax = _fig(10, 4, ncols=2)
     ax[0, 0].hist(100 * np.ravel(prior_share), bins=120, color="0.4", density=True)
     ax[0, 0].axvspan(11, 12, color=SCENARIO_COLORS["base"], alpha=0.3, label="article: 11-12%")
-    ax[0, 0].set(title="Recovered share of FY2026 revenue", xlabel="recovered share (% of FY2026 revenue)", ylabel="density (per percentage point)")
+    ax[0, 0].set(
+        title="Recovered share of FY2026 revenue",
+        xlabel="recovered share (% of FY2026 revenue)",
+        ylabel="density (per percentage point)",
+    )
     ax[0, 0].legend(frameon=False)
     ax[0, 1].hist(np.ravel(prior_usd), bins=120, color="0.4", density=True)
     ax[0, 1].set(title="Recovered revenue", xlabel="recovered revenue (USD bn)", ylabel="density (per USD bn)")
@@ -96,13 +118,27 @@ def evidence_timeline(ev: Evidence) -> Figure:
     rows = {ind: i for i, ind in enumerate(INDICATORS)}
     for e in ev.events:
         for ind in e.indicators:
-            a.scatter(e.date, rows[ind], color=SIGNAL_COLORS[e.signal], marker=CONFIDENCE_MARKERS[e.confidence], s=60, zorder=3)
+            a.scatter(
+                e.date,
+                rows[ind],
+                color=SIGNAL_COLORS[e.signal],
+                marker=CONFIDENCE_MARKERS[e.confidence],
+                s=60,
+                zorder=3,
+            )
     a.set_yticks(range(len(INDICATORS)), INDICATORS)
     _date_axis(a)
     a.grid(axis="y", color="0.9")
     a.set(title="Evidence since the article, by indicator", xlabel="event date (year-month)", ylabel="indicator")
-    sig = [plt.Line2D([], [], color=SIGNAL_COLORS[s], marker="o", ls="", label=s) for s in SIGNALS if any(e.signal == s for e in ev.events)]
-    conf = [plt.Line2D([], [], color="0.3", marker=CONFIDENCE_MARKERS[c], ls="", label=c) for c in reversed(CONFIDENCE_LEVELS)]
+    sig = [
+        plt.Line2D([], [], color=SIGNAL_COLORS[s], marker="o", ls="", label=s)
+        for s in SIGNALS
+        if any(e.signal == s for e in ev.events)
+    ]
+    conf = [
+        plt.Line2D([], [], color="0.3", marker=CONFIDENCE_MARKERS[c], ls="", label=c)
+        for c in reversed(CONFIDENCE_LEVELS)
+    ]
     leg = a.legend(handles=sig, title="signal", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     a.add_artist(leg)
     a.legend(handles=conf, title="source confidence", loc="lower left", bbox_to_anchor=(1.01, 0.0), frameon=False)
@@ -117,7 +153,12 @@ def quarterly_revenue(periods: Sequence[Period], licence: dt.date) -> Figure:
     a = ax[0, 0]
     x = np.arange(len(qs))
     a.bar(x, [q.total_revenue_usd_bn for q in qs], color="0.8", label="total revenue")
-    a.bar(x, [q.h20_china_revenue_usd_bn or 0.0 for q in qs], color=SCENARIO_COLORS["base"], label="H20 revenue from China")
+    a.bar(
+        x,
+        [q.h20_china_revenue_usd_bn or 0.0 for q in qs],
+        color=SCENARIO_COLORS["base"],
+        label="H20 revenue from China",
+    )
     for i, q in enumerate(qs):
         txt = "n/d" if q.h20_china_revenue_usd_bn is None else f"H20 {q.h20_china_revenue_usd_bn:g}"
         a.text(i, q.total_revenue_usd_bn + 1, txt, ha="center", fontsize=9)
@@ -126,12 +167,18 @@ def quarterly_revenue(periods: Sequence[Period], licence: dt.date) -> Figure:
         a.axvline(post[0] - 0.5, color="k", ls="--", lw=1)
         a.text(post[0] - 0.45, max(q.total_revenue_usd_bn for q in qs) * 0.95, "after the first licence", fontsize=9)
     a.set_xticks(x, [q.fiscal_period for q in qs])
-    a.set(title="NVIDIA revenue per quarter and the H20 sales to China inside it", xlabel="fiscal quarter", ylabel="revenue (USD bn)")
+    a.set(
+        title="NVIDIA revenue per quarter and the H20 sales to China inside it",
+        xlabel="fiscal quarter",
+        ylabel="revenue (USD bn)",
+    )
     a.legend(frameon=False, loc="upper left")
     return fig
 
 
-def prior_vs_posterior(prior: np.ndarray, exact: np.ndarray, spread: dict[str, dict[str, float]] | None = None) -> Figure:
+def prior_vs_posterior(
+    prior: np.ndarray, exact: np.ndarray, spread: dict[str, dict[str, float]] | None = None
+) -> Figure:
     """Scenario probabilities: prior and exact posterior, with the range over the tempering weight."""
     fig, ax = _fig(9, 4.2)
     a = ax[0, 0]
@@ -141,10 +188,23 @@ def prior_vs_posterior(prior: np.ndarray, exact: np.ndarray, spread: dict[str, d
     err = None
     if spread is not None:
         err = np.array([[exact[i] - spread[s]["min"], spread[s]["max"] - exact[i]] for i, s in enumerate(SCENARIOS)]).T
-    a.bar(x + 0.2, exact, 0.38, color=colors, yerr=err, capsize=4, ecolor="0.2",
-          label="posterior (exact); whiskers: range over the tempering weight" if spread else "posterior (exact)")
+    a.bar(
+        x + 0.2,
+        exact,
+        0.38,
+        color=colors,
+        yerr=err,
+        capsize=4,
+        ecolor="0.2",
+        label="posterior (exact); whiskers: range over the tempering weight" if spread else "posterior (exact)",
+    )
     a.set_xticks(x, SCENARIOS)
-    a.set(title="Scenario probabilities before and after the evidence", xlabel="scenario", ylabel="probability", ylim=(0, 1))
+    a.set(
+        title="Scenario probabilities before and after the evidence",
+        xlabel="scenario",
+        ylabel="probability",
+        ylim=(0, 1),
+    )
     a.legend(frameon=False)
     return fig
 
@@ -155,9 +215,21 @@ def belief_over_time(history: Sequence[tuple[dt.date, np.ndarray]]) -> Figure:
     a = ax[0, 0]
     dates = [d for d, _ in history]
     probs = np.array([p for _, p in history])
-    a.stackplot(dates, probs.T, labels=[SCENARIO_LABELS[s] for s in SCENARIOS], colors=[SCENARIO_COLORS[s] for s in SCENARIOS], step="post", alpha=0.85)
+    a.stackplot(
+        dates,
+        probs.T,
+        labels=[SCENARIO_LABELS[s] for s in SCENARIOS],
+        colors=[SCENARIO_COLORS[s] for s in SCENARIOS],
+        step="post",
+        alpha=0.85,
+    )
     _date_axis(a)
-    a.set(title="Belief in each scenario as the evidence arrived", xlabel="date (year-month)", ylabel="P(scenario | evidence to date)", ylim=(0, 1))
+    a.set(
+        title="Belief in each scenario as the evidence arrived",
+        xlabel="date (year-month)",
+        ylabel="P(scenario | evidence to date)",
+        ylim=(0, 1),
+    )
     a.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     return fig
@@ -174,8 +246,12 @@ def share_cdfs(prior_cdf, post_cdf, realised: float | None, band: tuple[float, f
     if realised is not None:
         a.axvline(100 * realised, color="k", ls="--", lw=1, label=f"realised: {100 * realised:.3f}%")
     a.set_xscale("log")
-    a.set(title="How much FY2026 revenue did the reversal restore?", xlabel="recovered share (% of FY2026 revenue, log scale)",
-          ylabel="P(recovered share ≤ x)", ylim=(0, 1.02))
+    a.set(
+        title="How much FY2026 revenue did the reversal restore?",
+        xlabel="recovered share (% of FY2026 revenue, log scale)",
+        ylabel="P(recovered share ≤ x)",
+        ylim=(0, 1.02),
+    )
     a.legend(frameon=False, loc="upper left")
     return fig
 
@@ -190,18 +266,28 @@ def forecast_over_time(rows: Sequence[object], realised: float | None, band: tup
     hi = np.array([r.share["q95"] for r in rows])  # type: ignore[attr-defined]
     a.fill_between(dates, 100 * lo, 100 * hi, step="post", color="0.8", label="90% interval")
     a.step(dates, 100 * mean, where="post", color="k", label="forecast mean")
-    a.axhspan(100 * band[0], 100 * band[1], color="0.6", alpha=0.4, label=f"article: {100 * band[0]:g}–{100 * band[1]:g}%")
+    a.axhspan(
+        100 * band[0], 100 * band[1], color="0.6", alpha=0.4, label=f"article: {100 * band[0]:g}–{100 * band[1]:g}%"
+    )
     if realised is not None:
         a.axhline(100 * realised, color="k", ls="--", lw=1, label=f"realised: {100 * realised:.3f}%")
     a.set_yscale("log")
     _date_axis(a)
-    a.set(title="Forecast of the recovered share as the evidence arrived", xlabel="date (year-month)",
-          ylabel="recovered share (% of FY2026 revenue, log)")
+    a.set(
+        title="Forecast of the recovered share as the evidence arrived",
+        xlabel="date (year-month)",
+        ylabel="recovered share (% of FY2026 revenue, log)",
+    )
     a.legend(frameon=False, loc="lower left")
     return fig
 
 
-def tornado_chart(rows: Sequence[dict], outputs: Sequence[str], scale: dict[str, float] | None = None, units: dict[str, str] | None = None) -> Figure:
+def tornado_chart(
+    rows: Sequence[dict],
+    outputs: Sequence[str],
+    scale: dict[str, float] | None = None,
+    units: dict[str, str] | None = None,
+) -> Figure:
     """One tornado per output: bars from the value at the low end to the value at the high end."""
     scale = scale or {}
     units = units or {}
@@ -219,14 +305,25 @@ def tornado_chart(rows: Sequence[dict], outputs: Sequence[str], scale: dict[str,
         a.set_yticks(range(len(rs)), [r["input"] for r in rs], fontsize=8)
         a.set(title=f"{q}", xlabel=f"{q} ({units.get(q, 'probability')})")
     ax[0, 0].set_ylabel("input (sorted by swing)")
-    handles = [plt.Rectangle((0, 0), 1, 1, color="#8FAADC", label="input at its low end"), plt.Rectangle((0, 0), 1, 1, color="#F4B183", label="input at its high end")]
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, color="#8FAADC", label="input at its low end"),
+        plt.Rectangle((0, 0), 1, 1, color="#F4B183", label="input at its high end"),
+    ]
     fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
     fig.suptitle("Tornado: how far each assumption moves the answer")
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
 
-def sweep_chart(grid: np.ndarray, probs: np.ndarray, default: float, xlabel: str, title: str, log_x: bool = False, ylabel: str = "P(scenario | evidence)") -> Figure:
+def sweep_chart(
+    grid: np.ndarray,
+    probs: np.ndarray,
+    default: float,
+    xlabel: str,
+    title: str,
+    log_x: bool = False,
+    ylabel: str = "P(scenario | evidence)",
+) -> Figure:
     fig, ax = _fig(8, 4)
     a = ax[0, 0]
     for i, s in enumerate(SCENARIOS):
@@ -249,7 +346,11 @@ def influence_chart(rows: Sequence[dict], top: int = 10) -> Figure:
         a.barh(np.arange(len(rs)) + (j - 1.5) * h, [r[s] for r in rs], height=h, color=SCENARIO_COLORS[s], label=s)
     a.set_yticks(range(len(rs)), [f"{r['date']} {r['id']} ({r['signal']}; {r['confidence']})" for r in rs], fontsize=8)
     a.axvline(0, color="k", lw=0.8)
-    a.set(title=f"The {len(rs)} most influential items of evidence", xlabel="log-odds with the item minus without it (nats)", ylabel="item (date, id, signal; source confidence)")
+    a.set(
+        title=f"The {len(rs)} most influential items of evidence",
+        xlabel="log-odds with the item minus without it (nats)",
+        ylabel="item (date, id, signal; source confidence)",
+    )
     a.legend(frameon=False, title="scenario")
     fig.tight_layout()
     return fig
@@ -275,9 +376,14 @@ def score_chart(history: Sequence[tuple[dt.date, np.ndarray]], outcome: int, art
     fig, ax = _fig(12, 4.2, ncols=2)
     dates = [d for d, _ in history]
     uniform = np.full(len(SCENARIOS), 1.0 / len(SCENARIOS))
-    for a, score, name, unit in ((ax[0, 0], brier, "Brier score", "0 best, 2 worst"), (ax[0, 1], log_score, "log score", "nats; 0 best")):
+    for a, score, name, unit in (
+        (ax[0, 0], brier, "Brier score", "0 best, 2 worst"),
+        (ax[0, 1], log_score, "log score", "nats; 0 best"),
+    ):
         a.step(dates, [score(p, outcome) for _, p in history], where="post", color="k", label="posterior to date")
-        a.axhline(score(article, outcome), color=SCENARIO_COLORS["base"], ls="--", label="article (45% base, rest split)")
+        a.axhline(
+            score(article, outcome), color=SCENARIO_COLORS["base"], ls="--", label="article (45% base, rest split)"
+        )
         a.axhline(score(uniform, outcome), color="0.5", ls=":", label="uniform baseline")
         _date_axis(a)
         a.set(title=name, xlabel="date (year-month)", ylabel=f"{name} ({unit})")
@@ -327,13 +433,30 @@ def model_graph(model: object, ax: plt.Axes | None = None) -> Figure:
             pos[n] = ((j + 1) / (len(row) + 1), 1.0 - (level + 0.5) / (max(depth.values()) + 1))
     for n, ps in parents.items():
         for p in sorted(ps):
-            ax.annotate("", xy=pos[n], xytext=pos[p], arrowprops={"arrowstyle": "-|>", "color": "0.3", "shrinkA": 22, "shrinkB": 22})
+            ax.annotate(
+                "",
+                xy=pos[n],
+                xytext=pos[p],
+                arrowprops={"arrowstyle": "-|>", "color": "0.3", "shrinkA": 22, "shrinkB": 22},
+            )
     for n, (x, y) in pos.items():
         dims = plates.get(n)
-        label = f"{n}\n{_dist_name(model[n])}" + (f"\n{dims.names[0]} ({dims.lengths[0]})" if dims and dims.names else "")
-        ax.text(x, y, label, ha="center", va="center", fontsize=10,
-                bbox={"boxstyle": "round,pad=0.5" if _dist_name(model[n]) != "Potential" else "square,pad=0.5",
-                      "fc": "white", "ec": "0.2"})
+        label = f"{n}\n{_dist_name(model[n])}" + (
+            f"\n{dims.names[0]} ({dims.lengths[0]})" if dims and dims.names else ""
+        )
+        ax.text(
+            x,
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=10,
+            bbox={
+                "boxstyle": "round,pad=0.5" if _dist_name(model[n]) != "Potential" else "square,pad=0.5",
+                "fc": "white",
+                "ec": "0.2",
+            },
+        )
     ax.set(xlim=(0, 1), ylim=(0, 1))
     ax.axis("off")
     return fig
@@ -354,13 +477,29 @@ def revenue_check_plot(prior: RevenueCheck, post: RevenueCheck) -> Figure:
     a.plot(prior.grid, prior.cdf, color="k")
     a.set_xscale("symlog", linthresh=0.01)
     a.axvline(prior.x_obs, color="0.4", ls="--")
-    a.set(title=f"Prior predictive\n(two-sided p = {prior.p_value:.3f})", xlabel="x_FY replicated (USD bn, symlog scale)",
-          ylabel="P(x_rep ≤ x) (probability)", ylim=(0, 1))
-    a.annotate(f"observed {prior.x_obs:.2f}", (prior.x_obs, 0.5), xytext=(6, 0), textcoords="offset points", fontsize=10)
+    a.set(
+        title=f"Prior predictive\n(two-sided p = {prior.p_value:.3f})",
+        xlabel="x_FY replicated (USD bn, symlog scale)",
+        ylabel="P(x_rep ≤ x) (probability)",
+        ylim=(0, 1),
+    )
+    a.annotate(
+        f"observed {prior.x_obs:.2f}", (prior.x_obs, 0.5), xytext=(6, 0), textcoords="offset points", fontsize=10
+    )
     b.plot(post.grid, post.density, color="k")
     b.axvline(post.x_obs, color="0.4", ls="--")
-    b.set(title=f"Posterior predictive\n(two-sided p = {post.p_value:.3f})", xlabel="x_FY replicated (USD bn)", ylabel="density (per USD bn)")
-    b.annotate(f"observed {post.x_obs:.2f}", (post.x_obs, 0.05 * float(np.max(post.density))), xytext=(6, 0), textcoords="offset points", fontsize=10)
+    b.set(
+        title=f"Posterior predictive\n(two-sided p = {post.p_value:.3f})",
+        xlabel="x_FY replicated (USD bn)",
+        ylabel="density (per USD bn)",
+    )
+    b.annotate(
+        f"observed {post.x_obs:.2f}",
+        (post.x_obs, 0.05 * float(np.max(post.density))),
+        xytext=(6, 0),
+        textcoords="offset points",
+        fontsize=10,
+    )
     fig.suptitle("Post-reversal FY2026 H20 China revenue: replicated vs reported", fontsize=11)
     fig.tight_layout()
     return fig
@@ -383,8 +522,12 @@ def signal_check_plot(sc: SignalCheck) -> Figure:
     a.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3)
     b.plot(sc.g_grid, sc.g_cdf, color="k")
     b.axvline(0.0, color="0.4", ls="--")
-    b.set(xlabel="G_rep − G_obs (nats × 2)", ylabel="P(G_rep − G_obs ≤ d) (probability)",
-          title=f"Omnibus G (p = {sc.g_p:.2f})", ylim=(0, 1))
+    b.set(
+        xlabel="G_rep − G_obs (nats × 2)",
+        ylabel="P(G_rep − G_obs ≤ d) (probability)",
+        title=f"Omnibus G (p = {sc.g_p:.2f})",
+        ylim=(0, 1),
+    )
     fig.suptitle(f"{sc.label.replace('_', ' ').capitalize()} check of the signal-class counts", fontsize=11)
     fig.tight_layout()
     return fig
@@ -409,13 +552,15 @@ def sbc_ecdf_plot(res: SBCResult, title: str) -> Figure:
         a.plot(zz, d, color=SCENARIO_COLORS[s] if s else "k", lw=1.2)
         a.axhline(0, color="0.5", lw=0.6)
         a.set_title(f"{t.name}: p = {t.p_value:.2f}", fontsize=10)
-    for a in ax.flat[len(tests):]:
+    for a in ax.flat[len(tests) :]:
         a.set_visible(False)
     for a in ax[-1, :]:
         a.set_xlabel("PIT (probability)")
     for a in ax[:, 0]:
         a.set_ylabel("ECDF − uniform")
-    fig.suptitle(f"{title} ({res.n} datasets; band at family-wise {100 * len(tests) * tests[0].alpha:.0f}%)", fontsize=11)
+    fig.suptitle(
+        f"{title} ({res.n} datasets; band at family-wise {100 * len(tests) * tests[0].alpha:.0f}%)", fontsize=11
+    )
     fig.tight_layout()
     return fig
 
@@ -426,14 +571,25 @@ def reliability_plot(rel: Reliability) -> Figure:
     a = ax[0, 0]
     a.plot([0, 1], [0, 1], color="0.6", ls="--", label="perfect calibration")
     ok = rel.n > 0
-    a.errorbar(rel.mean_pred[ok], rel.mean_pred[ok], yerr=[rel.mean_pred[ok] - rel.lower[ok], rel.upper[ok] - rel.mean_pred[ok]],
-               fmt="none", ecolor="0.7", elinewidth=6, label="99% range if calibrated")
+    a.errorbar(
+        rel.mean_pred[ok],
+        rel.mean_pred[ok],
+        yerr=[rel.mean_pred[ok] - rel.lower[ok], rel.upper[ok] - rel.mean_pred[ok]],
+        fmt="none",
+        ecolor="0.7",
+        elinewidth=6,
+        label="99% range if calibrated",
+    )
     a.plot(rel.mean_pred[ok], rel.observed[ok], "o", color="k", label="observed frequency")
     for x, yv, n in zip(rel.mean_pred[ok], rel.observed[ok], rel.n[ok], strict=True):
         a.annotate(f"{int(n)}", (x, yv), xytext=(5, -10), textcoords="offset points", fontsize=9, color="0.3")
-    a.set(xlim=(-0.02, 1.02), ylim=(-0.02, 1.02), xlabel="predicted P(z = s | E), bin mean (probability)",
-          ylabel="observed frequency of z = s (proportion)",
-          title=f"Calibration of the scenario probabilities over simulated datasets (p = {rel.p_value:.2f})")
+    a.set(
+        xlim=(-0.02, 1.02),
+        ylim=(-0.02, 1.02),
+        xlabel="predicted P(z = s | E), bin mean (probability)",
+        ylabel="observed frequency of z = s (proportion)",
+        title=f"Calibration of the scenario probabilities over simulated datasets (p = {rel.p_value:.2f})",
+    )
     a.legend(frameon=False, loc="upper left")
     return fig
 
@@ -448,7 +604,9 @@ def power_scaling_plot(ps: PowerScaling) -> Figure:
     a.axvline(ps.threshold, color="k", ls="--", lw=1, label=f"threshold {ps.threshold}")
     a.set_yticks(y, ps.quantities)
     a.invert_yaxis()
-    a.set(xlabel=f"sensitivity (JS distance per log2 alpha, alpha = 2^±{ps.log2_alpha})",
-          title="Power-scaling sensitivity of the headline quantities (exact path)")
+    a.set(
+        xlabel=f"sensitivity (JS distance per log2 alpha, alpha = 2^±{ps.log2_alpha})",
+        title="Power-scaling sensitivity of the headline quantities (exact path)",
+    )
     a.legend(frameon=False, loc="lower right")
     return fig

@@ -56,7 +56,9 @@ def _maxent(family: str, dist: object, lower: float, upper: float, mass: float, 
             pz.maxent(dist, lower, upper, mass, plot=False)
         got = float(dist.cdf(upper) - dist.cdf(lower))  # type: ignore[attr-defined]
     except Exception as exc:  # PreliZ raises ValueError, OverflowError, ... on impossible intervals
-        raise ElicitationError(family, lower, upper, mass, f"no {family} prior puts {where} ({type(exc).__name__}: {exc})", fix) from None
+        raise ElicitationError(
+            family, lower, upper, mass, f"no {family} prior puts {where} ({type(exc).__name__}: {exc})", fix
+        ) from None
     if not np.isfinite(got) or abs(got - mass) > MASS_TOLERANCE:
         raise ElicitationError(family, lower, upper, mass, f"the best {family} fit puts {got:.4g}, not {where}", fix)
 
@@ -85,8 +87,10 @@ class BetaPrior:
         if self.method == "near_zero":
             return f"flat near 0, P(≤ {100 * self.upper:g}%) = {100 * self.mass_requested:g}%"
         if self.method == "quantiles":
-            return (f"P(≤ {100 * self.lower:g}%) = {100 * self.p_lower:g}%, "
-                    f"P(≤ {100 * self.upper:g}%) = {100 * (self.p_lower + self.mass_requested):g}%")
+            return (
+                f"P(≤ {100 * self.lower:g}%) = {100 * self.p_lower:g}%, "
+                f"P(≤ {100 * self.upper:g}%) = {100 * (self.p_lower + self.mass_requested):g}%"
+            )
         return f"{100 * self.mass_requested:g}% in [{100 * self.lower:g}%, {100 * self.upper:g}%]"
 
     @property
@@ -164,17 +168,29 @@ def elicit_beta(lower: float, upper: float, mass: float) -> BetaPrior:
     if lower <= 0.0 and upper >= 1.0:
         fix = "the interval is all of [0, 1], where every Beta has all its mass: narrow it, e.g. [0.01, 0.5]"
     else:
-        fix = "widen the interval, keep it away from 0 and 1, or lower the mass (e.g. 0.9 in an interval at least 0.01 wide)"
+        fix = (
+            "widen the interval, keep it away from 0 and 1, or lower the mass "
+            "(e.g. 0.9 in an interval at least 0.01 wide)"
+        )
     _maxent("Beta", dist, lower, upper, mass, fix)
     return BetaPrior(float(dist.alpha), float(dist.beta), lower, upper, mass)
 
 
 def elicit_beta_near_zero(value: float, prob: float) -> BetaPrior:
-    """``Beta(1, b)`` with ``P(r <= value) = prob``: ``1 - (1 - value)^b = prob``, so ``b = log(1 - prob) / log(1 - value)``."""
+    """``Beta(1, b)`` with ``P(r <= value) = prob``.
+
+    ``1 - (1 - value)^b = prob``, so ``b = log(1 - prob) / log(1 - value)``.
+    """
     b = float(np.log1p(-prob) / np.log1p(-value))
     if not (np.isfinite(b) and BETA_MIN <= b <= BETA_MAX):
-        raise ElicitationError("Beta", 0.0, value, prob, f"no Beta(1, b) has P(r <= {value:g}) = {prob:g} (b = {b:g})",
-                               "give a value in (0, 1) and a probability above it, e.g. value 0.01, prob 0.9")
+        raise ElicitationError(
+            "Beta",
+            0.0,
+            value,
+            prob,
+            f"no Beta(1, b) has P(r <= {value:g}) = {prob:g} (b = {b:g})",
+            "give a value in (0, 1) and a probability above it, e.g. value 0.01, prob 0.9",
+        )
     return BetaPrior(1.0, b, 0.0, value, prob, method="near_zero")
 
 
@@ -193,8 +209,14 @@ def elicit_beta_quantiles(x1: float, p1: float, x2: float, p2: float) -> BetaPri
         miss = max(abs(g) for g in gap(sol.x))
     a, b = np.exp(sol.x)
     if not sol.success or not np.isfinite(miss) or miss > 1e-9 or not (BETA_MIN <= min(a, b) and max(a, b) <= BETA_MAX):
-        raise ElicitationError("Beta", x1, x2, p2 - p1, f"no Beta has P(r <= {x1:g}) = {p1:g} and P(r <= {x2:g}) = {p2:g}",
-                               "move the two quantiles further apart or their probabilities closer to what a Beta allows")
+        raise ElicitationError(
+            "Beta",
+            x1,
+            x2,
+            p2 - p1,
+            f"no Beta has P(r <= {x1:g}) = {p1:g} and P(r <= {x2:g}) = {p2:g}",
+            "move the two quantiles further apart or their probabilities closer to what a Beta allows",
+        )
     return BetaPrior(float(a), float(b), x1, x2, p2 - p1, method="quantiles", p_lower=p1)
 
 
@@ -204,7 +226,14 @@ def elicit_lognormal(lower: float, upper: float, mass: float) -> LogNormalPrior:
     import preliz as pz
 
     dist = pz.LogNormal()
-    _maxent("log-normal", dist, lower, upper, mass, "give an interval whose upper end is 1.01 to 1000 times its lower end, or lower the mass")
+    _maxent(
+        "log-normal",
+        dist,
+        lower,
+        upper,
+        mass,
+        "give an interval whose upper end is 1.01 to 1000 times its lower end, or lower the mass",
+    )
     return LogNormalPrior(float(dist.mu), float(dist.sigma), lower, upper, mass)
 
 
@@ -229,17 +258,33 @@ def elicit_kappa(mean: float, lower: float, upper: float, mass: float) -> float:
     with np.errstate(all="ignore"):
         least, most = gap(lo) + mass, gap(hi) + mass
     if not (np.isfinite(least) and np.isfinite(most)):
-        raise ElicitationError("Dirichlet", lower, upper, mass, where, "keep the mean and the interval inside (0.001, 0.999)")
+        raise ElicitationError(
+            "Dirichlet", lower, upper, mass, where, "keep the mean and the interval inside (0.001, 0.999)"
+        )
     if mass < least:
-        raise ElicitationError("Dirichlet", lower, upper, mass, f"{where}: even the weakest prior puts {least:.4f} there",
-                               f"raise the mass above {least:.4f} or narrow the interval")
+        raise ElicitationError(
+            "Dirichlet",
+            lower,
+            upper,
+            mass,
+            f"{where}: even the weakest prior puts {least:.4f} there",
+            f"raise the mass above {least:.4f} or narrow the interval",
+        )
     if mass > most:
-        raise ElicitationError("Dirichlet", lower, upper, mass, f"{where}: even the strongest prior puts only {most:.4f} there",
-                               f"lower the mass below {most:.4f} or widen the interval")
+        raise ElicitationError(
+            "Dirichlet",
+            lower,
+            upper,
+            mass,
+            f"{where}: even the strongest prior puts only {most:.4f} there",
+            f"lower the mass below {most:.4f} or widen the interval",
+        )
     try:
         return float(np.exp(optimize.brentq(gap, lo, hi, xtol=1e-12)))
     except (ValueError, RuntimeError, FloatingPointError) as exc:
-        raise ElicitationError("Dirichlet", lower, upper, mass, f"{where} ({exc})", "widen the interval or lower the mass") from None
+        raise ElicitationError(
+            "Dirichlet", lower, upper, mass, f"{where} ({exc})", "widen the interval or lower the mass"
+        ) from None
 
 
 def overconfidence_warnings(recovery: dict[str, BetaPrior], kappa: float) -> tuple[str, ...]:
@@ -252,12 +297,15 @@ def overconfidence_warnings(recovery: dict[str, BetaPrior], kappa: float) -> tup
                 f"{p.pseudo_n:,.0f} observations (> {OVERCONFIDENT_N:,.0f}): overconfident"
             )
     if kappa > OVERCONFIDENT_N:
-        out.append(f"scenario_prior: kappa = {kappa:,.0f} pseudo-observations (> {OVERCONFIDENT_N:,.0f}): overconfident")
+        out.append(
+            f"scenario_prior: kappa = {kappa:,.0f} pseudo-observations (> {OVERCONFIDENT_N:,.0f}): overconfident"
+        )
     return tuple(out)
 
 
 def elicit_recovery(spec: RecoveryPrior, scale: float = 1.0) -> BetaPrior:
     """The Beta prior of one recovery share; ``scale`` multiplies the elicited shares (sensitivity)."""
+
     def scaled(x: float, cap: float) -> float:  # a scaled share stays inside (0, 1)
         return x if scale == 1.0 else min(x * scale, cap)
 
@@ -281,8 +329,12 @@ def _fields_named(fn: Callable[[Assumptions], Priors]) -> Callable[[Assumptions]
         except ElicitationError as exc:
             raise InputError(a.source_file or "(assumptions)", elicited_field(a, exc), exc.problem, exc.fix) from None
         except Exception as exc:  # a solver failing on odd intervals is still the input's doing
-            raise InputError(a.source_file or "(assumptions)", "(priors)", f"cannot elicit the priors ({type(exc).__name__}: {exc})",
-                             "check the intervals in scenario_prior, recovery and revenue_fy2026") from None
+            raise InputError(
+                a.source_file or "(assumptions)",
+                "(priors)",
+                f"cannot elicit the priors ({type(exc).__name__}: {exc})",
+                "check the intervals in scenario_prior, recovery and revenue_fy2026",
+            ) from None
 
     return wrapper
 

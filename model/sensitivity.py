@@ -76,7 +76,9 @@ def posterior(setup: Setup, knobs: Knobs = Knobs(), evidence: Evidence | None = 
     table = log_likelihood_table(a)
     if knobs.row_strength:
         table = scaled_table(table, knobs.row_strength)
-    lik = likelihood_of(a, evidence or setup.evidence, p, weight=knobs.weight, sd_factor=knobs.sd_factor, log_table=table)
+    lik = likelihood_of(
+        a, evidence or setup.evidence, p, weight=knobs.weight, sd_factor=knobs.sd_factor, log_table=table
+    )
     return exact_posterior(p, lik, a.inference.quadrature_nodes)
 
 
@@ -101,21 +103,56 @@ def tornado_inputs(setup: Setup) -> list[tuple[str, Knobs, Knobs, str]]:
     a = setup.assumptions
     r = a.sensitivity
     items: list[tuple[str, Knobs, Knobs, str]] = [
-        ("base-case mean m_base", Knobs(base_mean=r.base_mean.low), Knobs(base_mean=r.base_mean.high), r.base_mean.reasoning),
-        ("prior strength kappa", Knobs(kappa_factor=r.kappa_factor.low), Knobs(kappa_factor=r.kappa_factor.high), r.kappa_factor.reasoning),
+        (
+            "base-case mean m_base",
+            Knobs(base_mean=r.base_mean.low),
+            Knobs(base_mean=r.base_mean.high),
+            r.base_mean.reasoning,
+        ),
+        (
+            "prior strength kappa",
+            Knobs(kappa_factor=r.kappa_factor.low),
+            Knobs(kappa_factor=r.kappa_factor.high),
+            r.kappa_factor.reasoning,
+        ),
     ]
     for s in SCENARIOS:
         items.append(
-            (f"recovery interval r_{s}", Knobs(recovery_scale={s: r.recovery_scale.low}), Knobs(recovery_scale={s: r.recovery_scale.high}), r.recovery_scale.reasoning)
+            (
+                f"recovery interval r_{s}",
+                Knobs(recovery_scale={s: r.recovery_scale.low}),
+                Knobs(recovery_scale={s: r.recovery_scale.high}),
+                r.recovery_scale.reasoning,
+            )
         )
     for c in SIGNALS:
         items.append(
-            (f"likelihood row {c}", Knobs(row_strength={c: r.signal_row_strength.low}), Knobs(row_strength={c: r.signal_row_strength.high}), r.signal_row_strength.reasoning)
+            (
+                f"likelihood row {c}",
+                Knobs(row_strength={c: r.signal_row_strength.low}),
+                Knobs(row_strength={c: r.signal_row_strength.high}),
+                r.signal_row_strength.reasoning,
+            )
         )
     items += [
-        ("tempering weight w", Knobs(weight=r.tempering_weight.low), Knobs(weight=r.tempering_weight.high), r.tempering_weight.reasoning),
-        ("disclosure precision (sd factor)", Knobs(sd_factor=r.measurement_sd_factor.low), Knobs(sd_factor=r.measurement_sd_factor.high), r.measurement_sd_factor.reasoning),
-        ("FY2026 revenue prior", Knobs(revenue=r.revenue_fy2026.low), Knobs(revenue=r.revenue_fy2026.high), r.revenue_fy2026.reasoning),
+        (
+            "tempering weight w",
+            Knobs(weight=r.tempering_weight.low),
+            Knobs(weight=r.tempering_weight.high),
+            r.tempering_weight.reasoning,
+        ),
+        (
+            "disclosure precision (sd factor)",
+            Knobs(sd_factor=r.measurement_sd_factor.low),
+            Knobs(sd_factor=r.measurement_sd_factor.high),
+            r.measurement_sd_factor.reasoning,
+        ),
+        (
+            "FY2026 revenue prior",
+            Knobs(revenue=r.revenue_fy2026.low),
+            Knobs(revenue=r.revenue_fy2026.high),
+            r.revenue_fy2026.reasoning,
+        ),
     ]
     return items
 
@@ -208,7 +245,13 @@ def event_influence(setup: Setup) -> list[dict[str, object]]:
     for item_id, label, date, conf, kind in evidence_items(setup):
         loo = _logit(posterior(setup, evidence=setup.evidence.without(item_id)).scenario_prob)
         delta = full - loo
-        row: dict[str, object] = {"id": item_id, "date": date.isoformat(), "signal": label, "confidence": conf, "kind": kind}
+        row: dict[str, object] = {
+            "id": item_id,
+            "date": date.isoformat(),
+            "signal": label,
+            "confidence": conf,
+            "kind": kind,
+        }
         row.update({s: float(delta[i]) for i, s in enumerate(SCENARIOS)})
         row["max_abs"] = float(np.max(np.abs(delta)))
         rows.append(row)
@@ -362,15 +405,17 @@ def forecast_history(setup: Setup, realised: float | None = None) -> list[Revisi
     for i, d in enumerate([start, *dates]):
         sub = select(ev.events, ev.periods, d, ev.min_confidence) if i else replace_evidence(ev, d)
         post = posterior(setup, evidence=sub)
-        rows.append(Revision(
-            date=d,
-            arrived=_arrivals(ev, d) if i else ("the article (prior)",),
-            prob_before=before,
-            prob_after=post.scenario_prob,
-            share=post.share_summary(thr),
-            log_score=None if realised is None else float(np.log(max(post.share_density(realised), 1e-300))),
-            crps=None if realised is None else crps_score(post.share_cdf, realised),
-        ))
+        rows.append(
+            Revision(
+                date=d,
+                arrived=_arrivals(ev, d) if i else ("the article (prior)",),
+                prob_before=before,
+                prob_after=post.scenario_prob,
+                share=post.share_summary(thr),
+                log_score=None if realised is None else float(np.log(max(post.share_density(realised), 1e-300))),
+                crps=None if realised is None else crps_score(post.share_cdf, realised),
+            )
+        )
         before = post.scenario_prob
     return rows
 
@@ -388,7 +433,10 @@ def baseline_scores(setup: Setup, realised: float) -> dict[str, dict[str, float]
     out = {}
     for name, m in (("article", setup.priors.m), ("uniform", np.full(len(SCENARIOS), 1.0 / len(SCENARIOS)))):
         pr = exact_prior(setup.priors.with_(m=m))
-        out[name] = {"log_score": float(np.log(max(pr.share_density(realised), 1e-300))), "crps": crps_score(pr.share_cdf, realised)}
+        out[name] = {
+            "log_score": float(np.log(max(pr.share_density(realised), 1e-300))),
+            "crps": crps_score(pr.share_cdf, realised),
+        }
     return out
 
 
@@ -430,8 +478,12 @@ def sensitivity_report(setup: Setup, top: int = 10) -> dict[str, object]:
     r = lambda x: float(round(x, 6))  # noqa: E731
     return {
         "as_of": setup.evidence.as_of.isoformat(),
-        "tornado": [{k: (r(v) if isinstance(v, float) else v) for k, v in row.items() if k != "range"} for row in tornado(setup)],
-        "event_influence": [{k: (r(v) if isinstance(v, float) else v) for k, v in row.items()} for row in event_influence(setup)[:top]],
+        "tornado": [
+            {k: (r(v) if isinstance(v, float) else v) for k, v in row.items() if k != "range"} for row in tornado(setup)
+        ],
+        "event_influence": [
+            {k: (r(v) if isinstance(v, float) else v) for k, v in row.items()} for row in event_influence(setup)[:top]
+        ],
     }
 
 
@@ -448,5 +500,7 @@ def print_sensitivity(rep: dict) -> None:
     print("\nMost influential evidence (log-odds with minus without the item)")
     print(f"  {'id':<11}{'date':<12}{'signal':<20}{'confidence':<16}" + "".join(f"{s:>10}" for s in SCENARIOS))
     for row in rep["event_influence"]:
-        print(f"  {row['id']:<11}{row['date']:<12}{row['signal']:<20}{row['confidence']:<16}" + "".join(f"{row[s]:>10.3f}" for s in SCENARIOS))
-
+        print(
+            f"  {row['id']:<11}{row['date']:<12}{row['signal']:<20}{row['confidence']:<16}"
+            + "".join(f"{row[s]:>10.3f}" for s in SCENARIOS)
+        )

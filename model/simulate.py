@@ -87,7 +87,10 @@ class Summary:
     threshold: float
 
     def as_dict(self) -> dict[str, dict[str, float]]:
-        out = {k: {"value": getattr(self, k).value, "mcse": getattr(self, k).mcse} for k in ("mean", "median", "q05", "q95", "p_exceed")}
+        out = {
+            k: {"value": getattr(self, k).value, "mcse": getattr(self, k).mcse}
+            for k in ("mean", "median", "q05", "q95", "p_exceed")
+        }
         return out
 
 

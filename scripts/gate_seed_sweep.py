@@ -1,6 +1,6 @@
 """Measure the agreement gate's false-alarm rate: fit the model under many seeds, count failures.
 
-    python scripts/gate_seed_sweep.py [--seeds 20] [--first 1] [--out benchmarks/results/gate_sweep.json]
+    python scripts/gate_seed_sweep.py [--seeds 20] [--first 1] [--out benchmarks/gate_sweep.json]
 
 Each seed runs the full PyMC fit at the shipped settings and the family-wise agreement gate
 against the exact path. With a correct sampler the expected number of failures is about
@@ -30,7 +30,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--first", type=int, default=1)
-    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "gate_sweep.json"))
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "gate_sweep.json"))
     args = ap.parse_args()
     setup = prepare()
     exact = analyse(setup, mcmc=False).exact
@@ -42,17 +42,40 @@ def main() -> int:
         gate = agreement(exact, fit)
         problems = check_convergence(fit, cfg)
         zs = [abs(g.z) for g in gate if g.method == "z"]
-        run = {"seed": seed, "ok": all(g.ok for g in gate), "converged": not problems, "problems": problems, "max_abs_z": round(max(zs), 3),
-               "failed": [g.quantity for g in gate if not g.ok], "tail": [g.quantity for g in gate if g.method == "tail"],
-               "seconds": round(time.perf_counter() - t0, 1)}
+        run = {
+            "seed": seed,
+            "ok": all(g.ok for g in gate),
+            "converged": not problems,
+            "problems": problems,
+            "max_abs_z": round(max(zs), 3),
+            "failed": [g.quantity for g in gate if not g.ok],
+            "tail": [g.quantity for g in gate if g.method == "tail"],
+            "seconds": round(time.perf_counter() - t0, 1),
+        }
         runs.append(run)
-        print(f"seed {seed}: gate {'pass' if run['ok'] else 'FAIL ' + ','.join(run['failed'])}, max |z| {run['max_abs_z']:.2f}, "
-              f"converged {run['converged']} {'; '.join(problems)}, {run['seconds']} s", flush=True)
-    out = {"n_seeds": len(runs), "n_failures": sum(not r["ok"] for r in runs), "n_not_converged": sum(not r["converged"] for r in runs),
-           "family_alpha": FAMILY_ALPHA, "z_bar": gate[0].z_bar, "draws": cfg.draws, "chains": cfg.chains,
-           "package_version": __version__, "fingerprint": gate_fingerprint(), "date": dt.date.today().isoformat(), "runs": runs}
+        print(
+            f"seed {seed}: gate {'pass' if run['ok'] else 'FAIL ' + ','.join(run['failed'])}, "
+            f"max |z| {run['max_abs_z']:.2f}, "
+            f"converged {run['converged']} {'; '.join(problems)}, {run['seconds']} s",
+            flush=True,
+        )
+    out = {
+        "n_seeds": len(runs),
+        "n_failures": sum(not r["ok"] for r in runs),
+        "n_not_converged": sum(not r["converged"] for r in runs),
+        "family_alpha": FAMILY_ALPHA,
+        "z_bar": gate[0].z_bar,
+        "draws": cfg.draws,
+        "chains": cfg.chains,
+        "package_version": __version__,
+        "fingerprint": gate_fingerprint(),
+        "date": dt.date.today().isoformat(),
+        "runs": runs,
+    }
     Path(args.out).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
-    print(f"{out['n_failures']} gate failures and {out['n_not_converged']} convergence failures in {out['n_seeds']} seeds")
+    print(
+        f"{out['n_failures']} gate failures and {out['n_not_converged']} convergence failures in {out['n_seeds']} seeds"
+    )
     return 0
 
 

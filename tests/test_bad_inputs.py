@@ -49,8 +49,10 @@ def edit(key: str, old: str, new: str) -> Callable[[Files], None]:
 SENTINEL = "@@H20_RAW@@"
 
 
-QUANTILES = ("{{quantiles: [{{value: {}, prob: {}}}, {{value: {}, prob: {}}}], unit: share, "
-             "provenance: {{kind: judgement, reasoning: two quantiles}}}}")
+QUANTILES = (
+    "{{quantiles: [{{value: {}, prob: {}}}, {{value: {}, prob: {}}}], unit: share, "
+    "provenance: {{kind: judgement, reasoning: two quantiles}}}}"
+)
 """A recovery prior in the two-quantile form, as raw YAML."""
 
 
@@ -140,122 +142,542 @@ class Case:
 SENS = dict(command="sensitivity")
 
 YAML_CASES = [
-    Case("yaml-not-utf8", replace_bytes(A, b"Base case (45% probability)", b"Base case (45\xff probability)"), "line", words="not UTF-8"),
-    Case("yaml-latin1-file", write_bytes(A, lambda b: b.decode("utf-8").replace("基准情况", "é").encode("latin-1", "replace")), "line", words="not UTF-8"),
+    Case(
+        "yaml-not-utf8",
+        replace_bytes(A, b"Base case (45% probability)", b"Base case (45\xff probability)"),
+        "line",
+        words="not UTF-8",
+    ),
+    Case(
+        "yaml-latin1-file",
+        write_bytes(A, lambda b: b.decode("utf-8").replace("基准情况", "é").encode("latin-1", "replace")),
+        "line",
+        words="not UTF-8",
+    ),
     Case("yaml-duplicate-top-key", append(A, "seed:\n  value: 1\n"), "line", words="duplicate key 'seed'"),
-    Case("yaml-duplicate-nested-key", append(A, "extra:\n  mass: 0.9\n  unit: x\n  mass: 0.5\n"), "line", words="duplicate key 'mass'"),
-    Case("yaml-nested-deep", append(A, "deep: " + "[" * 5000 + "]" * 5000 + "\n"), "line", words=f"more than {MAX_YAML_DEPTH} levels"),
-    Case("yaml-nested-deep-block", append(A, "deep:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(200))), "line", words="levels deep"),
+    Case(
+        "yaml-duplicate-nested-key",
+        append(A, "extra:\n  mass: 0.9\n  unit: x\n  mass: 0.5\n"),
+        "line",
+        words="duplicate key 'mass'",
+    ),
+    Case(
+        "yaml-nested-deep",
+        append(A, "deep: " + "[" * 5000 + "]" * 5000 + "\n"),
+        "line",
+        words=f"more than {MAX_YAML_DEPTH} levels",
+    ),
+    Case(
+        "yaml-nested-deep-block",
+        append(A, "deep:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(200))),
+        "line",
+        words="levels deep",
+    ),
     Case("yaml-huge-int", setv({"seed.value": "9" * 5000}), "line", words="digits"),
     Case("yaml-negative-seed", setv({"seed.value": "-1"}), "seed", words="outside [0, 2**32)"),
     Case("yaml-seed-too-big", setv({"seed.value": "4294967296"}), "seed", words="2**32"),
     Case("yaml-seed-float", setv({"seed.value": "1.5"}), "seed.value"),
-    Case("yaml-nan-base-mean", setv({"scenario_prior.base_mean.value": ".nan"}), "scenario_prior.base_mean.value", words="finite"),
-    Case("yaml-inf-split-weight", setv({"scenario_prior.split_weights.value.reban": ".inf"}), "split_weights", words="finite"),
-    Case("yaml-nan-split-weight", setv({"scenario_prior.split_weights.value.reban": ".nan"}), "split_weights", words="finite"),
-    Case("yaml-tiny-split-weight", setv({"scenario_prior.split_weights.value.reban": "1.0e-300"}), "split_weights", words="million"),
+    Case(
+        "yaml-nan-base-mean",
+        setv({"scenario_prior.base_mean.value": ".nan"}),
+        "scenario_prior.base_mean.value",
+        words="finite",
+    ),
+    Case(
+        "yaml-inf-split-weight",
+        setv({"scenario_prior.split_weights.value.reban": ".inf"}),
+        "split_weights",
+        words="finite",
+    ),
+    Case(
+        "yaml-nan-split-weight",
+        setv({"scenario_prior.split_weights.value.reban": ".nan"}),
+        "split_weights",
+        words="finite",
+    ),
+    Case(
+        "yaml-tiny-split-weight",
+        setv({"scenario_prior.split_weights.value.reban": "1.0e-300"}),
+        "split_weights",
+        words="million",
+    ),
     Case("yaml-revenue-overflow", setv({"revenue_fy2026.upper": "1.0e+400"}), "revenue_fy2026.upper", words="finite"),
     Case("yaml-revenue-1e400-text", setv({"revenue_fy2026.upper": "1e400"}), "revenue_fy2026.upper", words="finite"),
     Case("yaml-revenue-nan", setv({"revenue_fy2026.lower": ".nan"}), "revenue_fy2026.lower", words="finite"),
     Case("yaml-revenue-zero", setv({"revenue_fy2026.lower": "0.0"}), "revenue_fy2026", words="not positive"),
-    Case("yaml-likelihood-nan", setv({"signals.likelihood.china_discourages.domestic": ".nan"}), "signals.likelihood.china_discourages.domestic", words="finite"),
-    Case("yaml-likelihood-negative", setv({"signals.likelihood.china_discourages.domestic": "-0.25"}), "signals.likelihood.china_discourages.domestic"),
-    Case("yaml-tempering-inf", setv({"signals.tempering_weight.value": ".inf"}), "signals.tempering_weight.value", words="finite"),
+    Case(
+        "yaml-likelihood-nan",
+        setv({"signals.likelihood.china_discourages.domestic": ".nan"}),
+        "signals.likelihood.china_discourages.domestic",
+        words="finite",
+    ),
+    Case(
+        "yaml-likelihood-negative",
+        setv({"signals.likelihood.china_discourages.domestic": "-0.25"}),
+        "signals.likelihood.china_discourages.domestic",
+    ),
+    Case(
+        "yaml-tempering-inf",
+        setv({"signals.tempering_weight.value": ".inf"}),
+        "signals.tempering_weight.value",
+        words="finite",
+    ),
     Case("yaml-sd-zero", setv({"measurement.annual_sd.value": "0.0"}), "measurement", words="annual_sd 0.0 is outside"),
-    Case("yaml-quantile-order", setv({"recovery.reban": QUANTILES.format(0.01, 0.25, 0.001, 0.9)}), "recovery.reban", words="not increasing"),
-    Case("yaml-quantile-impossible", setv({"recovery.reban": QUANTILES.format(0.001, 0.8999, 0.01, 0.9)}), "recovery.reban", words="no Beta has"),
-    Case("yaml-near-zero-prob-low", setv({"recovery.reban.near_zero.prob": "0.005"}), "recovery.reban", words="is not in"),
-    Case("yaml-near-zero-value-1", setv({"recovery.domestic.near_zero.value": "1.0"}), "recovery.domestic", words="outside (0, 1)"),
-    Case("yaml-base-interval-unfittable", setv({"scenario_prior.base_interval.lower": "0.0", "scenario_prior.base_interval.upper": "1.0"}), "scenario_prior.base_interval", words="no Dirichlet strength"),
-    Case("yaml-recovery-0-1", setv({"recovery.base.lower": "0.0", "recovery.base.upper": "1.0"}), "recovery.base", words="every Beta"),
-    Case("yaml-recovery-too-narrow", setv({"recovery.base.lower": "0.5", "recovery.base.upper": "0.5000001", "recovery.base.mass": "0.99"}), "recovery.base", words="fit puts"),
-    Case("yaml-revenue-too-narrow", setv({"revenue_fy2026.lower": "150.0", "revenue_fy2026.upper": "150.0001"}), "revenue_fy2026", words="log-normal"),
-    Case("yaml-forward-draws-huge", setv({"inference.forward_draws": "1000000000000"}), "inference.forward_draws", words="cap of 2,000,000"),
-    Case("yaml-quadrature-huge", setv({"inference.quadrature_nodes": "1000000000"}), "inference.quadrature_nodes", words="cap of 100,000"),
+    Case(
+        "yaml-quantile-order",
+        setv({"recovery.reban": QUANTILES.format(0.01, 0.25, 0.001, 0.9)}),
+        "recovery.reban",
+        words="not increasing",
+    ),
+    Case(
+        "yaml-quantile-impossible",
+        setv({"recovery.reban": QUANTILES.format(0.001, 0.8999, 0.01, 0.9)}),
+        "recovery.reban",
+        words="no Beta has",
+    ),
+    Case(
+        "yaml-near-zero-prob-low", setv({"recovery.reban.near_zero.prob": "0.005"}), "recovery.reban", words="is not in"
+    ),
+    Case(
+        "yaml-near-zero-value-1",
+        setv({"recovery.domestic.near_zero.value": "1.0"}),
+        "recovery.domestic",
+        words="outside (0, 1)",
+    ),
+    Case(
+        "yaml-base-interval-unfittable",
+        setv({"scenario_prior.base_interval.lower": "0.0", "scenario_prior.base_interval.upper": "1.0"}),
+        "scenario_prior.base_interval",
+        words="no Dirichlet strength",
+    ),
+    Case(
+        "yaml-recovery-0-1",
+        setv({"recovery.base.lower": "0.0", "recovery.base.upper": "1.0"}),
+        "recovery.base",
+        words="every Beta",
+    ),
+    Case(
+        "yaml-recovery-too-narrow",
+        setv({"recovery.base.lower": "0.5", "recovery.base.upper": "0.5000001", "recovery.base.mass": "0.99"}),
+        "recovery.base",
+        words="fit puts",
+    ),
+    Case(
+        "yaml-revenue-too-narrow",
+        setv({"revenue_fy2026.lower": "150.0", "revenue_fy2026.upper": "150.0001"}),
+        "revenue_fy2026",
+        words="log-normal",
+    ),
+    Case(
+        "yaml-forward-draws-huge",
+        setv({"inference.forward_draws": "1000000000000"}),
+        "inference.forward_draws",
+        words="cap of 2,000,000",
+    ),
+    Case(
+        "yaml-quadrature-huge",
+        setv({"inference.quadrature_nodes": "1000000000"}),
+        "inference.quadrature_nodes",
+        words="cap of 100,000",
+    ),
     Case("yaml-chains-huge", setv({"inference.chains": "1000"}), "inference.chains", words="cap of 16"),
     Case("yaml-draws-huge", setv({"inference.draws": "10000000"}), "inference.draws", words="cap of 100,000"),
     Case("yaml-tune-huge", setv({"inference.tune": "10000000"}), "inference.tune", words="cap"),
-    Case("yaml-chains-x-draws", setv({"inference.chains": "16", "inference.draws": "100000"}), "inference", words="chains x draws"),
-    Case("yaml-sens-sd-factor-zero", setv({"sensitivity.measurement_sd_factor.low": "0.0"}), "sensitivity", words="measurement_sd_factor", **SENS),
+    Case(
+        "yaml-chains-x-draws",
+        setv({"inference.chains": "16", "inference.draws": "100000"}),
+        "inference",
+        words="chains x draws",
+    ),
+    Case(
+        "yaml-sens-sd-factor-zero",
+        setv({"sensitivity.measurement_sd_factor.low": "0.0"}),
+        "sensitivity",
+        words="measurement_sd_factor",
+        **SENS,
+    ),
     Case("yaml-sens-prob-1.5", setv({"sensitivity.base_mean.high": "1.5"}), "sensitivity", words="base_mean", **SENS),
-    Case("yaml-sens-reversed", setv({"sensitivity.kappa_factor.low": "3.0", "sensitivity.kappa_factor.high": "2.0"}), "sensitivity", words="not below high", **SENS),
-    Case("yaml-sens-nan", setv({"sensitivity.tempering_weight.low": ".nan"}), "sensitivity.tempering_weight.low", words="finite", **SENS),
-    Case("yaml-sens-negative-scale", setv({"sensitivity.recovery_scale.low": "-0.5"}), "sensitivity", words="recovery_scale", **SENS),
-    Case("yaml-outcome-share", setv({"outcome.recovered_share.value": "1.5"}), "outcome.recovered_share", words="outside [0, 1]"),
+    Case(
+        "yaml-sens-reversed",
+        setv({"sensitivity.kappa_factor.low": "3.0", "sensitivity.kappa_factor.high": "2.0"}),
+        "sensitivity",
+        words="not below high",
+        **SENS,
+    ),
+    Case(
+        "yaml-sens-nan",
+        setv({"sensitivity.tempering_weight.low": ".nan"}),
+        "sensitivity.tempering_weight.low",
+        words="finite",
+        **SENS,
+    ),
+    Case(
+        "yaml-sens-negative-scale",
+        setv({"sensitivity.recovery_scale.low": "-0.5"}),
+        "sensitivity",
+        words="recovery_scale",
+        **SENS,
+    ),
+    Case(
+        "yaml-outcome-share",
+        setv({"outcome.recovered_share.value": "1.5"}),
+        "outcome.recovered_share",
+        words="outside [0, 1]",
+    ),
     Case("yaml-escape-in-key", append(A, '"\\e[31mevil\\nkey": 1\n'), "\\x1b[31mevil\\nkey", words="unknown field"),
     Case("yaml-top-level-list", write_bytes(A, lambda b: b"- 1\n- 2\n"), "(top level)", words="not a YAML mapping"),
     Case("yaml-empty", write_bytes(A, lambda b: b""), "(top level)"),
     Case("yaml-alias", append(A, "x: &a [1]\ny: *a\n"), "line", words="aliases"),
-    Case("yaml-python-tag", append(A, 'x: !!python/object/apply:os.system ["touch /tmp/h20-pwned"]\n'), "line", words="constructor"),
+    Case(
+        "yaml-python-tag",
+        append(A, 'x: !!python/object/apply:os.system ["touch /tmp/h20-pwned"]\n'),
+        "line",
+        words="constructor",
+    ),
     Case("yaml-bad-date", setv({"measurement.reversal_date.value": "2025-02-30"}), "line", words="2025-02-30"),
     Case("yaml-nul-byte", replace_bytes(A, b"seed:", b"se\x00ed:"), "character", words="malformed YAML"),
-    Case("yaml-too-big", append(A, ("# padding\n" * (MAX_YAML_BYTES // 10 + 1))), "(file)", words=f"cap of {MAX_YAML_BYTES:,}"),
+    Case(
+        "yaml-too-big",
+        append(A, ("# padding\n" * (MAX_YAML_BYTES // 10 + 1))),
+        "(file)",
+        words=f"cap of {MAX_YAML_BYTES:,}",
+    ),
     Case("yaml-malformed", setv({"inference.chains": "[4"}), "line", words="malformed YAML"),
 ]
 
 EVENT_CASES = [
-    Case("events-not-utf8", replace_bytes(E, b"NVIDIA denies", b"NVIDIA d\xe9nies"), "line 3", target=E, words="not UTF-8"),
+    Case(
+        "events-not-utf8",
+        replace_bytes(E, b"NVIDIA denies", b"NVIDIA d\xe9nies"),
+        "line 3",
+        target=E,
+        words="not UTF-8",
+    ),
     Case("events-duplicate-id", edit(E, "E30,", "E29,"), "line 31, column id", target=E, words="'E29'"),
     Case("events-empty-id", edit(E, "E30,", ","), "line 31, column id", target=E),
-    Case("events-future", edit(E, "E30,2026-06-01", "E30,2099-06-01"), "line 31, column date", target=E, words="future"),
-    Case("events-bad-date", edit(E, "E30,2026-06-01", "E30,2026-13-01"), "line 31, column date", target=E, words="'2026-13-01'"),
-    Case("events-escape-in-value", edit(E, ",us_restricts,two_sources,,reban", ",us_restricts\x1b[2J,two_sources,,reban"), "column signal", target=E, words="\\x1b[2J"),
-    Case("events-newline-in-value", edit(E, ",us_restricts,two_sources,,reban", ',"us_restricts\nrm -rf",two_sources,,reban'), "column signal", target=E, words="\\n"),
-    Case("events-missing-column", edit(E, "id,date,summary", "id,day,summary"), "column date", target=E, words="missing"),
+    Case(
+        "events-future", edit(E, "E30,2026-06-01", "E30,2099-06-01"), "line 31, column date", target=E, words="future"
+    ),
+    Case(
+        "events-bad-date",
+        edit(E, "E30,2026-06-01", "E30,2026-13-01"),
+        "line 31, column date",
+        target=E,
+        words="'2026-13-01'",
+    ),
+    Case(
+        "events-escape-in-value",
+        edit(E, ",us_restricts,two_sources,,reban", ",us_restricts\x1b[2J,two_sources,,reban"),
+        "column signal",
+        target=E,
+        words="\\x1b[2J",
+    ),
+    Case(
+        "events-newline-in-value",
+        edit(E, ",us_restricts,two_sources,,reban", ',"us_restricts\nrm -rf",two_sources,,reban'),
+        "column signal",
+        target=E,
+        words="\\n",
+    ),
+    Case(
+        "events-missing-column", edit(E, "id,date,summary", "id,day,summary"), "column date", target=E, words="missing"
+    ),
     Case("events-duplicate-column", edit(E, "id,date,summary", "id,date,date"), "column date", target=E, words="twice"),
-    Case("events-extra-field", append(E, "E31,2026-06-02,s,us_politics,us_restricts,two_sources,,,,https://x.example,,surplus\n"), "line 32", target=E, words="wrong number"),
-    Case("events-unterminated-quote", append(E, 'E31,2026-06-02,"open quote,us_politics\n'), "line", target=E, words="malformed CSV"),
-    Case("events-no-source", append(E, "E31,2026-06-02,s,us_politics,us_restricts,two_sources,,,,,\n"), "line 32, column source_1", target=E),
-    Case("events-unknown-indicator", append(E, "E31,2026-06-02,s,astrology,us_restricts,two_sources,,,,https://x.example,\n"), "column indicators", target=E),
+    Case(
+        "events-extra-field",
+        append(E, "E31,2026-06-02,s,us_politics,us_restricts,two_sources,,,,https://x.example,,surplus\n"),
+        "line 32",
+        target=E,
+        words="wrong number",
+    ),
+    Case(
+        "events-unterminated-quote",
+        append(E, 'E31,2026-06-02,"open quote,us_politics\n'),
+        "line",
+        target=E,
+        words="malformed CSV",
+    ),
+    Case(
+        "events-no-source",
+        append(E, "E31,2026-06-02,s,us_politics,us_restricts,two_sources,,,,,\n"),
+        "line 32, column source_1",
+        target=E,
+    ),
+    Case(
+        "events-unknown-indicator",
+        append(E, "E31,2026-06-02,s,astrology,us_restricts,two_sources,,,,https://x.example,\n"),
+        "column indicators",
+        target=E,
+    ),
     Case("events-too-many", many_event_rows(MAX_EVENTS), "line", target=E, words=f"more than {MAX_EVENTS:,} events"),
     Case("events-too-big", append(E, "#" * (MAX_CSV_BYTES + 1)), "(file)", target=E, words="cap"),
     Case("events-empty-file", write_bytes(E, lambda b: b""), "(header)", target=E, words="empty"),
-    Case("events-nul-byte", replace_bytes(E, b"E30,", b"E3\x000,"), "line 31, column id", target=E, words="control character"),
+    Case(
+        "events-nul-byte",
+        replace_bytes(E, b"E30,", b"E3\x000,"),
+        "line 31, column id",
+        target=E,
+        words="control character",
+    ),
     Case("events-newline-in-id", edit(E, "E30,", '"E3\n0",'), "line 31, column id", target=E, words="line break"),
-    Case("quarters-newline-in-period", edit(Q, "Q3 FY2026,quarter", '"Q3\nFY2026",quarter'), "line 5, column fiscal_period", target=Q, words="line break"),
-    Case("events-dev-null", None, "(file)", file="/dev/null", target=E, argv=["--events", "/dev/null"], words="not a regular file"),
+    Case(
+        "quarters-newline-in-period",
+        edit(Q, "Q3 FY2026,quarter", '"Q3\nFY2026",quarter'),
+        "line 5, column fiscal_period",
+        target=Q,
+        words="line break",
+    ),
+    Case(
+        "events-dev-null",
+        None,
+        "(file)",
+        file="/dev/null",
+        target=E,
+        argv=["--events", "/dev/null"],
+        words="not a regular file",
+    ),
     Case("events-directory", None, "(file)", file="{tmp}", target=E, argv=["--events", "{tmp}"], words="directory"),
-    Case("events-parent-is-file", None, "(file)", file="{events}/x.csv", target=E, argv=["--events", "{events}/x.csv"], words="not found"),
+    Case(
+        "events-parent-is-file",
+        None,
+        "(file)",
+        file="{events}/x.csv",
+        target=E,
+        argv=["--events", "{events}/x.csv"],
+        words="not found",
+    ),
 ]
 
 QUARTER_CASES = [
-    Case("quarters-nan-total", edit(Q, "Q3 FY2026,quarter,2025-10-26,2025-11-19,57.0", "Q3 FY2026,quarter,2025-10-26,2025-11-19,nan"), "line 5, column total_revenue_usd_bn", target=Q, words="finite"),
-    Case("quarters-inf-h20", edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,57.0,inf"), "line 5, column h20_china_revenue_usd_bn", target=Q, words="finite"),
-    Case("quarters-1e400", edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,1e400,0.05"), "column total_revenue_usd_bn", target=Q, words="finite"),
-    Case("quarters-negative", edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,57.0,-0.05"), "column h20_china_revenue_usd_bn", target=Q, words="negative"),
-    Case("quarters-zero-total", edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,0,0"), "column total_revenue_usd_bn", target=Q, words="not positive"),
-    Case("quarters-h20-exceeds", edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,57.0,58"), "column h20_china_revenue_usd_bn", target=Q, words="exceeds"),
-    Case("quarters-not-a-number", edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,57.0,fifty"), "column h20_china_revenue_usd_bn", target=Q, words="'fifty'"),
-    Case("quarters-duplicate-row", lambda f: f["quarters"].write_text(f["quarters"].read_text(encoding="utf-8") + f["quarters"].read_text(encoding="utf-8").splitlines()[4] + "\n", encoding="utf-8"), "line 9, column fiscal_period", target=Q, words="repeats line 5"),
-    Case("quarters-empty-period", edit(Q, "Q3 FY2026,quarter", " ,quarter"), "line 5, column fiscal_period", target=Q, words="empty"),
-    Case("quarters-end-after-reported", edit(Q, "Q3 FY2026,quarter,2025-10-26,2025-11-19", "Q3 FY2026,quarter,2025-12-26,2025-11-19"), "line 5, column reported", target=Q, words="before period_end"),
-    Case("quarters-future", edit(Q, "Q3 FY2026,quarter,2025-10-26,2025-11-19", "Q3 FY2026,quarter,2025-10-26,2099-11-19"), "line 5, column reported", target=Q, words="future"),
-    Case("quarters-bad-type", edit(Q, "Q3 FY2026,quarter", "Q3 FY2026,month"), "line 5, column period_type", target=Q, words="'month'"),
+    Case(
+        "quarters-nan-total",
+        edit(Q, "Q3 FY2026,quarter,2025-10-26,2025-11-19,57.0", "Q3 FY2026,quarter,2025-10-26,2025-11-19,nan"),
+        "line 5, column total_revenue_usd_bn",
+        target=Q,
+        words="finite",
+    ),
+    Case(
+        "quarters-inf-h20",
+        edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,57.0,inf"),
+        "line 5, column h20_china_revenue_usd_bn",
+        target=Q,
+        words="finite",
+    ),
+    Case(
+        "quarters-1e400",
+        edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,1e400,0.05"),
+        "column total_revenue_usd_bn",
+        target=Q,
+        words="finite",
+    ),
+    Case(
+        "quarters-negative",
+        edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,57.0,-0.05"),
+        "column h20_china_revenue_usd_bn",
+        target=Q,
+        words="negative",
+    ),
+    Case(
+        "quarters-zero-total",
+        edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,0,0"),
+        "column total_revenue_usd_bn",
+        target=Q,
+        words="not positive",
+    ),
+    Case(
+        "quarters-h20-exceeds",
+        edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,57.0,58"),
+        "column h20_china_revenue_usd_bn",
+        target=Q,
+        words="exceeds",
+    ),
+    Case(
+        "quarters-not-a-number",
+        edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,57.0,fifty"),
+        "column h20_china_revenue_usd_bn",
+        target=Q,
+        words="'fifty'",
+    ),
+    Case(
+        "quarters-duplicate-row",
+        lambda f: f["quarters"].write_text(
+            f["quarters"].read_text(encoding="utf-8")
+            + f["quarters"].read_text(encoding="utf-8").splitlines()[4]
+            + "\n",
+            encoding="utf-8",
+        ),
+        "line 9, column fiscal_period",
+        target=Q,
+        words="repeats line 5",
+    ),
+    Case(
+        "quarters-empty-period",
+        edit(Q, "Q3 FY2026,quarter", " ,quarter"),
+        "line 5, column fiscal_period",
+        target=Q,
+        words="empty",
+    ),
+    Case(
+        "quarters-end-after-reported",
+        edit(Q, "Q3 FY2026,quarter,2025-10-26,2025-11-19", "Q3 FY2026,quarter,2025-12-26,2025-11-19"),
+        "line 5, column reported",
+        target=Q,
+        words="before period_end",
+    ),
+    Case(
+        "quarters-future",
+        edit(Q, "Q3 FY2026,quarter,2025-10-26,2025-11-19", "Q3 FY2026,quarter,2025-10-26,2099-11-19"),
+        "line 5, column reported",
+        target=Q,
+        words="future",
+    ),
+    Case(
+        "quarters-bad-type",
+        edit(Q, "Q3 FY2026,quarter", "Q3 FY2026,month"),
+        "line 5, column period_type",
+        target=Q,
+        words="'month'",
+    ),
     Case("quarters-not-utf8", replace_bytes(Q, b"Q3 FY2026", b"Q3 FY\xa02026"), "line 5", target=Q, words="not UTF-8"),
-    Case("quarters-too-many", many_period_rows(MAX_PERIODS), "line", target=Q, words=f"more than {MAX_PERIODS} periods"),
-    Case("quarters-missing-column", edit(Q, "fiscal_period,", "period,"), "column fiscal_period", target=Q, words="missing"),
+    Case(
+        "quarters-too-many", many_period_rows(MAX_PERIODS), "line", target=Q, words=f"more than {MAX_PERIODS} periods"
+    ),
+    Case(
+        "quarters-missing-column",
+        edit(Q, "fiscal_period,", "period,"),
+        "column fiscal_period",
+        target=Q,
+        words="missing",
+    ),
 ]
 
 LONG = "x" * (MAX_PATH_CHARS + 10)
 FLAG_CASES = [
-    Case("flag-empty-assumptions", None, "(file)", file="--assumptions ''", argv=["--assumptions", ""], words="empty path"),
+    Case(
+        "flag-empty-assumptions",
+        None,
+        "(file)",
+        file="--assumptions ''",
+        argv=["--assumptions", ""],
+        words="empty path",
+    ),
     Case("flag-empty-events", None, "(file)", file="--events ''", argv=["--events", ""], words="empty path"),
-    Case("flag-missing-file", None, "(file)", file="{tmp}/nope.yaml", argv=["--assumptions", "{tmp}/nope.yaml"], words="--assumptions"),
-    Case("flag-newline-in-path", None, "(file)", file="{tmp}/a\\nb.yaml", argv=["--assumptions", "{tmp}/a\nb.yaml"], words="not found"),
-    Case("flag-escape-in-path", None, "(file)", file="{tmp}/\\x1b[31m.csv", argv=["--quarters", "{tmp}/\x1b[31m.csv"], words="not found"),
-    Case("flag-path-too-long", None, "(file)", file="xxxxxxxx", argv=["--assumptions", LONG], words=f"cap {MAX_PATH_CHARS:,}"),
-    Case("flag-name-too-long", None, "(file)", file="{tmp}/yyyy", argv=["--quarters", "{tmp}/" + "y" * 300 + ".csv"], words="too long"),
+    Case(
+        "flag-missing-file",
+        None,
+        "(file)",
+        file="{tmp}/nope.yaml",
+        argv=["--assumptions", "{tmp}/nope.yaml"],
+        words="--assumptions",
+    ),
+    Case(
+        "flag-newline-in-path",
+        None,
+        "(file)",
+        file="{tmp}/a\\nb.yaml",
+        argv=["--assumptions", "{tmp}/a\nb.yaml"],
+        words="not found",
+    ),
+    Case(
+        "flag-escape-in-path",
+        None,
+        "(file)",
+        file="{tmp}/\\x1b[31m.csv",
+        argv=["--quarters", "{tmp}/\x1b[31m.csv"],
+        words="not found",
+    ),
+    Case(
+        "flag-path-too-long",
+        None,
+        "(file)",
+        file="xxxxxxxx",
+        argv=["--assumptions", LONG],
+        words=f"cap {MAX_PATH_CHARS:,}",
+    ),
+    Case(
+        "flag-name-too-long",
+        None,
+        "(file)",
+        file="{tmp}/yyyy",
+        argv=["--quarters", "{tmp}/" + "y" * 300 + ".csv"],
+        words="too long",
+    ),
     Case("flag-directory", None, "(file)", file="{tmp}", argv=["--assumptions", "{tmp}"], words="directory"),
-    Case("flag-dev-null", None, "(file)", file="/dev/null", argv=["--assumptions", "/dev/null"], words="not a regular file"),
+    Case(
+        "flag-dev-null",
+        None,
+        "(file)",
+        file="/dev/null",
+        argv=["--assumptions", "/dev/null"],
+        words="not a regular file",
+    ),
     Case("flag-bad-as-of", None, "--as-of", file="python -m model", argv=["--as-of", "2026-02-30"]),
-    Case("flag-min-confidence", None, "min_confidence", file="--min-confidence", argv=["--min-confidence", "rumour"], words="'rumour'"),
-    Case("flag-min-confidence-escape", None, "min_confidence", file="--min-confidence", argv=["--min-confidence", "\x1b]0;pwn\x07"], words="\\x1b"),
-    Case("env-missing-assumptions", None, "(file)", file="H20_ASSUMPTIONS=missing.yaml", argv=[], env={"H20_ASSUMPTIONS": "missing.yaml"}, words="set H20_ASSUMPTIONS"),
-    Case("env-events-dev-null", None, "(file)", file="H20_EVENTS=/dev/null", argv=[], env={"H20_EVENTS": "/dev/null"}, words="not a regular file"),
-    Case("env-quarters-directory", None, "(file)", file="H20_QUARTERS={tmp}", argv=[], env={"H20_QUARTERS": "{tmp}"}, words="directory"),
-    Case("env-broken-yaml", setv({"signals.likelihood.china_discourages.domestic": "0.35"}), "signals.likelihood", argv=[], env={"H20_ASSUMPTIONS": "{assumptions}"}, words="sums to"),
-    Case("env-nan-quarters", edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,57.0,NaN"), "column h20_china_revenue_usd_bn", target=Q, argv=[], env={"H20_QUARTERS": "{quarters}"}),
-    Case("env-relative-from-pwd", setv({"inference.chains": "[4"}), "line", argv=[], env={"H20_ASSUMPTIONS": "assumptions.yaml", "PWD": "{tmp}", "cwd": "{tmp}/notebooks"}),
+    Case(
+        "flag-min-confidence",
+        None,
+        "min_confidence",
+        file="--min-confidence",
+        argv=["--min-confidence", "rumour"],
+        words="'rumour'",
+    ),
+    Case(
+        "flag-min-confidence-escape",
+        None,
+        "min_confidence",
+        file="--min-confidence",
+        argv=["--min-confidence", "\x1b]0;pwn\x07"],
+        words="\\x1b",
+    ),
+    Case(
+        "env-missing-assumptions",
+        None,
+        "(file)",
+        file="H20_ASSUMPTIONS=missing.yaml",
+        argv=[],
+        env={"H20_ASSUMPTIONS": "missing.yaml"},
+        words="set H20_ASSUMPTIONS",
+    ),
+    Case(
+        "env-events-dev-null",
+        None,
+        "(file)",
+        file="H20_EVENTS=/dev/null",
+        argv=[],
+        env={"H20_EVENTS": "/dev/null"},
+        words="not a regular file",
+    ),
+    Case(
+        "env-quarters-directory",
+        None,
+        "(file)",
+        file="H20_QUARTERS={tmp}",
+        argv=[],
+        env={"H20_QUARTERS": "{tmp}"},
+        words="directory",
+    ),
+    Case(
+        "env-broken-yaml",
+        setv({"signals.likelihood.china_discourages.domestic": "0.35"}),
+        "signals.likelihood",
+        argv=[],
+        env={"H20_ASSUMPTIONS": "{assumptions}"},
+        words="sums to",
+    ),
+    Case(
+        "env-nan-quarters",
+        edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,57.0,NaN"),
+        "column h20_china_revenue_usd_bn",
+        target=Q,
+        argv=[],
+        env={"H20_QUARTERS": "{quarters}"},
+    ),
+    Case(
+        "env-relative-from-pwd",
+        setv({"inference.chains": "[4"}),
+        "line",
+        argv=[],
+        env={"H20_ASSUMPTIONS": "assumptions.yaml", "PWD": "{tmp}", "cwd": "{tmp}/notebooks"},
+    ),
 ]
 
 CASES = YAML_CASES + EVENT_CASES + QUARTER_CASES + FLAG_CASES
@@ -288,7 +710,12 @@ def _check_line(err: str, expect_file: str, field_: str, words: str) -> str:
     line = lines[0]
     assert "Traceback" not in err and "internal error" not in line, line
     assert line.isprintable(), repr(line)  # no raw control characters or escape sequences
-    assert expect_file in line and field_ in line and words in line and "fix:" in line, (line, expect_file, field_, words)
+    assert expect_file in line and field_ in line and words in line and "fix:" in line, (
+        line,
+        expect_file,
+        field_,
+        words,
+    )
     return line
 
 
@@ -412,22 +839,28 @@ def test_last_resort_is_one_line_exit_70(capsys, monkeypatch):
     monkeypatch.setattr("model.pipeline.prepare", boom)
     assert _main(["summary", "--no-mcmc"]) == cli.EXIT_INTERNAL == 70
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("internal error: RuntimeError: unexpected\\n\\x1b[31mfailure; please report with this input")
+    assert err.count("\n") == 1 and err.startswith(
+        "internal error: RuntimeError: unexpected\\n\\x1b[31mfailure; please report with this input"
+    )
 
 
 def test_sensitivity_elicitation_failure_names_the_range(capsys, monkeypatch):
+    import model.priors
     from model.priors import ElicitationError
 
-    import model.priors
-
     real = model.priors.elicit_beta
-    shipped = {(r.lower, r.upper, r.mass) for r in (load_assumptions().recovery.of(s) for s in ("base", "reban", "domestic", "easing"))
-               if hasattr(r, "mass")}  # the interval-form priors (base, easing) are the ones elicit_beta fits
+    shipped = {
+        (r.lower, r.upper, r.mass)
+        for r in (load_assumptions().recovery.of(s) for s in ("base", "reban", "domestic", "easing"))
+        if hasattr(r, "mass")
+    }  # the interval-form priors (base, easing) are the ones elicit_beta fits
 
     def fail_when_scaled(lower, upper, mass):
         if (lower, upper, mass) in shipped:
             return real(lower, upper, mass)
-        raise ElicitationError("Beta", lower, upper, mass, f"no Beta prior puts {mass} of the mass in [{lower}, {upper}]", "narrow it")
+        raise ElicitationError(
+            "Beta", lower, upper, mass, f"no Beta prior puts {mass} of the mass in [{lower}, {upper}]", "narrow it"
+        )
 
     monkeypatch.setattr("model.priors.elicit_beta", fail_when_scaled)
     monkeypatch.setattr("model.sensitivity.elicit_beta", fail_when_scaled, raising=False)
@@ -438,19 +871,35 @@ def test_sensitivity_elicitation_failure_names_the_range(capsys, monkeypatch):
 # --------------------------------------------------------------------------- real processes
 
 
-def _run(args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
     full["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
     full.update(env or {})
-    return subprocess.run([sys.executable, "-m", "model", *args], capture_output=True, text=True, timeout=300, env=full, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "model", *args], capture_output=True, text=True, timeout=300, env=full, cwd=cwd
+    )
 
 
 @pytest.mark.parametrize(
     "mutate,args,env,file_,field_",
     [
-        (replace_bytes(A, b"Base case (45% probability)", b"Base case (45\xff probability)"), ["--assumptions", "{assumptions}"], {}, "{assumptions}", "line"),
+        (
+            replace_bytes(A, b"Base case (45% probability)", b"Base case (45\xff probability)"),
+            ["--assumptions", "{assumptions}"],
+            {},
+            "{assumptions}",
+            "line",
+        ),
         (append(A, "deep: " + "[" * 50000 + "\n"), ["--assumptions", "{assumptions}"], {}, "{assumptions}", "line"),
-        (edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,57.0,nan"), [], {"H20_QUARTERS": "quarters.csv", "PWD": "{tmp}"}, "{quarters}", "column h20_china_revenue_usd_bn"),
+        (
+            edit(Q, "2025-11-19,57.0,0.05", "2025-11-19,57.0,nan"),
+            [],
+            {"H20_QUARTERS": "quarters.csv", "PWD": "{tmp}"},
+            "{quarters}",
+            "column h20_china_revenue_usd_bn",
+        ),
         (None, ["--assumptions", ""], {}, "--assumptions ''", "(file)"),
         (None, [], {"H20_EVENTS": "nope.csv"}, "H20_EVENTS=nope.csv", "(file)"),
     ],
@@ -461,8 +910,11 @@ def test_subprocess_exit_2_no_traceback(inputs: Files, tmp_path: Path, mutate, a
         mutate(inputs)
     before = _digests(inputs)
     (tmp_path / "notebooks").mkdir()
-    res = _run(["summary", "--no-mcmc", *[_fill(a, inputs, tmp_path, A) for a in args]],
-               {k: _fill(v, inputs, tmp_path, A) for k, v in env.items()}, cwd=tmp_path / "notebooks")
+    res = _run(
+        ["summary", "--no-mcmc", *[_fill(a, inputs, tmp_path, A) for a in args]],
+        {k: _fill(v, inputs, tmp_path, A) for k, v in env.items()},
+        cwd=tmp_path / "notebooks",
+    )
     assert res.returncode == 2, res.stderr
     _check_line(res.stderr, _fill(file_, inputs, tmp_path, A), field_, "")
     assert res.stdout == ""
@@ -473,8 +925,30 @@ def test_subprocess_exit_2_no_traceback(inputs: Files, tmp_path: Path, mutate, a
 
 
 SHIPPED = yaml.safe_load(DEFAULT_ASSUMPTIONS.read_text(encoding="utf-8"))
-RAW_SCALARS = [".nan", ".inf", "-.inf", "1e400", "1.0e+400", "9" * 5000, "-1", "0", "-0.0", "~", "[]", "{}", "[1, 2]",
-               "{a: 1}", "2025-02-30", '"\\e[31m\\n"', "&a 1", "!!binary aGk=", "yes", "1_000", "0x10", "0.5.5"]
+RAW_SCALARS = [
+    ".nan",
+    ".inf",
+    "-.inf",
+    "1e400",
+    "1.0e+400",
+    "9" * 5000,
+    "-1",
+    "0",
+    "-0.0",
+    "~",
+    "[]",
+    "{}",
+    "[1, 2]",
+    "{a: 1}",
+    "2025-02-30",
+    '"\\e[31m\\n"',
+    "&a 1",
+    "!!binary aGk=",
+    "yes",
+    "1_000",
+    "0x10",
+    "0.5.5",
+]
 
 
 def _paths(node: object, prefix: tuple = ()) -> list[tuple]:
@@ -492,8 +966,13 @@ PATHS = _paths(SHIPPED)
 values = st.one_of(
     st.sampled_from(RAW_SCALARS).map(lambda s: (True, s)),
     st.one_of(
-        st.none(), st.booleans(), st.integers(-(10**30), 10**30), st.floats(allow_nan=True, allow_infinity=True),
-        st.text(max_size=20), st.lists(st.floats(-2, 2), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**30), 10**30),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=20),
+        st.lists(st.floats(-2, 2), max_size=3),
+        st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
         st.sampled_from([0.0, 1.0, 0.5, 1e-300, 1e300, -1e-9, 0.999999, 2**32, 2**63]),
     ).map(lambda v: (False, v)),
 )
@@ -543,4 +1022,3 @@ def test_mutated_assumptions_load_or_input_error(muts):
 def test_shipped_files_untouched():
     for p in (DEFAULT_ASSUMPTIONS, DEFAULT_EVENTS, DEFAULT_QUARTERS):
         subprocess.run(["git", "diff", "--quiet", "--", str(p)], cwd=Path(__file__).resolve().parents[1], check=True)
-

@@ -75,7 +75,9 @@ def test_prior_revenue_cdf_matches_monte_carlo(setup):
     rng = np.random.default_rng(5)
     n = 400_000
     z = rng.choice(4, size=n, p=p.m)
-    x = rng.beta(p.r_alpha[z], p.r_beta[z]) * rng.lognormal(p.revenue.mu, p.revenue.sigma, n) + sd * rng.standard_normal(n)
+    x = rng.beta(p.r_alpha[z], p.r_beta[z]) * rng.lognormal(
+        p.revenue.mu, p.revenue.sigma, n
+    ) + sd * rng.standard_normal(n)
     hit = x <= x0
     exact = checks.prior_revenue_cdf(p, np.array([x0]), sd)[0]
     assert abs(exact - hit.mean()) < 4 * hit.std() / np.sqrt(n)
@@ -84,7 +86,9 @@ def test_prior_revenue_cdf_matches_monte_carlo(setup):
 def test_uniformity_test_passes_uniform_and_fails_non_uniform():
     rng = np.random.default_rng(11)
     assert checks.uniformity_test("u", rng.random(1000), 0.001).passed
-    assert not checks.uniformity_test("b", rng.beta(1.4, 1.4, 1000), 0.001).passed  # underdispersed PITs: too wide posterior
+    assert not checks.uniformity_test(
+        "b", rng.beta(1.4, 1.4, 1000), 0.001
+    ).passed  # underdispersed PITs: too wide posterior
     assert not checks.uniformity_test("s", rng.random(1000) ** 1.2, 0.001).passed  # shifted
 
 
@@ -123,7 +127,11 @@ def test_sbc_exact_fails_with_an_inflated_measurement_sd(setup):
 def test_power_scaling_is_zero_where_nothing_depends_on_the_power(setup):
     p = setup.priors
     # b = 1 + 1e-12, not 1: model.exact's quadrature meets 0 * log(0) at r = expit(40) == 1.0 when b == 1
-    flat = p.with_(m=np.full(4, 0.25), kappa=4.0, recovery={s: replace(p.recovery[s], alpha=1.0, beta=1.0 + 1e-12) for s in SCENARIOS})
+    flat = p.with_(
+        m=np.full(4, 0.25),
+        kappa=4.0,
+        recovery={s: replace(p.recovery[s], alpha=1.0, beta=1.0 + 1e-12) for s in SCENARIOS},
+    )
     ps = checks.power_scaling(flat, setup.likelihood, 1000)
     assert np.all(ps.prior < 1e-6)  # a flat prior to any power is the same flat prior
     none = Likelihood(np.zeros(4), RevenueObservation("none"), np.empty(0))
@@ -135,7 +143,9 @@ def test_power_scaling_is_zero_where_nothing_depends_on_the_power(setup):
 def test_power_scaling_values_and_validity(setup):
     p = setup.priors
     ps = checks.power_scaling(p, setup.likelihood, 1000)
-    assert ps.likelihood[list(SCENARIOS).index("domestic")] >= checks.PS_THRESHOLD  # the signals decide reban vs domestic
+    assert (
+        ps.likelihood[list(SCENARIOS).index("domestic")] >= checks.PS_THRESHOLD
+    )  # the signals decide reban vs domestic
     lo = checks.powered_priors(p, 0.5)
     assert lo.kappa == pytest.approx((0.5 * (p.dirichlet_alpha - 1) + 1).sum())
     from model.priors import elicit_beta_quantiles
@@ -161,8 +171,13 @@ def test_data_model_has_the_same_density_as_build_model(setup):
 
 
 def _cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "model", "check", *args], capture_output=True, text=True, timeout=600,
-                          env={**os.environ, **env})
+    return subprocess.run(
+        [sys.executable, "-m", "model", "check", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **env},
+    )
 
 
 def test_cli_check_exit_0_and_json():
@@ -176,7 +191,10 @@ def test_cli_check_exit_0_and_json():
 def test_cli_check_exit_4_on_a_conflicting_input(inputs):
     q = inputs["quarters"]
     text = q.read_text(encoding="utf-8")
-    q.write_text(text.replace("FY2026,year,2026-01-25,2026-02-25,215.9,4.65,", "FY2026,year,2026-01-25,2026-02-25,215.9,3.65,"), encoding="utf-8")
+    q.write_text(
+        text.replace("FY2026,year,2026-01-25,2026-02-25,215.9,4.65,", "FY2026,year,2026-01-25,2026-02-25,215.9,3.65,"),
+        encoding="utf-8",
+    )
     res = _cli("--quarters", str(q))  # the year's H20 total is now below its first quarter: x_FY = -0.95 USD bn
     assert res.returncode == 4
     assert res.stderr.startswith("check failed: prior.revenue: ") and res.stderr.count("\n") == 1

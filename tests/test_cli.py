@@ -34,7 +34,13 @@ def test_summary_text_with_mcmc():
     res = _run("summary")
     assert res.returncode == 0, res.stderr
     out = res.stdout
-    for word in ("Scenario probabilities (exact path)", "range over w", "realised (reported) share", "agreement gate: pass", "< 0.01%"):
+    for word in (
+        "Scenario probabilities (exact path)",
+        "range over w",
+        "realised (reported) share",
+        "agreement gate: pass",
+        "< 0.01%",
+    ):
         assert word in out, word
     assert res.stderr == ""
 
@@ -67,6 +73,8 @@ def test_relative_env_path_resolves_from_where_the_user_ran(inputs, monkeypatch,
         prepare()
     except InputError as exc:
         msg = str(exc)
-        assert msg.startswith("H20_ASSUMPTIONS=") and "missing.yaml" in msg and "file not found" in msg and "\n" not in msg
+        assert (
+            msg.startswith("H20_ASSUMPTIONS=") and "missing.yaml" in msg and "file not found" in msg and "\n" not in msg
+        )
     else:
         raise AssertionError("no error for a missing file")

@@ -14,8 +14,8 @@ from model import SCENARIOS
 from model.evidence import select
 from model.exact import exact_posterior, exact_prior
 from model.likelihood import Likelihood, likelihood_of
-from model.measurement import RevenueObservation, normal_logpdf
 from model.mcmc import Agreement, fit_mcmc, mcse_mean, z_bar
+from model.measurement import RevenueObservation, normal_logpdf
 from model.simulate import prior_predictive, rng_for, summarise
 
 
@@ -50,15 +50,22 @@ def test_quadrature_matches_adaptive_integration(setup, which):
     """The exact path's 1-D integral and conditional mean against scipy.integrate.quad, per scenario."""
     lik = {"shipped": setup.likelihood, "annual_wide": _annual(sd=2.0)}.get(which)
     if lik is None:
-        lik = likelihood_of(setup.assumptions, select(setup.evidence.events, setup.evidence.periods, dt.date(2025, 12, 1)), setup.priors)
+        lik = likelihood_of(
+            setup.assumptions, select(setup.evidence.events, setup.evidence.periods, dt.date(2025, 12, 1)), setup.priors
+        )
         assert lik.revenue.kind == "partial"
     ex = exact_posterior(setup.priors, lik)
     for i, s in enumerate(SCENARIOS):
         a, b = setup.priors.r_alpha[i], setup.priors.r_beta[i]
         f = lambda r: stats.beta.pdf(r, a, b) * np.exp(lik.revenue_loglik(np.array(r)))  # noqa: E731
         pts = sorted({float(stats.beta.mean(a, b)), 2.3e-4, 1e-3, 1e-2})
-        z = sum(integrate.quad(f, lo, hi, limit=500, epsabs=0, epsrel=1e-10)[0] for lo, hi in zip([0.0, *pts], [*pts, 1.0]))
-        zr = sum(integrate.quad(lambda r: r * f(r), lo, hi, limit=500, epsabs=0, epsrel=1e-10)[0] for lo, hi in zip([0.0, *pts], [*pts, 1.0]))
+        z = sum(
+            integrate.quad(f, lo, hi, limit=500, epsabs=0, epsrel=1e-10)[0] for lo, hi in zip([0.0, *pts], [*pts, 1.0])
+        )
+        zr = sum(
+            integrate.quad(lambda r: r * f(r), lo, hi, limit=500, epsabs=0, epsrel=1e-10)[0]
+            for lo, hi in zip([0.0, *pts], [*pts, 1.0])
+        )
         if z < 1e-250:  # base under the shipped data: the integral underflows on both sides
             continue
         np.testing.assert_allclose(ex.log_evidence[i] - lik.signal_loglik[i], np.log(z), atol=1e-4, err_msg=s)
@@ -70,13 +77,22 @@ def test_share_quantiles_accurate_to_1e5(setup):
     lik = _annual(sd=0.2)  # wide enough that every scenario keeps weight
     ex = exact_posterior(setup.priors, lik)
     p = ex.scenario_prob
-    dens = [lambda r, i=i: stats.beta.pdf(r, setup.priors.r_alpha[i], setup.priors.r_beta[i]) * np.exp(lik.revenue_loglik(np.array(r)))
-            for i in range(4)]
+    dens = [
+        lambda r, i=i: (
+            stats.beta.pdf(r, setup.priors.r_alpha[i], setup.priors.r_beta[i]) * np.exp(lik.revenue_loglik(np.array(r)))
+        )
+        for i in range(4)
+    ]
     zs = [integrate.quad(d, 0, 1, limit=500, points=[1e-4, 1e-3, 1e-2, 0.1])[0] for d in dens]
 
     def cdf(x):
-        return sum(p[i] * integrate.quad(dens[i], 0, x, limit=500, points=[v for v in (1e-4, 1e-3, 1e-2, 0.1) if v < x])[0] / zs[i]
-                   for i in range(4) if p[i] > 1e-12)
+        return sum(
+            p[i]
+            * integrate.quad(dens[i], 0, x, limit=500, points=[v for v in (1e-4, 1e-3, 1e-2, 0.1) if v < x])[0]
+            / zs[i]
+            for i in range(4)
+            if p[i] > 1e-12
+        )
 
     for q in (0.05, 0.25, 0.5, 0.75, 0.95):
         brute = optimize.brentq(lambda x: cdf(x) - q, 1e-9, 0.999, xtol=1e-10)
@@ -93,7 +109,9 @@ def test_exact_posterior_sums_to_one_at_extreme_settings(setup):
 def test_prior_share_summary_exact_vs_quad(setup):
     pr = exact_prior(setup.priors)
     p = setup.priors
-    q50 = optimize.brentq(lambda x: sum(p.m[i] * stats.beta.cdf(x, p.r_alpha[i], p.r_beta[i]) for i in range(4)) - 0.5, 0, 1, xtol=1e-14)
+    q50 = optimize.brentq(
+        lambda x: sum(p.m[i] * stats.beta.cdf(x, p.r_alpha[i], p.r_beta[i]) for i in range(4)) - 0.5, 0, 1, xtol=1e-14
+    )
     assert pr.share_summary(0.11)["median"] == pytest.approx(q50, abs=1e-10)
 
 
@@ -197,10 +215,14 @@ def test_import_is_silent_with_a_fresh_home(tmp_path):
     home.mkdir()
     env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "MPLCONFIGDIR": str(home / ".mpl")}
     code = "import model, model.mcmc, model.pipeline, model.plots, arviz, pymc, preliz; model.pipeline.prepare()"
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    res = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300
+    )
     assert res.returncode == 0, res.stderr
     assert res.stderr == ""
-    assert (home / ".cache" / "arviz").exists()  # ArviZ's daily stamp really was due: the notice was silenced, not skipped
+    assert (
+        home / ".cache" / "arviz"
+    ).exists()  # ArviZ's daily stamp really was due: the notice was silenced, not skipped
 
 
 def test_gate_sweep_is_current():

@@ -24,12 +24,27 @@ YAML_CASES = [
     # (old, new, field expected in the message, words expected)
     ("  chains: 4\n", "  chains: [4\n", "line", "malformed YAML"),
     ("      domestic: 0.25\n", "      domestic: 0.35\n", "signals.likelihood", "sums to"),
-    ("    lower: 0.30\n    upper: 0.60", "    lower: 0.70\n    upper: 0.60", "scenario_prior.base_interval", "not below upper"),
+    (
+        "    lower: 0.30\n    upper: 0.60",
+        "    lower: 0.70\n    upper: 0.60",
+        "scenario_prior.base_interval",
+        "not below upper",
+    ),
     ("    upper: 0.12\n    mass: 0.90", "    upper: 0.12\n    mass: 1.2", "recovery.base", "outside (0, 1)"),
-    ("    value: {reban: 1.0, domestic: 1.0, easing: 1.0}", "    value: {reban: 1.0, domestc: 1.0, easing: 1.0}", "split_weights", "unknown"),
+    (
+        "    value: {reban: 1.0, domestic: 1.0, easing: 1.0}",
+        "    value: {reban: 1.0, domestc: 1.0, easing: 1.0}",
+        "split_weights",
+        "unknown",
+    ),
     ("    value: domestic\n", "    value: dommestic\n", "outcome.scenario.value", "Input should be"),
     ("  easing:\n    lower: 0.10", "  eased:\n    lower: 0.10", "recovery", ""),
-    ("    value: 0.5\n    unit: exponent", "    value: 1.5\n    unit: exponent", "signals.tempering_weight", "outside (0, 1]"),
+    (
+        "    value: 0.5\n    unit: exponent",
+        "    value: 1.5\n    unit: exponent",
+        "signals.tempering_weight",
+        "outside (0, 1]",
+    ),
     ("    value: 0.45\n", "    value: 0.45x\n", "scenario_prior.base_mean.value", "number"),
 ]
 
@@ -57,7 +72,11 @@ def test_future_dated_event(inputs):
 @pytest.mark.parametrize(
     "old,new,match",
     [
-        (",us_restricts,two_sources,,reban,,https://americanbazaar", ",us_embargo,two_sources,,reban,,https://americanbazaar", "column signal: unknown value 'us_embargo'"),
+        (
+            ",us_restricts,two_sources,,reban,,https://americanbazaar",
+            ",us_embargo,two_sources,,reban,,https://americanbazaar",
+            "column signal: unknown value 'us_embargo'",
+        ),
         ("E30,2026-06-01", "E30,2026-13-01", "column date: '2026-13-01' is not a date"),
         (",two_sources,,reban,,https://americanbazaar", ",rumour,,reban,,https://americanbazaar", "column confidence"),
         ("E30,", "E29,", "id 'E29' is empty or repeated"),

@@ -6,8 +6,23 @@ from pathlib import Path
 import model
 
 LAYERS = {
-    "computation": {"errors", "inputs", "assumptions", "priors", "evidence", "measurement", "likelihood", "exact", "mcmc",
-                    "simulate", "pipeline", "sensitivity", "checks", "claims", "__init__"},
+    "computation": {
+        "errors",
+        "inputs",
+        "assumptions",
+        "priors",
+        "evidence",
+        "measurement",
+        "likelihood",
+        "exact",
+        "mcmc",
+        "simulate",
+        "pipeline",
+        "sensitivity",
+        "checks",
+        "claims",
+        "__init__",
+    },
     "presentation": {"report", "plots"},
     "entry": {"cli", "__main__"},
 }

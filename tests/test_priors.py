@@ -6,7 +6,9 @@ from model import SCENARIOS
 from model.priors import OVERCONFIDENT_N, beta_interval_mass, elicit_beta, elicit_kappa, elicit_lognormal
 
 
-@pytest.mark.parametrize("lower,upper,mass", [(0.11, 0.12, 0.9), (0.001, 0.02, 0.9), (0.005, 0.06, 0.9), (0.1, 0.2, 0.8), (0.3, 0.7, 0.5)])
+@pytest.mark.parametrize(
+    "lower,upper,mass", [(0.11, 0.12, 0.9), (0.001, 0.02, 0.9), (0.005, 0.06, 0.9), (0.1, 0.2, 0.8), (0.3, 0.7, 0.5)]
+)
 def test_elicited_beta_has_requested_mass(lower, upper, mass):
     b = elicit_beta(lower, upper, mass)
     assert abs(b.mass_achieved - mass) < 0.005
@@ -20,7 +22,9 @@ def test_elicited_lognormal_has_requested_mass():
     assert 150 < r.mean < 240
 
 
-@pytest.mark.parametrize("mean,lower,upper,mass", [(0.45, 0.30, 0.60, 0.9), (0.45, 0.40, 0.50, 0.5), (0.2, 0.05, 0.5, 0.95)])
+@pytest.mark.parametrize(
+    "mean,lower,upper,mass", [(0.45, 0.30, 0.60, 0.9), (0.45, 0.40, 0.50, 0.5), (0.2, 0.05, 0.5, 0.95)]
+)
 def test_kappa_gives_requested_mass_on_base_marginal(mean, lower, upper, mass):
     k = elicit_kappa(mean, lower, upper, mass)
     assert abs(beta_interval_mass(k * mean, k * (1 - mean), lower, upper) - mass) < 1e-6

@@ -84,7 +84,13 @@ def test_sobol_ishigami_known_indices():
     res = sens.sobol_indices(ishigami, ["x1", "x2", "x3"], [unif] * 3, 2**14, seed=1)
     v = a**2 / 8 + b * np.pi**4 / 5 + b**2 * np.pi**8 / 18 + 0.5
     s1 = np.array([(b * np.pi**4 / 5 + b**2 * np.pi**8 / 50 + 0.5) / v, a**2 / 8 / v, 0.0])
-    st = np.array([s1[0] + (b**2 * np.pi**8 / 18 - b**2 * np.pi**8 / 50) / v, s1[1], (b**2 * np.pi**8 / 18 - b**2 * np.pi**8 / 50) / v])
+    st = np.array(
+        [
+            s1[0] + (b**2 * np.pi**8 / 18 - b**2 * np.pi**8 / 50) / v,
+            s1[1],
+            (b**2 * np.pi**8 / 18 - b**2 * np.pi**8 / 50) / v,
+        ]
+    )
     np.testing.assert_allclose(res.S1, s1, atol=0.03)
     np.testing.assert_allclose(res.ST, st, atol=0.03)
 
@@ -109,7 +115,9 @@ def test_scores():
 
 def test_belief_over_time_ends_at_headline(setup):
     hist = sens.belief_over_time(setup)
-    np.testing.assert_allclose(hist[0][1], sens.posterior(setup, evidence=sens.select((), (), None)).scenario_prob, atol=0.2)
+    np.testing.assert_allclose(
+        hist[0][1], sens.posterior(setup, evidence=sens.select((), (), None)).scenario_prob, atol=0.2
+    )
     np.testing.assert_allclose(hist[-1][1], sens.posterior(setup).scenario_prob, rtol=1e-12)
     assert [d for d, _ in hist] == sorted(d for d, _ in hist)
 
@@ -125,7 +133,9 @@ def test_cli_sensitivity_json():
     import subprocess
     import sys
 
-    res = subprocess.run([sys.executable, "-m", "model", "sensitivity", "--json"], capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [sys.executable, "-m", "model", "sensitivity", "--json"], capture_output=True, text=True, timeout=300
+    )
     assert res.returncode == 0, res.stderr
     rep = json.loads(res.stdout)
     assert len(rep["event_influence"]) == 10 and rep["tornado"]
