@@ -20,6 +20,7 @@ import numpy as np
 from scipy import stats
 
 from . import SCENARIOS, SIGNALS
+from .assumptions import Range
 from .evidence import CONFIDENCE_LEVELS, Evidence, log_likelihood_table, select
 from .exact import ExactPosterior, exact_posterior
 from .likelihood import likelihood_of
@@ -98,63 +99,28 @@ def outputs(setup: Setup, knobs: Knobs = Knobs(), evidence: Evidence | None = No
     }
 
 
+def _pair(name: str, rng: Range, knobs: Callable[[float], Knobs]) -> tuple[str, Knobs, Knobs, str]:
+    return (name, knobs(rng.low), knobs(rng.high), rng.reasoning)
+
+
 def tornado_inputs(setup: Setup) -> list[tuple[str, Knobs, Knobs, str]]:
     """(input name, low knobs, high knobs, how the range was set) for every input."""
-    a = setup.assumptions
-    r = a.sensitivity
-    items: list[tuple[str, Knobs, Knobs, str]] = [
-        (
-            "base-case mean m_base",
-            Knobs(base_mean=r.base_mean.low),
-            Knobs(base_mean=r.base_mean.high),
-            r.base_mean.reasoning,
+    r = setup.assumptions.sensitivity
+    return [
+        _pair("base-case mean m_base", r.base_mean, lambda v: Knobs(base_mean=v)),
+        _pair("prior strength kappa", r.kappa_factor, lambda v: Knobs(kappa_factor=v)),
+        *(
+            _pair(f"recovery interval r_{s}", r.recovery_scale, lambda v, s=s: Knobs(recovery_scale={s: v}))
+            for s in SCENARIOS
         ),
-        (
-            "prior strength kappa",
-            Knobs(kappa_factor=r.kappa_factor.low),
-            Knobs(kappa_factor=r.kappa_factor.high),
-            r.kappa_factor.reasoning,
+        *(
+            _pair(f"likelihood row {c}", r.signal_row_strength, lambda v, c=c: Knobs(row_strength={c: v}))
+            for c in SIGNALS
         ),
+        _pair("tempering weight w", r.tempering_weight, lambda v: Knobs(weight=v)),
+        _pair("disclosure precision (sd factor)", r.measurement_sd_factor, lambda v: Knobs(sd_factor=v)),
+        _pair("FY2026 revenue prior", r.revenue_fy2026, lambda v: Knobs(revenue=v)),
     ]
-    for s in SCENARIOS:
-        items.append(
-            (
-                f"recovery interval r_{s}",
-                Knobs(recovery_scale={s: r.recovery_scale.low}),
-                Knobs(recovery_scale={s: r.recovery_scale.high}),
-                r.recovery_scale.reasoning,
-            )
-        )
-    for c in SIGNALS:
-        items.append(
-            (
-                f"likelihood row {c}",
-                Knobs(row_strength={c: r.signal_row_strength.low}),
-                Knobs(row_strength={c: r.signal_row_strength.high}),
-                r.signal_row_strength.reasoning,
-            )
-        )
-    items += [
-        (
-            "tempering weight w",
-            Knobs(weight=r.tempering_weight.low),
-            Knobs(weight=r.tempering_weight.high),
-            r.tempering_weight.reasoning,
-        ),
-        (
-            "disclosure precision (sd factor)",
-            Knobs(sd_factor=r.measurement_sd_factor.low),
-            Knobs(sd_factor=r.measurement_sd_factor.high),
-            r.measurement_sd_factor.reasoning,
-        ),
-        (
-            "FY2026 revenue prior",
-            Knobs(revenue=r.revenue_fy2026.low),
-            Knobs(revenue=r.revenue_fy2026.high),
-            r.revenue_fy2026.reasoning,
-        ),
-    ]
-    return items
 
 
 def tornado(setup: Setup) -> list[dict[str, object]]:
