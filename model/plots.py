@@ -7,7 +7,8 @@ other modules do not already expose.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+import functools
+from typing import TYPE_CHECKING, Callable, ParamSpec, Sequence, TypeVar
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -19,6 +20,12 @@ from . import SCENARIOS, SIGNALS
 from .evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
 from .priors import Priors
 from .sensitivity import SobolResult
+
+if TYPE_CHECKING:
+    from .checks import PowerScaling, Reliability, RevenueCheck, SBCResult, SignalCheck
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 SCENARIO_COLORS: dict[str, str] = {"base": "#4C72B0", "reban": "#C44E52", "domestic": "#DD8452", "easing": "#55A868"}
 """One colour per scenario, used by every chart of the book."""
@@ -33,12 +40,34 @@ SCENARIO_LABELS: dict[str, str] = {
 SIGNAL_COLORS: dict[str, str] = dict(zip(SIGNALS, plt.get_cmap("tab10").colors[: len(SIGNALS)], strict=True))  # type: ignore[attr-defined]
 CONFIDENCE_MARKERS: dict[str, str] = {"two_sources": "o", "date_uncertain": "D", "one_source": "s", "weak_sources": "x"}
 
-plt.rcParams.update(
-    {"figure.dpi": 96, "savefig.dpi": 96, "axes.spines.top": False, "axes.spines.right": False, "font.size": 10}
-)
+STYLE: dict[str, object] = {
+    "figure.dpi": 96,
+    "savefig.dpi": 96,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "font.size": 10,
+}
+"""The house style, applied inside each plot function only (never to the user's matplotlib on import)."""
 
 
-def _fig(w: float = 8.0, h: float = 4.5, ncols: int = 1, nrows: int = 1, **kw: object) -> tuple[Figure, np.ndarray]:
+def _styled(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run a plot function inside ``plt.rc_context(STYLE)``."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with plt.rc_context(STYLE):
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def _fig(
+    w: float = 8.0, h: float = 4.5, ncols: int = 1, nrows: int = 1, ax: object = None, **kw: object
+) -> tuple[Figure, np.ndarray]:
+    """A new figure of ``nrows x ncols`` axes, or the caller's axes (one Axes or an array of that shape)."""
+    if ax is not None:
+        axes = np.asarray(ax, dtype=object).reshape(nrows, ncols)
+        return axes[0, 0].figure, axes
     fig, axes = plt.subplots(nrows, ncols, figsize=(w, h), squeeze=False, **kw)  # type: ignore[arg-type]
     plt.close(fig)  # shown once, as the value a notebook cell returns, not again by pyplot
     return fig, axes
@@ -49,9 +78,10 @@ def _date_axis(ax: plt.Axes) -> None:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
 
 
-def scenario_prior_densities(p: Priors) -> Figure:
+@_styled
+def scenario_prior_densities(p: Priors, ax: object = None) -> Figure:
     """Marginal prior of each scenario probability: theta_s ~ Beta(kappa m_s, kappa (1 - m_s))."""
-    fig, ax = _fig()
+    fig, ax = _fig(ax=ax)
     x = np.linspace(0.0005, 0.9995, 800)
     for i, s in enumerate(SCENARIOS):
         a = p.kappa * p.m[i]
@@ -70,9 +100,10 @@ def scenario_prior_densities(p: Priors) -> Figure:
     return fig
 
 
-def recovery_prior_densities(p: Priors) -> Figure:
+@_styled
+def recovery_prior_densities(p: Priors, ax: object = None) -> Figure:
     """Prior of each scenario's recovery share, on one log-scaled share axis."""
-    fig, ax = _fig()
+    fig, ax = _fig(ax=ax)
     x = np.geomspace(1e-4, 0.5, 2000)
     for s in SCENARIOS:
         b = p.recovery[s]
@@ -93,9 +124,10 @@ def recovery_prior_densities(p: Priors) -> Figure:
     return fig
 
 
-def predictive_histograms(prior_share: np.ndarray, prior_usd: np.ndarray, title: str) -> Figure:
+@_styled
+def predictive_histograms(prior_share: np.ndarray, prior_usd: np.ndarray, title: str, ax: object = None) -> Figure:
     """Histograms of predictive draws of the recovered share and of recovered USD."""
-    fig, ax = _fig(10, 4, ncols=2)
+    fig, ax = _fig(10, 4, ncols=2, ax=ax)
     ax[0, 0].hist(100 * np.ravel(prior_share), bins=120, color="0.4", density=True)
     ax[0, 0].axvspan(11, 12, color=SCENARIO_COLORS["base"], alpha=0.3, label="article: 11-12%")
     ax[0, 0].set(
@@ -111,9 +143,10 @@ def predictive_histograms(prior_share: np.ndarray, prior_usd: np.ndarray, title:
     return fig
 
 
-def evidence_timeline(ev: Evidence) -> Figure:
+@_styled
+def evidence_timeline(ev: Evidence, ax: object = None) -> Figure:
     """Events by date and indicator; colour = signal class, marker = source confidence."""
-    fig, ax = _fig(10, 4.8)
+    fig, ax = _fig(10, 4.8, ax=ax)
     a = ax[0, 0]
     rows = {ind: i for i, ind in enumerate(INDICATORS)}
     for e in ev.events:
@@ -146,10 +179,11 @@ def evidence_timeline(ev: Evidence) -> Figure:
     return fig
 
 
-def quarterly_revenue(periods: Sequence[Period], licence: dt.date) -> Figure:
+@_styled
+def quarterly_revenue(periods: Sequence[Period], licence: dt.date, ax: object = None) -> Figure:
     """Reported revenue per fiscal quarter and the H20 China revenue inside it."""
     qs = [q for q in periods if q.period_type == "quarter"]
-    fig, ax = _fig(9, 4.2)
+    fig, ax = _fig(9, 4.2, ax=ax)
     a = ax[0, 0]
     x = np.arange(len(qs))
     a.bar(x, [q.total_revenue_usd_bn for q in qs], color="0.8", label="total revenue")
@@ -176,11 +210,12 @@ def quarterly_revenue(periods: Sequence[Period], licence: dt.date) -> Figure:
     return fig
 
 
+@_styled
 def prior_vs_posterior(
-    prior: np.ndarray, exact: np.ndarray, spread: dict[str, dict[str, float]] | None = None
+    prior: np.ndarray, exact: np.ndarray, spread: dict[str, dict[str, float]] | None = None, ax: object = None
 ) -> Figure:
     """Scenario probabilities: prior and exact posterior, with the range over the tempering weight."""
-    fig, ax = _fig(9, 4.2)
+    fig, ax = _fig(9, 4.2, ax=ax)
     a = ax[0, 0]
     x = np.arange(len(SCENARIOS))
     colors = [SCENARIO_COLORS[s] for s in SCENARIOS]
@@ -209,9 +244,10 @@ def prior_vs_posterior(
     return fig
 
 
-def belief_over_time(history: Sequence[tuple[dt.date, np.ndarray]]) -> Figure:
+@_styled
+def belief_over_time(history: Sequence[tuple[dt.date, np.ndarray]], ax: object = None) -> Figure:
     """Stacked area of P(z = s | evidence up to date) over time."""
-    fig, ax = _fig(10, 4.5)
+    fig, ax = _fig(10, 4.5, ax=ax)
     a = ax[0, 0]
     dates = [d for d, _ in history]
     probs = np.array([p for _, p in history])
@@ -235,9 +271,10 @@ def belief_over_time(history: Sequence[tuple[dt.date, np.ndarray]]) -> Figure:
     return fig
 
 
-def share_cdfs(prior_cdf, post_cdf, realised: float | None, band: tuple[float, float]) -> Figure:  # noqa: ANN001
+@_styled
+def share_cdfs(prior_cdf, post_cdf, realised: float | None, band: tuple[float, float], ax: object = None) -> Figure:  # noqa: ANN001
     """Prior and posterior CDF of the recovered share on a log axis, with the article's band and the realised share."""
-    fig, ax = _fig(9, 4.2)
+    fig, ax = _fig(9, 4.2, ax=ax)
     a = ax[0, 0]
     x = np.geomspace(1e-6, 0.3, 1200)
     a.plot(100 * x, prior_cdf(x), color="0.55", label="prior (the article's view)")
@@ -256,9 +293,12 @@ def share_cdfs(prior_cdf, post_cdf, realised: float | None, band: tuple[float, f
     return fig
 
 
-def forecast_over_time(rows: Sequence[object], realised: float | None, band: tuple[float, float]) -> Figure:
+@_styled
+def forecast_over_time(
+    rows: Sequence[object], realised: float | None, band: tuple[float, float], ax: object = None
+) -> Figure:
     """The exact forecast of the recovered share (mean and 90% interval) after each evidence date."""
-    fig, ax = _fig(9, 4.5)
+    fig, ax = _fig(9, 4.5, ax=ax)
     a = ax[0, 0]
     dates = [r.date for r in rows]  # type: ignore[attr-defined]
     mean = np.array([r.share["mean"] for r in rows])  # type: ignore[attr-defined]
@@ -282,16 +322,18 @@ def forecast_over_time(rows: Sequence[object], realised: float | None, band: tup
     return fig
 
 
+@_styled
 def tornado_chart(
     rows: Sequence[dict],
     outputs: Sequence[str],
     scale: dict[str, float] | None = None,
     units: dict[str, str] | None = None,
+    ax: object = None,
 ) -> Figure:
     """One tornado per output: bars from the value at the low end to the value at the high end."""
     scale = scale or {}
     units = units or {}
-    fig, ax = _fig(6 * len(outputs), 5.5, ncols=len(outputs))
+    fig, ax = _fig(6 * len(outputs), 5.5, ncols=len(outputs), ax=ax)
     for j, q in enumerate(outputs):
         a = ax[0, j]
         rs = [r for r in rows if r["output"] == q][::-1]
@@ -315,6 +357,7 @@ def tornado_chart(
     return fig
 
 
+@_styled
 def sweep_chart(
     grid: np.ndarray,
     probs: np.ndarray,
@@ -323,8 +366,9 @@ def sweep_chart(
     title: str,
     log_x: bool = False,
     ylabel: str = "P(scenario | evidence)",
+    ax: object = None,
 ) -> Figure:
-    fig, ax = _fig(8, 4)
+    fig, ax = _fig(8, 4, ax=ax)
     a = ax[0, 0]
     for i, s in enumerate(SCENARIOS):
         a.plot(grid, probs[:, i], color=SCENARIO_COLORS[s], label=s)
@@ -336,10 +380,11 @@ def sweep_chart(
     return fig
 
 
-def influence_chart(rows: Sequence[dict], top: int = 10) -> Figure:
+@_styled
+def influence_chart(rows: Sequence[dict], top: int = 10, ax: object = None) -> Figure:
     """Top items by leave-one-out change in log-odds, one bar per scenario."""
     rs = list(rows)[:top][::-1]
-    fig, ax = _fig(10, 0.45 * len(rs) + 1.8)
+    fig, ax = _fig(10, 0.45 * len(rs) + 1.8, ax=ax)
     a = ax[0, 0]
     h = 0.8 / len(SCENARIOS)
     for j, s in enumerate(SCENARIOS):
@@ -356,8 +401,9 @@ def influence_chart(rows: Sequence[dict], top: int = 10) -> Figure:
     return fig
 
 
-def sobol_chart(res: SobolResult, title: str) -> Figure:
-    fig, ax = _fig(8, 4)
+@_styled
+def sobol_chart(res: SobolResult, title: str, ax: object = None) -> Figure:
+    fig, ax = _fig(8, 4, ax=ax)
     a = ax[0, 0]
     x = np.arange(len(res.names))
     a.bar(x - 0.2, res.S1, 0.4, yerr=res.S1_conf, capsize=2, color="#4C72B0", label="first order S1")
@@ -369,11 +415,14 @@ def sobol_chart(res: SobolResult, title: str) -> Figure:
     return fig
 
 
-def score_chart(history: Sequence[tuple[dt.date, np.ndarray]], outcome: int, article: np.ndarray) -> Figure:
+@_styled
+def score_chart(
+    history: Sequence[tuple[dt.date, np.ndarray]], outcome: int, article: np.ndarray, ax: object = None
+) -> Figure:
     """Brier and log scores of the posterior at each evidence date, against the article and a uniform baseline."""
     from .sensitivity import brier, log_score
 
-    fig, ax = _fig(12, 4.2, ncols=2)
+    fig, ax = _fig(12, 4.2, ncols=2, ax=ax)
     dates = [d for d, _ in history]
     uniform = np.full(len(SCENARIOS), 1.0 / len(SCENARIOS))
     for a, score, name, unit in (
@@ -400,6 +449,7 @@ def _dist_name(var: object) -> str:
     return name.removesuffix("RV") if name.endswith("RV") else "Potential"
 
 
+@_styled
 def model_graph(model: object, ax: plt.Axes | None = None) -> Figure:
     """The PyMC model's graph drawn with matplotlib (no Graphviz binary needed).
 
@@ -464,15 +514,11 @@ def model_graph(model: object, ax: plt.Axes | None = None) -> Figure:
 
 # --------------------------------------------------------------------------- does the model fit? (model.checks)
 
-from typing import TYPE_CHECKING  # noqa: E402
 
-if TYPE_CHECKING:
-    from .checks import PowerScaling, Reliability, RevenueCheck, SBCResult, SignalCheck
-
-
-def revenue_check_plot(prior: RevenueCheck, post: RevenueCheck) -> Figure:
+@_styled
+def revenue_check_plot(prior: RevenueCheck, post: RevenueCheck, ax: object = None) -> Figure:
     """Prior and posterior predictive of the full-year revenue datum, the observed value marked."""
-    fig, ax = _fig(7.0, 3.6, ncols=2)
+    fig, ax = _fig(7.0, 3.6, ncols=2, ax=ax)
     a, b = ax[0, 0], ax[0, 1]
     a.plot(prior.grid, prior.cdf, color="k")
     a.set_xscale("symlog", linthresh=0.01)
@@ -505,9 +551,10 @@ def revenue_check_plot(prior: RevenueCheck, post: RevenueCheck) -> Figure:
     return fig
 
 
-def signal_check_plot(sc: SignalCheck) -> Figure:
+@_styled
+def signal_check_plot(sc: SignalCheck, ax: object = None) -> Figure:
     """Replicated signal counts per class (90% interval, mean) with the observed counts; omnibus G."""
-    fig, ax = _fig(7.0, 4.6, ncols=2, gridspec_kw={"width_ratios": [1.5, 1]})
+    fig, ax = _fig(7.0, 4.6, ncols=2, gridspec_kw={"width_ratios": [1.5, 1]}, ax=ax)
     a, b = ax[0, 0], ax[0, 1]
     y = np.arange(len(SIGNALS))
     a.hlines(y, sc.lower, sc.upper, color="0.7", lw=6, label="replicated 90% interval")
@@ -537,12 +584,13 @@ def _scenario_of(name: str) -> str | None:
     return next((s for s in SCENARIOS if f"[{s}]" in name), None)
 
 
-def sbc_ecdf_plot(res: SBCResult, title: str) -> Figure:
+@_styled
+def sbc_ecdf_plot(res: SBCResult, title: str, ax: object = None) -> Figure:
     """ECDF minus uniform CDF of the SBC ranks, with the simultaneous band of each test."""
     tests = res.tests
     ncols = 3
     nrows = int(np.ceil(len(tests) / ncols))
-    fig, ax = _fig(7.0, 1.9 * nrows + 0.6, ncols=ncols, nrows=nrows, sharex=True, sharey=True)
+    fig, ax = _fig(7.0, 1.9 * nrows + 0.6, ncols=ncols, nrows=nrows, sharex=True, sharey=True, ax=ax)
     for k, t in enumerate(tests):
         a = ax.flat[k]
         z, lo, hi = t.band
@@ -565,9 +613,10 @@ def sbc_ecdf_plot(res: SBCResult, title: str) -> Figure:
     return fig
 
 
-def reliability_plot(rel: Reliability) -> Figure:
+@_styled
+def reliability_plot(rel: Reliability, ax: object = None) -> Figure:
     """Predicted P(z = s | E) against the observed frequency of z = s, per bin, with 99% intervals."""
-    fig, ax = _fig(7.0, 4.2)
+    fig, ax = _fig(7.0, 4.2, ax=ax)
     a = ax[0, 0]
     a.plot([0, 1], [0, 1], color="0.6", ls="--", label="perfect calibration")
     ok = rel.n > 0
@@ -594,9 +643,10 @@ def reliability_plot(rel: Reliability) -> Figure:
     return fig
 
 
-def power_scaling_plot(ps: PowerScaling) -> Figure:
+@_styled
+def power_scaling_plot(ps: PowerScaling, ax: object = None) -> Figure:
     """Prior and likelihood power-scaling sensitivity per headline quantity, with the 0.05 threshold."""
-    fig, ax = _fig(7.0, 3.4)
+    fig, ax = _fig(7.0, 3.4, ax=ax)
     a = ax[0, 0]
     y = np.arange(len(ps.quantities))
     a.barh(y - 0.2, ps.prior, 0.38, color="0.75", label="prior")

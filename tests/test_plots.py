@@ -50,3 +50,18 @@ def test_model_graph_needs_no_graphviz(setup):
     fig = plots.model_graph(build_model(setup.priors, setup.likelihood))
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert "theta" in texts and "evidence" in texts and "scenario (4)" in texts
+
+
+def test_plots_compose_and_leave_matplotlib_alone(setup):
+    import subprocess
+    import sys
+
+    import matplotlib.pyplot as plt
+
+    code = "import matplotlib as mpl; b = dict(mpl.rcParams); import model.plots; assert dict(mpl.rcParams) == b"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120).returncode == 0
+    fig, (a, b) = plt.subplots(1, 2)
+    assert plots.scenario_prior_densities(setup.priors, ax=a) is fig
+    assert plots.recovery_prior_densities(setup.priors, ax=b) is fig
+    assert a.get_title() and b.get_title() and a.lines and b.lines
+    plt.close(fig)
