@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,3 +39,29 @@ def inputs(tmp_path: Path) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def analysis_exact(setup: Setup) -> Analysis:
     return analyse(setup, mcmc=False)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+FILE_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS")
+
+
+def run_model(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess[str]:
+    """``python -m model ARGS`` in a subprocess, as a user runs it.
+
+    The user's ``H20_*`` file variables are cleared (``H20_SEED`` is kept, so a seed sweep of the
+    test suite reaches the CLI too); ``env`` adds or overrides variables.
+    """
+    full = {k: v for k, v in os.environ.items() if k not in FILE_VARS}
+    full["PYTHONPATH"] = str(ROOT)
+    full.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "model", *args], capture_output=True, text=True, timeout=timeout, env=full, cwd=cwd
+    )
+
+
+@pytest.fixture()
+def run_cli():
+    """The one way tests run the command line: :func:`run_model`."""
+    return run_model

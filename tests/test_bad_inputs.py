@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Callable
 
 import pytest
 import yaml
+from conftest import run_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -874,12 +874,7 @@ def test_sensitivity_elicitation_failure_names_the_range(capsys, monkeypatch):
 def _run(
     args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
-    full["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
-    full.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "model", *args], capture_output=True, text=True, timeout=300, env=full, cwd=cwd
-    )
+    return run_model(*args, env=env, cwd=cwd, timeout=300)
 
 
 @pytest.mark.parametrize(

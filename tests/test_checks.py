@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from dataclasses import replace
 
 import numpy as np
 import pytest
+from conftest import run_model
 
 from model import SCENARIOS, checks
 from model.evidence import log_likelihood_table
@@ -170,14 +170,8 @@ def test_data_model_has_the_same_density_as_build_model(setup):
     assert m1.compile_logp()(point) == pytest.approx(m2.compile_logp()(point), rel=1e-10)
 
 
-def _cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "model", "check", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, **env},
-    )
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return run_model("check", *args)
 
 
 def test_cli_check_exit_0_and_json():

@@ -1,12 +1,8 @@
 import json
-import subprocess
-import sys
+
+from conftest import run_model as _run
 
 from model import SCENARIOS
-
-
-def _run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "model", *args], capture_output=True, text=True, timeout=600, env=env)
 
 
 def test_summary_json_no_mcmc_keys_and_filters():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_model
 
 from model.assumptions import load_assumptions
 from model.errors import InputError
@@ -122,7 +122,7 @@ def test_event_date_relative_to_today(inputs):
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "model", *args], capture_output=True, text=True, timeout=300)
+    return run_model(*args, timeout=300)
 
 
 def test_cli_bad_input_exit_2_one_line(inputs):

@@ -128,14 +128,10 @@ def test_evidence_quality_drops_weak_rows(setup):
     assert not np.allclose(q["all"].scenario_prob, q["two_sources"].scenario_prob)
 
 
-def test_cli_sensitivity_json():
+def test_cli_sensitivity_json(run_cli):
     import json
-    import subprocess
-    import sys
 
-    res = subprocess.run(
-        [sys.executable, "-m", "model", "sensitivity", "--json"], capture_output=True, text=True, timeout=300
-    )
+    res = run_cli("sensitivity", "--json", timeout=300)
     assert res.returncode == 0, res.stderr
     rep = json.loads(res.stdout)
     assert len(rep["event_influence"]) == 10 and rep["tornado"]
