@@ -31,7 +31,7 @@ class Likelihood:
     revenue: RevenueObservation
     """The revenue datum (none, partial sum or full year)."""
     nuisance: np.ndarray
-    """Nodes of ``phi R`` for a partial sum (empty otherwise)."""
+    """Nodes and log weights of ``phi R`` for a partial sum, shape (2, n) (empty otherwise)."""
 
     def revenue_loglik(self, r: np.ndarray) -> np.ndarray:
         """``log p(revenue datum | r)``, broadcast over ``r``."""

@@ -372,6 +372,7 @@ def revision_table(history):  # noqa: ANN001 -> DataFrame
         row["share: mean (90% interval)"] = f"{pct(r.share['mean'])} ({pct(r.share['q05'])}–{pct(r.share['q95'])})"
         row["log score"] = "—" if r.log_score is None else f"{r.log_score:.2f}"
         row["CRPS (pp)"] = "—" if r.crps is None else f"{100 * r.crps:.4f}"
+        row["scored out of sample"] = "no (saw a revenue datum)" if r.in_sample else "yes"
         rows.append(row)
     return _frame(rows, "date")
 

@@ -344,6 +344,9 @@ class Revision:
     """log density of the realised share under the forecast (higher is better)."""
     crps: float | None
     """Continuous ranked probability score against the realised share, in share units (lower is better)."""
+    in_sample: bool = False
+    """The forecast already saw a revenue datum (a quarter's or the year's H20 sales), which is what
+    the realised share is made of: its score is not a test of forecasting."""
 
 
 def _arrivals(ev: Evidence, d: dt.date) -> tuple[str, ...]:
@@ -380,6 +383,7 @@ def forecast_history(setup: Setup, realised: float | None = None) -> list[Revisi
                 share=post.share_summary(thr),
                 log_score=None if realised is None else float(np.log(max(post.share_density(realised), 1e-300))),
                 crps=None if realised is None else crps_score(post.share_cdf, realised),
+                in_sample=likelihood_of(setup.assumptions, sub, setup.priors).revenue.kind != "none",
             )
         )
         before = post.scenario_prob
