@@ -310,6 +310,13 @@ def _frame(rows: list[dict[str, object]], index: str):  # -> pandas.DataFrame
     return pd.DataFrame(rows).set_index(index)
 
 
+def _khat_text(k: float) -> str:
+    """Pareto k for people: '—' for constant draws, '> 1' when the tail fit diverges."""
+    if k == float("-inf"):
+        return "—"
+    return "> 1" if not np.isfinite(k) or k > 1 else f"{k:.2f}"
+
+
 def diagnostics_table(fit):  # noqa: ANN001 -> DataFrame
     """MCMC diagnostics per reported quantity."""
     return _frame(
@@ -320,7 +327,7 @@ def diagnostics_table(fit):  # noqa: ANN001 -> DataFrame
                 "MCSE": f"{q.mcse:.2g}",
                 "bulk ESS": f"{q.ess_bulk:,.0f}",
                 "r̂": f"{q.r_hat:.3f}",
-                "Pareto k": "—" if not np.isfinite(q.khat) else f"{q.khat:.2f}",
+                "Pareto k": _khat_text(q.khat),
             }
             for q in fit.quantities
         ],
