@@ -15,9 +15,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
-from . import SCENARIOS
 from .assumptions import Assumptions, load_assumptions
 from .errors import InputError
 from .evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, Evidence, load_evidence
@@ -171,8 +168,3 @@ def analyse(setup: Setup, mcmc: bool = True) -> Analysis:
 def plain(x: float, digits: int | None = None) -> float | int:
     """``x`` rounded to a plain Python number, whose repr is short and stable across runs."""
     return int(round(float(x))) if digits is None else float(round(float(x), digits))
-
-
-def scenario_dict(values: np.ndarray) -> dict[str, float]:
-    """A scenario-indexed array as ``{scenario: value}``."""
-    return {s: float(values[i]) for i, s in enumerate(SCENARIOS)}

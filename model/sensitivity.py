@@ -234,12 +234,6 @@ def most_influential_event(rows: Sequence[dict[str, object]], scenario: str) -> 
     return min((r for r in events if abs(float(r[scenario])) >= top - 1e-12), key=lambda r: str(r["date"]))  # type: ignore[arg-type]
 
 
-def dominant_scenario(row: dict[str, object]) -> tuple[str, float]:
-    """The scenario whose log-odds an influence row moves the most, and by how much."""
-    s = max(SCENARIOS, key=lambda k: abs(float(row[k])))  # type: ignore[arg-type]
-    return s, float(row[s])  # type: ignore[arg-type]
-
-
 def evidence_quality(setup: Setup) -> dict[str, ExactPosterior]:
     """The exact posterior with all evidence and with only ``two_sources`` evidence."""
     st = setup.evidence

@@ -116,22 +116,3 @@ def summarise(x: np.ndarray, threshold: float) -> Summary:
         p_exceed=Estimate(float(hit.mean()), p_mcse),
         threshold=threshold,
     )
-
-
-def exceedance(x: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """P(X >= g) for every g in ``grid``."""
-    v = np.sort(np.ravel(x))
-    return 1.0 - np.searchsorted(v, grid, side="left") / v.size
-
-
-def summary_rows(named: dict[str, Summary], scale: float = 1.0, digits: int = 4) -> dict[str, dict[str, str]]:
-    """Display rows 'value ± MCSE' per summary; ``scale`` multiplies the values (not P(exceed))."""
-    out: dict[str, dict[str, str]] = {}
-    for name, s in named.items():
-        row = {}
-        for k in ("mean", "median", "q05", "q95"):
-            e = getattr(s, k)
-            row[k] = f"{e.value * scale:.{digits}f} ± {e.mcse * scale:.{digits}f}"
-        row["P(X ≥ threshold)"] = f"{s.p_exceed.value:.{digits}f} ± {s.p_exceed.mcse:.{digits}f}"
-        out[name] = row
-    return out
