@@ -33,9 +33,12 @@ def _date(text: str) -> dt.date:
 
 
 def _seed(text: str) -> int:
-    if not text.strip().isdigit() or int(text) >= 2**32:
+    from .pipeline import parse_seed
+
+    value = parse_seed(text)
+    if value is None:
         raise argparse.ArgumentTypeError(f"--seed {text!r} is not an integer in [0, 2**32)")
-    return int(text)
+    return value
 
 
 def _common(p: argparse.ArgumentParser) -> None:

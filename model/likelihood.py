@@ -11,7 +11,7 @@ The signal part does not depend on ``r``; the revenue part is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import special
@@ -45,6 +45,12 @@ class Likelihood:
         return Likelihood(self.signal_loglik, revenue, self.nuisance if nuisance is None else nuisance)
 
 
+def revenue_datum(a: Assumptions, ev: Evidence) -> RevenueObservation:
+    """The revenue datum the evidence implies under the assumptions' measurement settings."""
+    m = a.measurement
+    return revenue_observation(ev.periods, m, m.fiscal_year_end.value)
+
+
 def likelihood_of(
     a: Assumptions,
     ev: Evidence,
@@ -64,11 +70,8 @@ def likelihood_of(
     """
     w = a.signals.tempering_weight.value if weight is None else weight
     table = log_likelihood_table(a) if log_table is None else log_table
-    m = a.measurement
-    obs = revenue_observation(ev.periods, m, m.fiscal_year_end.value)
+    obs = revenue_datum(a, ev)
     if sd_factor != 1.0:
-        from dataclasses import replace
-
         obs = replace(obs, sd=obs.sd * sd_factor)
     return Likelihood(
         signal_loglik=signal_loglik(ev.signal_counts(), table, w),

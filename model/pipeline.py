@@ -44,6 +44,12 @@ class Setup:
     """The seed in force: ``--seed``, else ``H20_SEED``, else the assumptions'."""
 
 
+def parse_seed(text: str) -> int | None:
+    """A seed given as text (``--seed``, ``H20_SEED``): an integer in [0, 2**32), else None."""
+    text = text.strip()
+    return int(text) if text.isdigit() and int(text) < 2**32 else None
+
+
 def resolve_seed(a: Assumptions, seed: int | None = None) -> int:
     """The seed in force; ``H20_SEED`` must be a non-negative integer."""
     if seed is not None:
@@ -51,14 +57,15 @@ def resolve_seed(a: Assumptions, seed: int | None = None) -> int:
     text = os.environ.get(ENV_SEED, "").strip()
     if not text:
         return a.seed.value
-    if not text.isdigit() or int(text) >= 2**32:
+    value = parse_seed(text)
+    if value is None:
         raise InputError(
             ENV_SEED,
             "(environment)",
             f"{text!r} is not an integer in [0, 2**32)",
             "set H20_SEED to a non-negative integer, e.g. 7",
         )
-    return int(text)
+    return value
 
 
 def prepare(

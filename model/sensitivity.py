@@ -23,7 +23,7 @@ from . import SCENARIOS, SIGNALS
 from .assumptions import Range
 from .evidence import CONFIDENCE_LEVELS, Evidence, log_likelihood_table, select
 from .exact import ExactPosterior, exact_posterior
-from .likelihood import likelihood_of
+from .likelihood import likelihood_of, revenue_datum
 from .pipeline import Setup
 from .priors import elicit_recovery
 
@@ -87,7 +87,7 @@ def outputs(setup: Setup, knobs: Knobs = Knobs(), evidence: Evidence | None = No
     """The tornado's output quantities for one setting of the knobs."""
     ex = posterior(setup, knobs, evidence)
     ev = evidence or setup.evidence
-    rev = likelihood_of(setup.assumptions, ev, setup.priors).revenue.revenue
+    rev = revenue_datum(setup.assumptions, ev).revenue
     if rev is None:
         rev = knobs.revenue if knobs.revenue is not None else setup.priors.revenue.mean
     share = ex.share_mean()
@@ -377,7 +377,7 @@ def forecast_history(setup: Setup, realised: float | None = None) -> list[Revisi
                 share=post.share_summary(thr),
                 log_score=None if realised is None else float(np.log(max(post.share_density(realised), 1e-300))),
                 crps=None if realised is None else crps_score(post.share_cdf, realised),
-                in_sample=likelihood_of(setup.assumptions, sub, setup.priors).revenue.kind != "none",
+                in_sample=revenue_datum(setup.assumptions, sub).kind != "none",
             )
         )
         before = post.scenario_prob
