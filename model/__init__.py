@@ -40,3 +40,17 @@ SIGNALS: tuple[str, ...] = (
 """Signal classes of evidence events (rows of the likelihood table)."""
 
 __version__ = "0.1.0"
+
+
+def by_scenario(values: object, name: str | None = None):  # -> xarray.DataArray
+    """Values in :data:`SCENARIOS` order as a DataArray with a named ``scenario`` dim.
+
+    The one place where a position in a scenario-ordered array meets its scenario's name: results
+    leave the package labelled, and callers select with ``.sel(scenario="domestic")``.
+    """
+    import numpy as np
+    import xarray as xr
+
+    return xr.DataArray(
+        np.asarray(values, dtype=float), dims="scenario", coords={"scenario": list(SCENARIOS)}, name=name
+    )

@@ -1,6 +1,7 @@
 """Does the model fit? Predictive checks, simulation-based calibration and power-scaling.
 
-Computation only: every function returns a dataclass; nothing prints.
+Computation only: every function returns a dataclass; nothing prints. Method: book/method.md,
+"Model checks".
 
 Generative reading of the tempered signal likelihood
 -----------------------------------------------------
@@ -36,12 +37,14 @@ family-wise false-alarm rate :data:`SBC_FAMILY_ALPHA` by Bonferroni.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import os
 import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Sequence
 
 import numpy as np
 from scipy import special, stats
@@ -162,6 +165,12 @@ class SignalCheck:
     g_cdf: np.ndarray
     """Predictive CDF of G_rep - G_obs(z) (for the plot: the observed value sits at 0)."""
     method: str
+    n_compositions: int = 0
+    """Compositions of the facts over the classes (enumerated when at most :data:`ENUMERATION_LIMIT`)."""
+
+    @property
+    def n_events(self) -> float:
+        return float(self.counts.sum())
 
     def checks(self) -> list[Check]:
         out = [
@@ -188,6 +197,46 @@ class SignalCheck:
         return out
 
 
+def _class_tails(counts_facts: np.ndarray, k: int, probs: np.ndarray, sw: np.ndarray, weight: float):  # noqa: ANN202
+    """Per class, ``f_c ~ sum_z P(z) Binomial(K, P(c | z))``: two-sided tail p and 5%/95% quantiles (report units)."""
+    support = np.arange(k + 1)
+    pmf = np.einsum("z,zcy->cy", sw, stats.binom.pmf(support[None, None, :], k, probs[:, :, None]))
+    cdf = np.cumsum(pmf, axis=1)
+    classes = range(len(SIGNALS))
+    lo_p = np.array([cdf[c, int(np.floor(counts_facts[c] + 1e-9))] for c in classes])
+    above = [int(np.ceil(counts_facts[c] - 1e-9)) for c in classes]
+    hi_p = np.array([1.0 - (cdf[c, above[c] - 1] if above[c] >= 1 else 0.0) for c in classes])
+    class_p = np.array([two_sided(a, b) for a, b in zip(lo_p, hi_p, strict=True)])
+
+    def q(p: float) -> np.ndarray:
+        return np.array([support[np.searchsorted(cdf[c], p - 1e-12)] for c in classes]) / weight
+
+    return class_p, q(0.05), q(0.95)
+
+
+def _omnibus_exact(k: int, probs: np.ndarray, sw: np.ndarray, g_obs: np.ndarray, grid: np.ndarray):  # noqa: ANN202
+    """P(G_rep >= G_obs) and the CDF of G_rep - G_obs by enumerating every composition of ``k`` facts."""
+    y = _compositions(k, len(SIGNALS))
+    g_p, g_cdf = 0.0, np.zeros_like(grid)
+    for z in np.flatnonzero(sw > 0):
+        p_y = np.exp(_multinomial_logpmf(y, probs[z]))
+        diff = g_statistic(y, probs[z]) - g_obs[z]
+        g_p += sw[z] * float(p_y[diff >= -1e-9].sum())
+        order = np.argsort(diff)
+        g_cdf += sw[z] * np.interp(grid, diff[order], np.cumsum(p_y[order]), left=0.0, right=1.0)
+    return g_p, 0.0, g_cdf
+
+
+def _omnibus_mc(k: int, probs: np.ndarray, sw: np.ndarray, g_obs: np.ndarray, grid: np.ndarray, rng):  # noqa: ANN001, ANN202
+    """The same by Monte Carlo (:data:`PPC_DRAWS` replicates), with its MCSE."""
+    zs = rng.choice(len(SCENARIOS), size=PPC_DRAWS, p=sw / sw.sum())
+    y = np.stack([rng.multinomial(k, probs[z]) for z in zs])
+    diff = g_statistic(y, probs[zs]) - g_obs[zs]
+    hit = diff >= -1e-9
+    g_cdf = np.searchsorted(np.sort(diff), grid, side="right") / diff.size
+    return float(hit.mean()), float(hit.std(ddof=1) / np.sqrt(hit.size)), g_cdf
+
+
 def signal_check(
     counts: np.ndarray,
     log_table: np.ndarray,
@@ -206,79 +255,29 @@ def signal_check(
     counts = np.asarray(counts, dtype=float)
     probs = np.exp(log_table).T  # (scenario, class)
     k = n_facts(counts, weight)
-    y_obs = observed_facts(counts, weight)
     sw = np.asarray(scenario_weights, dtype=float)
-    live = sw > 0
-    # per class: mixture of binomials
-    support = np.arange(k + 1)
-    pmf = np.einsum("z,zcy->cy", sw, stats.binom.pmf(support[None, None, :], k, probs[:, :, None]))
-    cdf = np.cumsum(pmf, axis=1)
-    lo_p = np.array([cdf[c, int(np.floor(y_obs[c] + 1e-9))] for c in range(len(SIGNALS))])
-    hi_p = np.array(
-        [
-            1.0 - (cdf[c, int(np.ceil(y_obs[c] - 1e-9)) - 1] if np.ceil(y_obs[c] - 1e-9) >= 1 else 0.0)
-            for c in range(len(SIGNALS))
-        ]
-    )
-    class_p = np.array([two_sided(a, b) for a, b in zip(lo_p, hi_p, strict=True)])
-    q = lambda p: np.array([support[np.searchsorted(cdf[c], p - 1e-12)] for c in range(len(SIGNALS))]) / weight  # noqa: E731
-    g_obs = g_statistic(y_obs, probs) if k > 0 else np.zeros(len(SCENARIOS))
-    n_comp = math.comb(k + len(SIGNALS) - 1, len(SIGNALS) - 1)
     grid = np.linspace(-60.0, 30.0, 901)
+    n_comp = math.comb(k + len(SIGNALS) - 1, len(SIGNALS) - 1)
+    zeros = np.zeros(len(SIGNALS))
     if k == 0:
         return SignalCheck(
-            label,
-            counts,
-            weight,
-            0,
-            sw,
-            np.zeros(len(SIGNALS)),
-            np.zeros(len(SIGNALS)),
-            np.zeros(len(SIGNALS)),
-            np.ones(len(SIGNALS)),
-            g_obs,
-            1.0,
-            0.0,
-            grid,
-            (grid >= 0).astype(float),
-            "no signal events",
-        )
+            label, counts, weight, 0, sw, zeros, zeros, zeros, np.ones(len(SIGNALS)), np.zeros(len(SCENARIOS)),
+            1.0, 0.0, grid, (grid >= 0).astype(float), "no signal events", n_comp,
+        )  # fmt: skip
+    y_obs = observed_facts(counts, weight)
+    class_p, lower, upper = _class_tails(y_obs, k, probs, sw, weight)
+    g_obs = g_statistic(y_obs, probs)
     if n_comp <= ENUMERATION_LIMIT:
-        y = _compositions(k, len(SIGNALS))
-        g_p, g_cdf = 0.0, np.zeros_like(grid)
-        for z in np.flatnonzero(live):
-            p_y = np.exp(_multinomial_logpmf(y, probs[z]))
-            diff = g_statistic(y, probs[z]) - g_obs[z]
-            g_p += sw[z] * float(p_y[diff >= -1e-9].sum())
-            order = np.argsort(diff)
-            g_cdf += sw[z] * np.interp(grid, diff[order], np.cumsum(p_y[order]), left=0.0, right=1.0)
-        method, mcse = f"exact over {n_comp:,} compositions", 0.0
+        g_p, mcse, g_cdf = _omnibus_exact(k, probs, sw, g_obs, grid)
+        method = f"exact over {n_comp:,} compositions"
     else:
-        rng = rng or np.random.default_rng(0)
-        zs = rng.choice(len(SCENARIOS), size=PPC_DRAWS, p=sw / sw.sum())
-        y = np.stack([rng.multinomial(k, probs[z]) for z in zs])
-        diff = g_statistic(y, probs[zs]) - g_obs[zs]
-        hit = diff >= -1e-9
-        g_p, mcse = float(hit.mean()), float(hit.std(ddof=1) / np.sqrt(hit.size))
-        g_cdf = np.searchsorted(np.sort(diff), grid, side="right") / diff.size
+        g_p, mcse, g_cdf = _omnibus_mc(k, probs, sw, g_obs, grid, rng or np.random.default_rng(0))
         method = f"Monte Carlo, {PPC_DRAWS:,} replicates"
+    expected = (sw @ probs) * k / weight
     return SignalCheck(
-        label,
-        counts,
-        weight,
-        k,
-        sw,
-        (sw @ probs) * k / weight,
-        q(0.05),
-        q(0.95),
-        class_p,
-        g_obs,
-        float(min(g_p, 1.0)),
-        mcse,
-        grid,
-        g_cdf,
-        method,
-    )
+        label, counts, weight, k, sw, expected, lower, upper, class_p, g_obs, float(min(g_p, 1.0)), mcse, grid,
+        g_cdf, method, n_comp,
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- revenue-datum checks
@@ -659,22 +658,19 @@ def sbc_exact(
     cal = reliability(pz, sim.z, alpha)
     notes: dict = {"z_counts": np.bincount(sim.z, minlength=len(SCENARIOS)), "alpha_per_test": alpha}
     if node_check:
-        full = 4 * n_nodes
-        sub = Simulated(
-            sim.theta[:node_check],
-            sim.z[:node_check],
-            sim.r[:node_check],
-            sim.revenue[:node_check],
-            sim.facts[:node_check],
-            sim.x[:node_check],
-        )
-        pit_full, _ = sbc_pits(priors or gen_priors, sub, design, full, posterior)
-        diff = float(np.abs(pit_full - pit[:node_check]).max())
-        notes["node_check"] = {"nodes": n_nodes, "reference_nodes": full, "max_pit_diff": diff}
-        notes["gates"] = {
-            "quadrature_nodes": (diff, diff < 1e-3, f"max |PIT({n_nodes} nodes) - PIT({full} nodes)| < 1e-3")
-        }
+        sub = Simulated(*(getattr(sim, f.name)[:node_check] for f in dataclasses.fields(Simulated)))
+        pit_full, _ = sbc_pits(priors or gen_priors, sub, design, 4 * n_nodes, posterior)
+        notes.update(_node_check(pit[:node_check], pit_full, n_nodes))
     return SBCResult("sbc.exact", n_sims, tests, cal, time.perf_counter() - start, notes)
+
+
+def _node_check(pit: np.ndarray, pit_full: np.ndarray, n_nodes: int) -> dict:
+    """The largest PIT change from ``n_nodes`` to four times as many quadrature nodes, and its gate (< 1e-3)."""
+    diff, full = float(np.abs(pit_full - pit).max()), 4 * n_nodes
+    return {
+        "node_check": {"nodes": n_nodes, "reference_nodes": full, "max_pit_diff": diff},
+        "gates": {"quadrature_nodes": (diff, diff < 1e-3, f"max |PIT({n_nodes} nodes) - PIT({full} nodes)| < 1e-3")},
+    }
 
 
 # --------------------------------------------------------------------------- SBC of the PyMC path
@@ -698,6 +694,18 @@ def build_data_model(priors: Priors, sd: float):  # -> pm.Model
         ll = sig + normal_logpdf(x, r * rev, sd)
         pm.Potential("evidence", pm.math.logsumexp(pm.math.log(theta) + ll))
     return model
+
+
+def _nutpie_ranks(compiled, seed: int, truth: np.ndarray, thin_to: int, settings: dict) -> tuple[np.ndarray, int]:  # noqa: ANN001
+    """One SBC fit: ranks of the true (theta, r) among ``thin_to`` thinned draws, and the divergences."""
+    import nutpie
+
+    tr = nutpie.sample(compiled, cores=1, seed=seed, progress_bar=False, **settings)
+    th = tr.posterior["theta"].values.reshape(-1, len(SCENARIOS))
+    rr = tr.posterior["r"].values.reshape(-1, len(SCENARIOS))
+    keep = np.linspace(0, th.shape[0] - 1, thin_to).round().astype(int)
+    post = np.concatenate([th[keep], rr[keep]], axis=1)
+    return (post < truth[None, :]).sum(axis=0), int(tr.sample_stats["diverging"].values.sum())
 
 
 def sbc_mcmc(
@@ -730,29 +738,16 @@ def sbc_mcmc(
     ranks = np.empty((n_fits, len(names)))
     divergences = 0
     seeds = rng.integers(0, 2**31, size=n_fits)
+    settings = {"draws": draws, "tune": tune, "chains": chains, "target_accept": target_accept}
     for i in range(n_fits):
         data = {
             "signal_loglik": sim.facts[i] @ design.log_table,
             "x": np.asarray(sim.x[i]),
             "revenue": np.asarray(sim.revenue[i]),
         }
-        tr = nutpie.sample(
-            compiled.with_data(**data),
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            cores=1,
-            seed=int(seeds[i]),
-            target_accept=target_accept,
-            progress_bar=False,
-        )
-        divergences += int(tr.sample_stats["diverging"].values.sum())
-        th = tr.posterior["theta"].values.reshape(-1, len(SCENARIOS))
-        rr = tr.posterior["r"].values.reshape(-1, len(SCENARIOS))
-        keep = np.linspace(0, th.shape[0] - 1, thin_to).round().astype(int)
         truth = np.concatenate([sim.theta[i], sim.r[i]])
-        post = np.concatenate([th[keep], rr[keep]], axis=1)
-        ranks[i] = (post < truth[None, :]).sum(axis=0)
+        ranks[i], div = _nutpie_ranks(compiled.with_data(**data), int(seeds[i]), truth, thin_to, settings)
+        divergences += div
     pit = (ranks + 0.5) / (thin_to + 1)
     alpha = SBC_FAMILY_ALPHA / len(names)
     tests = tuple(uniformity_test(nm, pit[:, j], alpha, k=20) for j, nm in enumerate(names))
@@ -848,6 +843,18 @@ class PowerScaling:
     log2_alpha: float
     threshold: float
 
+    SHARE = "recovered share"
+    """Name of the share among :attr:`quantities`; the others are :meth:`label` of each scenario."""
+
+    @staticmethod
+    def label(scenario: str) -> str:
+        return f"P(z={scenario})"
+
+    def of(self, scenario: str | None = None) -> tuple[float, float]:
+        """(prior, likelihood) sensitivity of P(z = scenario | E), or of the share when ``scenario`` is None."""
+        i = self.quantities.index(self.SHARE if scenario is None else self.label(scenario))
+        return float(self.prior[i]), float(self.likelihood[i])
+
     def diagnosis(self, i: int) -> str:
         p, lk = self.prior[i] >= self.threshold, self.likelihood[i] >= self.threshold
         if p and lk:
@@ -908,7 +915,7 @@ def power_scaling(
     """
     base = exact_posterior(priors, lik, n_nodes)
     alphas = (2.0**-log2_alpha, 2.0**log2_alpha)
-    names = (*(f"P(z={s})" for s in SCENARIOS), "recovered share")
+    names = (*(PowerScaling.label(s) for s in SCENARIOS), PowerScaling.SHARE)
 
     def dists(post: ExactPosterior, grid: np.ndarray, f0: np.ndarray) -> np.ndarray:
         d = [
@@ -970,8 +977,27 @@ class CheckReport:
         return next((c for c in self.checks() if not c.passed), None)
 
 
-def run_checks(setup, mcmc_sbc: bool = False, n_sbc: int = 1000, sbc_nodes: int | None = None) -> CheckReport:  # noqa: ANN001
-    """Every check of the chapter 'Does the model fit?' (SBC of PyMC only with ``mcmc_sbc``)."""
+@dataclass(frozen=True)
+class PredictiveChecks:
+    """The deterministic checks: prior and posterior predictive checks, and power-scaling."""
+
+    prior_revenue: RevenueCheck | None
+    prior_signals: SignalCheck
+    post_revenue: RevenueCheck | None
+    post_signals: SignalCheck
+    power: PowerScaling
+    seconds: dict[str, float]
+
+    def checks(self) -> list[Check]:
+        """The predictive checks (prior, then posterior) as pass/fail rows."""
+        out: list[Check] = [] if self.prior_revenue is None else [self.prior_revenue.check()]
+        out += self.prior_signals.checks()
+        out += [] if self.post_revenue is None else [self.post_revenue.check()]
+        return out + self.post_signals.checks()
+
+
+def predictive_checks(setup) -> PredictiveChecks:  # noqa: ANN001
+    """Predictive checks of the revenue datum (full-year datum only) and the signal counts, and power-scaling."""
     t: dict[str, float] = {}
     lik, priors = setup.likelihood, setup.priors
     w = setup.assumptions.signals.tempering_weight.value
@@ -987,15 +1013,45 @@ def run_checks(setup, mcmc_sbc: bool = False, n_sbc: int = 1000, sbc_nodes: int 
     post_rev = posterior_revenue_check(post, lik.revenue) if annual else None
     post_sig = signal_check(counts, table, w, post.scenario_prob, "posterior_predictive", rng_for(setup.seed, "ppc"))
     t["posterior_predictive"] = time.perf_counter() - t0
-    sbc = sbc_exact(setup, n_sbc, sbc_nodes)
-    t["sbc_exact"] = sbc.seconds
     t0 = time.perf_counter()
     ps = power_scaling(priors, lik, setup.assumptions.inference.quadrature_nodes)
     t["power_scaling"] = time.perf_counter() - t0
+    return PredictiveChecks(prior_rev, prior_sig, post_rev, post_sig, ps, t)
+
+
+def run_checks(setup, mcmc_sbc: bool = False, n_sbc: int = 1000, sbc_nodes: int | None = None) -> CheckReport:  # noqa: ANN001
+    """Every check of the chapter 'Does the model fit?' (SBC of PyMC only with ``mcmc_sbc``)."""
+    pc = predictive_checks(setup)
+    t = dict(pc.seconds)
+    sbc = sbc_exact(setup, n_sbc, sbc_nodes)
+    t["sbc_exact"] = sbc.seconds
     mc = sbc_mcmc(setup) if mcmc_sbc else None
     if mc is not None:
         t["sbc_mcmc"] = mc.seconds
-    return CheckReport(prior_rev, prior_sig, post_rev, post_sig, sbc, mc, ps, t)
+    return CheckReport(pc.prior_revenue, pc.prior_signals, pc.post_revenue, pc.post_signals, sbc, mc, pc.power, t)
+
+
+def require(checks: Sequence[Check]) -> None:
+    """Raise AssertionError naming every failed check (nothing happens, and nothing prints, when all pass)."""
+    failed = [f"{c.name}: {c.reason}" for c in checks if not c.passed]
+    assert not failed, "; ".join(failed)
+
+
+def earlier_priors(setup):  # noqa: ANN001, ANN201
+    """The first version's re-ban and domestic priors (two-quantile Beta fits) and their power-scaling.
+
+    Kept to show, recomputed, why the current priors replaced them (chapter 'Does the model fit?').
+    """
+    from .priors import elicit_beta_quantiles
+
+    before = setup.priors.with_(
+        recovery={
+            **setup.priors.recovery,
+            "reban": elicit_beta_quantiles(0.001, 0.25, 0.01, 0.90),
+            "domestic": elicit_beta_quantiles(0.001, 0.20, 0.04, 0.90),
+        }
+    )
+    return before, power_scaling(before, setup.likelihood, setup.assumptions.inference.quadrature_nodes)
 
 
 def report_dict(rep: CheckReport) -> dict:

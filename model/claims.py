@@ -41,6 +41,7 @@ def claims_check() -> list[dict[str, str]]:
 
 @dataclass(frozen=True)
 class AuditLine:
+    key: str
     check: str
     article_says: str
     arithmetic: str
@@ -48,15 +49,16 @@ class AuditLine:
     verdict: str
 
 
-def audit(fy2026_reported_usd_bn: float) -> list[AuditLine]:
-    """The article's own arithmetic, recomputed."""
+def audit(fy2026_reported_usd_bn: float) -> dict[str, AuditLine]:
+    """The article's own arithmetic, recomputed, by key."""
     ratio = H20_FP16_TFLOPS / H100_FP16_TFLOPS
     lo, hi = RECOVERY_BAND
     implied_rev = (CHINA_FY2025_USD_BN / hi, CHINA_FY2025_USD_BN / lo)
     eps = PRICE_USD / FORWARD_PE
     eps_checked = (PRICE_USD / CHECKED_FORWARD_PE[1], PRICE_USD / CHECKED_FORWARD_PE[0])
-    return [
+    lines = [
         AuditLine(
+            "training_ratio",
             "H20 vs H100 training",
             "about 20%",
             "296 / 1,980 FP16 TFLOPS",
@@ -64,6 +66,7 @@ def audit(fy2026_reported_usd_bn: float) -> list[AuditLine]:
             f"inconsistent: the article's own figures give {ratio:.1%}, not {CLAIMED_TRAINING_RATIO:.0%}",
         ),
         AuditLine(
+            "implied_revenue",
             "FY2026 revenue implied by 'USD 17bn = 11-12%'",
             "11-12%",
             "17 / 0.12 to 17 / 0.11 (USD bn)",
@@ -72,6 +75,7 @@ def audit(fy2026_reported_usd_bn: float) -> list[AuditLine]:
             f"below the July-2025 consensus of USD {JULY_CONSENSUS_USD_BN:g}bn",
         ),
         AuditLine(
+            "consensus_share",
             "11-12% of the July-2025 consensus",
             "11-12%",
             f"0.11-0.12 x {JULY_CONSENSUS_USD_BN:g} (USD bn)",
@@ -81,6 +85,7 @@ def audit(fy2026_reported_usd_bn: float) -> list[AuditLine]:
             f"({CEO_H20_USD_BN / JULY_CONSENSUS_USD_BN:.1%})",
         ),
         AuditLine(
+            "reported_share",
             "11-12% of reported FY2026 revenue",
             "11-12%",
             f"0.11-0.12 x {fy2026_reported_usd_bn:g} (USD bn)",
@@ -88,6 +93,7 @@ def audit(fy2026_reported_usd_bn: float) -> list[AuditLine]:
             f"would have been USD {lo * fy2026_reported_usd_bn:.1f}-{hi * fy2026_reported_usd_bn:.1f}bn",
         ),
         AuditLine(
+            "forward_pe",
             "Forward P/E of 182x",
             "about 182x",
             "172.25 / 182 (USD per share)",
@@ -97,6 +103,7 @@ def audit(fy2026_reported_usd_bn: float) -> list[AuditLine]:
             f"{eps_checked[0]:.2f}-{eps_checked[1]:.2f}: 182x is wrong",
         ),
         AuditLine(
+            "previous_close",
             "Previous close implied by +4.99%",
             "172.25, +4.99%",
             "172.25 / 1.0499 (USD per share)",
@@ -104,3 +111,4 @@ def audit(fy2026_reported_usd_bn: float) -> list[AuditLine]:
             f"previous close USD {PRICE_USD / (1 + PRICE_CHANGE):.2f}; the stock closed up about 4.0% that day",
         ),
     ]
+    return {a.key: a for a in lines}

@@ -92,37 +92,43 @@ def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:  # noqa: ANN001
     return 0
 
 
+def _summary(setup, as_json: bool, no_mcmc: bool) -> None:  # noqa: ANN001
+    from .pipeline import analyse
+    from .report import headline, summary_text
+    from .sensitivity import weight_spread
+
+    h = headline(analyse(setup, mcmc=not no_mcmc), weight_spread(setup))
+    print(json.dumps(h, indent=2, ensure_ascii=False) if as_json else summary_text(h))
+
+
+def _sensitivity(setup, as_json: bool) -> None:  # noqa: ANN001
+    from .priors import ElicitationError
+    from .report import sensitivity_json, sensitivity_text
+
+    try:
+        rep = sensitivity_json(setup)
+    except ElicitationError as exc:  # only the recovery_scale knob elicits new priors
+        raise InputError(
+            setup.assumptions.source_file,
+            "sensitivity.recovery_scale",
+            f"a scaled recovery interval fails: {exc.problem}",
+            "narrow the recovery_scale range",
+        ) from None
+    print(json.dumps(rep, indent=2, ensure_ascii=False) if as_json else sensitivity_text(rep))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        from .pipeline import analyse, prepare
+        from .pipeline import prepare
 
         setup = prepare(args.assumptions, args.events, args.quarters, args.as_of, args.min_confidence, args.seed)
         if args.command == "check":
             return _check(setup, args.json, args.mcmc_sbc)
         if args.command == "summary":
-            from .report import headline, summary_text
-            from .sensitivity import weight_spread
-
-            h = headline(analyse(setup, mcmc=not args.no_mcmc), weight_spread(setup))
-            print(json.dumps(h, indent=2, ensure_ascii=False) if args.json else summary_text(h))
+            _summary(setup, args.json, args.no_mcmc)
         else:
-            from .priors import ElicitationError
-            from .sensitivity import print_sensitivity, sensitivity_report
-
-            try:
-                rep = sensitivity_report(setup)
-            except ElicitationError as exc:  # only the recovery_scale knob elicits new priors
-                raise InputError(
-                    setup.assumptions.source_file,
-                    "sensitivity.recovery_scale",
-                    f"a scaled recovery interval fails: {exc.problem}",
-                    "narrow the recovery_scale range",
-                ) from None
-            if args.json:
-                print(json.dumps(rep, indent=2, ensure_ascii=False))
-            else:
-                print_sensitivity(rep)
+            _sensitivity(setup, args.json)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT

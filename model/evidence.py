@@ -223,6 +223,56 @@ def _float(path: str | Path, line: int, col: str, text: str, optional: bool = Fa
     return v
 
 
+def _period_name(p: str, line: int, fp: str, seen: dict[str, int]) -> str:
+    """A fiscal period's name: not empty, on one line, not repeated."""
+    field = f"line {line}, column fiscal_period"
+    if not fp:
+        raise InputError(p, field, "empty", "name the period, e.g. 'Q3 FY2026' or 'FY2026'")
+    if not fp.isprintable():
+        raise InputError(p, field, f"{quote(fp)} has a line break or tab", "name the period on one line")
+    if fp in seen:
+        raise InputError(
+            p,
+            field,
+            f"{quote(fp)} repeats line {seen[fp]}",
+            "give each fiscal period one row (delete or merge the duplicate)",
+        )
+    seen[fp] = line
+    return fp
+
+
+def _period_dates(p: str, line: int, row: dict[str, str], today: dt.date) -> tuple[dt.date, dt.date]:
+    """(period_end, reported): reported after the period ends and not in the future."""
+    end = _date(p, line, "period_end", row["period_end"])
+    if end > _date(p, line, "reported", row["reported"]):
+        raise InputError(
+            p,
+            f"line {line}, column reported",
+            "is before period_end",
+            "a period is reported after it ends: check both dates",
+        )
+    reported = _date(p, line, "reported", row["reported"])
+    if reported > today:
+        raise InputError(
+            p, f"line {line}, column reported", f"{reported} is in the future", "add periods once reported"
+        )
+    return end, reported
+
+
+def _period_revenue(p: str, line: int, row: dict[str, str]) -> tuple[float, float | None]:
+    """(total revenue, H20 China revenue or None), USD bn: total positive, H20 not above it."""
+    total = _float(p, line, "total_revenue_usd_bn", row["total_revenue_usd_bn"])
+    assert total is not None
+    if total <= 0:
+        raise InputError(p, f"line {line}, column total_revenue_usd_bn", "not positive", "give total revenue in USD bn")
+    h20 = _float(p, line, "h20_china_revenue_usd_bn", row["h20_china_revenue_usd_bn"], optional=True)
+    if h20 is not None and h20 > total:
+        raise InputError(
+            p, f"line {line}, column h20_china_revenue_usd_bn", "exceeds total revenue", "check the units (USD bn)"
+        )
+    return total, h20
+
+
 def load_periods(path: str | Path | InputPath | None = None, today: dt.date | None = None) -> tuple[Period, ...]:
     """Read and validate the reported fiscal periods."""
     src = as_input(path, DEFAULT_QUARTERS)
@@ -231,54 +281,14 @@ def load_periods(path: str | Path | InputPath | None = None, today: dt.date | No
     out: list[Period] = []
     seen: dict[str, int] = {}
     for line, row in read_csv_rows(src, QUARTER_COLUMNS, MAX_PERIODS, "periods"):
-        fp = row["fiscal_period"].strip()
-        if not fp:
-            raise InputError(
-                p, f"line {line}, column fiscal_period", "empty", "name the period, e.g. 'Q3 FY2026' or 'FY2026'"
-            )
-        if not fp.isprintable():
-            raise InputError(
-                p,
-                f"line {line}, column fiscal_period",
-                f"{quote(fp)} has a line break or tab",
-                "name the period on one line",
-            )
-        if fp in seen:
-            raise InputError(
-                p,
-                f"line {line}, column fiscal_period",
-                f"{quote(fp)} repeats line {seen[fp]}",
-                "give each fiscal period one row (delete or merge the duplicate)",
-            )
-        seen[fp] = line
-        if _date(p, line, "period_end", row["period_end"]) > _date(p, line, "reported", row["reported"]):
-            raise InputError(
-                p,
-                f"line {line}, column reported",
-                "is before period_end",
-                "a period is reported after it ends: check both dates",
-            )
-        reported = _date(p, line, "reported", row["reported"])
-        if reported > today:
-            raise InputError(
-                p, f"line {line}, column reported", f"{reported} is in the future", "add periods once reported"
-            )
-        total = _float(p, line, "total_revenue_usd_bn", row["total_revenue_usd_bn"])
-        assert total is not None
-        if total <= 0:
-            raise InputError(
-                p, f"line {line}, column total_revenue_usd_bn", "not positive", "give total revenue in USD bn"
-            )
-        h20 = _float(p, line, "h20_china_revenue_usd_bn", row["h20_china_revenue_usd_bn"], optional=True)
-        if h20 is not None and h20 > total:
-            raise InputError(
-                p, f"line {line}, column h20_china_revenue_usd_bn", "exceeds total revenue", "check the units (USD bn)"
-            )
+        name = _period_name(p, line, row["fiscal_period"].strip(), seen)
+        end, reported = _period_dates(p, line, row, today)
+        total, h20 = _period_revenue(p, line, row)
         out.append(
             Period(
-                fiscal_period=row["fiscal_period"].strip(),
+                fiscal_period=name,
                 period_type=_choice(p, line, "period_type", row["period_type"], ("quarter", "year")),
-                period_end=_date(p, line, "period_end", row["period_end"]),
+                period_end=end,
                 reported=reported,
                 total_revenue_usd_bn=total,
                 h20_china_revenue_usd_bn=h20,

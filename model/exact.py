@@ -8,6 +8,8 @@ cell masses, linear in logit within a cell), root-found on their mixture.
 
 The prior predictive of the recovered share is the mixture ``sum_s m_s Beta(a_s, b_s)``; of
 recovered USD, that mixture scaled by the log-normal FY2026 revenue (1-D quadrature over R).
+
+Method: book/method.md, "Two inference paths".
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special, stats
 
-from . import SCENARIOS
+from . import SCENARIOS, by_scenario
 from .likelihood import Likelihood
 from .priors import Priors
 
@@ -101,6 +103,13 @@ class ExactPosterior:
     r_cond_mean: np.ndarray
     """E[r_s | z = s, E]."""
     parts: tuple[ScenarioQuadrature, ...]
+
+    def labelled(self):  # -> xarray.Dataset
+        """The scenario-indexed results (P(z = s | E), E[theta_s | E], E[r_s | E], E[r_s | z = s, E]) by name."""
+        import xarray as xr
+
+        names = ("scenario_prob", "theta_mean", "r_mean", "r_cond_mean")
+        return xr.Dataset({n: by_scenario(getattr(self, n)) for n in names})
 
     def share_mean(self) -> float:
         """E[r_z | E]: the expected recovered share."""

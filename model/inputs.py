@@ -135,15 +135,8 @@ def as_input(path: str | os.PathLike[str] | InputPath | None, default: Path) -> 
     return InputPath(Path(path) if str(path) else Path(""), str(path), None)
 
 
-def read_input_text(src: InputPath, max_bytes: int, kind: str) -> str:
-    """The decoded text of an input file, or an :class:`InputError` naming what is wrong with it.
-
-    Parameters
-    ----------
-    src : the file, as the user named it
-    max_bytes : size cap
-    kind : "YAML" or "CSV" (for the fix texts)
-    """
+def _check_path(src: InputPath) -> None:
+    """The path as text: not empty, no NUL, not over the length cap."""
     label, field = src.label, "(file)"
     given = src.given
     if not given.strip():
@@ -157,6 +150,11 @@ def read_input_text(src: InputPath, max_bytes: int, kind: str) -> str:
         raise InputError(label, field, "path contains a NUL character", src.where())
     if len(given) > MAX_PATH_CHARS or len(str(src.path)) > MAX_PATH_CHARS:
         raise InputError(label, field, f"path is {len(given):,} characters long (cap {MAX_PATH_CHARS:,})", src.where())
+
+
+def _stat(src: InputPath) -> os.stat_result:
+    """``os.stat`` of the path, every failure as an :class:`InputError`."""
+    label, field = src.label, "(file)"
     try:
         st = os.stat(src.path)
     except FileNotFoundError:
@@ -179,6 +177,12 @@ def read_input_text(src: InputPath, max_bytes: int, kind: str) -> str:
         raise InputError(label, field, f"cannot open ({exc.strerror or type(exc).__name__})", src.where()) from None
     except ValueError as exc:  # embedded NUL and similar
         raise InputError(label, field, f"not a usable path ({exc})", src.where()) from None
+    return st
+
+
+def _check_kind(src: InputPath, st: os.stat_result, max_bytes: int, kind: str) -> None:
+    """A regular file under the size cap."""
+    label, field = src.label, "(file)"
     if stat.S_ISDIR(st.st_mode):
         raise InputError(label, field, "is a directory, not a file", f"name the {kind} file inside it; " + src.where())
     if not stat.S_ISREG(st.st_mode):
@@ -195,6 +199,11 @@ def read_input_text(src: InputPath, max_bytes: int, kind: str) -> str:
             f"file is {st.st_size:,} bytes, over the cap of {max_bytes:,}",
             f"give a {kind} file under {max_bytes:,} bytes (see README, Input limits)",
         )
+
+
+def _read_bytes(src: InputPath, max_bytes: int, kind: str) -> bytes:
+    """At most ``max_bytes`` bytes (one more tells a file that grew past the cap since ``stat``)."""
+    label, field = src.label, "(file)"
     try:
         with open(src.path, "rb") as fh:
             data = fh.read(max_bytes + 1)
@@ -211,6 +220,11 @@ def read_input_text(src: InputPath, max_bytes: int, kind: str) -> str:
             f"file is over the cap of {max_bytes:,} bytes",
             f"give a {kind} file under {max_bytes:,} bytes (see README, Input limits)",
         )
+    return data
+
+
+def _decode(src: InputPath, data: bytes, kind: str) -> str:
+    """UTF-8 text (a byte-order mark is dropped), or the line of the first bad byte."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -221,6 +235,20 @@ def read_input_text(src: InputPath, max_bytes: int, kind: str) -> str:
             f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
             f"save the file as UTF-8 ({kind} UTF-8 in Excel)",
         ) from None
+
+
+def read_input_text(src: InputPath, max_bytes: int, kind: str) -> str:
+    """The decoded text of an input file, or an :class:`InputError` naming what is wrong with it.
+
+    Parameters
+    ----------
+    src : the file, as the user named it
+    max_bytes : size cap
+    kind : "YAML" or "CSV" (for the fix texts)
+    """
+    _check_path(src)
+    _check_kind(src, _stat(src), max_bytes, kind)
+    return _decode(src, _read_bytes(src, max_bytes, kind), kind)
 
 
 # --------------------------------------------------------------------------- YAML
@@ -326,6 +354,53 @@ def load_yaml(src: InputPath) -> Any:
 # --------------------------------------------------------------------------- CSV
 
 
+def _csv_header(reader, file: str, required: tuple[str, ...]) -> list[str]:  # noqa: ANN001 (csv reader)
+    """The stripped header: present, no duplicate names, every required column."""
+    header = next(reader, None)
+    if header is None:
+        raise InputError(
+            file,
+            "(header)",
+            "the file is empty",
+            f"start from a copy of the shipped file; the header needs {list(required)}",
+        )
+    header = [h.strip() for h in header]
+    dups = sorted({h for h in header if header.count(h) > 1 and h})
+    if dups:
+        raise InputError(file, f"column {dups[0]}", "appears twice in the header", "keep one column of each name")
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(file, f"column {missing[0]}", "missing from the header", f"add the columns {list(required)}")
+    return header
+
+
+def _check_row(file: str, line: int, header: list[str], fields: list[str], n_before: int, cap: tuple[int, str]) -> None:
+    """As many fields as the header, within the row cap, no control characters but tabs and line breaks."""
+    if len(fields) != len(header):
+        raise InputError(
+            file,
+            f"line {line}",
+            f"wrong number of fields ({len(fields)}, header has {len(header)})",
+            "quote fields that contain commas",
+        )
+    max_rows, what = cap
+    if n_before >= max_rows:
+        raise InputError(
+            file,
+            f"line {line}",
+            f"more than {max_rows:,} {what} (the cap)",
+            f"keep at most {max_rows:,} {what} per file (see README, Input limits)",
+        )
+    for col, value in zip(header, fields, strict=True):
+        if not value.isprintable() and any(c not in "\t\r\n" and unicodedata.category(c) == "Cc" for c in value):
+            raise InputError(
+                file,
+                f"line {line}, column {col}",
+                f"control character in {quote(value)}",
+                "remove it (only tabs and line breaks may appear in text)",
+            )
+
+
 def read_csv_rows(
     src: InputPath, required: tuple[str, ...], max_rows: int, what: str
 ) -> list[tuple[int, dict[str, str]]]:
@@ -342,52 +417,13 @@ def read_csv_rows(
     out: list[tuple[int, dict[str, str]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = next(reader, None)
-        if header is None:
-            raise InputError(
-                file,
-                "(header)",
-                "the file is empty",
-                f"start from a copy of the shipped file; the header needs {list(required)}",
-            )
-        header = [h.strip() for h in header]
-        dups = sorted({h for h in header if header.count(h) > 1 and h})
-        if dups:
-            raise InputError(file, f"column {dups[0]}", "appears twice in the header", "keep one column of each name")
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise InputError(
-                file, f"column {missing[0]}", "missing from the header", f"add the columns {list(required)}"
-            )
+        header = _csv_header(reader, file, required)
         start = reader.line_num + 1
         for fields in reader:
             line, start = start, reader.line_num + 1
             if not fields or all(not f.strip() for f in fields):
                 continue
-            if len(fields) != len(header):
-                raise InputError(
-                    file,
-                    f"line {line}",
-                    f"wrong number of fields ({len(fields)}, header has {len(header)})",
-                    "quote fields that contain commas",
-                )
-            if len(out) >= max_rows:
-                raise InputError(
-                    file,
-                    f"line {line}",
-                    f"more than {max_rows:,} {what} (the cap)",
-                    f"keep at most {max_rows:,} {what} per file (see README, Input limits)",
-                )
-            for col, value in zip(header, fields, strict=True):
-                if not value.isprintable() and any(
-                    c not in "\t\r\n" and unicodedata.category(c) == "Cc" for c in value
-                ):
-                    raise InputError(
-                        file,
-                        f"line {line}, column {col}",
-                        f"control character in {quote(value)}",
-                        "remove it (only tabs and line breaks may appear in text)",
-                    )
+            _check_row(file, line, header, fields, len(out), (max_rows, what))
             out.append((line, dict(zip(header, fields, strict=True))))
     except csv.Error as exc:
         raise InputError(

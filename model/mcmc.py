@@ -16,18 +16,21 @@ import logging
 import os
 import warnings
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 from scipy import stats
 
-from . import SCENARIOS
+from . import SCENARIOS, by_scenario
 from .assumptions import InferenceSettings
 from .errors import ConvergenceError
 from .exact import ExactPosterior
 from .likelihood import Likelihood, conditional_scenario_prob
 from .measurement import normal_logpdf
 from .priors import Priors
+
+if TYPE_CHECKING:
+    import arviz as az
 
 FAMILY_ALPHA: float = 0.001
 """False-alarm rate of the agreement gate, family-wise over every quantity compared by z."""
@@ -38,8 +41,8 @@ TAIL_KHAT: float = 0.7
 TAIL_REL_TOL: float = 0.25
 """Tolerance for tail-dominated quantities: relative difference to the exact value (or the z bar,
 whichever is wider). A probability bounded in [0, 1] has finite variance, but an average resting on
-rare draws converges slowly and its MCSE estimate can be low; 25% is the error the DESIGN prototype
-showed at 4,000 draws of such an average."""
+rare draws converges slowly and its MCSE estimate can be low; 25% is the error a prototype of the
+model showed at 4,000 draws of such an average (book/method.md, "Two inference paths")."""
 
 
 @contextlib.contextmanager
@@ -120,11 +123,17 @@ def tail_khat(x: np.ndarray) -> float:
     return float(np.ravel(k)[0])
 
 
+MCMC_VARS: tuple[str, ...] = ("p_z", "theta", "r")
+"""Reported posterior variables, each with a ``scenario`` dim in the InferenceData: ``p_z`` is
+P(z = s | r, E) per draw (its mean is P(z = s | E)), ``theta`` the propensities, ``r`` the shares."""
+
+
 @dataclass(frozen=True)
 class Quantity:
-    """One reported posterior quantity with its diagnostics."""
+    """One reported posterior quantity (a variable at one scenario) with its diagnostics."""
 
-    name: str
+    var: str
+    scenario: str
     mean: float
     mcse: float
     ess_bulk: float
@@ -132,15 +141,21 @@ class Quantity:
     khat: float
     """Pareto k-hat of the draws' upper tail: above 0.7 the mean is dominated by rare draws."""
 
+    @property
+    def is_probability(self) -> bool:
+        """P(z = s | E): reported as a bound below :data:`BOUND`."""
+        return self.var == "p_z"
 
-def diagnose(name: str, x: np.ndarray) -> Quantity:
+
+def diagnose(var: str, scenario: str, x: np.ndarray) -> Quantity:
     """Mean, robust MCSE, bulk ESS, rank r_hat and tail k-hat of draws of shape (chain, draw)."""
     import arviz as az
 
     if np.ptp(x) == 0.0:
-        return Quantity(name, float(x.mean()), 0.0, float(x.size), 1.0, float("-inf"))
+        return Quantity(var, scenario, float(x.mean()), 0.0, float(x.size), 1.0, float("-inf"))
     return Quantity(
-        name,
+        var,
+        scenario,
         float(x.mean()),
         mcse_mean(x),
         float(az.ess(x, method="bulk")),
@@ -151,28 +166,24 @@ def diagnose(name: str, x: np.ndarray) -> Quantity:
 
 @dataclass(frozen=True)
 class MCMCResult:
-    idata: object
-    """ArviZ InferenceData of the fit."""
-    p_z: np.ndarray
-    """P(z = s | r, E) per draw, shape (chain, draw, 4)."""
+    idata: az.InferenceData
+    """ArviZ InferenceData of the fit; its posterior holds :data:`MCMC_VARS`, dims (chain, draw, scenario)."""
     quantities: tuple[Quantity, ...]
     divergences: int
 
-    def quantity(self, name: str) -> Quantity:
-        return next(q for q in self.quantities if q.name == name)
+    def quantity(self, var: str, scenario: str) -> Quantity:
+        return next(q for q in self.quantities if q.var == var and q.scenario == scenario)
 
     def draws(self, var: str) -> np.ndarray:
-        """Posterior draws of ``theta`` or ``r``, shape (chain, draw, 4)."""
-        return np.asarray(self.idata.posterior[var].values)  # type: ignore[attr-defined]
+        """Posterior draws of one of :data:`MCMC_VARS`, shape (chain, draw, scenario)."""
+        return np.asarray(self.idata.posterior[var].transpose("chain", "draw", "scenario").values)
 
-    def scenario_prob(self) -> tuple[np.ndarray, np.ndarray]:
-        """(estimate, MCSE) of P(z = s | E)."""
-        qs = [self.quantity(f"P(z={s})") for s in SCENARIOS]
-        return np.array([q.mean for q in qs]), np.array([q.mcse for q in qs])
+    def estimate(self, var: str):  # -> xarray.Dataset
+        """Posterior mean and MCSE of one variable, labelled by scenario."""
+        import xarray as xr
 
-
-def quantity_names() -> list[str]:
-    return [f"{v}[{s}]" if v != "P" else f"P(z={s})" for v in ("P", "theta", "r") for s in SCENARIOS]
+        qs = [self.quantity(var, s) for s in SCENARIOS]
+        return xr.Dataset({"mean": by_scenario([q.mean for q in qs]), "mcse": by_scenario([q.mcse for q in qs])})
 
 
 def check_convergence(result: MCMCResult, settings: InferenceSettings) -> list[str]:
@@ -184,12 +195,12 @@ def check_convergence(result: MCMCResult, settings: InferenceSettings) -> list[s
     if result.divergences:
         problems.append(f"{result.divergences} divergent transitions")
     for q in result.quantities:
-        if q.name.startswith("P(") and q.mean < BOUND:
+        if q.is_probability and q.mean < BOUND:
             continue
         if not q.r_hat <= settings.max_rhat:
-            problems.append(f"{q.name}: r_hat {q.r_hat:.4f} > {settings.max_rhat}")
+            problems.append(f"{q.var}[{q.scenario}]: r_hat {q.r_hat:.4f} > {settings.max_rhat}")
         if not q.ess_bulk >= settings.min_ess:
-            problems.append(f"{q.name}: bulk ESS {q.ess_bulk:.0f} < {settings.min_ess:.0f}")
+            problems.append(f"{q.var}[{q.scenario}]: bulk ESS {q.ess_bulk:.0f} < {settings.min_ess:.0f}")
     return problems
 
 
@@ -215,16 +226,13 @@ def fit_mcmc(priors: Priors, lik: Likelihood, settings: InferenceSettings, seed:
             progressbar=False,
             compute_convergence_checks=False,
         )
-    theta = np.asarray(idata.posterior["theta"].values)
-    r = np.asarray(idata.posterior["r"].values)
-    p_z = conditional_scenario_prob(np.log(priors.m), lik, r)
-    series = {
-        **{f"P(z={s})": p_z[..., i] for i, s in enumerate(SCENARIOS)},
-        **{f"theta[{s}]": theta[..., i] for i, s in enumerate(SCENARIOS)},
-        **{f"r[{s}]": r[..., i] for i, s in enumerate(SCENARIOS)},
-    }
-    quantities = tuple(diagnose(name, x) for name, x in series.items())
-    result = MCMCResult(idata, p_z, quantities, int(idata.sample_stats["diverging"].values.sum()))
+    post = idata.posterior
+    r = post["r"].transpose("chain", "draw", "scenario")
+    post["p_z"] = r.copy(data=conditional_scenario_prob(np.log(priors.m), lik, r.values))
+    quantities = tuple(
+        diagnose(var, s, np.asarray(post[var].sel(scenario=s).values)) for var in MCMC_VARS for s in SCENARIOS
+    )
+    result = MCMCResult(idata, quantities, int(idata.sample_stats["diverging"].values.sum()))
     problems = check_convergence(result, settings)
     if check and problems:
         raise ConvergenceError(
@@ -244,7 +252,8 @@ class Agreement:
     k > 0.7: the MCSE is unreliable, so a relative tolerance) or ``bound`` (both below 1e-4).
     """
 
-    quantity: str
+    var: str
+    scenario: str
     exact: float
     mcmc: float
     mcse: float
@@ -287,20 +296,17 @@ def z_bar(n_compared: int, alpha: float = FAMILY_ALPHA) -> float:
 
 def agreement(exact: ExactPosterior, mcmc: MCMCResult) -> list[Agreement]:
     """Exact vs MCMC for every reported quantity, judged by the family-wise gate."""
-    exact_values = {
-        **{f"P(z={s})": exact.scenario_prob[i] for i, s in enumerate(SCENARIOS)},
-        **{f"theta[{s}]": exact.theta_mean[i] for i, s in enumerate(SCENARIOS)},
-        **{f"r[{s}]": exact.r_mean[i] for i, s in enumerate(SCENARIOS)},
-    }
+    exact_values = exact.labelled().rename({"scenario_prob": "p_z", "theta_mean": "theta", "r_mean": "r"})
 
-    def method(q: Quantity) -> str:
-        if q.name.startswith("P(") and max(exact_values[q.name], q.mean) < BOUND:
+    def method(q: Quantity, target: float) -> str:
+        if q.is_probability and max(target, q.mean) < BOUND:
             return "bound"
         return "tail" if q.khat > TAIL_KHAT else "z"
 
-    methods = {q.name: method(q) for q in mcmc.quantities}
-    bar = z_bar(sum(m == "z" for m in methods.values()))
+    targets = [float(exact_values[q.var].sel(scenario=q.scenario)) for q in mcmc.quantities]
+    methods = [method(q, t) for q, t in zip(mcmc.quantities, targets, strict=True)]
+    bar = z_bar(sum(m == "z" for m in methods))
     return [
-        Agreement(q.name, float(exact_values[q.name]), q.mean, q.mcse, q.khat, methods[q.name], bar)
-        for q in mcmc.quantities
+        Agreement(q.var, q.scenario, t, q.mean, q.mcse, q.khat, m, bar)
+        for q, t, m in zip(mcmc.quantities, targets, methods, strict=True)
     ]

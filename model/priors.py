@@ -9,6 +9,8 @@
   ``theta_base ~ Beta(kappa m_b, kappa (1 - m_b))`` puts ``mass`` in the base interval.
   Pseudo-sample size ``kappa``.
 * FY2026 revenue ``R ~ LogNormal(mu, sigma)`` (USD bn), maximum entropy given the interval.
+
+Method: book/method.md, "Priors".
 """
 
 from __future__ import annotations
@@ -378,47 +380,53 @@ def elicit_priors(a: Assumptions) -> Priors:
     )
 
 
-def prior_table(p: Priors) -> list[dict[str, object]]:
-    """One row per elicited prior: interval, mass requested and achieved, mean, pseudo-sample size."""
-    rows: list[dict[str, object]] = []
+def _prior_row(name: str, family: str, interval: str, mass: tuple[float, float], mean: float, n: float | None) -> dict:
+    return {
+        "prior": name,
+        "family": family,
+        "interval": interval,
+        "mass requested": mass[0],
+        "mass achieved": mass[1],
+        "mean": mean,
+        "pseudo-sample size": n,
+        "overconfident": n is not None and n > OVERCONFIDENT_N,
+    }
+
+
+def prior_rows(p: Priors) -> list[dict[str, object]]:
+    """One row per elicited prior: interval, mass requested and achieved, mean, pseudo-sample size (None: n/a)."""
     lo, hi, mass = p.kappa_interval
-    rows.append(
-        {
-            "prior": "theta_base (Dirichlet marginal)",
-            "family": f"Beta({p.kappa * p.m[0]:.2f}, {p.kappa * (1 - p.m[0]):.2f})",
-            "interval": f"[{lo:g}, {hi:g}]",
-            "mass requested": mass,
-            "mass achieved": beta_interval_mass(p.kappa * p.m[0], p.kappa * (1 - p.m[0]), lo, hi),
-            "mean": p.m[0],
-            "pseudo-sample size": p.kappa,
-            "overconfident": p.kappa > OVERCONFIDENT_N,
-        }
-    )
-    for s in SCENARIOS:
-        b = p.recovery[s]
-        rows.append(
-            {
-                "prior": f"r_{s} (recovery share)",
-                "family": f"Beta({b.alpha:.2f}, {b.beta:.2f})",
-                "interval": b.description,
-                "mass requested": b.mass_requested,
-                "mass achieved": b.mass_achieved,
-                "mean": b.mean,
-                "pseudo-sample size": b.pseudo_n,
-                "overconfident": b.pseudo_n > OVERCONFIDENT_N,
-            }
+    a, b = p.kappa * p.m[0], p.kappa * (1 - p.m[0])  # the base case: the Dirichlet's first marginal
+    rows = [
+        _prior_row(
+            "theta_base (Dirichlet marginal)",
+            f"Beta({a:.2f}, {b:.2f})",
+            f"[{lo:g}, {hi:g}]",
+            (mass, beta_interval_mass(a, b, lo, hi)),
+            p.m[0],
+            p.kappa,
         )
-    r = p.revenue
+    ]
+    for s, r in p.recovery.items():
+        rows.append(
+            _prior_row(
+                f"r_{s} (recovery share)",
+                f"Beta({r.alpha:.2f}, {r.beta:.2f})",
+                r.description,
+                (r.mass_requested, r.mass_achieved),
+                r.mean,
+                r.pseudo_n,
+            )
+        )
+    v = p.revenue
     rows.append(
-        {
-            "prior": "FY2026 revenue (USD bn)",
-            "family": f"LogNormal({r.mu:.3f}, {r.sigma:.3f})",
-            "interval": f"[{r.lower:g}, {r.upper:g}]",
-            "mass requested": r.mass_requested,
-            "mass achieved": r.mass_achieved,
-            "mean": r.mean,
-            "pseudo-sample size": float("nan"),
-            "overconfident": False,
-        }
+        _prior_row(
+            "FY2026 revenue (USD bn)",
+            f"LogNormal({v.mu:.3f}, {v.sigma:.3f})",
+            f"[{v.lower:g}, {v.upper:g}]",
+            (v.mass_requested, v.mass_achieved),
+            v.mean,
+            None,
+        )
     )
     return rows

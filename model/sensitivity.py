@@ -8,6 +8,9 @@
 * :func:`sobol_indices`: variance-based indices (SALib) of a function of independent inputs,
   and :func:`prior_sobol`, the indices of the mean recovered share and USD under the prior.
 * :func:`belief_over_time`: the posterior after each evidence date.
+
+Results are labelled (xarray, a ``scenario`` dim); nothing here formats or prints. Method:
+book/method.md, "Sensitivity and scoring".
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
+import xarray as xr
 from scipy import stats
 
-from . import SCENARIOS, SIGNALS
+from . import SCENARIOS, SIGNALS, by_scenario
 from .assumptions import Range
 from .evidence import CONFIDENCE_LEVELS, Evidence, log_likelihood_table, select
 from .exact import ExactPosterior, exact_posterior
@@ -27,8 +31,9 @@ from .likelihood import likelihood_of, revenue_datum
 from .pipeline import Setup
 from .priors import elicit_recovery
 
-OUTPUTS: tuple[str, ...] = tuple(f"P({s})" for s in SCENARIOS) + ("E[theta_domestic]", "mean share", "mean USD bn")
-"""Quantities the tornado reports."""
+OUTPUTS: tuple[str, ...] = ("scenario_prob", "theta_mean", "share_mean", "usd_mean")
+"""Variables of :func:`outputs` (and of the tornado): P(z = s | E) and E[theta_s | E] by scenario,
+the mean recovered share and the mean recovered USD bn."""
 
 ROW_FLOOR = 0.005
 """Smallest likelihood entry allowed when a row's strength is doubled (then columns renormalised)."""
@@ -83,20 +88,22 @@ def posterior(setup: Setup, knobs: Knobs = Knobs(), evidence: Evidence | None = 
     return exact_posterior(p, lik, a.inference.quadrature_nodes)
 
 
-def outputs(setup: Setup, knobs: Knobs = Knobs(), evidence: Evidence | None = None) -> dict[str, float]:
-    """The tornado's output quantities for one setting of the knobs."""
+def outputs(setup: Setup, knobs: Knobs = Knobs(), evidence: Evidence | None = None) -> xr.Dataset:
+    """The tornado's outputs (:data:`OUTPUTS`) for one setting of the knobs, labelled by scenario."""
     ex = posterior(setup, knobs, evidence)
     ev = evidence or setup.evidence
     rev = revenue_datum(setup.assumptions, ev).revenue
     if rev is None:
         rev = knobs.revenue if knobs.revenue is not None else setup.priors.revenue.mean
     share = ex.share_mean()
-    return {
-        **{f"P({s})": float(ex.scenario_prob[i]) for i, s in enumerate(SCENARIOS)},
-        "E[theta_domestic]": float(ex.theta_mean[SCENARIOS.index("domestic")]),
-        "mean share": share,
-        "mean USD bn": share * rev,
-    }
+    return xr.Dataset(
+        {
+            "scenario_prob": by_scenario(ex.scenario_prob),
+            "theta_mean": by_scenario(ex.theta_mean),
+            "share_mean": share,
+            "usd_mean": share * rev,
+        }
+    )
 
 
 def _pair(name: str, rng: Range, knobs: Callable[[float], Knobs]) -> tuple[str, Knobs, Knobs, str]:
@@ -123,58 +130,80 @@ def tornado_inputs(setup: Setup) -> list[tuple[str, Knobs, Knobs, str]]:
     ]
 
 
-def tornado(setup: Setup) -> list[dict[str, object]]:
-    """One row per (input, output): value at low, at high, the swing; sorted by swing per output."""
-    base = outputs(setup)
-    rows: list[dict[str, object]] = []
-    for name, lo, hi, why in tornado_inputs(setup):
-        out_lo, out_hi = outputs(setup, lo), outputs(setup, hi)
-        for q in OUTPUTS:
-            rows.append(
-                {
-                    "input": name,
-                    "output": q,
-                    "default": base[q],
-                    "low": out_lo[q],
-                    "high": out_hi[q],
-                    "swing": abs(out_hi[q] - out_lo[q]),
-                    "range": why,
-                }
-            )
-    order = {q: i for i, q in enumerate(OUTPUTS)}
-    return sorted(rows, key=lambda r: (order[str(r["output"])], -float(r["swing"])))  # type: ignore[arg-type]
+@dataclass(frozen=True)
+class Tornado:
+    """Each input moved to its stated low and high: the outputs at both ends and at the defaults.
+
+    ``at`` has dims ``input`` (with the coord ``reasoning``: how the range was set) and ``bound``
+    (``low``, ``high``), plus ``scenario`` for scenario-indexed outputs; ``default`` holds
+    :func:`outputs` at the assumed values.
+    """
+
+    at: xr.Dataset
+    default: xr.Dataset
+
+    def select(self, var: str, scenario: str | None = None) -> xr.DataArray:
+        """One output, dims (input, bound)."""
+        da = self.at[var]
+        return da.sel(scenario=scenario) if scenario is not None else da
+
+    def swing(self, var: str, scenario: str | None = None) -> xr.DataArray:
+        """|high - low| of one output per input, largest first."""
+        da = self.select(var, scenario)
+        sw = abs(da.sel(bound="high") - da.sel(bound="low"))
+        return sw.sortby(-sw)
+
+    def most_influential(self, var: str, scenario: str | None = None) -> str:
+        """The input with the largest swing of one output."""
+        return str(self.swing(var, scenario).input.values[0])
 
 
-def most_influential_input(rows: Sequence[dict[str, object]], output: str) -> dict[str, object]:
-    """The tornado row with the largest swing for ``output``."""
-    return max((r for r in rows if r["output"] == output), key=lambda r: float(r["swing"]))  # type: ignore[arg-type]
+def tornado(setup: Setup) -> Tornado:
+    """Every tornado input (:func:`tornado_inputs`) at its low and high end, exact path."""
+    pairs = tornado_inputs(setup)
+    ends = [xr.concat([outputs(setup, lo), outputs(setup, hi)], dim="bound") for _, lo, hi, _ in pairs]
+    at = xr.concat(ends, dim="input").assign_coords(
+        input=[p[0] for p in pairs], bound=["low", "high"], reasoning=("input", [p[3] for p in pairs])
+    )
+    return Tornado(at=at, default=outputs(setup))
 
 
-def sweep(setup: Setup, name: str, grid: Sequence[float]) -> dict[str, np.ndarray]:
-    """Posterior P(z = s | E) and E[theta_s | E] over a grid of ``kappa_factor`` or ``weight``."""
-    if name not in ("kappa_factor", "weight"):
+SWEEP_GRIDS: dict[str, np.ndarray] = {
+    "kappa_factor": np.geomspace(0.1, 10.0, 41),
+    "weight": np.linspace(0.1, 1.0, 37),
+}
+"""The book's sweeps: prior strength from a tenth to ten times the elicited, tempering weight 0.1 to 1."""
+
+
+def sweep(setup: Setup, name: str, grid: Sequence[float] | None = None) -> xr.Dataset:
+    """Posterior P(z = s | E) and E[theta_s | E] over a grid of ``kappa_factor`` or ``weight`` (dim ``value``)."""
+    if name not in SWEEP_GRIDS:
         raise ValueError(f"unknown sweep '{name}'")
-    post = [posterior(setup, Knobs(**{name: float(v)})) for v in grid]
-    return {
-        "grid": np.asarray(grid, dtype=float),
-        "scenario_prob": np.array([p.scenario_prob for p in post]),
-        "theta_mean": np.array([p.theta_mean for p in post]),
-    }
+    grid = SWEEP_GRIDS[name] if grid is None else grid
+    post = [outputs(setup, Knobs(**{name: float(v)}))[["scenario_prob", "theta_mean"]] for v in grid]
+    return xr.concat(post, dim="value").assign_coords(value=np.asarray(grid, dtype=float))
 
 
-def weight_spread(setup: Setup, n: int = 16) -> dict[str, dict[str, float]]:
+def weight_spread(setup: Setup, n: int = 16) -> xr.Dataset:
     """Min and max of each P(z = s | E) over the stated range of the tempering weight (exact path)."""
     r = setup.assumptions.signals.weight_range
     probs = sweep(setup, "weight", np.linspace(r.low, r.high, n))["scenario_prob"]
-    return {s: {"min": float(probs[:, i].min()), "max": float(probs[:, i].max())} for i, s in enumerate(SCENARIOS)}
+    return xr.Dataset({"min": probs.min("value"), "max": probs.max("value")})
 
 
-def leader(spread: dict[str, dict[str, float]]) -> str | None:
+def leader(spread: xr.Dataset) -> str | None:
     """The scenario that leads at every weight in the range (its minimum beats every other's maximum), if any."""
     for s in SCENARIOS:
-        if all(spread[s]["min"] > spread[o]["max"] for o in SCENARIOS if o != s):
+        others = spread["max"].drop_sel(scenario=s)
+        if bool((spread["min"].sel(scenario=s) > others).all()):
             return s
     return None
+
+
+def ranked(probs: xr.DataArray) -> list[str]:
+    """Scenarios from the most to the least probable (ties in :data:`SCENARIOS` order)."""
+    order = np.argsort(-probs.values, kind="stable")
+    return [str(probs.scenario.values[i]) for i in order]
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -200,38 +229,42 @@ def evidence_items(setup: Setup) -> list[tuple[str, str, dt.date, str, str]]:
     return items
 
 
-def event_influence(setup: Setup) -> list[dict[str, object]]:
+def event_influence(setup: Setup) -> xr.Dataset:
     """Leave-one-out: log-odds(s | all evidence) - log-odds(s | all but this item), per scenario.
 
-    Positive values mean the item raised the scenario. Rows sorted by the largest absolute
-    change over scenarios (ties, e.g. events of one signal class, by date).
+    ``delta`` has dims (item, scenario); positive values mean the item raised the scenario. Items
+    carry ``date``, ``label`` (signal class, or the revenue datum), ``confidence`` and ``kind``
+    (``event`` or ``revenue``), and are sorted by the largest absolute change over scenarios
+    (ties, e.g. events of one signal class, by date).
     """
     full = _logit(posterior(setup).scenario_prob)
-    rows = []
-    for item_id, label, date, conf, kind in evidence_items(setup):
-        loo = _logit(posterior(setup, evidence=setup.evidence.without(item_id)).scenario_prob)
-        delta = full - loo
-        row: dict[str, object] = {
-            "id": item_id,
-            "date": date.isoformat(),
-            "signal": label,
-            "confidence": conf,
-            "kind": kind,
-        }
-        row.update({s: float(delta[i]) for i, s in enumerate(SCENARIOS)})
-        row["max_abs"] = float(np.max(np.abs(delta)))
-        rows.append(row)
-    return sorted(rows, key=lambda r: (-round(float(r["max_abs"]), 9), str(r["date"])))  # type: ignore[arg-type]
+    items = evidence_items(setup)
+    delta = [full - _logit(posterior(setup, evidence=setup.evidence.without(it[0])).scenario_prob) for it in items]
+    ds = xr.Dataset(
+        {"delta": (("item", "scenario"), np.array(delta).reshape(len(items), len(SCENARIOS)))},
+        coords={
+            "item": [it[0] for it in items],
+            "scenario": list(SCENARIOS),
+            "label": ("item", [it[1] for it in items]),
+            "date": ("item", [it[2].isoformat() for it in items]),
+            "confidence": ("item", [it[3] for it in items]),
+            "kind": ("item", [it[4] for it in items]),
+        },
+    )
+    ds["max_abs"] = abs(ds["delta"]).max("scenario")
+    order = sorted(range(len(items)), key=lambda i: (-round(float(ds["max_abs"][i]), 9), items[i][2]))
+    return ds.isel(item=order)
 
 
-def most_influential_event(rows: Sequence[dict[str, object]], scenario: str) -> dict[str, object]:
+def most_influential_event(influence: xr.Dataset, scenario: str) -> str:
     """The news event (not a quarterly report) that moves ``scenario``'s log-odds the most.
 
     Ties (events of one signal class move it equally) go to the earliest event.
     """
-    events = [r for r in rows if r["kind"] == "event"]
-    top = max(abs(float(r[scenario])) for r in events)  # type: ignore[arg-type]
-    return min((r for r in events if abs(float(r[scenario])) >= top - 1e-12), key=lambda r: str(r["date"]))  # type: ignore[arg-type]
+    events = influence.isel(item=(influence["kind"] == "event").values)
+    move = abs(events["delta"].sel(scenario=scenario)).values
+    tied = events.isel(item=move >= move.max() - 1e-12)
+    return str(tied.sortby("date").item.values[0])
 
 
 def evidence_quality(setup: Setup) -> dict[str, ExactPosterior]:
@@ -301,26 +334,37 @@ def prior_sobol(setup: Setup, n: int = 2**13) -> dict[str, SobolResult]:
         g, r = x[:, :4], x[:, 4:8]
         return (g * r).sum(axis=1) / g.sum(axis=1)
 
-    seed = setup.assumptions.seed.value
+    seed = setup.seed
     return {
         "mean share": sobol_indices(share, names, ppfs, n, seed),
         "mean USD bn": sobol_indices(lambda x: share(x) * x[:, 8], names, ppfs, n, seed),
     }
 
 
+def check_sobol(results: dict[str, SobolResult]) -> None:
+    """A built-in check of the Sobol estimates: revenue cannot move the share, so its total index is zero within error.
+
+    Raises AssertionError otherwise (prints nothing).
+    """
+    share = results["mean share"]
+    i = share.names.index("revenue")
+    assert abs(share.ST[i]) <= 3 * share.ST_conf[i] + 1e-3, f"revenue's total index on the share is {share.ST[i]:.3g}"
+
+
 # --------------------------------------------------------------------------- time and scores
 
 
-def belief_over_time(setup: Setup, start: dt.date | None = None) -> list[tuple[dt.date, np.ndarray]]:
-    """Exact P(z = s | evidence up to d) at the article's date and after each evidence date."""
+def belief_over_time(setup: Setup, start: dt.date | None = None) -> xr.DataArray:
+    """Exact P(z = s | evidence up to d), dims (date, scenario): the article's date, then each evidence date."""
     ev = setup.evidence
     start = start or setup.assumptions.measurement.reversal_date.value
     dates = [start] + [d for d in ev.dates() if d > start]
-    out = []
-    for d in dates:
-        sub = select(ev.events, ev.periods, d, ev.min_confidence)
-        out.append((d, posterior(setup, evidence=sub).scenario_prob))
-    return out
+    probs = [
+        posterior(setup, evidence=select(ev.events, ev.periods, d, ev.min_confidence)).scenario_prob for d in dates
+    ]
+    return xr.DataArray(
+        np.array(probs), dims=("date", "scenario"), coords={"date": dates, "scenario": list(SCENARIOS)}, name="P(z|E)"
+    )
 
 
 @dataclass(frozen=True)
@@ -330,8 +374,9 @@ class Revision:
     date: dt.date
     arrived: tuple[str, ...]
     """What arrived that day: event ids with their signal class, or a report."""
-    prob_before: np.ndarray
-    prob_after: np.ndarray
+    prob_before: xr.DataArray
+    """P(z = s | evidence before this date), dim ``scenario``."""
+    prob_after: xr.DataArray
     share: dict[str, float]
     """Exact forecast of the recovered share: mean, median, q05, q95, p_exceed."""
     log_score: float | None
@@ -364,7 +409,7 @@ def forecast_history(setup: Setup, realised: float | None = None) -> list[Revisi
     start = setup.assumptions.measurement.reversal_date.value
     dates = [d for d in ev.dates() if d >= start]
     rows: list[Revision] = []
-    before = setup.priors.m
+    before = by_scenario(setup.priors.m)
     for i, d in enumerate([start, *dates]):
         sub = select(ev.events, ev.periods, d, ev.min_confidence) if i else replace_evidence(ev, d)
         post = posterior(setup, evidence=sub)
@@ -373,14 +418,14 @@ def forecast_history(setup: Setup, realised: float | None = None) -> list[Revisi
                 date=d,
                 arrived=_arrivals(ev, d) if i else ("the article (prior)",),
                 prob_before=before,
-                prob_after=post.scenario_prob,
+                prob_after=by_scenario(post.scenario_prob),
                 share=post.share_summary(thr),
                 log_score=None if realised is None else float(np.log(max(post.share_density(realised), 1e-300))),
                 crps=None if realised is None else crps_score(post.share_cdf, realised),
                 in_sample=revenue_datum(setup.assumptions, sub).kind != "none",
             )
         )
-        before = post.scenario_prob
+        before = rows[-1].prob_after
     return rows
 
 
@@ -404,67 +449,31 @@ def baseline_scores(setup: Setup, realised: float) -> dict[str, dict[str, float]
     return out
 
 
-def brier(p: np.ndarray, outcome: int) -> float:
+def brier(p: xr.DataArray, outcome: str) -> float:
     """Brier score sum_s (p_s - 1[s = outcome])^2 (0 is perfect, 2 is worst)."""
-    o = np.zeros(len(p))
-    o[outcome] = 1.0
-    return float(np.sum((np.asarray(p) - o) ** 2))
+    return float(((p - (p.scenario == outcome)) ** 2).sum())
 
 
-def log_score(p: np.ndarray, outcome: int) -> float:
+def log_score(p: xr.DataArray, outcome: str) -> float:
     """Logarithmic score log p_outcome (natural log; 0 is perfect, more negative is worse)."""
-    return float(np.log(max(float(p[outcome]), 1e-300)))
+    return float(np.log(max(float(p.sel(scenario=outcome)), 1e-300)))
 
 
-def score_table(forecasts: dict[str, np.ndarray]) -> list[dict[str, object]]:
-    """Brier and log scores of each forecast under every possible outcome label."""
-    rows = []
-    for name, p in forecasts.items():
-        for i, s in enumerate(SCENARIOS):
-            rows.append({"forecast": name, "outcome": s, "brier": brier(p, i), "log": log_score(p, i)})
-    return rows
+def score_table(forecasts: xr.DataArray) -> xr.Dataset:
+    """Brier and log scores of each forecast (dim ``forecast``) under every possible ``outcome`` label."""
+    names = [str(f) for f in forecasts.forecast.values]
+    score = {
+        k: (("forecast", "outcome"), [[f(forecasts.sel(forecast=n), o) for o in SCENARIOS] for n in names])
+        for k, f in (("brier", brier), ("log", log_score))
+    }
+    return xr.Dataset(score, coords={"forecast": names, "outcome": list(SCENARIOS)})
 
 
-def forecasts(setup: Setup) -> dict[str, np.ndarray]:
-    """The article's prior, a uniform baseline and the final posterior."""
-    return {
+def forecasts(setup: Setup) -> xr.DataArray:
+    """The article's prior, a uniform baseline and the final posterior, dims (forecast, scenario)."""
+    named = {
         "article (45% base, rest split)": setup.priors.m,
         "uniform": np.full(len(SCENARIOS), 1.0 / len(SCENARIOS)),
         "posterior (all evidence)": posterior(setup).scenario_prob,
     }
-
-
-# --------------------------------------------------------------------------- CLI report
-
-
-def sensitivity_report(setup: Setup, top: int = 10) -> dict[str, object]:
-    """Tornado table and event influence, JSON-ready (``python -m model sensitivity``)."""
-    r = lambda x: float(round(x, 6))  # noqa: E731
-    return {
-        "as_of": setup.evidence.as_of.isoformat(),
-        "tornado": [
-            {k: (r(v) if isinstance(v, float) else v) for k, v in row.items() if k != "range"} for row in tornado(setup)
-        ],
-        "event_influence": [
-            {k: (r(v) if isinstance(v, float) else v) for k, v in row.items()} for row in event_influence(setup)[:top]
-        ],
-    }
-
-
-def print_sensitivity(rep: dict) -> None:
-    print(f"Sensitivity on the exact path, evidence as of {rep['as_of']}")
-    last = None
-    for row in rep["tornado"]:
-        if row["output"] != last:
-            last = row["output"]
-            print(f"\nTornado: {last} (default {row['default']:.4g})")
-            print(f"  {'input':<36}{'low':>12}{'high':>12}{'swing':>12}")
-        if row["swing"] > 0:
-            print(f"  {row['input']:<36}{row['low']:>12.4g}{row['high']:>12.4g}{row['swing']:>12.4g}")
-    print("\nMost influential evidence (log-odds with minus without the item)")
-    print(f"  {'id':<11}{'date':<12}{'signal':<20}{'confidence':<16}" + "".join(f"{s:>10}" for s in SCENARIOS))
-    for row in rep["event_influence"]:
-        print(
-            f"  {row['id']:<11}{row['date']:<12}{row['signal']:<20}{row['confidence']:<16}"
-            + "".join(f"{row[s]:>10.3f}" for s in SCENARIOS)
-        )
+    return xr.concat([by_scenario(v) for v in named.values()], dim="forecast").assign_coords(forecast=list(named))

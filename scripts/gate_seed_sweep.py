@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from model import __version__  # noqa: E402
 from model.mcmc import FAMILY_ALPHA, agreement, check_convergence, fit_mcmc  # noqa: E402
 from model.pipeline import analyse, prepare  # noqa: E402
-from model.report import gate_fingerprint  # noqa: E402
+from model.report import gate_fingerprint, quantity_label  # noqa: E402
 
 
 def main() -> int:
@@ -48,8 +48,8 @@ def main() -> int:
             "converged": not problems,
             "problems": problems,
             "max_abs_z": round(max(zs), 3),
-            "failed": [g.quantity for g in gate if not g.ok],
-            "tail": [g.quantity for g in gate if g.method == "tail"],
+            "failed": [quantity_label(g.var, g.scenario) for g in gate if not g.ok],
+            "tail": [quantity_label(g.var, g.scenario) for g in gate if g.method == "tail"],
             "seconds": round(time.perf_counter() - t0, 1),
         }
         runs.append(run)

@@ -39,8 +39,8 @@ def test_no_evidence_posterior_equals_prior_mcmc(setup):
     p = setup.priors
     settings = setup.assumptions.inference.model_copy(update={"draws": 2000})
     fit = fit_mcmc(p, _empty(setup), settings, seed=setup.seed)
-    est, _ = fit.scenario_prob()
-    np.testing.assert_allclose(est, p.m, atol=1e-12)  # no evidence: every draw gives P(z | r) = m
+    est = fit.estimate("p_z")["mean"]
+    np.testing.assert_allclose(est.values, p.m, atol=1e-12)  # no evidence: every draw gives P(z | r) = m
     theta = fit.draws("theta").mean(axis=(0, 1))
     assert np.all(np.abs(theta - p.m) < 0.01)
 
@@ -190,11 +190,11 @@ def test_mcse_catches_a_rare_burst():
 def test_gate_bar_is_family_wise():
     assert z_bar(12) == pytest.approx(stats.norm.isf(0.001 / 24))
     assert 3.85 < z_bar(10) < 3.9 < z_bar(12) < 4.0
-    g = Agreement("q", 0.45, 0.45 + 3.5e-3, 1e-3, 0.1, "z", z_bar(12))
+    g = Agreement("theta", "base", 0.45, 0.45 + 3.5e-3, 1e-3, 0.1, "z", z_bar(12))
     assert g.ok and not replace(g, mcmc=0.45 + 4.5e-3).ok
-    assert Agreement("q", 0.45, 0.45 + 1e-13, 0.0, -np.inf, "z", 4.0).ok  # zero MCSE: equal to rounding
-    assert not Agreement("q", 0.45, 0.46, 0.0, -np.inf, "z", 4.0).ok
-    tail = Agreement("P(z=reban)", 0.02, 0.024, 1e-4, 1.5, "tail", 4.0)
+    assert Agreement("theta", "base", 0.45, 0.45 + 1e-13, 0.0, -np.inf, "z", 4.0).ok  # zero MCSE: equal to rounding
+    assert not Agreement("theta", "base", 0.45, 0.46, 0.0, -np.inf, "z", 4.0).ok
+    tail = Agreement("p_z", "reban", 0.02, 0.024, 1e-4, 1.5, "tail", 4.0)
     assert tail.ok and not replace(tail, mcmc=0.03).ok  # 20% off passes, 50% off fails
 
 

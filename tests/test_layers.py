@@ -23,8 +23,8 @@ LAYERS = {
         "claims",
         "__init__",
     },
-    "presentation": {"report", "plots"},
-    "entry": {"cli", "__main__"},
+    "presentation": {"report", "tables", "facts", "plots"},
+    "entry": {"cli", "__main__", "book"},
 }
 RANK = {name: i for i, layer in enumerate(LAYERS) for name in LAYERS[layer]}
 

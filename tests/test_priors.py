@@ -32,7 +32,7 @@ def test_kappa_gives_requested_mass_on_base_marginal(mean, lower, upper, mass):
 
 def test_article_interval_is_flagged_overconfident(setup):
     p = setup.priors
-    assert p.recovery["base"].pseudo_n > 10_000  # DESIGN: ~11,000 observations
+    assert p.recovery["base"].pseudo_n > 10_000  # the Priors chapter: the base prior acts like ~11,000 observations
     assert any(w.startswith("recovery.base") for w in p.warnings)
     for s in SCENARIOS[1:]:
         assert p.recovery[s].pseudo_n < OVERCONFIDENT_N

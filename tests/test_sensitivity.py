@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from model import SCENARIOS, SIGNALS
+from model import SCENARIOS, SIGNALS, by_scenario
 from model import sensitivity as sens
 from model.exact import exact_posterior
 
@@ -19,28 +19,31 @@ def test_leaving_out_a_favouring_event_lowers_that_scenario(setup):
 
 
 def test_influence_signs_and_order(setup):
-    rows = sens.event_influence(setup)
-    assert len(rows) == len(setup.evidence.signal_events) + 1  # re-reports are not signals; one revenue datum
-    assert not {r["id"] for r in rows} & {e.id for e in setup.evidence.events if not e.is_signal}
-    mags = [r["max_abs"] for r in rows]
+    infl = sens.event_influence(setup)
+    items = [str(i) for i in infl.item.values]
+    assert len(items) == len(setup.evidence.signal_events) + 1  # re-reports are not signals; one revenue datum
+    assert not set(items) & {e.id for e in setup.evidence.events if not e.is_signal}
+    mags = list(infl["max_abs"].values)
     assert mags == sorted(mags, reverse=True)
-    china = next(r for r in rows if r["signal"] == "china_discourages")
-    assert china["domestic"] > 0 > china["reban"]
-    revenue = next(r for r in rows if r["kind"] == "revenue")
-    assert revenue["id"] == "FY2026" and revenue is rows[0]  # the full-year report is the most informative item
+    china = infl.isel(item=(infl["label"] == "china_discourages").values).isel(item=0)
+    assert float(china["delta"].sel(scenario="domestic")) > 0 > float(china["delta"].sel(scenario="reban"))
+    revenue = infl.isel(item=(infl["kind"] == "revenue").values)
+    assert list(revenue.item.values) == ["FY2026"] == items[:1]  # the full-year report is the most informative item
+    assert sens.most_influential_event(infl, "domestic") != "FY2026"  # a news event, never the report
 
 
 def test_sweep_at_default_point_is_the_headline(setup):
     head = exact_posterior(setup.priors, setup.likelihood, setup.assumptions.inference.quadrature_nodes)
     k = sens.sweep(setup, "kappa_factor", [0.5, 1.0, 2.0])
-    np.testing.assert_allclose(k["scenario_prob"][1], head.scenario_prob, rtol=1e-12)
-    np.testing.assert_allclose(k["theta_mean"][1], head.theta_mean, rtol=1e-12)
+    assert k["scenario_prob"].dims == ("value", "scenario")
+    np.testing.assert_allclose(k["scenario_prob"].sel(value=1.0), head.scenario_prob, rtol=1e-12)
+    np.testing.assert_allclose(k["theta_mean"].sel(value=1.0), head.theta_mean, rtol=1e-12)
     w0 = setup.assumptions.signals.tempering_weight.value
     w = sens.sweep(setup, "weight", [w0])
-    np.testing.assert_allclose(w["scenario_prob"][0], head.scenario_prob, rtol=1e-12)
+    np.testing.assert_allclose(w["scenario_prob"].sel(value=w0), head.scenario_prob, rtol=1e-12)
     # kappa changes theta but never P(z | E): only one scenario is realised
-    np.testing.assert_allclose(k["scenario_prob"][0], k["scenario_prob"][2], rtol=1e-12)
-    assert not np.allclose(k["theta_mean"][0], k["theta_mean"][2])
+    np.testing.assert_allclose(k["scenario_prob"].sel(value=0.5), k["scenario_prob"].sel(value=2.0), rtol=1e-12)
+    assert not np.allclose(k["theta_mean"].sel(value=0.5), k["theta_mean"].sel(value=2.0))
 
 
 def test_sweep_rejects_unknown_knob(setup):
@@ -49,14 +52,16 @@ def test_sweep_rejects_unknown_knob(setup):
 
 
 def test_tornado_defaults_and_order(setup):
-    rows = sens.tornado(setup)
-    base = sens.outputs(setup)
-    for out in sens.OUTPUTS:
-        sub = [r for r in rows if r["output"] == out]
-        assert all(r["default"] == base[out] for r in sub)
-        swings = [r["swing"] for r in sub]
+    t = sens.tornado(setup)
+    assert set(t.at.data_vars) == set(sens.OUTPUTS) == set(t.default.data_vars)
+    assert t.at["scenario_prob"].dims == ("input", "bound", "scenario")
+    for s in SCENARIOS:
+        swings = list(t.swing("scenario_prob", s).values)
         assert swings == sorted(swings, reverse=True)
-    names = {r["input"] for r in rows}
+    assert t.most_influential("scenario_prob", "domestic") == str(t.swing("scenario_prob", "domestic").input[0].values)
+    # kappa never moves P(z | E) (only one scenario is realised); the tempering weight does
+    assert float(t.swing("scenario_prob", "domestic").sel(input="prior strength kappa")) < 1e-12
+    names = {str(i) for i in t.at.input.values}
     assert {f"likelihood row {c}" for c in SIGNALS} <= names
     assert {f"recovery interval r_{s}" for s in SCENARIOS} <= names
 
@@ -104,22 +109,24 @@ def test_prior_sobol_revenue_has_no_effect_on_share(setup):
 
 
 def test_scores():
-    p = np.array([0.45, 0.55 / 3, 0.55 / 3, 0.55 / 3])
-    assert sens.brier(p, 0) == pytest.approx(0.55**2 + 3 * (0.55 / 3) ** 2)
-    assert sens.brier(np.eye(4)[2], 2) == 0.0
-    assert sens.brier(np.eye(4)[0], 2) == 2.0
-    assert sens.log_score(p, 2) == pytest.approx(np.log(0.55 / 3))
-    rows = sens.score_table({"u": np.full(4, 0.25)})
-    assert len(rows) == 4 and all(r["brier"] == pytest.approx(0.75) for r in rows)
+    p = by_scenario([0.45, 0.55 / 3, 0.55 / 3, 0.55 / 3])
+    assert sens.brier(p, "base") == pytest.approx(0.55**2 + 3 * (0.55 / 3) ** 2)
+    assert sens.brier(by_scenario(np.eye(4)[2]), "domestic") == 0.0
+    assert sens.brier(by_scenario(np.eye(4)[0]), "domestic") == 2.0
+    assert sens.log_score(p, "domestic") == pytest.approx(np.log(0.55 / 3))
+    scores = sens.score_table(by_scenario(np.full(4, 0.25)).expand_dims(forecast=["u"]))
+    assert scores["brier"].shape == (1, 4) and np.allclose(scores["brier"], 0.75)
 
 
 def test_belief_over_time_ends_at_headline(setup):
     hist = sens.belief_over_time(setup)
+    assert hist.dims == ("date", "scenario")
     np.testing.assert_allclose(
-        hist[0][1], sens.posterior(setup, evidence=sens.select((), (), None)).scenario_prob, atol=0.2
+        hist.isel(date=0), sens.posterior(setup, evidence=sens.select((), (), None)).scenario_prob, atol=0.2
     )
-    np.testing.assert_allclose(hist[-1][1], sens.posterior(setup).scenario_prob, rtol=1e-12)
-    assert [d for d, _ in hist] == sorted(d for d, _ in hist)
+    np.testing.assert_allclose(hist.isel(date=-1), sens.posterior(setup).scenario_prob, rtol=1e-12)
+    dates = list(hist.date.values)
+    assert dates == sorted(dates)
 
 
 def test_evidence_quality_drops_weak_rows(setup):

@@ -1,0 +1,122 @@
+"""The notebooks' one set-up call: ``chapter = open_chapter("overview")``.
+
+It loads the inputs (the user's own files and seed when ``H20_*`` variables are set), sets the
+figure output (SVG, reproducible ids), computes every fact the chapter's prose states
+(:mod:`model.facts`) and glues them for myst-nb. Results a chapter shares with others
+(the analysis, the weight spread, the tornado, the event influence, the forecast history) are
+computed once, when first asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
+
+import xarray as xr
+
+from . import facts
+from . import sensitivity as sens
+from .checks import PredictiveChecks, predictive_checks
+from .pipeline import Analysis, Setup, analyse, prepare
+from .report import load_gate_sweep
+from .sensitivity import Revision, Tornado
+
+
+@dataclass
+class Chapter:
+    """One chapter's inputs and the results it draws on (computed lazily, once)."""
+
+    setup: Setup
+    facts: facts.Facts = field(default_factory=dict)
+    """What :func:`open_chapter` glued, by name."""
+    _analyses: dict[bool, Analysis] = field(default_factory=dict, repr=False)
+
+    def analysis(self, mcmc: bool = False) -> Analysis:
+        """The exact path and forward Monte Carlo; with ``mcmc=True`` also the PyMC fit and its gate."""
+        if mcmc not in self._analyses:
+            self._analyses[mcmc] = analyse(self.setup, mcmc=mcmc)
+        return self._analyses[mcmc]
+
+    @cached_property
+    def spread(self) -> xr.Dataset:
+        return sens.weight_spread(self.setup)
+
+    @cached_property
+    def tornado(self) -> Tornado:
+        return sens.tornado(self.setup)
+
+    @cached_property
+    def influence(self) -> xr.Dataset:
+        return sens.event_influence(self.setup)
+
+    @cached_property
+    def history(self) -> list[Revision]:
+        return sens.forecast_history(self.setup)
+
+    @cached_property
+    def belief(self) -> xr.DataArray:
+        return sens.belief_over_time(self.setup)
+
+    @cached_property
+    def predictive(self) -> PredictiveChecks:
+        return predictive_checks(self.setup)
+
+    @cached_property
+    def leader(self) -> str:
+        """The most probable scenario after all the evidence (exact path)."""
+        return sens.ranked(self.analysis().exact.labelled()["scenario_prob"])[0]
+
+    def glue(self, values: facts.Facts) -> None:
+        """Glue each value under its name for the chapter's text (nothing is displayed)."""
+        from myst_nb import glue
+
+        for key, value in values.items():
+            glue(key, value, display=False)
+        self.facts.update(values)
+
+    def check_mcmc(self) -> None:
+        """Raise AssertionError unless the PyMC fit converged and agrees with the exact path (prints nothing)."""
+        from .mcmc import check_convergence
+
+        an = self.analysis(mcmc=True)
+        problems = check_convergence(an.mcmc, self.setup.assumptions.inference)
+        problems += [f"{g.var}[{g.scenario}] disagrees with the exact path" for g in an.agreement if not g.ok]
+        assert not problems, "; ".join(problems)
+
+
+CHAPTER_FACTS: dict[str, Callable[[Chapter], facts.Facts]] = {
+    "overview": lambda c: facts.overview(c.analysis(), c.spread, c.tornado, c.influence),
+    "article": lambda c: facts.article(c.setup),
+    "priors": lambda c: facts.priors(c.setup),
+    "evidence": lambda c: facts.evidence(c.setup),
+    "inference": lambda c: facts.inference(c.setup, load_gate_sweep()),
+    "belief": lambda c: facts.belief(c.setup, c.history),
+    "revenue": lambda c: facts.revenue(c.analysis()),
+    "drivers": lambda c: facts.drivers(c.setup, c.leader, c.tornado, sens.score_table(sens.forecasts(c.setup))),
+    "checks": lambda c: facts.checks(c.setup, c.predictive, c.leader),
+}
+"""The facts each chapter states (the checks chapter glues its Monte Carlo ones in the cells that compute them)."""
+
+
+def figure_output() -> None:
+    """Figures as SVG with reproducible ids and no timestamp (same bytes on every build)."""
+    import matplotlib
+
+    matplotlib.rcParams["svg.hashsalt"] = "h20-risk-book"
+    try:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # outside Jupyter
+        return
+    set_matplotlib_formats("svg", metadata={"Date": None})
+
+
+def open_chapter(name: str, glue: bool = True) -> Chapter:
+    """Set up a chapter: load the inputs, configure figures, glue the facts its text states."""
+    chapter = Chapter(prepare())
+    figure_output()
+    if glue:
+        chapter.glue(CHAPTER_FACTS[name](chapter))
+    else:
+        chapter.facts.update(CHAPTER_FACTS[name](chapter))
+    return chapter

@@ -1,0 +1,586 @@
+"""Tables for people: every table the book shows, through one renderer.
+
+Each builder takes results from the computation layer and returns a :class:`Table`: human
+headers with units, numbers already formatted (:mod:`model.report`'s helpers: percentages with
+sensible digits, "—" for a missing value, "yes"/"no", no signed zero), long text wrapped, and
+no index column unless it names the row. A long table shows its first rows and keeps the rest in
+a "show all" dropdown. Jupyter and the book render :meth:`Table._repr_html_`; a terminal gets
+the plain-text form.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+from urllib.parse import urlparse
+
+import numpy as np
+import xarray as xr
+
+from . import SCENARIOS, SIGNALS
+from .assumptions import RecoverySpec, SignalsSpec
+from .checks import Check, PowerScaling
+from .claims import AuditLine
+from .evidence import Evidence, Period
+from .exact import ExactPosterior
+from .mcmc import TAIL_KHAT, Agreement, MCMCResult
+from .pipeline import Analysis
+from .priors import Priors
+from .report import num, pct, prob_text, quantity_label, signed, usd_m, yes_no
+from .sensitivity import Revision, SobolResult, Tornado
+from .simulate import Summary
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cell that links somewhere: ``text`` shown, ``href`` followed."""
+
+    text: str
+    href: str
+
+
+Cell = str | Link | tuple[Link, ...]
+
+_CSS = (
+    "<style>.h20-wrap{overflow-x:auto;max-width:100%;margin:.4em 0 1.2em}"
+    ".h20-table{border-collapse:collapse;font-size:.86rem;line-height:1.35;width:100%}"
+    ".h20-table th{text-align:left;vertical-align:bottom;border-bottom:2px solid #777;"
+    "padding:.3em .6em;font-weight:600}"
+    ".h20-table td{vertical-align:top;border-bottom:1px solid #ddd;padding:.3em .6em;white-space:normal}"
+    ".h20-table .n{text-align:right;font-variant-numeric:tabular-nums}"
+    ".h20-table td.w{min-width:14em}"
+    ".h20-more>summary{cursor:pointer;color:#555;margin:.2em 0 .4em}</style>"
+)
+
+
+def _cell_html(c: Cell) -> str:
+    if isinstance(c, Link):
+        return f'<a href="{html.escape(c.href)}">{html.escape(c.text)}</a>'
+    if isinstance(c, tuple):
+        return ", ".join(_cell_html(x) for x in c)
+    return html.escape(c)
+
+
+def _cell_text(c: Cell) -> str:
+    if isinstance(c, Link):
+        return c.text
+    if isinstance(c, tuple):
+        return ", ".join(x.text for x in c)
+    return c
+
+
+@dataclass(frozen=True)
+class Table:
+    """A formatted table.
+
+    ``numeric`` marks right-aligned columns (by header); ``wide`` marks columns of running text
+    (given a minimum width so they wrap at sentence length); ``show`` rows are shown, the rest sit
+    in a dropdown named by ``noun``.
+    """
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    numeric: frozenset[str] = frozenset()
+    wide: frozenset[str] = frozenset()
+    show: int | None = None
+    noun: str = "rows"
+
+    def _table_html(self, rows: Sequence[tuple[Cell, ...]]) -> str:
+        def cls(h: str) -> str:
+            c = " ".join(x for x, on in (("n", h in self.numeric), ("w", h in self.wide)) if on)
+            return f' class="{c}"' if c else ""
+
+        head = "".join(f"<th{cls(h)}>{html.escape(h)}</th>" for h in self.header)
+        body = "".join(
+            "<tr>" + "".join(f"<td{cls(h)}>{_cell_html(c)}</td>" for h, c in zip(self.header, r, strict=True)) + "</tr>"
+            for r in rows
+        )
+        table = f'<table class="h20-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        return f'<div class="h20-wrap">{table}</div>'
+
+    def _repr_html_(self) -> str:
+        if self.show is None or len(self.rows) <= self.show:
+            return _CSS + self._table_html(self.rows)
+        rest = self.rows[self.show :]
+        return (
+            _CSS
+            + self._table_html(self.rows[: self.show])
+            + f'<details class="h20-more"><summary>Show the other {len(rest)} {self.noun}</summary>'
+            + self._table_html(rest)
+            + "</details>"
+        )
+
+    def text(self) -> str:
+        """Plain text, columns padded (what a terminal or ``repr`` shows)."""
+        cells = [list(self.header)] + [[_cell_text(c) for c in r] for r in self.rows]
+        widths = [max(len(r[i]) for r in cells) for i in range(len(self.header))]
+        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells)
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    def column(self, header: str) -> list[str]:
+        """The plain text of one column (tests, downloads)."""
+        i = self.header.index(header)
+        return [_cell_text(r[i]) for r in self.rows]
+
+
+def table(
+    rows: Iterable[dict[str, Cell]],
+    numeric: Iterable[str] = (),
+    wide: Iterable[str] = (),
+    show: int | None = None,
+    noun: str = "rows",
+) -> Table:
+    """A :class:`Table` from dicts whose keys are the headers."""
+    rows = list(rows)
+    header = tuple(rows[0]) if rows else ()
+    return Table(
+        header, tuple(tuple(r[h] for h in header) for r in rows), frozenset(numeric), frozenset(wide), show, noun
+    )
+
+
+def _domain(url: str) -> str:
+    host = urlparse(url).hostname or url
+    return host.removeprefix("www.")
+
+
+def sources(urls: Sequence[str]) -> tuple[Link, ...]:
+    """Source URLs as links named by their site."""
+    return tuple(Link(_domain(u), u) for u in urls if u)
+
+
+# --------------------------------------------------------------------------- the overview
+
+
+def headline_card(an: Analysis) -> Table:
+    """The answer at a glance: the article's claim, the model's posterior and the realised figure, in % and USD."""
+    from .claims import RECOVERY_BAND
+
+    post, obs, rev = an.posterior_share(), an.setup.likelihood.revenue, an.revenue_fy2026
+    usd = an.posterior_usd()
+    lo, hi = RECOVERY_BAND
+    rows = [
+        {
+            "": "The article (July 2025)",
+            "share of FY2026 revenue": f"{100 * lo:g}–{100 * hi:g}%",
+            "USD": "—" if rev is None else f"USD {lo * rev:.1f}–{hi * rev:.1f}bn",
+        },
+        {
+            "": "This model, after the evidence",
+            "share of FY2026 revenue": f"{pct(post['mean'])} (90%: {pct(post['q05'])}–{pct(post['q95'])})",
+            "USD": "—"
+            if usd is None
+            else f"{usd_m(usd['mean'])} (90%: {usd_m(usd['q05'])[4:]}–{usd_m(usd['q95'])[4:]})",
+        },
+        {
+            "": "NVIDIA's reports (realised)",
+            "share of FY2026 revenue": "not yet reported" if obs.realised_share is None else pct(obs.realised_share),
+            "USD": "—" if obs.realised_share is None else usd_m(obs.usd_bn),
+        },
+    ]
+    return table(rows)
+
+
+# --------------------------------------------------------------------------- the article
+
+
+def claims_table(claims: Sequence[dict[str, str]]) -> Table:
+    return table(
+        (
+            {
+                "claim": c["claim"],
+                "article (Chinese)": c["quote_zh"],
+                "English gloss": c["gloss_en"],
+                "how the model uses it": c["model_use"],
+            }
+            for c in claims
+        ),
+        wide={"English gloss", "how the model uses it"},
+    )
+
+
+def audit_table(lines: Sequence[AuditLine]) -> Table:
+    return table(
+        (
+            {"check": a.check, "article says": a.article_says, "arithmetic": a.arithmetic, "verdict": a.verdict}
+            for a in lines
+        ),
+        wide={"verdict"},
+    )
+
+
+def claims_check_table(rows: Sequence[dict[str, str]]) -> Table:
+    return table(
+        (
+            {
+                "claim": r["claim"],
+                "article": r["article_value"],
+                "checked": r["checked_value"],
+                "verdict": r["verdict"],
+                "sources": sources([r["source_1"], r.get("source_2", "")]),
+            }
+            for r in rows
+        ),
+        wide={"checked"},
+    )
+
+
+# --------------------------------------------------------------------------- priors
+
+
+def prior_table(p: Priors) -> Table:
+    """One row per elicited prior (:func:`model.priors.prior_rows`)."""
+    from .priors import prior_rows
+
+    return table(
+        (
+            {
+                "prior": r["prior"],
+                "distribution": r["family"],
+                "interval": r["interval"],
+                "mass asked": pct(r["mass requested"], 3),
+                "mass achieved": pct(r["mass achieved"], 4),
+                "mean": num(r["mean"], 4),
+                "acts like (observations)": "—"
+                if r["pseudo-sample size"] is None
+                else f"{r['pseudo-sample size']:,.1f}",
+                "overconfident": yes_no(r["overconfident"]),
+            }
+            for r in prior_rows(p)
+        ),
+        numeric={"mass asked", "mass achieved", "mean", "acts like (observations)"},
+    )
+
+
+def recovery_reasoning_table(p: Priors, recovery: RecoverySpec) -> Table:
+    """Each scenario's recovery prior as elicited, with the reasoning (or the article's words) behind it."""
+
+    def why(s: str) -> str:
+        prov = recovery.of(s).provenance
+        return prov.reasoning or prov.gloss_en or "—"
+
+    return table(
+        ({"scenario": s, "elicitation": p.recovery[s].description, "reasoning": why(s)} for s in SCENARIOS),
+        wide={"reasoning"},
+    )
+
+
+def summary_table(
+    named: dict[str, dict[str, float]], unit: str = "%", threshold: str = "11%", first: str = "distribution"
+) -> Table:
+    """Exact summaries (mean, median, 5% and 95% quantiles, P(≥ threshold)) one row per name.
+
+    ``unit``: "%" shows shares as percentages; "USD" shows USD bn amounts in millions.
+    """
+    show = pct if unit == "%" else usd_m
+    return table(
+        (
+            {
+                first: name,
+                "mean": show(d["mean"]),
+                "median": show(d["median"]),
+                "5%": show(d["q05"]),
+                "95%": show(d["q95"]),
+                f"P(≥ {threshold})": prob_text(d["p_exceed"]),
+            }
+            for name, d in named.items()
+        ),
+        numeric={"mean", "median", "5%", "95%", f"P(≥ {threshold})"},
+    )
+
+
+def mc_table(named: dict[str, Summary], unit: str = "%") -> Table:
+    """Monte Carlo summaries 'value ± MCSE' for people."""
+
+    def pm(e: Summary, k: str) -> str:
+        est = getattr(e, k)
+        if unit == "%":
+            return f"{pct(est.value)} ± {pct(est.mcse, 2)}"
+        return f"{usd_m(est.value)} ± {usd_m(est.mcse).removeprefix('USD ')}"
+
+    return table(
+        (
+            {
+                "estimate": name,
+                **{h: pm(s, k) for h, k in (("mean", "mean"), ("median", "median"), ("5%", "q05"), ("95%", "q95"))},
+                "P(≥ threshold)": f"{prob_text(s.p_exceed.value)} ± {100 * s.p_exceed.mcse:.2g} pp",
+            }
+            for name, s in named.items()
+        ),
+        numeric={"mean", "median", "5%", "95%", "P(≥ threshold)"},
+    )
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def events_table(ev: Evidence, show: int = 8) -> Table:
+    """Every event with its signal class, confidence and sources (links); the first ``show`` rows open."""
+    return table(
+        (
+            {
+                "event": e.id,
+                "date": e.date.isoformat(),
+                "what happened": e.summary,
+                "signal": e.signal.replace("_", " ") if e.is_signal else f"re-reports {', '.join(e.restates)}",
+                "confidence": e.confidence.replace("_", " "),
+                "sources": sources(e.sources),
+            }
+            for e in ev.events
+        ),
+        wide={"what happened"},
+        show=show,
+        noun="events",
+    )
+
+
+def quarters_table(periods: Sequence[Period]) -> Table:
+    return table(
+        (
+            {
+                "period": q.fiscal_period,
+                "ended": q.period_end.isoformat(),
+                "reported": q.reported.isoformat(),
+                "revenue (USD bn)": f"{q.total_revenue_usd_bn:,.1f}",
+                "H20 China (USD bn)": "not disclosed"
+                if q.h20_china_revenue_usd_bn is None
+                else f"{q.h20_china_revenue_usd_bn:g}",
+                "confidence": q.confidence.replace("_", " "),
+            }
+            for q in periods
+        ),
+        numeric={"revenue (USD bn)", "H20 China (USD bn)"},
+    )
+
+
+def signal_likelihood_table(signals: SignalsSpec) -> Table:
+    """P(signal | scenario) per signal class, with the reasoning."""
+    lik = signals.likelihood
+    return table(
+        (
+            {
+                "signal": c.replace("_", " "),
+                **{s: num(lik[c].of(s), 2) for s in SCENARIOS},
+                "reasoning": lik[c].reasoning,
+            }
+            for c in SIGNALS
+        ),
+        numeric=set(SCENARIOS),
+        wide={"reasoning"},
+    )
+
+
+# --------------------------------------------------------------------------- inference
+
+
+def _khat_text(k: float) -> str:
+    """Pareto k for people: '—' for constant draws, '> 1' when the tail fit diverges."""
+    if k == float("-inf"):
+        return "—"
+    return "> 1" if not np.isfinite(k) or k > 1 else f"{k:.2f}"
+
+
+def _value_text(var: str, x: float) -> str:
+    return prob_text(x) if var == "p_z" else f"{x:.4g}"
+
+
+def diagnostics_table(fit: MCMCResult) -> Table:
+    """MCMC diagnostics per reported quantity."""
+    return table(
+        (
+            {
+                "quantity": quantity_label(q.var, q.scenario),
+                "mean": _value_text(q.var, q.mean),
+                "MCSE": f"{q.mcse:.2g}",
+                "bulk ESS": f"{q.ess_bulk:,.0f}",
+                "r̂": f"{q.r_hat:.3f}",
+                "Pareto k": _khat_text(q.khat),
+            }
+            for q in fit.quantities
+        ),
+        numeric={"mean", "MCSE", "bulk ESS", "r̂", "Pareto k"},
+    )
+
+
+def agreement_table(rows: Sequence[Agreement]) -> Table:
+    """The agreement gate: exact vs MCMC per quantity, how it is judged and the verdict."""
+    return table(
+        (
+            {
+                "quantity": quantity_label(g.var, g.scenario),
+                "exact": _value_text(g.var, g.exact),
+                "MCMC ± MCSE": f"{g.mcmc:.4g} ± {g.mcse:.2g}",
+                "z": "—" if g.method != "z" else signed(g.z, 2),
+                "rule": g.reason,
+                "agrees": "yes" if g.ok else "NO",
+            }
+            for g in rows
+        ),
+        numeric={"exact", "MCMC ± MCSE", "z"},
+    )
+
+
+TAIL_NOTE = f"Pareto k above {TAIL_KHAT}: the mean rests on a few draws."
+
+
+# --------------------------------------------------------------------------- belief over time
+
+
+def revision_table(history: Sequence[Revision], show: int = 6) -> Table:
+    """The forecast revisions: date, what arrived, P(scenario) before → after, share forecast, scores."""
+
+    def row(r: Revision) -> dict[str, Cell]:
+        out: dict[str, Cell] = {"date": r.date.isoformat(), "what arrived": "; ".join(r.arrived)}
+        for s in SCENARIOS:
+            b, a = (float(x.sel(scenario=s)) for x in (r.prob_before, r.prob_after))
+            out[f"P({s})"] = f"{prob_text(b)} → {prob_text(a)}"
+        out["share: mean (90% interval)"] = f"{pct(r.share['mean'])} ({pct(r.share['q05'])}–{pct(r.share['q95'])})"
+        out["log score"] = num(r.log_score, 2)
+        out["CRPS (pp)"] = num(None if r.crps is None else 100 * r.crps, 4)
+        out["out of sample"] = "no (saw revenue)" if r.in_sample else "yes"
+        return out
+
+    return table((row(r) for r in history), numeric={"log score", "CRPS (pp)"}, show=show, noun="revision dates")
+
+
+# --------------------------------------------------------------------------- drivers
+
+
+def _output_text(var: str, x: float) -> str:
+    if var == "scenario_prob":
+        return prob_text(x)
+    if var == "share_mean":
+        return pct(x)
+    if var == "usd_mean":
+        return usd_m(x)
+    return num(x, 4)
+
+
+def _swing_text(var: str, x: float) -> str:
+    if var in ("scenario_prob", "theta_mean", "share_mean"):
+        return f"{100 * x:.2g} pp" if x > 0 else "0"
+    return usd_m(x).removeprefix("USD ")
+
+
+def tornado_table(t: Tornado, var: str, scenario: str | None = None) -> Table:
+    """The tornado of one output: value at the low and high end of each input, the swing, how the range was set."""
+    da, swing = t.select(var, scenario), t.swing(var, scenario)
+    return table(
+        (
+            {
+                "input": str(i),
+                "at low": _output_text(var, float(da.sel(input=i, bound="low"))),
+                "at high": _output_text(var, float(da.sel(input=i, bound="high"))),
+                "swing": _swing_text(var, float(swing.sel(input=i))),
+                "how the range was set": str(t.at.reasoning.sel(input=i).values),
+            }
+            for i in swing.input.values
+        ),
+        numeric={"at low", "at high", "swing"},
+        wide={"how the range was set"},
+    )
+
+
+def influence_table(infl: xr.Dataset, show: int = 10) -> Table:
+    """Leave-one-out influence: change in each scenario's log-odds, top items first, the rest in a dropdown."""
+    return table(
+        (
+            {
+                "item": str(item),
+                "date": str(infl["date"].sel(item=item).values),
+                "signal": str(infl["label"].sel(item=item).values).replace("_", " "),
+                "confidence": str(infl["confidence"].sel(item=item).values).replace("_", " "),
+                **{f"Δ log-odds {s}": signed(float(infl["delta"].sel(item=item, scenario=s))) for s in SCENARIOS},
+            }
+            for item in infl.item.values
+        ),
+        numeric={f"Δ log-odds {s}" for s in SCENARIOS},
+        show=show,
+        noun="items",
+    )
+
+
+def quality_table(posts: dict[str, ExactPosterior]) -> Table:
+    """Exact posteriors under different evidence filters (one row per filter)."""
+    return table(
+        (
+            {
+                "evidence used": name.replace("_", " "),
+                **{f"P({s})": prob_text(float(p.labelled()["scenario_prob"].sel(scenario=s))) for s in SCENARIOS},
+                "mean share": pct(p.share_mean()),
+                "90% interval": "{}–{}".format(*(pct(v) for v in p.share_quantile([0.05, 0.95]))),
+            }
+            for name, p in posts.items()
+        ),
+        numeric={*(f"P({s})" for s in SCENARIOS), "mean share", "90% interval"},
+    )
+
+
+def sobol_table(results: dict[str, SobolResult]) -> Table:
+    """Sobol indices with their 95% confidence half-widths, one row per output and input."""
+    return table(
+        (
+            {
+                "output": out,
+                "input": n.replace("_", " "),
+                "first-order index": f"{num(r.S1[i])} ± {num(r.S1_conf[i])}",
+                "total index": f"{num(r.ST[i])} ± {num(r.ST_conf[i])}",
+            }
+            for out, r in results.items()
+            for i, n in enumerate(r.names)
+        ),
+        numeric={"first-order index", "total index"},
+    )
+
+
+def score_table(scores: xr.Dataset) -> Table:
+    """Brier and log scores of each forecast, one row per forecast, one column per possible outcome."""
+    return table(
+        (
+            {
+                "forecast": str(f),
+                **{f"Brier if {o}": num(float(scores["brier"].sel(forecast=f, outcome=o))) for o in SCENARIOS},
+                **{f"log score if {o}": num(float(scores["log"].sel(forecast=f, outcome=o)), 2) for o in SCENARIOS},
+            }
+            for f in scores.forecast.values
+        ),
+        numeric={*(f"Brier if {o}" for o in SCENARIOS), *(f"log score if {o}" for o in SCENARIOS)},
+    )
+
+
+# --------------------------------------------------------------------------- model checks
+
+
+def checks_table(checks: Sequence[Check]) -> Table:
+    """Pass/fail checks: name, p-value, verdict, detail."""
+    return table(
+        (
+            {
+                "check": c.name.replace("_", " "),
+                "statistic": num(c.statistic, 3),
+                "p-value": num(c.p_value, 3),
+                "passed": yes_no(c.passed),
+                "detail": c.detail or c.rule,
+            }
+            for c in checks
+        ),
+        numeric={"statistic", "p-value"},
+        wide={"detail"},
+    )
+
+
+def power_scaling_table(ps: PowerScaling) -> Table:
+    return table(
+        (
+            {
+                "quantity": q,
+                "prior sensitivity": num(float(ps.prior[i]), 3),
+                "likelihood sensitivity": num(float(ps.likelihood[i]), 3),
+                "diagnosis": ps.diagnosis(i),
+            }
+            for i, q in enumerate(ps.quantities)
+        ),
+        numeric={"prior sensitivity", "likelihood sensitivity"},
+    )

@@ -1,0 +1,168 @@
+"""The book's layer: every fact a chapter states is computed, tables are formatted for people, notebooks stay thin."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model import facts, report, tables
+from model import sensitivity as sens
+from model.book import CHAPTER_FACTS, Chapter
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+CHAPTER_OF = {
+    "00_overview": "overview",
+    "01_article": "article",
+    "02_priors": "priors",
+    "03_evidence": "evidence",
+    "04_inference": "inference",
+    "05_belief_over_time": "belief",
+    "06_revenue": "revenue",
+    "07_drivers": "drivers",
+    "08_checks": "checks",
+}
+MONTE_CARLO_FACTS = {"08_checks": ("sbc_exact", "sbc_mcmc")}
+"""Facts glued by the cells that compute them (Monte Carlo results), by the facts functions named here."""
+
+
+def _cells(name: str, kind: str) -> list[str]:
+    nb = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == kind]
+
+
+def _glue_keys(name: str) -> set[str]:
+    text = "\n".join(_cells(name, "markdown"))
+    return {k.split(":")[0] for k in re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", text)}
+
+
+@pytest.fixture(scope="module")
+def chapter(setup) -> Chapter:
+    return Chapter(setup)
+
+
+def test_every_notebook_has_a_chapter():
+    assert {p.stem for p in NOTEBOOKS.glob("*.ipynb")} == set(CHAPTER_OF)
+    assert set(CHAPTER_OF.values()) == set(CHAPTER_FACTS)
+
+
+@pytest.mark.parametrize("name", sorted(CHAPTER_OF))
+def test_every_fact_the_text_states_is_computed(chapter, name):
+    produced = set(CHAPTER_FACTS[CHAPTER_OF[name]](chapter))
+    for fn in MONTE_CARLO_FACTS.get(name, ()):
+        produced |= _returned_keys(getattr(facts, fn))
+    missing = _glue_keys(name) - produced
+    assert not missing, f"{name} refers to facts nobody computes: {sorted(missing)}"
+
+
+def _returned_keys(fn) -> set[str]:  # noqa: ANN001
+    """Keys of the dict literal a facts function returns (read from its source)."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(fn).strip())
+    ret = next(n for n in ast.walk(tree) if isinstance(n, ast.Return))
+    return {k.value for k in ret.value.keys if isinstance(k, ast.Constant)}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("name", sorted(CHAPTER_OF))
+def test_notebooks_are_thin(name):
+    """One set-up call per chapter; no code cell over 12 lines; no logic the package should hold."""
+    code = _cells(name, "code")
+    setup_calls = [c for c in code if "open_chapter(" in c]
+    assert len(setup_calls) == 1 and f'open_chapter("{CHAPTER_OF[name]}")' in setup_calls[0]
+    for c in code:
+        lines = [ln for ln in c.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        assert len(lines) <= 12, f"{name}: a {len(lines)}-line cell"
+        assert not re.search(r"\bfor\b|\bdef\b|\[\d\]|\bpd\.DataFrame", c), f"{name}: logic in a cell: {c[:80]!r}"
+
+
+def test_no_code_line_repeats_across_notebooks():
+    seen: dict[str, str] = {}
+    for name in CHAPTER_OF:
+        for c in _cells(name, "code"):
+            for ln in c.splitlines():
+                ln = ln.strip()
+                if (
+                    len(ln) < 30
+                    or ln.startswith(("from ", "import ", "#"))
+                    or re.match(r"\w+ = (chapter\.|open_chapter\()", ln)
+                ):
+                    continue  # imports and the chapter's own accessors are not logic
+                assert seen.setdefault(ln, name) == name, f"{ln!r} in {seen[ln]} and {name}"
+
+
+# --------------------------------------------------------------------------- tables for people
+
+BAD_CELL = re.compile(r"(?<![\w.])(nan|NaN|None|True|False|inf|-0\.0+)(?![\w.])")
+
+
+def _check_table(t: tables.Table) -> None:
+    html = t._repr_html_()
+    assert "<th></th>" not in html.split("</thead>")[0] or t.header[0] == "", "an unlabelled index column"
+    for h in t.header:
+        assert not re.search(r"[a-z]+_[a-z]+", h), f"snake_case header {h!r}"
+    for row in t.rows:
+        for cell in row:
+            text = tables._cell_text(cell)
+            assert not BAD_CELL.search(text), f"{text!r} in {t.header}"
+            assert "…" not in text
+    assert "<table" in html and html.count("<tr>") == len(t.rows) + (
+        1 if t.show is None or len(t.rows) <= t.show else 2
+    )
+
+
+def test_every_table_is_formatted_for_people(chapter):
+    st = chapter.setup
+    an = chapter.analysis()
+    from model import claims
+
+    built = [
+        tables.headline_card(an),
+        tables.claims_table(claims.article_claims()),
+        tables.audit_table(claims.audit(st.evidence.fy2026_revenue()).values()),
+        tables.claims_check_table(claims.claims_check()),
+        tables.prior_table(st.priors),
+        tables.recovery_reasoning_table(st.priors, st.assumptions.recovery),
+        tables.summary_table({"prior": an.prior_share_exact(), "posterior": an.posterior_share()}),
+        tables.summary_table({"posterior": an.posterior_usd()}, unit="USD"),
+        tables.mc_table({"prior (forward Monte Carlo)": an.prior_share}),
+        tables.events_table(st.evidence),
+        tables.quarters_table(st.evidence.periods),
+        tables.signal_likelihood_table(st.assumptions.signals),
+        tables.revision_table(chapter.history),
+        tables.tornado_table(chapter.tornado, "scenario_prob", chapter.leader),
+        tables.tornado_table(chapter.tornado, "share_mean"),
+        tables.influence_table(chapter.influence),
+        tables.quality_table(sens.evidence_quality(st)),
+        tables.score_table(sens.score_table(sens.forecasts(st))),
+        tables.checks_table(chapter.predictive.checks()),
+        tables.power_scaling_table(chapter.predictive.power),
+    ]
+    for t in built:
+        _check_table(t)
+
+
+def test_long_tables_fold_the_rest_into_a_dropdown(chapter):
+    t = tables.events_table(chapter.setup.evidence, show=5)
+    html = t._repr_html_()
+    assert html.count("<details") == 1 and f"Show the other {len(t.rows) - 5} events" in html
+    assert all(e.summary.replace("'", "&#x27;") in html for e in chapter.setup.evidence.events)  # nothing truncated
+    assert all(f'href="{e.sources[0]}"' in html for e in chapter.setup.evidence.events)  # sources are links
+
+
+def test_number_formats():
+    assert report.num(-0.0001) == "0.000" and report.num(float("nan")) == "—" and report.num(None) == "—"
+    assert report.signed(0.4231) == "+0.42" and report.signed(-1.3) == "−1.30" and report.signed(-0.001) == "0.00"
+    assert report.pct(0.000268) == "0.0268%" and report.usd_m(0.0579) == "USD 58m"
+    assert report.prob_text(5e-5) == "< 0.01%" and report.prob_text(0.944) == "94.4%"
+    assert report.yes_no(np.bool_(True)) == "yes"
+
+
+def test_html_escapes_cells():
+    t = tables.table([{"a": "<script>x</script>", "b": tables.Link("site", "https://e.org/?a=1&b=2")}])
+    html = t._repr_html_()
+    assert "<script>x" not in html and "&lt;script&gt;" in html and 'href="https://e.org/?a=1&amp;b=2"' in html
