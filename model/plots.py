@@ -484,9 +484,10 @@ def _tornado_into(
         lo, hi = float(r["low"]) * k, float(r["high"]) * k
         a.barh(i, lo - base, left=base, color=NEUTRAL["light"], height=0.36)
         a.barh(i, hi - base, left=base, color=NEUTRAL["dark"], height=0.36)
-    a.axvline(base, color=NEUTRAL["ink"], lw=1)
+    y = np.arange(len(shown))
+    a.vlines(np.full(len(shown), base), y - 0.22, y + 0.22, color=NEUTRAL["ink"], lw=1.2)  # not through the labels
     _row_labels(a, [str(r["input"]) for r in shown], 0.2)
-    a.set_xlabel(f"{output} ({unit}); line: default {base:.3g}")
+    a.set_xlabel(f"{output} ({unit}); mark: default {base:.3g}")
     return len(shown), len(rs) - len(moving)
 
 
