@@ -2,18 +2,28 @@
 
 Functions take computed results and return a matplotlib Figure; they compute nothing the
 other modules do not already expose.
+
+Figures are drawn for the size at which the book shows them: :data:`FULL_WIDTH` inches wide
+(a 7 in SVG is 504 pt = 672 CSS px, inside the ~700 px content column), every text at least
+:data:`MIN_FONT` pt at that size. Legends sit above the plot and long labels above their bar
+rather than in a wide left margin, so a figure still reads when a phone shrinks it to ~360 px.
+Colours: :data:`SCENARIO_COLORS` mean scenarios and nothing else; every other distinction
+(low/high, prior/posterior, first-order/total, observed/replicated) uses :data:`NEUTRAL`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import textwrap
 from typing import TYPE_CHECKING, Callable, ParamSpec, Sequence, TypeVar
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.transforms import blended_transform_factory
 from scipy import stats
 
 from . import SCENARIOS, SIGNALS
@@ -28,7 +38,18 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 SCENARIO_COLORS: dict[str, str] = {"base": "#4C72B0", "reban": "#C44E52", "domestic": "#DD8452", "easing": "#55A868"}
-"""One colour per scenario, used by every chart of the book."""
+"""One colour per scenario, used by every chart of the book, and for nothing but scenarios."""
+
+NEUTRAL: dict[str, str] = {
+    "ink": "#222222",
+    "dark": "#555555",
+    "mid": "#8C8C8C",
+    "light": "#BDBDBD",
+    "faint": "#E6E6E6",
+    "accent": "#7B3294",
+}
+"""Colours for everything that is not a scenario: greys by emphasis, plus one accent (purple, no
+scenario's hue) for the one thing a chart points at (the article's band, the observed value)."""
 
 SCENARIO_LABELS: dict[str, str] = {
     "base": "base: controlled access",
@@ -37,15 +58,41 @@ SCENARIO_LABELS: dict[str, str] = {
     "easing": "easing: cut-down Blackwell",
 }
 
-SIGNAL_COLORS: dict[str, str] = dict(zip(SIGNALS, plt.get_cmap("tab10").colors[: len(SIGNALS)], strict=True))  # type: ignore[attr-defined]
+SIGNAL_COLORS: dict[str, str] = dict.fromkeys(SIGNALS, NEUTRAL["ink"])
+"""Kept for callers; signal classes are told apart by position (one row each), not by colour."""
 CONFIDENCE_MARKERS: dict[str, str] = {"two_sources": "o", "date_uncertain": "D", "one_source": "s", "weak_sources": "x"}
+
+FULL_WIDTH = 7.0
+"""Width of every figure (inches): 504 pt, shown at 672 CSS px in the book's ~700 px column."""
+HEIGHT: dict[str, float] = {"short": 3.0, "medium": 3.6, "tall": 4.4}
+"""Figure heights (inches) by how much the message needs; bar lists grow with their rows."""
+MIN_FONT = 10.0
+"""No text smaller than this (pt at display size); tests/test_plots.py holds every figure to it."""
+FONT: dict[str, float] = {"title": 13.0, "label": 12.0, "tick": 11.0, "note": MIN_FONT}
+_TITLE_CHARS = 68  # characters per title line at FONT["title"] across FULL_WIDTH
 
 STYLE: dict[str, object] = {
     "figure.dpi": 96,
     "savefig.dpi": 96,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "font.size": 10,
+    "font.size": FONT["tick"],
+    "axes.titlesize": FONT["label"],
+    "axes.titlelocation": "left",
+    "axes.labelsize": FONT["label"],
+    "xtick.labelsize": FONT["tick"],
+    "ytick.labelsize": FONT["tick"],
+    "legend.fontsize": FONT["tick"],
+    "legend.title_fontsize": FONT["tick"],
+    "legend.frameon": False,
+    "figure.titlesize": FONT["title"],
+    "axes.edgecolor": NEUTRAL["dark"],
+    "xtick.color": NEUTRAL["dark"],
+    "ytick.color": NEUTRAL["dark"],
+    "xtick.labelcolor": NEUTRAL["ink"],
+    "ytick.labelcolor": NEUTRAL["ink"],
+    "axes.labelcolor": NEUTRAL["ink"],
+    "text.color": NEUTRAL["ink"],
 }
 """The house style, applied inside each plot function only (never to the user's matplotlib on import)."""
 
@@ -62,120 +109,241 @@ def _styled(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 def _fig(
-    w: float = 8.0, h: float = 4.5, ncols: int = 1, nrows: int = 1, ax: object = None, **kw: object
+    w: float = FULL_WIDTH, h: float = HEIGHT["medium"], ncols: int = 1, nrows: int = 1, ax: object = None, **kw: object
 ) -> tuple[Figure, np.ndarray]:
     """A new figure of ``nrows x ncols`` axes, or the caller's axes (one Axes or an array of that shape)."""
     if ax is not None:
         axes = np.asarray(ax, dtype=object).reshape(nrows, ncols)
         return axes[0, 0].figure, axes
-    fig, axes = plt.subplots(nrows, ncols, figsize=(w, h), squeeze=False, **kw)  # type: ignore[arg-type]
+    fig, axes = plt.subplots(nrows, ncols, figsize=(w, h), squeeze=False, layout="constrained", **kw)  # type: ignore[arg-type]
+    fig._h20_own = True  # type: ignore[attr-defined]  # ours: title and legends may use the figure's margins
     plt.close(fig)  # shown once, as the value a notebook cell returns, not again by pyplot
     return fig, axes
 
 
+def _own(fig: Figure) -> bool:
+    return bool(getattr(fig, "_h20_own", False))
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.fill(line, width) for line in text.split("\n"))
+
+
+def _title(fig: Figure, a: plt.Axes, text: str, main: bool = False) -> None:
+    """The figure's title, left-aligned above everything (legends included) and wrapped to the width.
+
+    On the caller's axes, or on one panel of several (unless ``main``), it is the axes' title.
+    """
+    if _own(fig) and (main or len(fig.axes) == 1):
+        fig.suptitle(_wrap(text, _TITLE_CHARS), x=0.01, ha="left")
+    else:
+        a.set_title(_wrap(text, 40 if len(fig.axes) > 1 else _TITLE_CHARS))
+
+
+def _legend(a: plt.Axes, ncols: int = 2, **kw: object) -> None:
+    """Legend in a row above the plot (on the caller's axes: inside, where it fits best)."""
+    if _own(a.figure) and a is a.figure.axes[0]:
+        a.legend(
+            **{
+                "loc": "lower left",
+                "bbox_to_anchor": (0, 1.01),
+                "ncols": ncols,
+                "borderaxespad": 0.2,
+                "handlelength": 1.6,
+                **kw,
+            }
+        )
+    else:
+        a.legend(loc="best", **kw)
+
+
 def _date_axis(ax: plt.Axes) -> None:
-    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=2))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    """Quarterly ticks labelled month over year: few, short labels that survive a phone screen."""
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    ax.xaxis.set_minor_locator(mdates.MonthLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+
+
+def _row_labels(a: plt.Axes, labels: Sequence[str], half: float, width: int = 70) -> None:
+    """Label each row ``i`` above its bar (axes inverted: row 0 on top) instead of in a left margin."""
+    a.set_yticks([])
+    a.spines["left"].set_visible(False)
+    tr = blended_transform_factory(a.transAxes, a.transData)
+    for i, label in enumerate(labels):
+        a.annotate(
+            _wrap(label, width),
+            (0, i - half),
+            xycoords=tr,
+            xytext=(0, 1),
+            textcoords="offset points",
+            va="bottom",
+            ha="left",
+            fontsize=FONT["tick"],
+        )
+    a.set_ylim(len(labels) - 0.5, -1.0)
+
+
+def _label_line(a: plt.Axes, x: object, y: float, text: str, color: str, **kw: object) -> None:
+    a.annotate(
+        text, (x, y), xytext=(3, 3), textcoords="offset points", color=color, fontsize=FONT["tick"], va="bottom", **kw
+    )
 
 
 @_styled
 def scenario_prior_densities(p: Priors, ax: object = None) -> Figure:
-    """Marginal prior of each scenario probability: theta_s ~ Beta(kappa m_s, kappa (1 - m_s))."""
-    fig, ax = _fig(ax=ax)
+    """Marginal prior of each scenario probability: theta_s ~ Beta(kappa m_s, kappa (1 - m_s)).
+
+    Scenarios with the same prior share one curve, dashed in their colours in turn, and one label
+    that names them all and says the curves coincide.
+    """
+    fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
+    a = ax[0, 0]
     x = np.linspace(0.0005, 0.9995, 800)
-    for i, s in enumerate(SCENARIOS):
-        a = p.kappa * p.m[i]
-        ax[0, 0].plot(
-            x,
-            stats.beta.pdf(x, a, p.kappa - a),
-            color=SCENARIO_COLORS[s],
-            label=f"{SCENARIO_LABELS[s]} (mean {p.m[i]:.3f})",
+    groups: dict[float, list[int]] = {}
+    for i in range(len(SCENARIOS)):
+        groups.setdefault(round(float(p.m[i]), 12), []).append(i)
+    for mean, idx in groups.items():
+        al = p.kappa * mean
+        y = stats.beta.pdf(x, al, p.kappa - al)
+        names = [SCENARIOS[i] for i in idx]
+        n = len(idx)
+        for k, i in enumerate(idx):  # identical curves: one dashed line whose dashes take each colour in turn
+            ls = (4.0 * ((n - k) % n), (4.0, 4.0 * (n - 1))) if n > 1 else "-"
+            a.plot(x, y, color=SCENARIO_COLORS[SCENARIOS[i]], lw=2.2, ls=ls)
+        j = int(np.argmax(y))
+        text = (
+            f"{', '.join(names)}\n(identical priors, mean {mean:.3f} each)"
+            if len(names) > 1
+            else f"{names[0]} (mean {mean:.3f})"
         )
-    ax[0, 0].set(
-        title=f"Prior of the scenario probabilities (Dirichlet, kappa = {p.kappa:.1f})",
-        xlabel="scenario probability theta_s (probability)",
-        ylabel="density (per unit probability)",
+        color = SCENARIO_COLORS[names[0]] if len(names) == 1 else NEUTRAL["ink"]
+        _label_line(a, x[j], y[j], text, color)
+    a.set(
+        xlabel="scenario probability θ_s",
+        ylabel="density",
+        xlim=(0, 1),
+        ylim=(0, None),
     )
-    ax[0, 0].legend(frameon=False)
+    _title(fig, a, f"Prior of the scenario probabilities (Dirichlet, κ = {p.kappa:.1f})")
     return fig
 
 
 @_styled
 def recovery_prior_densities(p: Priors, ax: object = None) -> Figure:
     """Prior of each scenario's recovery share, on one log-scaled share axis."""
-    fig, ax = _fig(ax=ax)
+    fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
+    a = ax[0, 0]
     x = np.geomspace(1e-4, 0.5, 2000)
     for s in SCENARIOS:
         b = p.recovery[s]
         # density per log10 unit: f(x) * x * ln 10, so narrow and wide priors compare by area
-        ax[0, 0].plot(
+        a.plot(
             100 * x,
             stats.beta.pdf(x, b.alpha, b.beta) * x * np.log(10),
             color=SCENARIO_COLORS[s],
-            label=f"{s}: 90% in [{100 * b.lower:g}%, {100 * b.upper:g}%], n ≈ {b.pseudo_n:,.0f}",
+            lw=2,
+            label=f"{s}: 90% in {100 * b.lower:g}–{100 * b.upper:g}%",
         )
-    ax[0, 0].set_xscale("log")
-    ax[0, 0].set(
-        title="Prior of the recovered share of FY2026 revenue, by scenario",
-        xlabel="recovered share r_s (% of FY2026 revenue, log scale)",
-        ylabel="density per log10 unit of share",
+    a.set_xscale("log")
+    a.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}%"))
+    a.set(
+        xlabel="recovered share r_s of FY2026 revenue (log scale)",
+        ylabel="density per log10 unit",
+        ylim=(0, None),
     )
-    ax[0, 0].legend(frameon=False, title="scenario: elicited interval, pseudo-sample size")
+    _legend(a, ncols=2)
+    _title(fig, a, "Prior of the recovered share of FY2026 revenue, by scenario")
     return fig
+
+
+@_styled
+def predictive_share_histogram(
+    share: np.ndarray, title: str, band: tuple[float, float] = (0.11, 0.12), ax: object = None
+) -> Figure:
+    """Histogram of predictive draws of the recovered share, with the article's band."""
+    fig, ax = _fig(h=HEIGHT["short"], ax=ax)
+    a = ax[0, 0]
+    a.hist(100 * np.ravel(share), bins=120, color=NEUTRAL["mid"], density=True, histtype="stepfilled", label="draws")
+    a.axvspan(100 * band[0], 100 * band[1], color=NEUTRAL["accent"], alpha=0.35, lw=0, label=_band(band))
+    a.set(xlabel="recovered share (% of FY2026 revenue)", ylabel="density (per % point)")
+    _legend(a, ncols=2)
+    _title(fig, a, title)
+    return fig
+
+
+@_styled
+def predictive_usd_histogram(usd: np.ndarray, title: str, ax: object = None) -> Figure:
+    """Histogram of predictive draws of the recovered revenue in USD bn."""
+    fig, ax = _fig(h=HEIGHT["short"], ax=ax)
+    a = ax[0, 0]
+    a.hist(np.ravel(usd), bins=120, color=NEUTRAL["mid"], density=True, histtype="stepfilled")
+    a.set(xlabel="recovered revenue (USD bn)", ylabel="density (per USD bn)")
+    _title(fig, a, title)
+    return fig
+
+
+def _band(band: tuple[float, float]) -> str:
+    return f"article: {100 * band[0]:g}–{100 * band[1]:g}%"
 
 
 @_styled
 def predictive_histograms(prior_share: np.ndarray, prior_usd: np.ndarray, title: str, ax: object = None) -> Figure:
-    """Histograms of predictive draws of the recovered share and of recovered USD."""
-    fig, ax = _fig(10, 4, ncols=2, ax=ax)
-    ax[0, 0].hist(100 * np.ravel(prior_share), bins=120, color="0.4", density=True)
-    ax[0, 0].axvspan(11, 12, color=SCENARIO_COLORS["base"], alpha=0.3, label="article: 11-12%")
-    ax[0, 0].set(
-        title="Recovered share of FY2026 revenue",
-        xlabel="recovered share (% of FY2026 revenue)",
-        ylabel="density (per percentage point)",
-    )
-    ax[0, 0].legend(frameon=False)
-    ax[0, 1].hist(np.ravel(prior_usd), bins=120, color="0.4", density=True)
-    ax[0, 1].set(title="Recovered revenue", xlabel="recovered revenue (USD bn)", ylabel="density (per USD bn)")
-    fig.suptitle(title)
-    fig.tight_layout()
+    """Share and USD predictive histograms stacked (one chart each: :func:`predictive_share_histogram`)."""
+    fig, ax = _fig(h=2 * HEIGHT["short"] + 0.4, nrows=2, ax=ax)
+    predictive_share_histogram(prior_share, "Recovered share of FY2026 revenue", ax=ax[0, 0])
+    predictive_usd_histogram(prior_usd, "Recovered revenue", ax=ax[1, 0])
+    if _own(fig):
+        ax[0, 0].legend(loc="upper right")
+        fig.suptitle(_wrap(title, _TITLE_CHARS), x=0.01, ha="left")
     return fig
 
 
 @_styled
-def evidence_timeline(ev: Evidence, ax: object = None) -> Figure:
-    """Events by date and indicator; colour = signal class, marker = source confidence."""
-    fig, ax = _fig(10, 4.8, ax=ax)
+def evidence_timeline(ev: Evidence, ax: object = None, *, by: str = "signal") -> Figure:
+    """Events by date, one row per signal class (``by="signal"``) or per indicator (``by="indicator"``).
+
+    Marker = source confidence. With ``by="signal"``, re-reports of earnings releases (not signals)
+    get a row of their own.
+    """
+    if by not in ("signal", "indicator"):
+        raise ValueError(f"by must be 'signal' or 'indicator', not {by!r}")
+    if by == "signal":
+        rows = [s for s in SIGNALS if any(e.is_signal and e.signal == s for e in ev.events)]
+        if any(not e.is_signal for e in ev.events):
+            rows.append("re-report (not a signal)")
+
+        def keys(e: object) -> tuple[str, ...]:
+            return (e.signal if e.is_signal else "re-report (not a signal)",)  # type: ignore[attr-defined]
+    else:
+        rows = [i for i in INDICATORS if any(i in e.indicators for e in ev.events)]
+
+        def keys(e: object) -> tuple[str, ...]:
+            return e.indicators  # type: ignore[attr-defined]
+
+    fig, ax = _fig(h=0.42 * len(rows) + 1.5, ax=ax)
     a = ax[0, 0]
-    rows = {ind: i for i, ind in enumerate(INDICATORS)}
+    pos = {r: i for i, r in enumerate(rows)}
+    for i in range(len(rows)):
+        a.axhline(i, color=NEUTRAL["faint"], lw=1, zorder=1)
     for e in ev.events:
-        for ind in e.indicators:
+        for k in keys(e):
+            m = CONFIDENCE_MARKERS[e.confidence]
             a.scatter(
-                e.date,
-                rows[ind],
-                color=SIGNAL_COLORS[e.signal],
-                marker=CONFIDENCE_MARKERS[e.confidence],
-                s=60,
-                zorder=3,
+                e.date, pos[k], marker=m, s=42, zorder=3, color=NEUTRAL["ink"], facecolor="none" if m != "x" else None
             )
-    a.set_yticks(range(len(INDICATORS)), INDICATORS)
+    _row_labels(a, [r.replace("_", " ") for r in rows], 0.18)
     _date_axis(a)
-    a.grid(axis="y", color="0.9")
-    a.set(title="Evidence since the article, by indicator", xlabel="event date (year-month)", ylabel="indicator")
-    sig = [
-        plt.Line2D([], [], color=SIGNAL_COLORS[s], marker="o", ls="", label=s)
-        for s in SIGNALS
-        if any(e.signal == s for e in ev.events)
-    ]
+    a.set(xlabel="event date", ylabel="")
     conf = [
-        plt.Line2D([], [], color="0.3", marker=CONFIDENCE_MARKERS[c], ls="", label=c)
+        plt.Line2D(
+            [], [], color=NEUTRAL["ink"], mfc="none", marker=CONFIDENCE_MARKERS[c], ls="", label=c.replace("_", " ")
+        )
         for c in reversed(CONFIDENCE_LEVELS)
+        if any(e.confidence == c for e in ev.events)
     ]
-    leg = a.legend(handles=sig, title="signal", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    a.add_artist(leg)
-    a.legend(handles=conf, title="source confidence", loc="lower left", bbox_to_anchor=(1.01, 0.0), frameon=False)
-    fig.tight_layout()
+    _legend(a, handles=conf, ncols=min(4, len(conf)), title=None)
+    what = "signal class" if by == "signal" else "indicator"
+    _title(fig, a, f"Evidence since the article, by {what}")
     return fig
 
 
@@ -183,30 +351,29 @@ def evidence_timeline(ev: Evidence, ax: object = None) -> Figure:
 def quarterly_revenue(periods: Sequence[Period], licence: dt.date, ax: object = None) -> Figure:
     """Reported revenue per fiscal quarter and the H20 China revenue inside it."""
     qs = [q for q in periods if q.period_type == "quarter"]
-    fig, ax = _fig(9, 4.2, ax=ax)
+    fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
     a = ax[0, 0]
     x = np.arange(len(qs))
-    a.bar(x, [q.total_revenue_usd_bn for q in qs], color="0.8", label="total revenue")
-    a.bar(
-        x,
-        [q.h20_china_revenue_usd_bn or 0.0 for q in qs],
-        color=SCENARIO_COLORS["base"],
-        label="H20 revenue from China",
-    )
+    a.bar(x, [q.total_revenue_usd_bn for q in qs], color=NEUTRAL["faint"], label="total revenue")
+    a.bar(x, [q.h20_china_revenue_usd_bn or 0.0 for q in qs], color=NEUTRAL["accent"], label="H20 revenue from China")
     for i, q in enumerate(qs):
-        txt = "n/d" if q.h20_china_revenue_usd_bn is None else f"H20 {q.h20_china_revenue_usd_bn:g}"
-        a.text(i, q.total_revenue_usd_bn + 1, txt, ha="center", fontsize=9)
+        txt = "n/d" if q.h20_china_revenue_usd_bn is None else f"{q.h20_china_revenue_usd_bn:g}"
+        a.annotate(
+            txt, (i, q.total_revenue_usd_bn), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
+            fontsize=FONT["note"], color=NEUTRAL["dark"] if q.h20_china_revenue_usd_bn is None else NEUTRAL["accent"],
+        )  # fmt: skip
     post = [i for i, q in enumerate(qs) if q.period_end >= licence]
     if post:
-        a.axvline(post[0] - 0.5, color="k", ls="--", lw=1)
-        a.text(post[0] - 0.45, max(q.total_revenue_usd_bn for q in qs) * 0.95, "after the first licence", fontsize=9)
-    a.set_xticks(x, [q.fiscal_period for q in qs])
-    a.set(
-        title="NVIDIA revenue per quarter and the H20 sales to China inside it",
-        xlabel="fiscal quarter",
-        ylabel="revenue (USD bn)",
-    )
-    a.legend(frameon=False, loc="upper left")
+        a.axvline(post[0] - 0.5, color=NEUTRAL["ink"], ls="--", lw=1)
+        a.annotate(
+            "after the\nfirst licence", (post[0] - 0.45, 1.0), xycoords=("data", "axes fraction"),
+            va="top", fontsize=FONT["note"],
+        )  # fmt: skip
+    a.set_xticks(x, [q.fiscal_period.replace(" ", "\n", 1) for q in qs])
+    a.set(xlabel="fiscal quarter", ylabel="revenue (USD bn)")
+    a.margins(y=0.12)
+    _legend(a, ncols=2)
+    _title(fig, a, "NVIDIA revenue per quarter and the H20 sales to China inside it (USD bn)")
     return fig
 
 
@@ -214,82 +381,68 @@ def quarterly_revenue(periods: Sequence[Period], licence: dt.date, ax: object = 
 def prior_vs_posterior(
     prior: np.ndarray, exact: np.ndarray, spread: dict[str, dict[str, float]] | None = None, ax: object = None
 ) -> Figure:
-    """Scenario probabilities: prior and exact posterior, with the range over the tempering weight."""
-    fig, ax = _fig(9, 4.2, ax=ax)
+    """Scenario probabilities: prior (pale) and exact posterior (solid), with the range over the tempering weight."""
+    fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
     a = ax[0, 0]
     x = np.arange(len(SCENARIOS))
     colors = [SCENARIO_COLORS[s] for s in SCENARIOS]
-    a.bar(x - 0.2, prior, 0.38, color=colors, alpha=0.35, label="prior (article + split)")
+    a.bar(x - 0.2, prior, 0.38, color=colors, alpha=0.3, edgecolor=colors)
     err = None
     if spread is not None:
         err = np.array([[exact[i] - spread[s]["min"], spread[s]["max"] - exact[i]] for i, s in enumerate(SCENARIOS)]).T
-    a.bar(
-        x + 0.2,
-        exact,
-        0.38,
-        color=colors,
-        yerr=err,
-        capsize=4,
-        ecolor="0.2",
-        label="posterior (exact); whiskers: range over the tempering weight" if spread else "posterior (exact)",
-    )
+    a.bar(x + 0.2, exact, 0.38, color=colors, yerr=err, capsize=4, ecolor=NEUTRAL["ink"])
+    for i in x:
+        a.annotate(f"{prior[i]:.2f}", (i - 0.2, prior[i]), xytext=(0, 2), textcoords="offset points", ha="center",
+                   va="bottom", fontsize=FONT["note"], color=NEUTRAL["dark"])  # fmt: skip
+        top = exact[i] if err is None else exact[i] + err[1, i]
+        a.annotate(f"{exact[i]:.2f}", (i + 0.2, top), xytext=(0, 2), textcoords="offset points", ha="center",
+                   va="bottom", fontsize=FONT["note"])  # fmt: skip
+    handles = [
+        Patch(facecolor=NEUTRAL["faint"], edgecolor=NEUTRAL["mid"], label="prior (pale, left)"),
+        Patch(facecolor=NEUTRAL["dark"], label="posterior (solid, right)"),
+    ]
+    if spread:
+        handles.append(plt.Line2D([], [], color=NEUTRAL["ink"], marker="_", ms=10, ls="-", label="range over w"))
     a.set_xticks(x, SCENARIOS)
-    a.set(
-        title="Scenario probabilities before and after the evidence",
-        xlabel="scenario",
-        ylabel="probability",
-        ylim=(0, 1),
-    )
-    a.legend(frameon=False)
+    a.set(xlabel="scenario", ylabel="probability", ylim=(0, 1.08))
+    _legend(a, handles=handles, ncols=len(handles))
+    _title(fig, a, "Scenario probabilities before and after the evidence")
     return fig
 
 
 @_styled
 def belief_over_time(history: Sequence[tuple[dt.date, np.ndarray]], ax: object = None) -> Figure:
     """Stacked area of P(z = s | evidence up to date) over time."""
-    fig, ax = _fig(10, 4.5, ax=ax)
+    fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
     a = ax[0, 0]
     dates = [d for d, _ in history]
     probs = np.array([p for _, p in history])
     a.stackplot(
-        dates,
-        probs.T,
-        labels=[SCENARIO_LABELS[s] for s in SCENARIOS],
-        colors=[SCENARIO_COLORS[s] for s in SCENARIOS],
-        step="post",
-        alpha=0.85,
+        dates, probs.T, labels=list(SCENARIOS), colors=[SCENARIO_COLORS[s] for s in SCENARIOS], step="post", alpha=0.85
     )
     _date_axis(a)
-    a.set(
-        title="Belief in each scenario as the evidence arrived",
-        xlabel="date (year-month)",
-        ylabel="P(scenario | evidence to date)",
-        ylim=(0, 1),
-    )
-    a.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    fig.tight_layout()
+    a.set(xlabel="date", ylabel="P(scenario | evidence to date)", ylim=(0, 1), xlim=(dates[0], dates[-1]))
+    _legend(a, ncols=4)
+    _title(fig, a, "Belief in each scenario as the evidence arrived")
     return fig
 
 
 @_styled
 def share_cdfs(prior_cdf, post_cdf, realised: float | None, band: tuple[float, float], ax: object = None) -> Figure:  # noqa: ANN001
     """Prior and posterior CDF of the recovered share on a log axis, with the article's band and the realised share."""
-    fig, ax = _fig(9, 4.2, ax=ax)
+    fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
     a = ax[0, 0]
     x = np.geomspace(1e-6, 0.3, 1200)
-    a.plot(100 * x, prior_cdf(x), color="0.55", label="prior (the article's view)")
-    a.plot(100 * x, post_cdf(x), color="k", label="posterior (all evidence, exact)")
-    a.axvspan(100 * band[0], 100 * band[1], color="0.85", label=f"article: {100 * band[0]:g}–{100 * band[1]:g}%")
+    a.plot(100 * x, prior_cdf(x), color=NEUTRAL["mid"], lw=2, label="prior (the article's view)")
+    a.plot(100 * x, post_cdf(x), color=NEUTRAL["ink"], lw=2, label="posterior (all evidence)")
+    a.axvspan(100 * band[0], 100 * band[1], color=NEUTRAL["accent"], alpha=0.3, lw=0, label=_band(band))
     if realised is not None:
-        a.axvline(100 * realised, color="k", ls="--", lw=1, label=f"realised: {100 * realised:.3f}%")
+        a.axvline(100 * realised, color=NEUTRAL["accent"], ls="--", lw=1.5, label=f"realised: {100 * realised:.3f}%")
     a.set_xscale("log")
-    a.set(
-        title="How much FY2026 revenue did the reversal restore?",
-        xlabel="recovered share (% of FY2026 revenue, log scale)",
-        ylabel="P(recovered share ≤ x)",
-        ylim=(0, 1.02),
-    )
-    a.legend(frameon=False, loc="upper left")
+    a.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}%"))
+    a.set(xlabel="recovered share x of FY2026 revenue (log scale)", ylabel="P(recovered share ≤ x)", ylim=(0, 1.02))
+    _legend(a, ncols=2)
+    _title(fig, a, "How much FY2026 revenue did the reversal restore?")
     return fig
 
 
@@ -298,27 +451,76 @@ def forecast_over_time(
     rows: Sequence[object], realised: float | None, band: tuple[float, float], ax: object = None
 ) -> Figure:
     """The exact forecast of the recovered share (mean and 90% interval) after each evidence date."""
-    fig, ax = _fig(9, 4.5, ax=ax)
+    fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
     a = ax[0, 0]
     dates = [r.date for r in rows]  # type: ignore[attr-defined]
     mean = np.array([r.share["mean"] for r in rows])  # type: ignore[attr-defined]
     lo = np.array([r.share["q05"] for r in rows])  # type: ignore[attr-defined]
     hi = np.array([r.share["q95"] for r in rows])  # type: ignore[attr-defined]
-    a.fill_between(dates, 100 * lo, 100 * hi, step="post", color="0.8", label="90% interval")
-    a.step(dates, 100 * mean, where="post", color="k", label="forecast mean")
-    a.axhspan(
-        100 * band[0], 100 * band[1], color="0.6", alpha=0.4, label=f"article: {100 * band[0]:g}–{100 * band[1]:g}%"
-    )
+    a.fill_between(dates, 100 * lo, 100 * hi, step="post", color=NEUTRAL["light"], lw=0, label="90% interval")
+    a.step(dates, 100 * mean, where="post", color=NEUTRAL["ink"], lw=2, label="forecast mean")
+    a.axhspan(100 * band[0], 100 * band[1], color=NEUTRAL["accent"], alpha=0.3, lw=0, label=_band(band))
     if realised is not None:
-        a.axhline(100 * realised, color="k", ls="--", lw=1, label=f"realised: {100 * realised:.3f}%")
+        a.axhline(100 * realised, color=NEUTRAL["accent"], ls="--", lw=1.5, label=f"realised: {100 * realised:.3f}%")
     a.set_yscale("log")
+    a.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}%"))
     _date_axis(a)
-    a.set(
-        title="Forecast of the recovered share as the evidence arrived",
-        xlabel="date (year-month)",
-        ylabel="recovered share (% of FY2026 revenue, log)",
-    )
-    a.legend(frameon=False, loc="lower left")
+    a.set(xlabel="date", ylabel="recovered share (log scale)")
+    _legend(a, ncols=2)
+    _title(fig, a, "Forecast of the recovered share of FY2026 revenue as the evidence arrived")
+    return fig
+
+
+def _tornado_into(
+    a: plt.Axes, rows: Sequence[dict], output: str, k: float, unit: str, top: int | None, tol: float
+) -> tuple[int, int]:
+    """Draw one output's tornado on ``a``; returns (bars drawn, inputs left out for having no effect)."""
+    rs = [r for r in rows if r["output"] == output]
+    rs.sort(key=lambda r: -float(r["swing"]))
+    moving = [r for r in rs if abs(float(r["high"]) - float(r["low"])) * k > tol]
+    shown = moving[:top] if top else moving
+    base = float(rs[0]["default"]) * k if rs else 0.0
+    for i, r in enumerate(shown):
+        lo, hi = float(r["low"]) * k, float(r["high"]) * k
+        a.barh(i, lo - base, left=base, color=NEUTRAL["light"], height=0.36)
+        a.barh(i, hi - base, left=base, color=NEUTRAL["dark"], height=0.36)
+    y = np.arange(len(shown))
+    a.vlines(np.full(len(shown), base), y - 0.22, y + 0.22, color=NEUTRAL["ink"], lw=1.2)  # not through the labels
+    _row_labels(a, [str(r["input"]) for r in shown], 0.2)
+    a.set_xlabel(f"{output} ({unit}); mark: default {base:.3g}")
+    return len(shown), len(rs) - len(moving)
+
+
+def _tornado_legend(a: plt.Axes) -> None:
+    handles = [
+        Patch(color=NEUTRAL["light"], label="input at its low end"),
+        Patch(color=NEUTRAL["dark"], label="input at its high end"),
+    ]
+    _legend(a, handles=handles, ncols=2)
+
+
+@_styled
+def tornado_chart_one(
+    rows: Sequence[dict],
+    output: str,
+    scale: float = 1.0,
+    unit: str = "probability",
+    top: int | None = 8,
+    ax: object = None,
+) -> Figure:
+    """Tornado of one output: a bar from its value with each input at the low end to the high end.
+
+    Inputs sorted by swing, the ``top`` largest shown (None: all that move it); inputs that do not
+    move the output at all are left out and counted in the title.
+    """
+    n = len([r for r in rows if r["output"] == output and abs(float(r["high"]) - float(r["low"])) * scale > 1e-9])
+    n = min(n, top) if top else n
+    fig, ax = _fig(h=0.42 * max(n, 1) + 1.7, ax=ax)
+    a = ax[0, 0]
+    drawn, dropped = _tornado_into(a, rows, output, scale, unit, top, 1e-9)
+    _tornado_legend(a)
+    note = f"\n({dropped} inputs with no effect not shown)" if dropped else ""
+    _title(fig, a, f"What moves {output}: the {drawn} inputs with the largest swing{note}")
     return fig
 
 
@@ -330,30 +532,31 @@ def tornado_chart(
     units: dict[str, str] | None = None,
     ax: object = None,
 ) -> Figure:
-    """One tornado per output: bars from the value at the low end to the value at the high end."""
+    """One tornado per output, stacked; for one message per figure call :func:`tornado_chart_one` per output."""
     scale = scale or {}
     units = units or {}
-    fig, ax = _fig(6 * len(outputs), 5.5, ncols=len(outputs), ax=ax)
-    for j, q in enumerate(outputs):
-        a = ax[0, j]
-        rs = [r for r in rows if r["output"] == q][::-1]
-        k = scale.get(q, 1.0)
-        base = rs[0]["default"] * k if rs else 0.0
-        for i, r in enumerate(rs):
-            lo, hi = r["low"] * k, r["high"] * k
-            a.barh(i, lo - base, left=base, color="#8FAADC", height=0.7)
-            a.barh(i, hi - base, left=base, color="#F4B183", height=0.7)
-        a.axvline(base, color="k", lw=1)
-        a.set_yticks(range(len(rs)), [r["input"] for r in rs], fontsize=8)
-        a.set(title=f"{q}", xlabel=f"{q} ({units.get(q, 'probability')})")
-    ax[0, 0].set_ylabel("input (sorted by swing)")
-    handles = [
-        plt.Rectangle((0, 0), 1, 1, color="#8FAADC", label="input at its low end"),
-        plt.Rectangle((0, 0), 1, 1, color="#F4B183", label="input at its high end"),
+    if len(outputs) == 1 and ax is None:
+        q = outputs[0]
+        return tornado_chart_one(rows, q, scale.get(q, 1.0), units.get(q, "probability"))
+    top = 8
+    heights = [
+        min(top, len([r for r in rows if r["output"] == q and abs(r["high"] - r["low"]) * scale.get(q, 1.0) > 1e-9]))
+        for q in outputs
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
-    fig.suptitle("Tornado: how far each assumption moves the answer")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig, ax = _fig(
+        h=0.42 * sum(heights) + 1.3 * len(outputs) + 0.4,
+        nrows=len(outputs),
+        ax=ax,
+        gridspec_kw={"height_ratios": [max(h, 1) + 2 for h in heights]},
+    )
+    for j, q in enumerate(outputs):
+        a = ax[j, 0]
+        _tornado_into(a, rows, q, scale.get(q, 1.0), units.get(q, "probability"), top, 1e-9)
+        if not _own(fig):
+            a.set_title(q)
+    _tornado_legend(ax[0, 0])
+    if _own(fig):
+        fig.suptitle("Tornado: how far each assumption moves the answer", x=0.01, ha="left")
     return fig
 
 
@@ -368,50 +571,110 @@ def sweep_chart(
     ylabel: str = "P(scenario | evidence)",
     ax: object = None,
 ) -> Figure:
-    fig, ax = _fig(8, 4, ax=ax)
+    """One line per scenario as one input sweeps its range; the default marked."""
+    fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
     a = ax[0, 0]
     for i, s in enumerate(SCENARIOS):
-        a.plot(grid, probs[:, i], color=SCENARIO_COLORS[s], label=s)
-    a.axvline(default, color="k", ls=":", label=f"default ({default:g})")
+        a.plot(grid, probs[:, i], color=SCENARIO_COLORS[s], lw=2, label=s)
+    a.axvline(default, color=NEUTRAL["ink"], ls=":", lw=1.5, label=f"default ({default:.3g})")
     if log_x:
         a.set_xscale("log")
-    a.set(title=title, xlabel=xlabel, ylabel=ylabel, ylim=(0, 1))
-    a.legend(frameon=False)
+        a.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
+    a.set(xlabel=_wrap(xlabel, 60), ylabel=_wrap(ylabel, 34), ylim=(0, 1))
+    _legend(a, ncols=5, columnspacing=0.8, handlelength=1.2)
+    _title(fig, a, title)
     return fig
 
 
 @_styled
 def influence_chart(rows: Sequence[dict], top: int = 10, ax: object = None) -> Figure:
-    """Top items by leave-one-out change in log-odds, one bar per scenario."""
-    rs = list(rows)[:top][::-1]
-    fig, ax = _fig(10, 0.45 * len(rs) + 1.8, ax=ax)
+    """Top items by leave-one-out change in log-odds, one bar per scenario, each item labelled above its bars.
+
+    A symmetric-log axis is used when one item (typically a revenue report) moves the log-odds
+    over twenty times more than the next, so the others stay visible.
+    """
+    rs = list(rows)[:top]
+    fig, ax = _fig(h=0.55 * len(rs) + 1.3, ax=ax)
     a = ax[0, 0]
-    h = 0.8 / len(SCENARIOS)
+    h = 0.5 / len(SCENARIOS)
     for j, s in enumerate(SCENARIOS):
-        a.barh(np.arange(len(rs)) + (j - 1.5) * h, [r[s] for r in rs], height=h, color=SCENARIO_COLORS[s], label=s)
-    a.set_yticks(range(len(rs)), [f"{r['date']} {r['id']} ({r['signal']}; {r['confidence']})" for r in rs], fontsize=8)
-    a.axvline(0, color="k", lw=0.8)
-    a.set(
-        title=f"The {len(rs)} most influential items of evidence",
-        xlabel="log-odds with the item minus without it (nats)",
-        ylabel="item (date, id, signal; source confidence)",
-    )
-    a.legend(frameon=False, title="scenario")
-    fig.tight_layout()
+        a.barh(
+            np.arange(len(rs)) + (j - 1.5) * h + 0.08, [r[s] for r in rs], height=h, color=SCENARIO_COLORS[s], label=s
+        )
+    labels = [f"{r['id']} · {r['date']} · {r['signal']} ({str(r['confidence']).replace('_', ' ')})" for r in rs]
+    _row_labels(a, labels, 0.22)
+    a.axvline(0, color=NEUTRAL["ink"], lw=0.8)
+    mags = sorted((max(abs(float(r[s])) for s in SCENARIOS) for r in rs), reverse=True)
+    symlog = len(mags) > 1 and mags[1] > 0 and mags[0] > 20 * mags[1]
+    if symlog:
+        a.set_xscale("symlog", linthresh=1.0)
+        a.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}".replace("-", "−")))
+    a.set_xlabel("log-odds with the item minus without it (nats" + (", symlog scale)" if symlog else ")"))
+    _legend(a, ncols=4)
+    _title(fig, a, f"The {len(rs)} most influential items of evidence")
     return fig
 
 
 @_styled
 def sobol_chart(res: SobolResult, title: str, ax: object = None) -> Figure:
-    fig, ax = _fig(8, 4, ax=ax)
+    """First-order and total Sobol index per input, as paired horizontal bars."""
+    fig, ax = _fig(h=0.34 * len(res.names) + 1.5, ax=ax)
     a = ax[0, 0]
-    x = np.arange(len(res.names))
-    a.bar(x - 0.2, res.S1, 0.4, yerr=res.S1_conf, capsize=2, color="#4C72B0", label="first order S1")
-    a.bar(x + 0.2, res.ST, 0.4, yerr=res.ST_conf, capsize=2, color="#DD8452", label="total ST")
-    a.set_xticks(x, res.names, rotation=30)
-    a.set(title=title, xlabel="input (independent by construction)", ylabel="Sobol index (share of variance)")
-    a.legend(frameon=False)
-    fig.tight_layout()
+    y = np.arange(len(res.names))
+    kw = {"capsize": 2, "error_kw": {"ecolor": NEUTRAL["ink"], "lw": 1}}
+    a.barh(y - 0.19, res.S1, 0.38, xerr=res.S1_conf, color=NEUTRAL["dark"], label="first order S1", **kw)
+    a.barh(y + 0.19, res.ST, 0.38, xerr=res.ST_conf, color=NEUTRAL["light"], label="total ST", **kw)
+    a.set_yticks(y, res.names)
+    a.invert_yaxis()
+    a.axvline(0, color=NEUTRAL["ink"], lw=0.8)
+    a.set(xlabel="Sobol index (share of variance)", ylabel="input")
+    _legend(a, ncols=2)
+    _title(fig, a, title)
+    return fig
+
+
+def _score_into(
+    a: plt.Axes, history: Sequence[tuple[dt.date, np.ndarray]], outcome: int, article: np.ndarray, which: str
+) -> None:
+    from .sensitivity import brier, log_score
+
+    score, name, unit = {
+        "brier": (brier, "Brier score", "0 best, 2 worst"),
+        "log": (log_score, "log score", "nats, 0 best"),
+    }[which]
+    dates = [d for d, _ in history]
+    uniform = np.full(len(SCENARIOS), 1.0 / len(SCENARIOS))
+    a.step(
+        dates,
+        [score(p, outcome) for _, p in history],
+        where="post",
+        color=NEUTRAL["ink"],
+        lw=2,
+        label="posterior to date",
+    )
+    a.axhline(score(article, outcome), color=NEUTRAL["accent"], ls="--", lw=1.5, label="the article's prior")
+    a.axhline(score(uniform, outcome), color=NEUTRAL["mid"], ls=":", lw=1.5, label="uniform")
+    _date_axis(a)
+    a.set(xlabel="date", ylabel=f"{name}\n({unit})")
+
+
+@_styled
+def score_chart_one(
+    history: Sequence[tuple[dt.date, np.ndarray]],
+    outcome: int,
+    article: np.ndarray,
+    score: str = "brier",
+    ax: object = None,
+) -> Figure:
+    """One score (``"brier"`` or ``"log"``) of the posterior at each evidence date, against the article and uniform."""
+    if score not in ("brier", "log"):
+        raise ValueError(f"score must be 'brier' or 'log', not {score!r}")
+    fig, ax = _fig(h=HEIGHT["short"] + 0.4, ax=ax)
+    a = ax[0, 0]
+    _score_into(a, history, outcome, article, score)
+    _legend(a, ncols=3)
+    name = "Brier score" if score == "brier" else "Log score"
+    _title(fig, a, f"{name} of the forecasts against the outcome '{SCENARIOS[outcome]}'")
     return fig
 
 
@@ -419,27 +682,106 @@ def sobol_chart(res: SobolResult, title: str, ax: object = None) -> Figure:
 def score_chart(
     history: Sequence[tuple[dt.date, np.ndarray]], outcome: int, article: np.ndarray, ax: object = None
 ) -> Figure:
-    """Brier and log scores of the posterior at each evidence date, against the article and a uniform baseline."""
-    from .sensitivity import brier, log_score
+    """Brier and log scores stacked (one chart each: :func:`score_chart_one`)."""
+    fig, ax = _fig(h=2 * HEIGHT["short"] + 1.0, nrows=2, ax=ax)
+    _score_into(ax[0, 0], history, outcome, article, "brier")
+    _score_into(ax[1, 0], history, outcome, article, "log")
+    _legend(ax[0, 0], ncols=3)
+    _title(fig, ax[0, 0], f"How well the forecasts scored against the outcome '{SCENARIOS[outcome]}'", main=True)
+    if not _own(fig):
+        ax[1, 0].set_title("log score")
+    return fig
 
-    fig, ax = _fig(12, 4.2, ncols=2, ax=ax)
-    dates = [d for d, _ in history]
-    uniform = np.full(len(SCENARIOS), 1.0 / len(SCENARIOS))
-    for a, score, name, unit in (
-        (ax[0, 0], brier, "Brier score", "0 best, 2 worst"),
-        (ax[0, 1], log_score, "log score", "nats; 0 best"),
-    ):
-        a.step(dates, [score(p, outcome) for _, p in history], where="post", color="k", label="posterior to date")
-        a.axhline(
-            score(article, outcome), color=SCENARIO_COLORS["base"], ls="--", label="article (45% base, rest split)"
-        )
-        a.axhline(score(uniform, outcome), color="0.5", ls=":", label="uniform baseline")
-        _date_axis(a)
-        a.set(title=name, xlabel="date (year-month)", ylabel=f"{name} ({unit})")
-        a.tick_params(axis="x", labelrotation=30)
-    ax[0, 0].legend(frameon=False)
-    fig.suptitle(f"How well the forecasts scored against the outcome '{SCENARIOS[outcome]}'")
-    fig.tight_layout()
+
+@_styled
+def belief_summary_chart(
+    history: Sequence[object], events: Evidence | None = None, top: int = 4, ax: object = None
+) -> Figure:
+    """P(scenario) through time, from the article's prior (first point, dotted) to the latest evidence.
+
+    ``history`` is :func:`model.sensitivity.forecast_history` (rows with ``date``, ``arrived``,
+    ``prob_after``), or :func:`model.sensitivity.belief_over_time` ``(date, probs)`` pairs together
+    with ``events`` (the :class:`~model.evidence.Evidence`) to name what arrived on each date.
+    Every evidence date is a tick on the bottom; only the ``top`` dates that moved the
+    probabilities most (largest change of any scenario, at least three weeks apart so the labels do
+    not collide) are numbered, with the id of their first event as in the events table (e.g.
+    "E15"). Scenarios are labelled on their lines, no legend box; a scenario whose probability
+    never reaches 10% after the prior is drawn thin.
+    """
+    dates: list[dt.date] = []
+    probs: list[np.ndarray] = []
+    ids: list[str] = []
+    for k, h in enumerate(history):
+        if isinstance(h, tuple):
+            d, p = h
+            same = [e.id for e in events.events if e.date == d] if events is not None and k else []
+            ids.append(same[0] if same else "")
+        else:
+            d, p = h.date, h.prob_after  # type: ignore[attr-defined]
+            arrived = [str(x).split()[0] for x in h.arrived if str(x).startswith("E")] if k else []  # type: ignore[attr-defined]
+            ids.append(arrived[0] if arrived else "")
+        dates.append(d)
+        probs.append(np.asarray(p, dtype=float))
+    pr = np.array(probs)
+    # the prior gets its own short step before the first evidence (which may share its date)
+    span = max((dates[-1] - dates[0]).days, 1)
+    x = [dates[0] - dt.timedelta(days=max(span // 25, 1))] + dates[1:]
+    end = dates[-1] + dt.timedelta(days=max(span // 40, 1))
+    fig, ax = _fig(h=HEIGHT["short"] + 0.3, ax=ax)
+    a = ax[0, 0]
+    xs = [*x, end]
+    for i, s in enumerate(SCENARIOS):
+        ys = [*pr[:, i], pr[-1, i]]
+        minor = pr[1:, i].max() < 0.1 if len(pr) > 1 else False
+        a.step(xs, ys, where="post", color=SCENARIO_COLORS[s], lw=1.2 if minor else 2.4, zorder=3)
+    # each scenario's name next to its line, where the word (its extent along the time axis) has
+    # the most room from the other lines, above or below
+    days = np.array([(d - xs[0]).days for d in xs], dtype=float)
+    total = days[-1]
+    for i, s in enumerate(SCENARIOS):
+        width = total * len(s) * 0.62 * FONT["label"] / (0.86 * 72 * fig.get_figwidth())
+        best: tuple[float, float, float, bool] = (-9.0, 0.0, 0.0, True)
+        for j in range(len(x)):
+            x0 = days[j] + 2.0
+            if x0 + width > total:
+                break
+            over = [k for k in range(len(x)) if days[k] < x0 + width and days[k + 1] > x0]
+            mine = pr[over, i]
+            hi, lo = float(mine.max()), float(mine.min())
+            others = np.delete(pr[over], i, axis=1).ravel()
+            up = min([o - hi for o in others if o >= lo] + [1.0 - hi])
+            down = min([lo - o for o in others if o <= hi] + [lo])
+            score = min(max(up, down), 0.3) - 0.5 * (hi - lo)
+            if score > best[0]:
+                best = (score, x0, hi if up >= down else lo, up >= down)
+        _, x0, yv, above = best
+        a.annotate(s, (xs[0] + dt.timedelta(days=x0), yv), xytext=(0, 2 if above else -2), textcoords="offset points",
+                   va="bottom" if above else "top", color=SCENARIO_COLORS[s], fontsize=FONT["label"],
+                   fontweight="bold")  # fmt: skip
+    a.annotate("prior", (x[0], 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2), textcoords="offset points",
+               va="bottom", ha="left", fontsize=FONT["note"], color=NEUTRAL["dark"])  # fmt: skip
+    # every evidence date a tick at the bottom; the biggest moves numbered at the top
+    move = np.r_[0.0, np.abs(np.diff(pr, axis=0)).max(axis=1)]
+    a.plot(x[1:], np.full(len(x) - 1, 0.025), "|", color=NEUTRAL["dark"], ms=7, transform=a.get_xaxis_transform())
+    chosen: list[int] = []
+    for j in np.argsort(-move):
+        if len(chosen) >= top or move[j] <= 0:
+            break
+        if ids[j] and all(abs((x[j] - x[c]).days) >= 21 for c in chosen):
+            chosen.append(int(j))
+    for j in chosen:
+        a.axvline(x[j], color=NEUTRAL["light"], lw=1, ls="--", zorder=1)
+        a.annotate(ids[j], (x[j], 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2), textcoords="offset points",
+                   ha="center", va="bottom", fontsize=FONT["tick"])  # fmt: skip
+    _date_axis(a)
+    a.xaxis.set_minor_locator(plt.NullLocator())
+    a.set(xlabel="date (short marks: evidence dates)", ylabel="P(scenario)", ylim=(0, 1), xlim=(x[0], end))
+    a.set_yticks([0, 0.25, 0.5, 0.75, 1.0], ["0", "25%", "50%", "75%", "100%"])
+    a.yaxis.grid(True, color=NEUTRAL["faint"], lw=0.8)
+    a.set_axisbelow(True)
+    _title(fig, a, "How the evidence moved the article's scenarios")
+    if _own(fig):
+        fig.get_layout_engine().set(h_pad=0.08)  # type: ignore[union-attr]
     return fig
 
 
@@ -472,7 +814,7 @@ def model_graph(model: object, ax: plt.Axes | None = None) -> Figure:
         d(n)
     plates = {v.var.name: p.dim_info for p in mg.get_plates() for v in p.variables}
     if ax is None:
-        fig, axes = _fig(6.0, 1.6 + 1.3 * (max(depth.values()) + 1))
+        fig, axes = _fig(4.5, 1.0 + 1.25 * (max(depth.values()) + 1))  # a small diagram: narrow, so larger on a phone
         ax = axes[0, 0]
     else:
         fig = ax.figure
@@ -487,7 +829,7 @@ def model_graph(model: object, ax: plt.Axes | None = None) -> Figure:
                 "",
                 xy=pos[n],
                 xytext=pos[p],
-                arrowprops={"arrowstyle": "-|>", "color": "0.3", "shrinkA": 22, "shrinkB": 22},
+                arrowprops={"arrowstyle": "-|>", "color": NEUTRAL["dark"], "shrinkA": 24, "shrinkB": 24},
             )
     for n, (x, y) in pos.items():
         dims = plates.get(n)
@@ -500,11 +842,11 @@ def model_graph(model: object, ax: plt.Axes | None = None) -> Figure:
             label,
             ha="center",
             va="center",
-            fontsize=10,
+            fontsize=FONT["tick"],
             bbox={
                 "boxstyle": "round,pad=0.5" if _dist_name(model[n]) != "Potential" else "square,pad=0.5",
                 "fc": "white",
-                "ec": "0.2",
+                "ec": NEUTRAL["ink"],
             },
         )
     ax.set(xlim=(0, 1), ylim=(0, 1))
@@ -515,68 +857,112 @@ def model_graph(model: object, ax: plt.Axes | None = None) -> Figure:
 # --------------------------------------------------------------------------- does the model fit? (model.checks)
 
 
+def _revenue_into(a: plt.Axes, c: RevenueCheck) -> None:
+    """Prior check: predictive CDF on a symlog axis; posterior check: predictive density."""
+    prior = c.density is None or c.label.startswith("prior")
+    if prior:
+        a.plot(c.grid, c.cdf, color=NEUTRAL["ink"], lw=2)
+        a.set_xscale("symlog", linthresh=0.01)
+        a.set(xlabel="replicated x_FY (USD bn, symlog scale)", ylabel="P(x_rep ≤ x)", ylim=(0, 1))
+        y = 0.5
+    else:
+        a.plot(c.grid, c.density, color=NEUTRAL["ink"], lw=2)
+        a.set(xlabel="replicated x_FY (USD bn)", ylabel="density (per USD bn)", ylim=(0, None))
+        y = 0.05 * float(np.max(c.density))
+    a.axvline(c.x_obs, color=NEUTRAL["accent"], ls="--", lw=1.5)
+    a.annotate(f"observed {c.x_obs:.2f}", (c.x_obs, y), xytext=(5, 0), textcoords="offset points",
+               color=NEUTRAL["accent"], fontsize=FONT["tick"])  # fmt: skip
+
+
+@_styled
+def revenue_check_one(check: RevenueCheck, ax: object = None) -> Figure:
+    """One predictive check of the full-year revenue datum (prior: CDF; posterior: density), observed value marked."""
+    fig, ax = _fig(h=HEIGHT["short"], ax=ax)
+    a = ax[0, 0]
+    _revenue_into(a, check)
+    kind = "Prior" if check.density is None or check.label.startswith("prior") else "Posterior"
+    _title(
+        fig,
+        a,
+        f"{kind} predictive of the FY2026 H20 China revenue vs the reported value (two-sided p = {check.p_value:.3f})",
+    )
+    return fig
+
+
 @_styled
 def revenue_check_plot(prior: RevenueCheck, post: RevenueCheck, ax: object = None) -> Figure:
-    """Prior and posterior predictive of the full-year revenue datum, the observed value marked."""
-    fig, ax = _fig(7.0, 3.6, ncols=2, ax=ax)
-    a, b = ax[0, 0], ax[0, 1]
-    a.plot(prior.grid, prior.cdf, color="k")
-    a.set_xscale("symlog", linthresh=0.01)
-    a.axvline(prior.x_obs, color="0.4", ls="--")
-    a.set(
-        title=f"Prior predictive\n(two-sided p = {prior.p_value:.3f})",
-        xlabel="x_FY replicated (USD bn, symlog scale)",
-        ylabel="P(x_rep ≤ x) (probability)",
-        ylim=(0, 1),
-    )
-    a.annotate(
-        f"observed {prior.x_obs:.2f}", (prior.x_obs, 0.5), xytext=(6, 0), textcoords="offset points", fontsize=10
-    )
-    b.plot(post.grid, post.density, color="k")
-    b.axvline(post.x_obs, color="0.4", ls="--")
-    b.set(
-        title=f"Posterior predictive\n(two-sided p = {post.p_value:.3f})",
-        xlabel="x_FY replicated (USD bn)",
-        ylabel="density (per USD bn)",
-    )
-    b.annotate(
-        f"observed {post.x_obs:.2f}",
-        (post.x_obs, 0.05 * float(np.max(post.density))),
-        xytext=(6, 0),
-        textcoords="offset points",
-        fontsize=10,
-    )
-    fig.suptitle("Post-reversal FY2026 H20 China revenue: replicated vs reported", fontsize=11)
-    fig.tight_layout()
+    """Prior and posterior predictive checks stacked (one chart each: :func:`revenue_check_one`)."""
+    fig, ax = _fig(h=2 * HEIGHT["short"] + 0.6, nrows=2, ax=ax)
+    _revenue_into(ax[0, 0], prior)
+    _revenue_into(ax[1, 0], post)
+    ax[0, 0].set_title(f"Prior predictive (two-sided p = {prior.p_value:.3f})")
+    ax[1, 0].set_title(f"Posterior predictive (two-sided p = {post.p_value:.3f})")
+    if _own(fig):
+        fig.suptitle(
+            _wrap("Post-reversal FY2026 H20 China revenue: replicated vs reported", _TITLE_CHARS), x=0.01, ha="left"
+        )
+    return fig
+
+
+def _signal_classes_into(a: plt.Axes, sc: SignalCheck) -> None:
+    y = np.arange(len(SIGNALS))
+    a.hlines(y, sc.lower, sc.upper, color=NEUTRAL["light"], lw=7, label="replicated 90% interval")
+    a.plot(sc.expected, y, "|", color=NEUTRAL["dark"], ms=13, mew=2, label="replicated mean")
+    a.plot(sc.counts, y, "o", color=NEUTRAL["accent"], label="observed")
+    _row_labels(a, [f"{s.replace('_', ' ')}  (p = {sc.class_p[i]:.2f})" for i, s in enumerate(SIGNALS)], 0.22)
+    a.set_xlim(-0.5, max(sc.upper.max(), sc.counts.max()) + 1)
+    a.set(xlabel="signal events per class (count)")
+
+
+def _signal_omnibus_into(a: plt.Axes, sc: SignalCheck) -> None:
+    a.plot(sc.g_grid, sc.g_cdf, color=NEUTRAL["ink"], lw=2)
+    a.axvline(0.0, color=NEUTRAL["accent"], ls="--", lw=1.5)
+    a.set(xlabel="G_rep − G_obs (nats × 2)", ylabel="P(G_rep − G_obs ≤ d)", ylim=(0, 1))
+
+
+def _check_name(sc: SignalCheck) -> str:
+    return sc.label.replace("_", " ").capitalize()
+
+
+@_styled
+def signal_class_check_plot(sc: SignalCheck, ax: object = None) -> Figure:
+    """Replicated signal counts per class (90% interval, mean) with the observed counts and each class's p."""
+    fig, ax = _fig(h=0.42 * len(SIGNALS) + 1.5, ax=ax)
+    a = ax[0, 0]
+    _signal_classes_into(a, sc)
+    _legend(a, ncols=3, columnspacing=0.8)
+    _title(fig, a, f"{_check_name(sc)} check of the signal-class counts, per class (two-sided p)")
+    return fig
+
+
+@_styled
+def signal_omnibus_plot(sc: SignalCheck, ax: object = None) -> Figure:
+    """Predictive CDF of the omnibus G statistic minus its observed value (p in the title)."""
+    fig, ax = _fig(h=HEIGHT["short"], ax=ax)
+    a = ax[0, 0]
+    _signal_omnibus_into(a, sc)
+    _title(fig, a, f"{_check_name(sc)} check of the signal-class counts, omnibus G (p = {sc.g_p:.2f})")
     return fig
 
 
 @_styled
 def signal_check_plot(sc: SignalCheck, ax: object = None) -> Figure:
-    """Replicated signal counts per class (90% interval, mean) with the observed counts; omnibus G."""
-    fig, ax = _fig(7.0, 4.6, ncols=2, gridspec_kw={"width_ratios": [1.5, 1]}, ax=ax)
-    a, b = ax[0, 0], ax[0, 1]
-    y = np.arange(len(SIGNALS))
-    a.hlines(y, sc.lower, sc.upper, color="0.7", lw=6, label="replicated 90% interval")
-    a.plot(sc.expected, y, "|", color="0.3", ms=12, mew=2, label="replicated mean")
-    a.plot(sc.counts, y, "o", color="k", label="observed")
-    for i in y:
-        a.text(max(sc.upper.max(), sc.counts.max()) + 1.0, i, f"p = {sc.class_p[i]:.2f}", va="center", fontsize=10)
-    a.set_yticks(y, SIGNALS)
-    a.invert_yaxis()
-    a.set(xlabel="signal events per class (count)", title="Per class (two-sided p)")
-    a.set_xlim(-0.5, max(sc.upper.max(), sc.counts.max()) + 5)
-    a.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3)
-    b.plot(sc.g_grid, sc.g_cdf, color="k")
-    b.axvline(0.0, color="0.4", ls="--")
-    b.set(
-        xlabel="G_rep − G_obs (nats × 2)",
-        ylabel="P(G_rep − G_obs ≤ d) (probability)",
-        title=f"Omnibus G (p = {sc.g_p:.2f})",
-        ylim=(0, 1),
-    )
-    fig.suptitle(f"{sc.label.replace('_', ' ').capitalize()} check of the signal-class counts", fontsize=11)
-    fig.tight_layout()
+    """Per-class and omnibus checks stacked.
+
+    One chart each: :func:`signal_class_check_plot`, :func:`signal_omnibus_plot`.
+    """
+    fig, ax = _fig(h=0.42 * len(SIGNALS) + HEIGHT["short"] + 1.6, nrows=2, ax=ax,
+                   gridspec_kw={"height_ratios": [len(SIGNALS) + 2, 5]})  # fmt: skip
+    a, b = ax[0, 0], ax[1, 0]
+    _signal_classes_into(a, sc)
+    _signal_omnibus_into(b, sc)
+    _legend(a, ncols=3, columnspacing=0.8)
+    b.set_title(f"Omnibus G (p = {sc.g_p:.2f})")
+    if _own(fig):
+        text = f"{_check_name(sc)} check of the signal-class counts: per class (two-sided p), omnibus"
+        fig.suptitle(_wrap(text, _TITLE_CHARS), x=0.01, ha="left")
+    else:
+        a.set_title("Per class (two-sided p)")
     return fig
 
 
@@ -586,77 +972,82 @@ def _scenario_of(name: str) -> str | None:
 
 @_styled
 def sbc_ecdf_plot(res: SBCResult, title: str, ax: object = None) -> Figure:
-    """ECDF minus uniform CDF of the SBC ranks, with the simultaneous band of each test."""
+    """ECDF minus uniform CDF of the SBC ranks, with the simultaneous band of each test (small multiples)."""
     tests = res.tests
     ncols = 3
     nrows = int(np.ceil(len(tests) / ncols))
-    fig, ax = _fig(7.0, 1.9 * nrows + 0.6, ncols=ncols, nrows=nrows, sharex=True, sharey=True, ax=ax)
+    fig, ax = _fig(h=1.75 * nrows + 1.3, ncols=ncols, nrows=nrows, sharex=True, sharey=True, ax=ax)
     for k, t in enumerate(tests):
         a = ax.flat[k]
         z, lo, hi = t.band
-        a.fill_between(z, lo - z, hi - z, color="0.85", step="mid", label="simultaneous band")
+        a.fill_between(z, lo - z, hi - z, color=NEUTRAL["faint"], step="mid", lw=0)
         zz, d = t.ecdf_diff
         s = _scenario_of(t.name)
-        a.plot(zz, d, color=SCENARIO_COLORS[s] if s else "k", lw=1.2)
-        a.axhline(0, color="0.5", lw=0.6)
-        a.set_title(f"{t.name}: p = {t.p_value:.2f}", fontsize=10)
+        a.plot(zz, d, color=SCENARIO_COLORS[s] if s else NEUTRAL["ink"], lw=1.4)
+        a.axhline(0, color=NEUTRAL["mid"], lw=0.6)
+        a.set_title(f"{t.name}\np = {t.p_value:.2f}", fontsize=FONT["note"], loc="left")
+        a.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
     for a in ax.flat[len(tests) :]:
         a.set_visible(False)
     for a in ax[-1, :]:
-        a.set_xlabel("PIT (probability)")
+        a.set_xlabel("PIT")
     for a in ax[:, 0]:
         a.set_ylabel("ECDF − uniform")
-    fig.suptitle(
-        f"{title} ({res.n} datasets; band at family-wise {100 * len(tests) * tests[0].alpha:.0f}%)", fontsize=11
-    )
-    fig.tight_layout()
+    if _own(fig):
+        fig.suptitle(
+            _wrap(
+                f"{title} ({res.n} datasets; grey: band at family-wise {100 * len(tests) * tests[0].alpha:.0f}%)",
+                _TITLE_CHARS,
+            ),
+            x=0.01,
+            ha="left",
+        )
     return fig
 
 
 @_styled
 def reliability_plot(rel: Reliability, ax: object = None) -> Figure:
     """Predicted P(z = s | E) against the observed frequency of z = s, per bin, with 99% intervals."""
-    fig, ax = _fig(7.0, 4.2, ax=ax)
+    fig, ax = _fig(h=HEIGHT["tall"], ax=ax)
     a = ax[0, 0]
-    a.plot([0, 1], [0, 1], color="0.6", ls="--", label="perfect calibration")
+    a.plot([0, 1], [0, 1], color=NEUTRAL["mid"], ls="--", label="perfect calibration")
     ok = rel.n > 0
     a.errorbar(
         rel.mean_pred[ok],
         rel.mean_pred[ok],
         yerr=[rel.mean_pred[ok] - rel.lower[ok], rel.upper[ok] - rel.mean_pred[ok]],
         fmt="none",
-        ecolor="0.7",
+        ecolor=NEUTRAL["light"],
         elinewidth=6,
         label="99% range if calibrated",
     )
-    a.plot(rel.mean_pred[ok], rel.observed[ok], "o", color="k", label="observed frequency")
+    a.plot(rel.mean_pred[ok], rel.observed[ok], "o", color=NEUTRAL["ink"], label="observed")
     for x, yv, n in zip(rel.mean_pred[ok], rel.observed[ok], rel.n[ok], strict=True):
-        a.annotate(f"{int(n)}", (x, yv), xytext=(5, -10), textcoords="offset points", fontsize=9, color="0.3")
+        a.annotate(f"{int(n)}", (x, yv), xytext=(6, -12), textcoords="offset points", fontsize=FONT["note"],
+                   color=NEUTRAL["dark"])  # fmt: skip
     a.set(
         xlim=(-0.02, 1.02),
         ylim=(-0.02, 1.02),
-        xlabel="predicted P(z = s | E), bin mean (probability)",
-        ylabel="observed frequency of z = s (proportion)",
-        title=f"Calibration of the scenario probabilities over simulated datasets (p = {rel.p_value:.2f})",
+        xlabel="predicted P(z = s | E), bin mean",
+        ylabel="observed frequency of z = s",
     )
-    a.legend(frameon=False, loc="upper left")
+    _legend(a, ncols=3, columnspacing=0.8)
+    _title(fig, a, f"Calibration over simulated datasets (p = {rel.p_value:.2f}; numbers: predictions per bin)")
     return fig
 
 
 @_styled
 def power_scaling_plot(ps: PowerScaling, ax: object = None) -> Figure:
     """Prior and likelihood power-scaling sensitivity per headline quantity, with the 0.05 threshold."""
-    fig, ax = _fig(7.0, 3.4, ax=ax)
+    fig, ax = _fig(h=0.42 * len(ps.quantities) + 1.6, ax=ax)
     a = ax[0, 0]
     y = np.arange(len(ps.quantities))
-    a.barh(y - 0.2, ps.prior, 0.38, color="0.75", label="prior")
-    a.barh(y + 0.2, ps.likelihood, 0.38, color="0.25", label="likelihood")
-    a.axvline(ps.threshold, color="k", ls="--", lw=1, label=f"threshold {ps.threshold}")
+    a.barh(y - 0.19, ps.prior, 0.36, color=NEUTRAL["light"], label="prior")
+    a.barh(y + 0.19, ps.likelihood, 0.36, color=NEUTRAL["dark"], label="likelihood")
+    a.axvline(ps.threshold, color=NEUTRAL["accent"], ls="--", lw=1.5, label=f"threshold {ps.threshold}")
     a.set_yticks(y, ps.quantities)
     a.invert_yaxis()
-    a.set(
-        xlabel=f"sensitivity (JS distance per log2 alpha, alpha = 2^±{ps.log2_alpha})",
-        title="Power-scaling sensitivity of the headline quantities (exact path)",
-    )
-    a.legend(frameon=False, loc="lower right")
+    a.set(xlabel=f"sensitivity (JS distance per log2 α, α = 2^±{ps.log2_alpha})", ylabel="quantity")
+    _legend(a, ncols=3)
+    _title(fig, a, "Power-scaling sensitivity of the headline quantities (exact path)")
     return fig

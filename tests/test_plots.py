@@ -7,15 +7,19 @@ from model import sensitivity as sens
 from model.simulate import prior_predictive, rng_for
 
 
+def _title(ax):
+    return " ".join(ax.get_title(loc=loc) for loc in ("left", "center", "right")).strip()
+
+
 def _check(fig):
     assert fig.axes
     titled = bool(fig._suptitle and fig._suptitle.get_text())
     for ax in fig.axes:
         if not ax.get_visible() or not ax.has_data():
             continue
-        assert ax.get_title() or titled, "figure without a title"
-        assert ax.get_xlabel(), ax.get_title()
-        assert ax.get_ylabel() or ax.get_yticklabels(), ax.get_title()
+        assert _title(ax) or titled, "figure without a title"
+        assert ax.get_xlabel(), _title(ax)
+        assert ax.get_ylabel() or ax.get_yticklabels() or ax.texts, _title(ax)
 
 
 def test_all_figures_titled_and_labelled(setup):
@@ -63,5 +67,112 @@ def test_plots_compose_and_leave_matplotlib_alone(setup):
     fig, (a, b) = plt.subplots(1, 2)
     assert plots.scenario_prior_densities(setup.priors, ax=a) is fig
     assert plots.recovery_prior_densities(setup.priors, ax=b) is fig
-    assert a.get_title() and b.get_title() and a.lines and b.lines
+    assert _title(a) and _title(b) and a.lines and b.lines
     plt.close(fig)
+
+
+def _all_figures(setup):
+    """Every public plot function on the real data, as the notebooks call it: {function name: [figures]}."""
+    from model import checks
+    from model.evidence import log_likelihood_table
+    from model.exact import exact_posterior
+    from model.mcmc import build_model
+    from model.pipeline import analyse
+
+    p, ev, obs = setup.priors, setup.evidence, setup.likelihood.revenue
+    an = analyse(setup, mcmc=False)
+    hist = sens.forecast_history(setup)
+    bot = sens.belief_over_time(setup)
+    rows = sens.tornado(setup)
+    k = sens.sweep(setup, "kappa_factor", np.geomspace(0.1, 10, 9))
+    w = setup.assumptions.signals.tempering_weight.value
+    table, counts = log_likelihood_table(setup.assumptions), ev.signal_counts()
+    post = exact_posterior(p, setup.likelihood, setup.assumptions.inference.quadrature_nodes)
+    rev = (checks.prior_revenue_check(p, obs), checks.posterior_revenue_check(post, obs))
+    sig = checks.signal_check(counts, table, w, post.scenario_prob, "posterior_predictive")
+    sbc = checks.sbc_exact(setup, 200)
+    share, usd = an.prior_draws.share, an.prior_draws.usd
+    band = (0.11, 0.12)
+    return {
+        "scenario_prior_densities": [plots.scenario_prior_densities(p)],
+        "recovery_prior_densities": [plots.recovery_prior_densities(p)],
+        "predictive_histograms": [plots.predictive_histograms(share, usd, "Prior predictive of the recovery")],
+        "predictive_share_histogram": [plots.predictive_share_histogram(share, "Prior predictive of the share")],
+        "predictive_usd_histogram": [plots.predictive_usd_histogram(usd, "Prior predictive of the revenue")],
+        "evidence_timeline": [plots.evidence_timeline(ev), plots.evidence_timeline(ev, by="indicator")],
+        "quarterly_revenue": [
+            plots.quarterly_revenue(ev.periods, setup.assumptions.measurement.first_licence_date.value)
+        ],
+        "prior_vs_posterior": [plots.prior_vs_posterior(p.m, an.exact.scenario_prob, sens.weight_spread(setup))],
+        "belief_over_time": [plots.belief_over_time([(r.date, r.prob_after) for r in hist])],
+        "belief_summary_chart": [plots.belief_summary_chart(hist), plots.belief_summary_chart(bot, ev)],
+        "share_cdfs": [plots.share_cdfs(an.prior.share_cdf, an.exact.share_cdf, obs.realised_share, band)],
+        "forecast_over_time": [plots.forecast_over_time(hist, obs.realised_share, band)],
+        "tornado_chart_one": [
+            plots.tornado_chart_one(rows, "P(domestic)"),
+            plots.tornado_chart_one(rows, "mean share", 100, "% of FY2026 revenue"),
+        ],
+        "tornado_chart": [
+            plots.tornado_chart(rows, ["P(domestic)", "mean share"], scale={"mean share": 100}),
+            plots.tornado_chart(rows, ["P(domestic)"]),
+        ],
+        "sweep_chart": [
+            plots.sweep_chart(p.kappa * k["grid"], k["theta_mean"], p.kappa, "kappa (log)", "Propensities", log_x=True)
+        ],
+        "influence_chart": [plots.influence_chart(sens.event_influence(setup), 10)],
+        "sobol_chart": [plots.sobol_chart(sens.prior_sobol(setup, n=2**8)["mean share"], "Sobol indices")],
+        "score_chart": [plots.score_chart(bot, 2, p.m)],
+        "score_chart_one": [plots.score_chart_one(bot, 2, p.m, "brier"), plots.score_chart_one(bot, 2, p.m, "log")],
+        "model_graph": [plots.model_graph(build_model(p, setup.likelihood))],
+        "revenue_check_plot": [plots.revenue_check_plot(*rev)],
+        "revenue_check_one": [plots.revenue_check_one(rev[0]), plots.revenue_check_one(rev[1])],
+        "signal_check_plot": [plots.signal_check_plot(sig)],
+        "signal_class_check_plot": [plots.signal_class_check_plot(sig)],
+        "signal_omnibus_plot": [plots.signal_omnibus_plot(sig)],
+        "sbc_ecdf_plot": [plots.sbc_ecdf_plot(sbc, "SBC of the exact path")],
+        "reliability_plot": [plots.reliability_plot(sbc.calibration)],
+        "power_scaling_plot": [plots.power_scaling_plot(checks.power_scaling(p, setup.likelihood, 2000))],
+    }
+
+
+def test_figures_drawn_for_their_display_size(setup):
+    """Every public plot function: at most ~7.3 in wide (the book's ~700 px column), nothing sticking
+    out of the figure (the notebooks save with bbox_inches="tight"), no visible text under MIN_FONT pt,
+    and a small SVG.
+    """
+    import inspect
+    import io
+
+    import matplotlib.text
+
+    public = {
+        n
+        for n, f in vars(plots).items()
+        if inspect.isfunction(f) and f.__module__ == plots.__name__ and not n.startswith("_")
+    }
+    figs = _all_figures(setup)
+    assert public == set(figs), f"plot functions without a size check: {public - set(figs)}"
+    for name, fs in figs.items():
+        for fig in fs:
+            assert fig.get_figwidth() <= 7.3, name
+            tight = fig.get_tightbbox(fig.canvas.get_renderer())
+            assert tight.width <= 7.3, (name, tight.width)
+            small = [
+                (t.get_text()[:30], t.get_fontsize())
+                for t in fig.findobj(matplotlib.text.Text)
+                if t.get_text().strip()
+                and t.get_visible()
+                and (t.axes is None or t.axes.get_visible())
+                and t.get_fontsize() < plots.MIN_FONT
+            ]
+            assert not small, (name, small)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="svg", bbox_inches="tight")
+            assert buf.tell() < 300_000, (name, buf.tell())
+
+
+def test_scenario_colours_only_for_scenarios():
+    from matplotlib.colors import to_hex
+
+    scen = {to_hex(c) for c in plots.SCENARIO_COLORS.values()}
+    assert not scen & {to_hex(c) for c in plots.NEUTRAL.values()}
