@@ -21,15 +21,17 @@ from typing import TYPE_CHECKING, Callable, ParamSpec, Sequence, TypeVar
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
+import xarray as xr
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 from scipy import stats
 
-from . import SCENARIOS, SIGNALS
+from . import SCENARIOS, SIGNALS, by_scenario
 from .evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
 from .priors import Priors
-from .sensitivity import SobolResult
+from .report import influence_rows, output_label, tornado_rows
+from .sensitivity import Revision, SobolResult, Tornado
 
 if TYPE_CHECKING:
     from .checks import PowerScaling, Reliability, RevenueCheck, SBCResult, SignalCheck
@@ -379,7 +381,7 @@ def quarterly_revenue(periods: Sequence[Period], licence: dt.date, ax: object = 
 
 @_styled
 def prior_vs_posterior(
-    prior: np.ndarray, exact: np.ndarray, spread: dict[str, dict[str, float]] | None = None, ax: object = None
+    prior: np.ndarray, exact: np.ndarray, spread: xr.Dataset | None = None, ax: object = None
 ) -> Figure:
     """Scenario probabilities: prior (pale) and exact posterior (solid), with the range over the tempering weight."""
     fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
@@ -389,7 +391,8 @@ def prior_vs_posterior(
     a.bar(x - 0.2, prior, 0.38, color=colors, alpha=0.3, edgecolor=colors)
     err = None
     if spread is not None:
-        err = np.array([[exact[i] - spread[s]["min"], spread[s]["max"] - exact[i]] for i, s in enumerate(SCENARIOS)]).T
+        lo, hi = (spread[k].sel(scenario=list(SCENARIOS)).values for k in ("min", "max"))
+        err = np.array([exact - lo, hi - exact])
     a.bar(x + 0.2, exact, 0.38, color=colors, yerr=err, capsize=4, ecolor=NEUTRAL["ink"])
     for i in x:
         a.annotate(f"{prior[i]:.2f}", (i - 0.2, prior[i]), xytext=(0, 2), textcoords="offset points", ha="center",
@@ -411,12 +414,12 @@ def prior_vs_posterior(
 
 
 @_styled
-def belief_over_time(history: Sequence[tuple[dt.date, np.ndarray]], ax: object = None) -> Figure:
-    """Stacked area of P(z = s | evidence up to date) over time."""
+def belief_over_time(belief: xr.DataArray, ax: object = None) -> Figure:
+    """Stacked area of P(z = s | evidence up to date) over time (:func:`model.sensitivity.belief_over_time`)."""
     fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
     a = ax[0, 0]
-    dates = [d for d, _ in history]
-    probs = np.array([p for _, p in history])
+    dates = list(belief.date.values)
+    probs = belief.sel(scenario=list(SCENARIOS)).transpose("date", "scenario").values
     a.stackplot(
         dates, probs.T, labels=list(SCENARIOS), colors=[SCENARIO_COLORS[s] for s in SCENARIOS], step="post", alpha=0.85
     )
@@ -448,15 +451,13 @@ def share_cdfs(prior_cdf, post_cdf, realised: float | None, band: tuple[float, f
 
 @_styled
 def forecast_over_time(
-    rows: Sequence[object], realised: float | None, band: tuple[float, float], ax: object = None
+    rows: Sequence[Revision], realised: float | None, band: tuple[float, float], ax: object = None
 ) -> Figure:
     """The exact forecast of the recovered share (mean and 90% interval) after each evidence date."""
     fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
     a = ax[0, 0]
-    dates = [r.date for r in rows]  # type: ignore[attr-defined]
-    mean = np.array([r.share["mean"] for r in rows])  # type: ignore[attr-defined]
-    lo = np.array([r.share["q05"] for r in rows])  # type: ignore[attr-defined]
-    hi = np.array([r.share["q95"] for r in rows])  # type: ignore[attr-defined]
+    dates = [r.date for r in rows]
+    mean, lo, hi = (np.array([r.share[k] for r in rows]) for k in ("mean", "q05", "q95"))
     a.fill_between(dates, 100 * lo, 100 * hi, step="post", color=NEUTRAL["light"], lw=0, label="90% interval")
     a.step(dates, 100 * mean, where="post", color=NEUTRAL["ink"], lw=2, label="forecast mean")
     a.axhspan(100 * band[0], 100 * band[1], color=NEUTRAL["accent"], alpha=0.3, lw=0, label=_band(band))
@@ -499,21 +500,32 @@ def _tornado_legend(a: plt.Axes) -> None:
     _legend(a, handles=handles, ncols=2)
 
 
+TORNADO_UNITS: dict[str, tuple[float, str]] = {
+    "scenario_prob": (1.0, "probability"),
+    "theta_mean": (1.0, "probability"),
+    "share_mean": (100.0, "% of FY2026 revenue"),
+    "usd_mean": (1.0, "USD bn"),
+}
+"""Scale and unit of each tornado output on its axis."""
+
+
 @_styled
 def tornado_chart_one(
-    rows: Sequence[dict],
-    output: str,
-    scale: float = 1.0,
-    unit: str = "probability",
+    t: Tornado,
+    var: str,
+    scenario: str | None = None,
     top: int | None = 8,
     ax: object = None,
 ) -> Figure:
-    """Tornado of one output: a bar from its value with each input at the low end to the high end.
+    """Tornado of one output (``var``, at ``scenario`` if scenario-indexed): a bar from its value with
+    each input at the low end to the high end.
 
     Inputs sorted by swing, the ``top`` largest shown (None: all that move it); inputs that do not
     move the output at all are left out and counted in the title.
     """
-    n = len([r for r in rows if r["output"] == output and abs(float(r["high"]) - float(r["low"])) * scale > 1e-9])
+    output, (scale, unit) = output_label(var, scenario), TORNADO_UNITS[var]
+    rows = [r for r in tornado_rows(t) if r["output"] == output]
+    n = len([r for r in rows if abs(float(r["high"]) - float(r["low"])) * scale > 1e-9])
     n = min(n, top) if top else n
     fig, ax = _fig(h=0.42 * max(n, 1) + 1.7, ax=ax)
     a = ax[0, 0]
@@ -525,19 +537,14 @@ def tornado_chart_one(
 
 
 @_styled
-def tornado_chart(
-    rows: Sequence[dict],
-    outputs: Sequence[str],
-    scale: dict[str, float] | None = None,
-    units: dict[str, str] | None = None,
-    ax: object = None,
-) -> Figure:
-    """One tornado per output, stacked; for one message per figure call :func:`tornado_chart_one` per output."""
-    scale = scale or {}
-    units = units or {}
+def tornado_chart(t: Tornado, outputs: Sequence[tuple[str, str | None]], ax: object = None) -> Figure:
+    """One tornado per output ``(var, scenario)``, stacked; for one message per figure use :func:`tornado_chart_one`."""
     if len(outputs) == 1 and ax is None:
-        q = outputs[0]
-        return tornado_chart_one(rows, q, scale.get(q, 1.0), units.get(q, "probability"))
+        return tornado_chart_one(t, *outputs[0])
+    rows = tornado_rows(t)
+    scale = {output_label(v, s): TORNADO_UNITS[v][0] for v, s in outputs}
+    units = {output_label(v, s): TORNADO_UNITS[v][1] for v, s in outputs}
+    outputs = [output_label(v, s) for v, s in outputs]  # type: ignore[misc]
     top = 8
     heights = [
         min(top, len([r for r in rows if r["output"] == q and abs(r["high"] - r["low"]) * scale.get(q, 1.0) > 1e-9]))
@@ -586,14 +593,40 @@ def sweep_chart(
     return fig
 
 
+def kappa_sweep_chart(sweep: xr.Dataset, kappa: float, ax: object = None) -> Figure:
+    """Posterior propensities E[theta_s | E] as the prior strength sweeps (``sens.sweep(setup, "kappa_factor")``)."""
+    return sweep_chart(
+        kappa * sweep.value.values,
+        sweep["theta_mean"].sel(scenario=list(SCENARIOS)).values,
+        kappa,
+        "prior strength kappa (pseudo-observations, log scale)",
+        "Posterior propensities as the prior strength varies",
+        log_x=True,
+        ylabel="E[theta_s | evidence] (probability)",
+        ax=ax,
+    )
+
+
+def weight_sweep_chart(sweep: xr.Dataset, weight: float, ax: object = None) -> Figure:
+    """Scenario probabilities as the tempering weight sweeps (``sens.sweep(setup, "weight")``)."""
+    return sweep_chart(
+        sweep.value.values,
+        sweep["scenario_prob"].sel(scenario=list(SCENARIOS)).values,
+        weight,
+        "tempering weight w (exponent on each event's likelihood)",
+        "Scenario probabilities as the news is discounted more or less",
+        ax=ax,
+    )
+
+
 @_styled
-def influence_chart(rows: Sequence[dict], top: int = 10, ax: object = None) -> Figure:
+def influence_chart(influence: xr.Dataset, top: int = 10, ax: object = None) -> Figure:
     """Top items by leave-one-out change in log-odds, one bar per scenario, each item labelled above its bars.
 
     A symmetric-log axis is used when one item (typically a revenue report) moves the log-odds
     over twenty times more than the next, so the others stay visible.
     """
-    rs = list(rows)[:top]
+    rs = influence_rows(influence)[:top]
     fig, ax = _fig(h=0.55 * len(rs) + 1.3, ax=ax)
     a = ax[0, 0]
     h = 0.5 / len(SCENARIOS)
@@ -633,20 +666,19 @@ def sobol_chart(res: SobolResult, title: str, ax: object = None) -> Figure:
     return fig
 
 
-def _score_into(
-    a: plt.Axes, history: Sequence[tuple[dt.date, np.ndarray]], outcome: int, article: np.ndarray, which: str
-) -> None:
+def _score_into(a: plt.Axes, belief: xr.DataArray, outcome: str, article: np.ndarray, which: str) -> None:
     from .sensitivity import brier, log_score
 
     score, name, unit = {
         "brier": (brier, "Brier score", "0 best, 2 worst"),
         "log": (log_score, "log score", "nats, 0 best"),
     }[which]
-    dates = [d for d, _ in history]
-    uniform = np.full(len(SCENARIOS), 1.0 / len(SCENARIOS))
+    dates = list(belief.date.values)
+    uniform = by_scenario(np.full(len(SCENARIOS), 1.0 / len(SCENARIOS)))
+    article = by_scenario(article)
     a.step(
         dates,
-        [score(p, outcome) for _, p in history],
+        [score(belief.sel(date=d), outcome) for d in dates],
         where="post",
         color=NEUTRAL["ink"],
         lw=2,
@@ -660,8 +692,8 @@ def _score_into(
 
 @_styled
 def score_chart_one(
-    history: Sequence[tuple[dt.date, np.ndarray]],
-    outcome: int,
+    history: xr.DataArray,
+    outcome: str,
     article: np.ndarray,
     score: str = "brier",
     ax: object = None,
@@ -674,34 +706,29 @@ def score_chart_one(
     _score_into(a, history, outcome, article, score)
     _legend(a, ncols=3)
     name = "Brier score" if score == "brier" else "Log score"
-    _title(fig, a, f"{name} of the forecasts against the outcome '{SCENARIOS[outcome]}'")
+    _title(fig, a, f"{name} of the forecasts against the outcome '{outcome}'")
     return fig
 
 
 @_styled
-def score_chart(
-    history: Sequence[tuple[dt.date, np.ndarray]], outcome: int, article: np.ndarray, ax: object = None
-) -> Figure:
+def score_chart(history: xr.DataArray, outcome: str, article: np.ndarray, ax: object = None) -> Figure:
     """Brier and log scores stacked (one chart each: :func:`score_chart_one`)."""
     fig, ax = _fig(h=2 * HEIGHT["short"] + 1.0, nrows=2, ax=ax)
     _score_into(ax[0, 0], history, outcome, article, "brier")
     _score_into(ax[1, 0], history, outcome, article, "log")
     _legend(ax[0, 0], ncols=3)
-    _title(fig, ax[0, 0], f"How well the forecasts scored against the outcome '{SCENARIOS[outcome]}'", main=True)
+    _title(fig, ax[0, 0], f"How well the forecasts scored against the outcome '{outcome}'", main=True)
     if not _own(fig):
         ax[1, 0].set_title("log score")
     return fig
 
 
 @_styled
-def belief_summary_chart(
-    history: Sequence[object], events: Evidence | None = None, top: int = 4, ax: object = None
-) -> Figure:
+def belief_summary_chart(history: Sequence[Revision], top: int = 4, ax: object = None) -> Figure:
     """P(scenario) through time, from the article's prior (first point, dotted) to the latest evidence.
 
     ``history`` is :func:`model.sensitivity.forecast_history` (rows with ``date``, ``arrived``,
-    ``prob_after``), or :func:`model.sensitivity.belief_over_time` ``(date, probs)`` pairs together
-    with ``events`` (the :class:`~model.evidence.Evidence`) to name what arrived on each date.
+    ``prob_after``).
     Every evidence date is a tick on the bottom; only the ``top`` dates that moved the
     probabilities most (largest change of any scenario, at least three weeks apart so the labels do
     not collide) are numbered, with the id of their first event as in the events table (e.g.
@@ -712,16 +739,10 @@ def belief_summary_chart(
     probs: list[np.ndarray] = []
     ids: list[str] = []
     for k, h in enumerate(history):
-        if isinstance(h, tuple):
-            d, p = h
-            same = [e.id for e in events.events if e.date == d] if events is not None and k else []
-            ids.append(same[0] if same else "")
-        else:
-            d, p = h.date, h.prob_after  # type: ignore[attr-defined]
-            arrived = [str(x).split()[0] for x in h.arrived if str(x).startswith("E")] if k else []  # type: ignore[attr-defined]
-            ids.append(arrived[0] if arrived else "")
-        dates.append(d)
-        probs.append(np.asarray(p, dtype=float))
+        arrived = [str(x).split()[0] for x in h.arrived if str(x).startswith("E")] if k else []
+        ids.append(arrived[0] if arrived else "")
+        dates.append(h.date)
+        probs.append(h.prob_after.sel(scenario=list(SCENARIOS)).values)
     pr = np.array(probs)
     # the prior gets its own short step before the first evidence (which may share its date)
     span = max((dates[-1] - dates[0]).days, 1)
