@@ -20,6 +20,7 @@ from check_book import HTML, ROOT, pages
 
 OUT = ROOT / "_build" / "screenshots"
 WIDTHS = (1280, 390)
+MAX_HEIGHT = 16000  # px; Chromium's limit for one capture is 16384
 
 
 def chromium_path() -> str | None:
@@ -61,9 +62,14 @@ def main(argv: list[str] | None = None) -> int:
                     "async () => { if (window.MathJax && MathJax.startup && MathJax.startup.promise)"
                     " await MathJax.startup.promise; }"
                 )
+                # A viewport as tall as the page, rather than full_page=True: the theme's sticky,
+                # viewport-high sidebars then render as a reader scrolling the page sees them.
+                height = page.evaluate("document.scrollingElement.scrollHeight")
+                page.set_viewport_size({"width": width, "height": min(height, MAX_HEIGHT)})
                 page.wait_for_timeout(300)
                 path = args.out / f"{name.replace('/', '__')}@{width}.png"
-                page.screenshot(path=str(path), full_page=True)
+                page.screenshot(path=str(path), full_page=height > MAX_HEIGHT)
+                page.set_viewport_size({"width": width, "height": 900})
                 print(path)
             page.close()
         browser.close()
