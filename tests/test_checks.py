@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from dataclasses import replace
 
@@ -195,7 +194,6 @@ def test_cli_check_exit_4_on_a_conflicting_input(inputs):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("H20_SLOW"), reason="SBC of PyMC takes about 1.5 minutes: set H20_SLOW=1")
 def test_sbc_mcmc_passes(setup):
     res = checks.sbc_mcmc(setup, n_fits=100)
     assert all(c.passed for c in res.checks()), [c for c in res.checks() if not c.passed]

@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from conftest import run_model as _run
 
 from model import SCENARIOS
@@ -26,6 +27,7 @@ def test_summary_headline_is_exact_and_seed_free():
     assert a["inputs"]["seed"] == 1
 
 
+@pytest.mark.slow
 def test_summary_text_with_mcmc():
     res = _run("summary")
     assert res.returncode == 0, res.stderr

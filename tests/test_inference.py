@@ -35,6 +35,7 @@ def test_no_evidence_posterior_equals_prior_exact(setup):
     np.testing.assert_allclose(ex.r_mean, p.r_alpha / (p.r_alpha + p.r_beta), rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_no_evidence_posterior_equals_prior_mcmc(setup):
     p = setup.priors
     settings = setup.assumptions.inference.model_copy(update={"draws": 2000})
@@ -133,18 +134,21 @@ def test_realised_share_inside_posterior_90(analysis_exact):
     assert s["q05"] <= realised <= s["q95"]
 
 
+@pytest.mark.slow
 def test_exact_and_mcmc_agree(analysis):
     bad = [g for g in analysis.agreement if not g.ok]
     assert not bad, bad
     assert sum(g.method == "z" for g in analysis.agreement) >= 8  # really compared by MCSE, not waved through
 
 
+@pytest.mark.slow
 def test_mcmc_meets_diagnostic_bars(analysis):
     from model.mcmc import check_convergence
 
     assert check_convergence(analysis.mcmc, analysis.setup.assumptions.inference) == []
 
 
+@pytest.mark.slow
 def test_convergence_failure_is_loud(setup):
     from model.errors import ConvergenceError
 
@@ -153,6 +157,7 @@ def test_convergence_failure_is_loud(setup):
         fit_mcmc(setup.priors, setup.likelihood, settings, seed=3)
 
 
+@pytest.mark.slow
 def test_same_seed_same_numbers(setup):
     settings = setup.assumptions.inference.model_copy(update={"draws": 300, "tune": 200, "chains": 2})
     a = fit_mcmc(setup.priors, setup.likelihood, settings, seed=7, check=False)
@@ -174,6 +179,7 @@ def test_prior_predictive_mc_matches_exact(setup):
         check_mc_against_exact(summarise(d.share * 1.05, 0.11), exact_prior(setup.priors).share_summary(0.11))
 
 
+@pytest.mark.slow
 def test_posterior_predictive_matches_exact(analysis):
     from model.report import check_mc_against_exact
 

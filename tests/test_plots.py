@@ -28,6 +28,7 @@ def test_all_figures_titled_and_labelled(setup):
     ex = sens.posterior(setup)
     hist = sens.belief_over_time(setup)
     grid = np.linspace(0, 0.2, 50)
+    outcome = setup.assumptions.outcome.scenario.value
     figs = [
         plots.scenario_prior_densities(p),
         plots.recovery_prior_densities(p),
@@ -38,10 +39,10 @@ def test_all_figures_titled_and_labelled(setup):
         plots.belief_over_time(hist),
         plots.share_cdfs(ex.share_cdf, ex.share_cdf, 0.0002, (0.11, 0.12)),
         plots.forecast_over_time(sens.forecast_history(setup)[-3:], 0.0002, (0.11, 0.12)),
-        plots.tornado_chart(sens.tornado(setup), ["P(domestic)"]),
+        plots.tornado_chart(sens.tornado(setup), [("scenario_prob", "domestic")]),
         plots.sweep_chart(grid, np.tile(ex.scenario_prob, (50, 1)), 0.1, "x (unit)", "t"),
         plots.influence_chart(sens.event_influence(setup)),
-        plots.score_chart(hist, 2, p.m),
+        plots.score_chart(hist, outcome, p.m),
     ]
     for f in figs:
         _check(f)
@@ -85,6 +86,7 @@ def _all_figures(setup):
     bot = sens.belief_over_time(setup)
     rows = sens.tornado(setup)
     k = sens.sweep(setup, "kappa_factor", np.geomspace(0.1, 10, 9))
+    outcome = setup.assumptions.outcome.scenario.value
     w = setup.assumptions.signals.tempering_weight.value
     table, counts = log_likelihood_table(setup.assumptions), ev.signal_counts()
     post = exact_posterior(p, setup.likelihood, setup.assumptions.inference.quadrature_nodes)
@@ -104,25 +106,30 @@ def _all_figures(setup):
             plots.quarterly_revenue(ev.periods, setup.assumptions.measurement.first_licence_date.value)
         ],
         "prior_vs_posterior": [plots.prior_vs_posterior(p.m, an.exact.scenario_prob, sens.weight_spread(setup))],
-        "belief_over_time": [plots.belief_over_time([(r.date, r.prob_after) for r in hist])],
-        "belief_summary_chart": [plots.belief_summary_chart(hist), plots.belief_summary_chart(bot, ev)],
+        "belief_over_time": [plots.belief_over_time(bot)],
+        "belief_summary_chart": [plots.belief_summary_chart(hist)],
         "share_cdfs": [plots.share_cdfs(an.prior.share_cdf, an.exact.share_cdf, obs.realised_share, band)],
         "forecast_over_time": [plots.forecast_over_time(hist, obs.realised_share, band)],
         "tornado_chart_one": [
-            plots.tornado_chart_one(rows, "P(domestic)"),
-            plots.tornado_chart_one(rows, "mean share", 100, "% of FY2026 revenue"),
+            plots.tornado_chart_one(rows, "scenario_prob", "domestic"),
+            plots.tornado_chart_one(rows, "share_mean"),
         ],
         "tornado_chart": [
-            plots.tornado_chart(rows, ["P(domestic)", "mean share"], scale={"mean share": 100}),
-            plots.tornado_chart(rows, ["P(domestic)"]),
+            plots.tornado_chart(rows, [("scenario_prob", "domestic"), ("share_mean", None)]),
+            plots.tornado_chart(rows, [("scenario_prob", "domestic")]),
         ],
         "sweep_chart": [
-            plots.sweep_chart(p.kappa * k["grid"], k["theta_mean"], p.kappa, "kappa (log)", "Propensities", log_x=True)
+            plots.sweep_chart(k.value.values, k["scenario_prob"].values, 1.0, "kappa factor", "Probabilities")
         ],
+        "kappa_sweep_chart": [plots.kappa_sweep_chart(k, p.kappa)],
+        "weight_sweep_chart": [plots.weight_sweep_chart(sens.sweep(setup, "weight", [0.25, 0.5, 1.0]), 0.5)],
         "influence_chart": [plots.influence_chart(sens.event_influence(setup), 10)],
         "sobol_chart": [plots.sobol_chart(sens.prior_sobol(setup, n=2**8)["mean share"], "Sobol indices")],
-        "score_chart": [plots.score_chart(bot, 2, p.m)],
-        "score_chart_one": [plots.score_chart_one(bot, 2, p.m, "brier"), plots.score_chart_one(bot, 2, p.m, "log")],
+        "score_chart": [plots.score_chart(bot, outcome, p.m)],
+        "score_chart_one": [
+            plots.score_chart_one(bot, outcome, p.m, "brier"),
+            plots.score_chart_one(bot, outcome, p.m, "log"),
+        ],
         "model_graph": [plots.model_graph(build_model(p, setup.likelihood))],
         "revenue_check_plot": [plots.revenue_check_plot(*rev)],
         "revenue_check_one": [plots.revenue_check_one(rev[0]), plots.revenue_check_one(rev[1])],
