@@ -59,6 +59,12 @@ class Chapter:
         return sens.belief_over_time(self.setup)
 
     @cached_property
+    def scores(self) -> xr.Dataset:
+        """Brier and log scores over time against the judged outcome (:func:`model.sensitivity.scores_over_time`)."""
+        outcome = self.setup.assumptions.outcome.scenario.value
+        return sens.scores_over_time(self.belief, outcome, self.setup.priors.m)
+
+    @cached_property
     def predictive(self) -> PredictiveChecks:
         return predictive_checks(self.setup)
 

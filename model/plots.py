@@ -27,7 +27,7 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 from scipy import stats
 
-from . import SCENARIOS, SIGNALS, by_scenario
+from . import SCENARIOS, SIGNALS
 from .evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
 from .priors import Priors
 from .report import influence_rows, output_label, tornado_rows
@@ -666,58 +666,43 @@ def sobol_chart(res: SobolResult, title: str, ax: object = None) -> Figure:
     return fig
 
 
-def _score_into(a: plt.Axes, belief: xr.DataArray, outcome: str, article: np.ndarray, which: str) -> None:
-    from .sensitivity import brier, log_score
-
-    score, name, unit = {
-        "brier": (brier, "Brier score", "0 best, 2 worst"),
-        "log": (log_score, "log score", "nats, 0 best"),
-    }[which]
-    dates = list(belief.date.values)
-    uniform = by_scenario(np.full(len(SCENARIOS), 1.0 / len(SCENARIOS)))
-    article = by_scenario(article)
+def _score_into(a: plt.Axes, scores: xr.Dataset, which: str) -> None:
+    name, unit = {"brier": ("Brier score", "0 best, 2 worst"), "log": ("log score", "nats, 0 best")}[which]
+    s = scores.sel(score=which)
     a.step(
-        dates,
-        [score(belief.sel(date=d), outcome) for d in dates],
-        where="post",
-        color=NEUTRAL["ink"],
-        lw=2,
-        label="posterior to date",
+        list(s.date.values), s["posterior"].values, where="post", color=NEUTRAL["ink"], lw=2, label="posterior to date"
     )
-    a.axhline(score(article, outcome), color=NEUTRAL["accent"], ls="--", lw=1.5, label="the article's prior")
-    a.axhline(score(uniform, outcome), color=NEUTRAL["mid"], ls=":", lw=1.5, label="uniform")
+    a.axhline(float(s["article"]), color=NEUTRAL["accent"], ls="--", lw=1.5, label="the article's prior")
+    a.axhline(float(s["uniform"]), color=NEUTRAL["mid"], ls=":", lw=1.5, label="uniform")
     _date_axis(a)
     a.set(xlabel="date", ylabel=f"{name}\n({unit})")
 
 
 @_styled
-def score_chart_one(
-    history: xr.DataArray,
-    outcome: str,
-    article: np.ndarray,
-    score: str = "brier",
-    ax: object = None,
-) -> Figure:
-    """One score (``"brier"`` or ``"log"``) of the posterior at each evidence date, against the article and uniform."""
+def score_chart_one(scores: xr.Dataset, score: str = "brier", ax: object = None) -> Figure:
+    """One score (``"brier"`` or ``"log"``) of the posterior at each evidence date, against the article and uniform.
+
+    ``scores``: :func:`model.sensitivity.scores_over_time`.
+    """
     if score not in ("brier", "log"):
         raise ValueError(f"score must be 'brier' or 'log', not {score!r}")
     fig, ax = _fig(h=HEIGHT["short"] + 0.4, ax=ax)
     a = ax[0, 0]
-    _score_into(a, history, outcome, article, score)
+    _score_into(a, scores, score)
     _legend(a, ncols=3)
     name = "Brier score" if score == "brier" else "Log score"
-    _title(fig, a, f"{name} of the forecasts against the outcome '{outcome}'")
+    _title(fig, a, f"{name} of the forecasts against the outcome '{scores.attrs['outcome']}'")
     return fig
 
 
 @_styled
-def score_chart(history: xr.DataArray, outcome: str, article: np.ndarray, ax: object = None) -> Figure:
+def score_chart(scores: xr.Dataset, ax: object = None) -> Figure:
     """Brier and log scores stacked (one chart each: :func:`score_chart_one`)."""
     fig, ax = _fig(h=2 * HEIGHT["short"] + 1.0, nrows=2, ax=ax)
-    _score_into(ax[0, 0], history, outcome, article, "brier")
-    _score_into(ax[1, 0], history, outcome, article, "log")
+    _score_into(ax[0, 0], scores, "brier")
+    _score_into(ax[1, 0], scores, "log")
     _legend(ax[0, 0], ncols=3)
-    _title(fig, ax[0, 0], f"How well the forecasts scored against the outcome '{outcome}'", main=True)
+    _title(fig, ax[0, 0], f"How well the forecasts scored against the outcome '{scores.attrs['outcome']}'", main=True)
     if not _own(fig):
         ax[1, 0].set_title("log score")
     return fig

@@ -469,6 +469,24 @@ def score_table(forecasts: xr.DataArray) -> xr.Dataset:
     return xr.Dataset(score, coords={"forecast": names, "outcome": list(SCENARIOS)})
 
 
+def scores_over_time(belief: xr.DataArray, outcome: str, article: np.ndarray) -> xr.Dataset:
+    """Brier and log score (dim ``score``) of the posterior at each date of ``belief`` (dim ``date``), and of
+    the article's prior and a uniform baseline, against ``outcome`` (kept in ``attrs``).
+    """
+    uniform = by_scenario(np.full(len(SCENARIOS), 1.0 / len(SCENARIOS)))
+    rules = {"brier": brier, "log": log_score}
+    posterior = [[rule(belief.sel(date=d), outcome) for d in belief.date.values] for rule in rules.values()]
+    return xr.Dataset(
+        {
+            "posterior": (("score", "date"), np.array(posterior)),
+            "article": ("score", [rule(by_scenario(article), outcome) for rule in rules.values()]),
+            "uniform": ("score", [rule(uniform, outcome) for rule in rules.values()]),
+        },
+        coords={"score": list(rules), "date": belief.date.values},
+        attrs={"outcome": outcome},
+    )
+
+
 def forecasts(setup: Setup) -> xr.DataArray:
     """The article's prior, a uniform baseline and the final posterior, dims (forecast, scenario)."""
     named = {
