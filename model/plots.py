@@ -28,6 +28,7 @@ from matplotlib.transforms import blended_transform_factory
 from scipy import stats
 
 from . import SCENARIOS, SIGNALS
+from .claims import RECOVERY_BAND
 from .evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
 from .priors import Priors
 from .report import influence_rows, output_label, tornado_rows
@@ -260,7 +261,7 @@ def recovery_prior_densities(p: Priors, ax: object = None) -> Figure:
 
 @_styled
 def predictive_share_histogram(
-    share: np.ndarray, title: str, band: tuple[float, float] = (0.11, 0.12), ax: object = None
+    share: np.ndarray, title: str, band: tuple[float, float] = RECOVERY_BAND, ax: object = None
 ) -> Figure:
     """Histogram of predictive draws of the recovered share, with the article's band."""
     fig, ax = _fig(h=HEIGHT["short"], ax=ax)
