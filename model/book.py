@@ -75,10 +75,11 @@ class Chapter:
 
     def glue(self, values: facts.Facts) -> None:
         """Glue each value under its name for the chapter's text (nothing is displayed)."""
+        from IPython.display import Markdown
         from myst_nb import glue
 
-        for key, value in values.items():
-            glue(key, value, display=False)
+        for key, value in values.items():  # a name ending in _md is MyST, pasted with {glue:md}`name:myst`
+            glue(key, Markdown(str(value)) if key.endswith("_md") else value, display=False)
         self.facts.update(values)
 
     def check_mcmc(self) -> None:
@@ -92,7 +93,7 @@ class Chapter:
 
 
 CHAPTER_FACTS: dict[str, Callable[[Chapter], facts.Facts]] = {
-    "overview": lambda c: facts.overview(c.analysis(), c.spread, c.tornado, c.influence),
+    "overview": lambda c: facts.overview(c.analysis(), c.spread, c.tornado, c.influence, c.history),
     "article": lambda c: facts.article(c.setup),
     "priors": lambda c: facts.priors(c.setup),
     "evidence": lambda c: facts.evidence(c.setup),

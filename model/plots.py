@@ -32,7 +32,7 @@ from .claims import RECOVERY_BAND
 from .evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
 from .priors import Priors
 from .report import influence_rows, output_label, tornado_rows
-from .sensitivity import Revision, SobolResult, Tornado
+from .sensitivity import Revision, SobolResult, Tornado, biggest_moves
 
 if TYPE_CHECKING:
     from .checks import PowerScaling, Reliability, RevenueCheck, SBCResult, SignalCheck
@@ -768,15 +768,8 @@ def belief_summary_chart(history: Sequence[Revision], top: int = 4, ax: object =
     a.annotate("prior", (x[0], 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2), textcoords="offset points",
                va="bottom", ha="left", fontsize=FONT["note"], color=NEUTRAL["dark"])  # fmt: skip
     # every evidence date a tick at the bottom; the biggest moves numbered at the top
-    move = np.r_[0.0, np.abs(np.diff(pr, axis=0)).max(axis=1)]
     a.plot(x[1:], np.full(len(x) - 1, 0.025), "|", color=NEUTRAL["dark"], ms=7, transform=a.get_xaxis_transform())
-    chosen: list[int] = []
-    for j in np.argsort(-move):
-        if len(chosen) >= top or move[j] <= 0:
-            break
-        if ids[j] and all(abs((x[j] - x[c]).days) >= 21 for c in chosen):
-            chosen.append(int(j))
-    for j in chosen:
+    for j in biggest_moves(history, top):
         a.axvline(x[j], color=NEUTRAL["light"], lw=1, ls="--", zorder=1)
         a.annotate(ids[j], (x[j], 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2), textcoords="offset points",
                    ha="center", va="bottom", fontsize=FONT["tick"])  # fmt: skip
