@@ -256,15 +256,20 @@ def event_influence(setup: Setup) -> xr.Dataset:
     return ds.isel(item=order)
 
 
-def most_influential_event(influence: xr.Dataset, scenario: str) -> str:
-    """The news event (not a quarterly report) that moves ``scenario``'s log-odds the most.
+def most_influential_events(influence: xr.Dataset, scenario: str) -> list[str]:
+    """The news events (not quarterly reports) that move ``scenario``'s log-odds the most, by date.
 
-    Ties (events of one signal class move it equally) go to the earliest event.
+    More than one when they tie (events of one signal class move it equally).
     """
     events = influence.isel(item=(influence["kind"] == "event").values)
     move = abs(events["delta"].sel(scenario=scenario)).values
     tied = events.isel(item=move >= move.max() - 1e-12)
-    return str(tied.sortby("date").item.values[0])
+    return [str(i) for i in tied.sortby("date").item.values]
+
+
+def most_influential_event(influence: xr.Dataset, scenario: str) -> str:
+    """The earliest of :func:`most_influential_events`."""
+    return most_influential_events(influence, scenario)[0]
 
 
 def evidence_quality(setup: Setup) -> dict[str, ExactPosterior]:
