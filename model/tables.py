@@ -4,7 +4,8 @@ Each builder takes results from the computation layer and returns a :class:`Tabl
 headers with units, numbers already formatted (:mod:`model.report`'s helpers: percentages with
 sensible digits, "—" for a missing value, "yes"/"no", no signed zero), long text wrapped, and
 no index column unless it names the row. A long table shows its first rows and keeps the rest in
-a "show all" dropdown. Jupyter and the book render :meth:`Table._repr_html_`; a terminal gets
+a "show all" dropdown. The book styles the ``h20-table`` class in ``book/_static/book.css``.
+Jupyter and the book render :meth:`Table._repr_html_`; a terminal gets
 the plain-text form.
 """
 
@@ -41,18 +42,6 @@ class Link:
 
 
 Cell = str | Link | tuple[Link, ...]
-
-_CSS = (
-    "<style>.h20-wrap{overflow-x:auto;max-width:100%;margin:.4em 0 1.2em}"
-    ".h20-table{border-collapse:collapse;font-size:.86rem;line-height:1.35;width:100%}"
-    ".h20-table th{text-align:left;vertical-align:bottom;border-bottom:2px solid #777;"
-    "padding:.3em .6em;font-weight:600}"
-    ".h20-table td{vertical-align:top;border-bottom:1px solid #ddd;padding:.3em .6em;white-space:normal}"
-    ".h20-table .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
-    ".h20-table td:first-child{white-space:nowrap}"
-    ".h20-table td.w{min-width:14em}"
-    ".h20-more>summary{cursor:pointer;color:#555;margin:.2em 0 .4em}</style>"
-)
 
 
 def _cell_html(c: Cell) -> str:
@@ -104,11 +93,10 @@ class Table:
 
     def _repr_html_(self) -> str:
         if self.show is None or len(self.rows) <= self.show:
-            return _CSS + self._table_html(self.rows)
+            return self._table_html(self.rows)
         rest = self.rows[self.show :]
         return (
-            _CSS
-            + self._table_html(self.rows[: self.show])
+            self._table_html(self.rows[: self.show])
             + f'<details class="h20-more"><summary>Show the other {len(rest)} {self.noun}</summary>'
             + self._table_html(rest)
             + "</details>"
@@ -295,7 +283,7 @@ def summary_table(
 
 
 def mc_table(named: dict[str, Summary], unit: str = "%") -> Table:
-    """Monte Carlo summaries 'value ± MCSE' for people (P(≥ threshold) with the threshold in the header)."""
+    """Monte Carlo summaries 'value ± MCSE', one row per statistic, one column per estimate."""
 
     def pm(e: Summary, k: str) -> str:
         est = getattr(e, k)
@@ -308,18 +296,11 @@ def mc_table(named: dict[str, Summary], unit: str = "%") -> Table:
         return prob_text(p.value) if p.mcse == 0 else f"{prob_text(p.value)} ± {100 * p.mcse:.2g} pp"
 
     thr = {f"{100 * s.threshold:g}%" if unit == "%" else f"USD {s.threshold:.1f}bn" for s in named.values()}
-    head = f"P(≥ {thr.pop()})" if len(thr) == 1 else "P(≥ threshold)"
-    return table(
-        (
-            {
-                "estimate": name,
-                **{h: pm(s, k) for h, k in (("mean", "mean"), ("median", "median"), ("5%", "q05"), ("95%", "q95"))},
-                head: exceed(s),
-            }
-            for name, s in named.items()
-        ),
-        numeric={"mean", "median", "5%", "95%", head},
-    )
+    rows = [{"statistic": h, **{n: pm(s, k) for n, s in named.items()}} for h, k in
+            (("mean", "mean"), ("median", "median"), ("5% quantile", "q05"), ("95% quantile", "q95"))]  # fmt: skip
+    rows.append({"statistic": f"P(≥ {thr.pop()})" if len(thr) == 1 else "P(≥ threshold)"} | {
+        n: exceed(s) for n, s in named.items()})  # fmt: skip
+    return table(rows, numeric=set(named))
 
 
 # --------------------------------------------------------------------------- evidence
@@ -437,22 +418,30 @@ TAIL_NOTE = f"Pareto k above {TAIL_KHAT}: the mean rests on a few draws."
 # --------------------------------------------------------------------------- belief over time
 
 
+def _pct_digits(p: float) -> str:
+    """A probability in percent without the sign, as :func:`model.report.prob_text` words it."""
+    return prob_text(p).removesuffix("%")
+
+
 def revision_table(history: Sequence[Revision], show: int = 6) -> Table:
     """The forecast after each evidence date: what arrived, P(scenario), the share forecast, its scores."""
+    head = "P(" + " · ".join(SCENARIOS) + "), %"
 
     def row(r: Revision) -> dict[str, Cell]:
-        out: dict[str, Cell] = {"date": r.date.isoformat(), "what arrived": label("; ".join(r.arrived))}
-        for s in SCENARIOS:
-            out[f"P({s})"] = prob_text(float(r.prob_after.sel(scenario=s)))
-        out["share: mean (90% interval)"] = f"{pct(r.share['mean'])} ({pct(r.share['q05'])}–{pct(r.share['q95'])})"
-        out["log score"] = num(r.log_score, 2)
-        out["CRPS (pp)"] = num(None if r.crps is None else 100 * r.crps, 3)
-        out["out of sample"] = "no (saw revenue)" if r.in_sample else "yes"
-        return out
+        share = r.share
+        return {
+            "date": r.date.isoformat(),
+            "what arrived": label("; ".join(r.arrived)),
+            head: " · ".join(_pct_digits(float(r.prob_after.sel(scenario=s))) for s in SCENARIOS),
+            "share, %: mean (90%)": f"{pct(share['mean'])[:-1]} ({pct(share['q05'])[:-1]}–{pct(share['q95'])[:-1]})",
+            "log score": num(r.log_score, 2),
+            "CRPS (pp)": num(None if r.crps is None else 100 * r.crps, 3),
+            "out of sample": "no" if r.in_sample else "yes",
+        }
 
     return table(
         (row(r) for r in history),
-        numeric={"log score", "CRPS (pp)", *(f"P({s})" for s in SCENARIOS)},
+        numeric={"log score", "CRPS (pp)"},
         show=show,
         noun="revision dates",
     )
@@ -507,11 +496,11 @@ def influence_table(infl: xr.Dataset, show: int = 10) -> Table:
                 "date": str(infl["date"].sel(item=item).values),
                 "signal": label(str(infl["label"].sel(item=item).values)),
                 "confidence": str(infl["confidence"].sel(item=item).values).replace("_", " "),
-                **{f"Δ log-odds {s}": signed(float(infl["delta"].sel(item=item, scenario=s))) for s in SCENARIOS},
+                **{f"Δ {s}": signed(float(infl["delta"].sel(item=item, scenario=s))) for s in SCENARIOS},
             }
             for item in infl.item.values
         ),
-        numeric={f"Δ log-odds {s}" for s in SCENARIOS},
+        numeric={f"Δ {s}" for s in SCENARIOS},
         show=show,
         noun="items",
     )
@@ -559,17 +548,19 @@ def sobol_table(results: dict[str, SobolResult]) -> Table:
 
 
 def score_table(scores: xr.Dataset) -> Table:
-    """Brier and log scores of each forecast, one row per forecast, one column per possible outcome."""
+    """Brier and log scores, one row per possible outcome, one column per forecast and score."""
+    names = [str(f) for f in scores.forecast.values]
+    short = {n: n.split(" (")[0] for n in names}  # 'article (45% base, rest split)' -> 'article'
     return table(
         (
             {
-                "forecast": str(f),
-                **{f"Brier if {o}": num(float(scores["brier"].sel(forecast=f, outcome=o))) for o in SCENARIOS},
-                **{f"log score if {o}": num(float(scores["log"].sel(forecast=f, outcome=o)), 2) for o in SCENARIOS},
+                "if the outcome is": str(o),
+                **{f"Brier: {short[n]}": num(float(scores["brier"].sel(forecast=n, outcome=o))) for n in names},
+                **{f"log: {short[n]}": num(float(scores["log"].sel(forecast=n, outcome=o)), 2) for n in names},
             }
-            for f in scores.forecast.values
+            for o in scores.outcome.values
         ),
-        numeric={*(f"Brier if {o}" for o in SCENARIOS), *(f"log score if {o}" for o in SCENARIOS)},
+        numeric={*(f"Brier: {short[n]}" for n in names), *(f"log: {short[n]}" for n in names)},
     )
 
 
