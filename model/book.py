@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
+from typing import Callable, TypeVar
 
 import xarray as xr
 
 from . import facts
 from . import sensitivity as sens
 from .checks import PredictiveChecks, predictive_checks
-from .pipeline import Analysis, Setup, analyse, prepare
+from .pipeline import Analysis, Setup, analyse, analyse_exact, prepare
 from .report import load_gate_sweep
 from .sensitivity import Revision, Tornado
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -34,29 +36,35 @@ class Chapter:
 
     def analysis(self, mcmc: bool = False) -> Analysis:
         """The exact path and forward Monte Carlo; with ``mcmc=True`` also the PyMC fit and its gate."""
-        if mcmc not in self._analyses:
-            self._analyses[mcmc] = analyse(self.setup, mcmc=mcmc)
+        if mcmc not in self._analyses:  # the PyMC fit itself is cached by analyse; the rest takes a second
+            self._analyses[mcmc] = analyse(self.setup, mcmc=True) if mcmc else self.shared(analyse_exact)
         return self._analyses[mcmc]
+
+    def shared(self, fn: Callable[[Setup], T]) -> T:
+        """``fn(setup)``, computed once per distinct input across chapters and builds (:mod:`model.cache`)."""
+        from .cache import cached
+
+        return cached(f"book.{fn.__name__}", self.setup, {"seed": self.setup.seed}, lambda: fn(self.setup))
 
     @cached_property
     def spread(self) -> xr.Dataset:
-        return sens.weight_spread(self.setup)
+        return self.shared(sens.weight_spread)
 
     @cached_property
     def tornado(self) -> Tornado:
-        return sens.tornado(self.setup)
+        return self.shared(sens.tornado)
 
     @cached_property
     def influence(self) -> xr.Dataset:
-        return sens.event_influence(self.setup)
+        return self.shared(sens.event_influence)
 
     @cached_property
     def history(self) -> list[Revision]:
-        return sens.forecast_history(self.setup)
+        return self.shared(sens.forecast_history)
 
     @cached_property
     def belief(self) -> xr.DataArray:
-        return sens.belief_over_time(self.setup)
+        return self.shared(sens.belief_over_time)
 
     @cached_property
     def scores(self) -> xr.Dataset:
@@ -66,7 +74,7 @@ class Chapter:
 
     @cached_property
     def predictive(self) -> PredictiveChecks:
-        return predictive_checks(self.setup)
+        return self.shared(predictive_checks)
 
     @cached_property
     def leader(self) -> str:

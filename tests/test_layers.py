@@ -21,6 +21,8 @@ LAYERS = {
         "sensitivity",
         "checks",
         "claims",
+        "cache",
+        "parallel",
         "__init__",
     },
     "presentation": {"report", "tables", "facts", "plots"},
