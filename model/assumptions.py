@@ -380,6 +380,9 @@ class InferenceSettings(_Strict):
     quadrature_nodes: int = Field(4000, ge=500, description="Nodes of the 1-D quadrature per scenario")
     forward_draws: int = Field(200000, ge=1000, description="Forward Monte Carlo draws")
     recovery_threshold: float = Field(0.11, gt=0, lt=1, description="Threshold of P(recovery >= threshold)")
+    sampler: Literal["nutpie", "pymc"] = Field(
+        "nutpie", description="NUTS implementation: nutpie (numba + Rust; the default, by measurement) or pymc"
+    )
 
     @field_validator("chains", "draws", "tune", "quadrature_nodes", "forward_draws")
     @classmethod

@@ -204,28 +204,53 @@ def check_convergence(result: MCMCResult, settings: InferenceSettings) -> list[s
     return problems
 
 
-def fit_mcmc(priors: Priors, lik: Likelihood, settings: InferenceSettings, seed: int, check: bool = True) -> MCMCResult:
-    """Sample the posterior with PyMC NUTS and summarise every reported quantity.
+def sample(model, settings: InferenceSettings, seed: int):  # noqa: ANN001, ANN201 (pm.Model -> InferenceData)
+    """NUTS draws of ``model`` with the sampler the settings name: nutpie (default) or PyMC's own.
 
-    Parameters
-    ----------
-    seed : the single seed; chains get independent streams derived from it by PyMC.
-    check : raise :class:`ConvergenceError` when the diagnostics fail.
+    nutpie compiles the model with numba and samples in Rust; ``benchmarks/bench_inference.py``
+    measures it against PyMC's NUTS end to end (README, "Sampler"). Both are NUTS on the same
+    density, so either passes the same agreement gate.
     """
+    cores = min(settings.chains, os.cpu_count() or 1)
+    if settings.sampler == "nutpie":
+        import nutpie
+
+        with quiet_pymc():
+            compiled = nutpie.compile_pymc_model(model, backend="numba")
+            return nutpie.sample(
+                compiled,
+                draws=settings.draws,
+                tune=settings.tune,
+                chains=settings.chains,
+                cores=cores,
+                seed=seed,
+                target_accept=settings.target_accept,
+                progress_bar=False,
+            )
     import pymc as pm
 
-    model = build_model(priors, lik)
     with quiet_pymc(), model:
-        idata = pm.sample(
+        return pm.sample(
             draws=settings.draws,
             tune=settings.tune,
             chains=settings.chains,
-            cores=min(settings.chains, os.cpu_count() or 1),
+            cores=cores,
             random_seed=seed,
             target_accept=settings.target_accept,
             progressbar=False,
             compute_convergence_checks=False,
         )
+
+
+def fit_mcmc(priors: Priors, lik: Likelihood, settings: InferenceSettings, seed: int, check: bool = True) -> MCMCResult:
+    """Sample the posterior (:func:`sample`) and summarise every reported quantity.
+
+    Parameters
+    ----------
+    seed : the single seed; chains get independent streams derived from it by the sampler.
+    check : raise :class:`ConvergenceError` when the diagnostics fail.
+    """
+    idata = sample(build_model(priors, lik), settings, seed)
     post = idata.posterior
     r = post["r"].transpose("chain", "draw", "scenario")
     post["p_z"] = r.copy(data=conditional_scenario_prob(np.log(priors.m), lik, r.values))
