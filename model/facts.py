@@ -193,6 +193,13 @@ def evidence(setup: Setup) -> Facts:
     }
 
 
+def false_alarm_bound(failures: int, runs: int, level: float = 0.95) -> float:
+    """One-sided Clopper-Pearson upper bound on a false-alarm rate seen ``failures`` times in ``runs``."""
+    from scipy import stats
+
+    return 1.0 if failures >= runs else float(stats.beta.ppf(level, failures + 1, runs - failures))
+
+
 def inference(setup: Setup, sweep: dict[str, object]) -> Facts:
     cfg = setup.assumptions.inference
     return {
@@ -204,6 +211,7 @@ def inference(setup: Setup, sweep: dict[str, object]) -> Facts:
         "sweep_seeds": sweep["n_seeds"],
         "sweep_failures": sweep["n_failures"],
         "sweep_bar": f"{sweep['z_bar']:.2f}",
+        "sweep_upper": pct(false_alarm_bound(int(sweep["n_failures"]), int(sweep["n_seeds"])), 2),
     }
 
 
