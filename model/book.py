@@ -68,6 +68,12 @@ class Chapter:
         return sens.belief_over_time(self.setup)
 
     @cached_property
+    def scores(self) -> xr.Dataset:
+        """Brier and log scores over time against the judged outcome (:func:`model.sensitivity.scores_over_time`)."""
+        outcome = self.setup.assumptions.outcome.scenario.value
+        return sens.scores_over_time(self.belief, outcome, self.setup.priors.m)
+
+    @cached_property
     def predictive(self) -> PredictiveChecks:
         return predictive_checks(self.setup)
 
@@ -96,10 +102,11 @@ class Chapter:
 
     def glue(self, values: facts.Facts) -> None:
         """Glue each value under its name for the chapter's text (nothing is displayed)."""
+        from IPython.display import Markdown
         from myst_nb import glue
 
-        for key, value in values.items():
-            glue(key, value, display=False)
+        for key, value in values.items():  # a name ending in _md is MyST, pasted with {glue:md}`name:myst`
+            glue(key, Markdown(str(value)) if key.endswith("_md") else value, display=False)
         self.facts.update(values)
 
     def check_mcmc(self) -> None:
@@ -113,7 +120,7 @@ class Chapter:
 
 
 CHAPTER_FACTS: dict[str, Callable[[Chapter], facts.Facts]] = {
-    "overview": lambda c: facts.overview(c.analysis(), c.spread, c.tornado, c.influence),
+    "overview": lambda c: facts.overview(c.analysis(), c.spread, c.tornado, c.influence, c.history),
     "article": lambda c: facts.article(c.setup),
     "priors": lambda c: facts.priors(c.setup),
     "evidence": lambda c: facts.evidence(c.setup),

@@ -91,10 +91,27 @@ def _drivers(leader: str, tornado: Tornado, influence: xr.Dataset) -> Facts:
     }
 
 
-def overview(an: Analysis, spread: xr.Dataset, tornado: Tornado, influence: xr.Dataset) -> Facts:
+def marked_events(history: Sequence[Revision], top: int = 4) -> str:
+    """The events the Overview's chart labels (:func:`model.sensitivity.biggest_moves`), as MyST with links
+    to the events table (label ``events-table``).
+    """
+    items = []
+    for j in sens.biggest_moves(history, top):
+        r = history[j]
+        eid = sens.first_event(r)
+        signal = next(a.split(maxsplit=1)[1] for a in r.arrived if a.startswith(f"{eid} "))
+        reports = [a for a in r.arrived if not a.startswith("E")]
+        what = ", ".join(reports) if reports else signal.replace("_", " ")  # a report moves more than a re-report
+        items.append(f"{{ref}}`{eid} <events-table>` ({r.date.isoformat()}, {what})")
+    return "; ".join(items)
+
+
+def overview(
+    an: Analysis, spread: xr.Dataset, tornado: Tornado, influence: xr.Dataset, history: Sequence[Revision]
+) -> Facts:
     """The Overview's key findings."""
     st = an.setup
-    facts = {**_leaders(an, spread), **_share(an)}
+    facts = {**_leaders(an, spread), **_share(an), "marked_events_md": marked_events(history)}
     facts.update(_drivers(str(facts["leader"]), tornado, influence))
     m = by_scenario(st.priors.m)
     facts.update(

@@ -27,11 +27,12 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 from scipy import stats
 
-from . import SCENARIOS, SIGNALS, by_scenario
+from . import SCENARIOS, SIGNALS
+from .claims import RECOVERY_BAND
 from .evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
 from .priors import Priors
 from .report import influence_rows, output_label, tornado_rows
-from .sensitivity import Revision, SobolResult, Tornado
+from .sensitivity import Revision, SobolResult, Tornado, biggest_moves
 
 if TYPE_CHECKING:
     from .checks import PowerScaling, Reliability, RevenueCheck, SBCResult, SignalCheck
@@ -260,7 +261,7 @@ def recovery_prior_densities(p: Priors, ax: object = None) -> Figure:
 
 @_styled
 def predictive_share_histogram(
-    share: np.ndarray, title: str, band: tuple[float, float] = (0.11, 0.12), ax: object = None
+    share: np.ndarray, title: str, band: tuple[float, float] = RECOVERY_BAND, ax: object = None
 ) -> Figure:
     """Histogram of predictive draws of the recovered share, with the article's band."""
     fig, ax = _fig(h=HEIGHT["short"], ax=ax)
@@ -666,58 +667,43 @@ def sobol_chart(res: SobolResult, title: str, ax: object = None) -> Figure:
     return fig
 
 
-def _score_into(a: plt.Axes, belief: xr.DataArray, outcome: str, article: np.ndarray, which: str) -> None:
-    from .sensitivity import brier, log_score
-
-    score, name, unit = {
-        "brier": (brier, "Brier score", "0 best, 2 worst"),
-        "log": (log_score, "log score", "nats, 0 best"),
-    }[which]
-    dates = list(belief.date.values)
-    uniform = by_scenario(np.full(len(SCENARIOS), 1.0 / len(SCENARIOS)))
-    article = by_scenario(article)
+def _score_into(a: plt.Axes, scores: xr.Dataset, which: str) -> None:
+    name, unit = {"brier": ("Brier score", "0 best, 2 worst"), "log": ("log score", "nats, 0 best")}[which]
+    s = scores.sel(score=which)
     a.step(
-        dates,
-        [score(belief.sel(date=d), outcome) for d in dates],
-        where="post",
-        color=NEUTRAL["ink"],
-        lw=2,
-        label="posterior to date",
+        list(s.date.values), s["posterior"].values, where="post", color=NEUTRAL["ink"], lw=2, label="posterior to date"
     )
-    a.axhline(score(article, outcome), color=NEUTRAL["accent"], ls="--", lw=1.5, label="the article's prior")
-    a.axhline(score(uniform, outcome), color=NEUTRAL["mid"], ls=":", lw=1.5, label="uniform")
+    a.axhline(float(s["article"]), color=NEUTRAL["accent"], ls="--", lw=1.5, label="the article's prior")
+    a.axhline(float(s["uniform"]), color=NEUTRAL["mid"], ls=":", lw=1.5, label="uniform")
     _date_axis(a)
     a.set(xlabel="date", ylabel=f"{name}\n({unit})")
 
 
 @_styled
-def score_chart_one(
-    history: xr.DataArray,
-    outcome: str,
-    article: np.ndarray,
-    score: str = "brier",
-    ax: object = None,
-) -> Figure:
-    """One score (``"brier"`` or ``"log"``) of the posterior at each evidence date, against the article and uniform."""
+def score_chart_one(scores: xr.Dataset, score: str = "brier", ax: object = None) -> Figure:
+    """One score (``"brier"`` or ``"log"``) of the posterior at each evidence date, against the article and uniform.
+
+    ``scores``: :func:`model.sensitivity.scores_over_time`.
+    """
     if score not in ("brier", "log"):
         raise ValueError(f"score must be 'brier' or 'log', not {score!r}")
     fig, ax = _fig(h=HEIGHT["short"] + 0.4, ax=ax)
     a = ax[0, 0]
-    _score_into(a, history, outcome, article, score)
+    _score_into(a, scores, score)
     _legend(a, ncols=3)
     name = "Brier score" if score == "brier" else "Log score"
-    _title(fig, a, f"{name} of the forecasts against the outcome '{outcome}'")
+    _title(fig, a, f"{name} of the forecasts against the outcome '{scores.attrs['outcome']}'")
     return fig
 
 
 @_styled
-def score_chart(history: xr.DataArray, outcome: str, article: np.ndarray, ax: object = None) -> Figure:
+def score_chart(scores: xr.Dataset, ax: object = None) -> Figure:
     """Brier and log scores stacked (one chart each: :func:`score_chart_one`)."""
     fig, ax = _fig(h=2 * HEIGHT["short"] + 1.0, nrows=2, ax=ax)
-    _score_into(ax[0, 0], history, outcome, article, "brier")
-    _score_into(ax[1, 0], history, outcome, article, "log")
+    _score_into(ax[0, 0], scores, "brier")
+    _score_into(ax[1, 0], scores, "log")
     _legend(ax[0, 0], ncols=3)
-    _title(fig, ax[0, 0], f"How well the forecasts scored against the outcome '{outcome}'", main=True)
+    _title(fig, ax[0, 0], f"How well the forecasts scored against the outcome '{scores.attrs['outcome']}'", main=True)
     if not _own(fig):
         ax[1, 0].set_title("log score")
     return fig
@@ -782,15 +768,8 @@ def belief_summary_chart(history: Sequence[Revision], top: int = 4, ax: object =
     a.annotate("prior", (x[0], 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2), textcoords="offset points",
                va="bottom", ha="left", fontsize=FONT["note"], color=NEUTRAL["dark"])  # fmt: skip
     # every evidence date a tick at the bottom; the biggest moves numbered at the top
-    move = np.r_[0.0, np.abs(np.diff(pr, axis=0)).max(axis=1)]
     a.plot(x[1:], np.full(len(x) - 1, 0.025), "|", color=NEUTRAL["dark"], ms=7, transform=a.get_xaxis_transform())
-    chosen: list[int] = []
-    for j in np.argsort(-move):
-        if len(chosen) >= top or move[j] <= 0:
-            break
-        if ids[j] and all(abs((x[j] - x[c]).days) >= 21 for c in chosen):
-            chosen.append(int(j))
-    for j in chosen:
+    for j in biggest_moves(history, top):
         a.axvline(x[j], color=NEUTRAL["light"], lw=1, ls="--", zorder=1)
         a.annotate(ids[j], (x[j], 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2), textcoords="offset points",
                    ha="center", va="bottom", fontsize=FONT["tick"])  # fmt: skip

@@ -433,6 +433,28 @@ def forecast_history(setup: Setup, realised: float | None = None) -> list[Revisi
     return rows
 
 
+def first_event(r: Revision) -> str | None:
+    """The id of the first news event that arrived on a revision's date (None for the prior or a report alone)."""
+    ids = [a.split()[0] for a in r.arrived if a.startswith("E")]
+    return ids[0] if ids else None
+
+
+def biggest_moves(history: Sequence[Revision], top: int = 4, min_gap_days: int = 21) -> list[int]:
+    """Indices of the ``top`` revision dates that moved the scenario probabilities most (largest change of
+    any scenario), at least ``min_gap_days`` apart and each with a news event to name it; in date order.
+    """
+    probs = np.array([r.prob_after.sel(scenario=list(SCENARIOS)).values for r in history])
+    move = np.r_[0.0, np.abs(np.diff(probs, axis=0)).max(axis=1)]
+    chosen: list[int] = []
+    for j in np.argsort(-move, kind="stable"):
+        if len(chosen) >= top or move[j] <= 0:
+            break
+        far = all(abs((history[j].date - history[c].date).days) >= min_gap_days for c in chosen)
+        if j > 0 and first_event(history[j]) and far:
+            chosen.append(int(j))
+    return sorted(chosen)
+
+
 def replace_evidence(ev: Evidence, as_of: dt.date) -> Evidence:
     """No evidence at all, dated ``as_of`` (the article's view)."""
     return select((), (), as_of, ev.min_confidence)
@@ -471,6 +493,24 @@ def score_table(forecasts: xr.DataArray) -> xr.Dataset:
         for k, f in (("brier", brier), ("log", log_score))
     }
     return xr.Dataset(score, coords={"forecast": names, "outcome": list(SCENARIOS)})
+
+
+def scores_over_time(belief: xr.DataArray, outcome: str, article: np.ndarray) -> xr.Dataset:
+    """Brier and log score (dim ``score``) of the posterior at each date of ``belief`` (dim ``date``), and of
+    the article's prior and a uniform baseline, against ``outcome`` (kept in ``attrs``).
+    """
+    uniform = by_scenario(np.full(len(SCENARIOS), 1.0 / len(SCENARIOS)))
+    rules = {"brier": brier, "log": log_score}
+    posterior = [[rule(belief.sel(date=d), outcome) for d in belief.date.values] for rule in rules.values()]
+    return xr.Dataset(
+        {
+            "posterior": (("score", "date"), np.array(posterior)),
+            "article": ("score", [rule(by_scenario(article), outcome) for rule in rules.values()]),
+            "uniform": ("score", [rule(uniform, outcome) for rule in rules.values()]),
+        },
+        coords={"score": list(rules), "date": belief.date.values},
+        attrs={"outcome": outcome},
+    )
 
 
 def forecasts(setup: Setup) -> xr.DataArray:

@@ -42,7 +42,7 @@ def test_all_figures_titled_and_labelled(setup):
         plots.tornado_chart(sens.tornado(setup), [("scenario_prob", "domestic")]),
         plots.sweep_chart(grid, np.tile(ex.scenario_prob, (50, 1)), 0.1, "x (unit)", "t"),
         plots.influence_chart(sens.event_influence(setup)),
-        plots.score_chart(hist, outcome, p.m),
+        plots.score_chart(sens.scores_over_time(hist, outcome, p.m)),
     ]
     for f in figs:
         _check(f)
@@ -125,10 +125,10 @@ def _all_figures(setup):
         "weight_sweep_chart": [plots.weight_sweep_chart(sens.sweep(setup, "weight", [0.25, 0.5, 1.0]), 0.5)],
         "influence_chart": [plots.influence_chart(sens.event_influence(setup), 10)],
         "sobol_chart": [plots.sobol_chart(sens.prior_sobol(setup, n=2**8)["mean share"], "Sobol indices")],
-        "score_chart": [plots.score_chart(bot, outcome, p.m)],
+        "score_chart": [plots.score_chart(sens.scores_over_time(bot, outcome, p.m))],
         "score_chart_one": [
-            plots.score_chart_one(bot, outcome, p.m, "brier"),
-            plots.score_chart_one(bot, outcome, p.m, "log"),
+            plots.score_chart_one(sens.scores_over_time(bot, outcome, p.m), "brier"),
+            plots.score_chart_one(sens.scores_over_time(bot, outcome, p.m), "log"),
         ],
         "model_graph": [plots.model_graph(build_model(p, setup.likelihood))],
         "revenue_check_plot": [plots.revenue_check_plot(*rev)],
