@@ -313,7 +313,7 @@ def _earlier(before: Priors, ps_before: PowerScaling, now: Priors) -> Facts:
 
 def explore(grid: dict[str, object], error: dict[str, float], leader: str) -> Facts:
     """The explorer's grid in words, its stated interpolation error and the error measured at build time."""
-    from .explore import QUANTILE_LEVELS, TOLERANCE, grid_bytes
+    from .explore import MEASURED, MIN_RATIO, QUANTILE_LEVELS, TOLERANCE, grid_bytes
 
     lows, highs, sds = grid["lower_nodes"], grid["upper_nodes"], grid["sd_nodes"]
     d = grid["defaults"]
@@ -328,6 +328,7 @@ def explore(grid: dict[str, object], error: dict[str, float], leader: str) -> Fa
         "n_lower": len(lows),
         "n_upper": len(highs),
         "n_sd": len(sds),
+        "min_ratio": f"{MIN_RATIO:g}",
         "sd_range": f"×{sds[0]:g} to ×{sds[-1]:g}",
         "n_levels": QUANTILE_LEVELS[2],
         "n_steps": len(grid["steps"]),
@@ -338,6 +339,11 @@ def explore(grid: dict[str, object], error: dict[str, float], leader: str) -> Fa
         "err_prob": f"{100 * error['prob']:.2f} percentage points",
         "err_share": f"{100 * error['share']:.2f}%",
         "err_n": int(error["n"]),
+        "meas_n": int(MEASURED["n"]),
+        "meas_random": int(MEASURED["n"] - MEASURED["corner"]),
+        "meas_corner": int(MEASURED["corner"]),
+        "meas_prob": f"{100 * MEASURED['prob']:.2f} percentage points",
+        "meas_share": f"{100 * MEASURED['share']:.2f}%",
     }
 
 

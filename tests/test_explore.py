@@ -40,14 +40,33 @@ def test_defaults_are_the_headline(setup, grid):
 
 
 def test_within_the_stated_error_at_random_off_grid_settings(setup, grid):
-    """At 60 random settings of all six sliders (not the build's seed), every number is within the stated error."""
+    """At 60 random settings of all six sliders and 20 in the narrowest interval corner (fixed seed,
+    not the build's), every number is within the stated error.
+    """
+    pts = explore.check_settings(grid, 60, seed=7)
+    assert len(pts) >= 80
     bad = []
-    for s in explore.random_settings(grid, 60, seed=7):
+    for s in pts:
         assert s.lower not in grid["lower_nodes"] and s.upper not in grid["upper_nodes"]
+        assert s.upper / s.lower >= explore.MIN_RATIO * (1 - 1e-9)
         err = explore.errors_at(setup, grid, s)
         if err["prob"] > explore.TOLERANCE["prob"] or err["share"] > explore.TOLERANCE["share"]:
             bad.append((s, err))
     assert not bad, bad[:3]
+
+
+def test_the_sliders_never_make_an_interval_narrower_than_the_minimum(grid):
+    assert grid["upper_nodes"][0] / grid["lower_nodes"][-1] >= explore.MIN_RATIO * (1 - 1e-9)
+    assert grid["defaults"]["lower"] in grid["lower_nodes"] and grid["defaults"]["upper"] in grid["upper_nodes"]
+
+
+def test_the_grid_is_cached_on_disk_by_its_inputs(setup, grid, tmp_path, monkeypatch):
+    """A second process reads the grid the first wrote (same package and inputs), never recomputing it."""
+    key = explore.grid_key(setup)
+    (tmp_path / f"grid-{key}.json").write_text(json.dumps(grid))
+    monkeypatch.setattr(explore, "_GRIDS", {})
+    monkeypatch.setattr(explore, "explorer_grid", lambda *a, **k: pytest.fail("recomputed"))
+    assert explore.cached_grid(setup, tmp_path) == grid
 
 
 def test_the_date_slider_replays_the_belief_over_time(setup, grid):

@@ -190,7 +190,7 @@
   }
 
   function beliefFigure(grid, colors) {
-    var W = 640, H = 250, m = { l: 40, r: 10, t: 10, b: 28 };
+    var W = 640, H = 250, m = { l: 40, r: 30, t: 10, b: 28 };
     var fig = el("figure", { "class": "h20x-figure" });
     var s = svg("svg", { viewBox: "0 0 " + W + " " + H, width: "100%", role: "img", "class": "h20x-belief",
       "aria-label": "Belief over time" });
