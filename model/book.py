@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 import xarray as xr
 
@@ -20,10 +20,11 @@ from . import explore, facts
 from . import sensitivity as sens
 from .checks import PredictiveChecks, predictive_checks
 from .export import ExportInputs, Manifest, export
-from .pipeline import Analysis, Setup, analyse, prepare
+from .pipeline import Analysis, Setup, analyse, analyse_exact, prepare
 from .report import load_gate_sweep
 from .sensitivity import Revision, Tornado
 
+T = TypeVar("T")
 DOWNLOADS_DIR = Path(__file__).resolve().parents[1] / "book" / "_static" / "downloads"
 """Where the "Data and downloads" chapter writes the files at build time (copied into _build/html/_static)."""
 DOWNLOADS_HREF = "../_static/downloads/"
@@ -43,29 +44,35 @@ class Chapter:
 
     def analysis(self, mcmc: bool = False) -> Analysis:
         """The exact path and forward Monte Carlo; with ``mcmc=True`` also the PyMC fit and its gate."""
-        if mcmc not in self._analyses:
-            self._analyses[mcmc] = analyse(self.setup, mcmc=mcmc)
+        if mcmc not in self._analyses:  # the PyMC fit itself is cached by analyse; the rest takes a second
+            self._analyses[mcmc] = analyse(self.setup, mcmc=True) if mcmc else self.shared(analyse_exact)
         return self._analyses[mcmc]
+
+    def shared(self, fn: Callable[[Setup], T]) -> T:
+        """``fn(setup)``, computed once per distinct input across chapters and builds (:mod:`model.cache`)."""
+        from .cache import cached
+
+        return cached(f"book.{fn.__name__}", self.setup, {"seed": self.setup.seed}, lambda: fn(self.setup))
 
     @cached_property
     def spread(self) -> xr.Dataset:
-        return sens.weight_spread(self.setup)
+        return self.shared(sens.weight_spread)
 
     @cached_property
     def tornado(self) -> Tornado:
-        return sens.tornado(self.setup)
+        return self.shared(sens.tornado)
 
     @cached_property
     def influence(self) -> xr.Dataset:
-        return sens.event_influence(self.setup)
+        return self.shared(sens.event_influence)
 
     @cached_property
     def history(self) -> list[Revision]:
-        return sens.forecast_history(self.setup)
+        return self.shared(sens.forecast_history)
 
     @cached_property
     def belief(self) -> xr.DataArray:
-        return sens.belief_over_time(self.setup)
+        return self.shared(sens.belief_over_time)
 
     @cached_property
     def scores(self) -> xr.Dataset:
@@ -75,7 +82,7 @@ class Chapter:
 
     @cached_property
     def predictive(self) -> PredictiveChecks:
-        return predictive_checks(self.setup)
+        return self.shared(predictive_checks)
 
     @cached_property
     def leader(self) -> str:
@@ -90,7 +97,15 @@ class Chapter:
     @cached_property
     def grid_error(self) -> dict[str, float]:
         """The explorer's largest errors against the exact path at :data:`EXPLORER_CHECK` random settings."""
-        return explore.interpolation_error(self.setup, self.grid, *EXPLORER_CHECK)
+        from .cache import cached
+
+        n, seed = EXPLORER_CHECK
+        return cached(
+            "explore.grid_error",
+            self.setup,
+            {"n": n, "seed": seed},
+            lambda: explore.interpolation_error(self.setup, self.grid, n, seed),
+        )
 
     @cached_property
     def manifest(self) -> Manifest:

@@ -57,6 +57,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--seed", type=_seed, metavar="N", help="replace the assumptions' seed (also: H20_SEED)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="recompute the PyMC fit and the SBC runs instead of reading the result cache (also: H20_NO_CACHE=1)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,6 +154,10 @@ def _sensitivity(setup, as_json: bool) -> None:  # noqa: ANN001
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.no_cache:
+        from .cache import ENV_OFF
+
+        os.environ[ENV_OFF] = "1"  # read by model.cache, here and in any worker process
     try:
         from .pipeline import prepare
 

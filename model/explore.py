@@ -19,9 +19,7 @@ exact path at the same setting; :func:`interpolation_error` compares them at ran
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -319,41 +317,31 @@ def explorer_grid(setup: Setup, scenario: str | None = None) -> dict[str, object
 
 
 _GRIDS: dict[int, tuple[Setup, dict[str, object]]] = {}
-CACHE_DIR = Path(__file__).resolve().parents[1] / "_build" / "explorer"
-"""Where :func:`cached_grid` keeps computed grids between processes (the book's two chapters that
-need the grid run in separate kernels; the grid takes about half a minute)."""
 
 
-def grid_key(setup: Setup) -> str:
-    """SHA-256 of everything the grid depends on: the package's source and the validated inputs."""
-    h = hashlib.sha256()
-    for f in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    for part in (setup.assumptions, setup.priors, setup.evidence):
-        h.update(repr(part).encode() + b"\0")
-    return h.hexdigest()
+def _save_json(grid: dict[str, object], directory: Path) -> None:
+    (directory / "grid.json").write_text(json.dumps(grid, separators=(",", ":")), encoding="utf-8")
 
 
-def cached_grid(setup: Setup, cache_dir: Path | None = CACHE_DIR) -> dict[str, object]:
+def _load_json(directory: Path) -> dict[str, object]:
+    return json.loads((directory / "grid.json").read_text(encoding="utf-8"))
+
+
+def cached_grid(setup: Setup) -> dict[str, object]:
     """:func:`explorer_grid` of ``setup`` (the moved scenario by computation), computed once.
 
-    Kept per process and, unless ``cache_dir`` is None, on disk under :func:`grid_key` (JSON, as the
-    page carries it), so that a later process with the same package and inputs reads it back.
+    Kept per process and in the package's result cache (:mod:`model.cache`, as the JSON the page
+    carries), so the book's two chapters that need it, which run in separate kernels, compute it
+    once per distinct input (about half a minute).
     """
-    key = id(setup)
-    if key in _GRIDS and _GRIDS[key][0] is setup:
-        return _GRIDS[key][1]
-    path = None if cache_dir is None else Path(cache_dir) / f"grid-{grid_key(setup)}.json"
-    if path is not None and path.is_file():
-        grid = json.loads(path.read_text(encoding="utf-8"))
-    else:
-        grid = json.loads(json.dumps(explorer_grid(setup)))
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(grid, separators=(",", ":")), encoding="utf-8")
-            tmp.replace(path)
-    _GRIDS[key] = (setup, grid)
+    from .cache import cached
+
+    if id(setup) in _GRIDS and _GRIDS[id(setup)][0] is setup:
+        return _GRIDS[id(setup)][1]
+    grid = cached(
+        "explore.grid", setup, {}, lambda: json.loads(json.dumps(explorer_grid(setup))), _save_json, _load_json
+    )
+    _GRIDS[id(setup)] = (setup, grid)
     return grid
 
 

@@ -19,7 +19,7 @@ from .claims import RECOVERY_BAND, audit
 from .mcmc import BOUND, FAMILY_ALPHA
 from .pipeline import Analysis, Setup, plain
 from .priors import Priors
-from .report import pct, prob_text, range_text, usd_m
+from .report import label, pct, prob_text, range_text, usd_m
 from .sensitivity import Revision, Tornado
 
 Facts = dict[str, object]
@@ -66,8 +66,8 @@ def _share(an: Analysis) -> Facts:
         "share_q05": pct(post["q05"]),
         "share_q95": pct(post["q95"]),
         "prior_mean": pct(prior["mean"]),
-        "prior_p11": prob_text(prior["p_exceed"], 0),
-        "post_p11": prob_text(post["p_exceed"], 0),
+        "prior_p11": prob_text(prior["p_exceed"]),
+        "post_p11": prob_text(post["p_exceed"]),
         "realised": "not yet reported" if realised is None else pct(realised),
         "realised_inside": realised is not None and post["q05"] <= realised <= post["q95"],
         "usd_mean": "—" if usd is None else usd_m(usd["mean"]),
@@ -79,15 +79,18 @@ def _share(an: Analysis) -> Facts:
 def _drivers(leader: str, tornado: Tornado, influence: xr.Dataset) -> Facts:
     top = tornado.most_influential("scenario_prob", leader)
     ends = tornado.select("scenario_prob", leader).sel(input=top)
-    ev = sens.most_influential_event(influence, leader)
+    tied = sens.most_influential_events(influence, leader)
+    ev = tied[0]
     first = influence.isel(item=0)
+    also = f"; {len(tied) - 1} later events of the same class move it as much" if len(tied) > 1 else ""
     return {
         "top_input": top,
         "top_input_lo": prob_text(float(ends.sel(bound="low"))),
         "top_input_hi": prob_text(float(ends.sel(bound="high"))),
-        "top_event": f"{ev} ({influence['label'].sel(item=ev).item()}, {influence['date'].sel(item=ev).item()})",
+        "top_event": f"{ev} ({label(influence['label'].sel(item=ev).item())}, "
+        f"{influence['date'].sel(item=ev).item()}{also})",
         "top_event_logodds": f"{float(influence['delta'].sel(item=ev, scenario=leader)):+.2f}",
-        "top_item": f"{first.item.item()} ({first['label'].item()})",
+        "top_item": f"{first.item.item()} ({label(first['label'].item())})",
     }
 
 
@@ -150,6 +153,25 @@ def priors(setup: Setup) -> Facts:
     }
 
 
+def datum_derivation(setup: Setup) -> str:
+    """How the revenue datum is formed from the reported periods, in words (with the reported amounts)."""
+    obs = setup.likelihood.revenue
+    by = {q.fiscal_period: q.h20_china_revenue_usd_bn for q in setup.evidence.periods}
+
+    def amount(p: str) -> str:
+        return f"{p}, not disclosed" if by.get(p) is None else f"{p}, USD {by[p]:g}bn"
+
+    if obs.kind == "none":
+        return "not yet available (no quarter after the first licence has been reported)"
+    if obs.kind == "annual":
+        year, *pre = obs.periods
+        minus = " and ".join(f"({amount(q)})" for q in pre)
+        return f"the full-year H20 figure ({amount(year)})" + (
+            f" minus the quarters that ended before the first licence {minus}" if pre else ""
+        )
+    return "the sum of the quarters reported since the first licence (" + "; ".join(map(amount, obs.periods)) + ")"
+
+
 def evidence(setup: Setup) -> Facts:
     ev, obs, sig = setup.evidence, setup.likelihood.revenue, setup.assumptions.signals
     return {
@@ -161,6 +183,7 @@ def evidence(setup: Setup) -> Facts:
         "datum_usd": usd_m(obs.usd_bn),
         "datum_sd": usd_m(obs.sd),
         "datum_periods": ", ".join(obs.periods),
+        "datum_derivation": datum_derivation(setup),
         "realised": "not yet reported" if obs.realised_share is None else pct(obs.realised_share),
         "licence": setup.assumptions.measurement.first_licence_date.value.isoformat(),
         "w": sig.tempering_weight.value,
@@ -254,11 +277,11 @@ def checks(setup: Setup, pc: PredictiveChecks, leader: str) -> Facts:
     share, dom = ps.of(), ps.of(leader)
     return (
         {
-            k: plain(v, 4)
+            k: v if isinstance(v, int) else plain(v, 4)
             for k, v in {
                 "w": w,
-                "n_events": prior_sig.n_events,
-                "n_facts": post_sig.n_facts,
+                "n_events": int(prior_sig.n_events),
+                "n_facts": int(post_sig.n_facts),
                 "x_obs": prior_rev.x_obs,
                 "sd": prior_rev.sd,
                 "prior_rev_cdf": prior_rev.cdf_obs,

@@ -282,8 +282,9 @@ class Agreement:
         if self.method == "bound":
             return "both below 1e-4: reported as a bound"
         if self.method == "tail":
+            k = f"{self.khat:.2f}" if np.isfinite(self.khat) else "> 1"
             return (
-                f"Pareto k {self.khat:.2f} > {TAIL_KHAT}: MCSE may understate the error; "
+                f"Pareto k {k} > {TAIL_KHAT}: MCSE may understate the error; "
                 f"within {TAIL_REL_TOL:.0%} of exact or {self.z_bar:.2f} MCSE"
             )
         return f"|z| ≤ {self.z_bar:.2f}"

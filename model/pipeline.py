@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from .errors import InputError
 from .evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, Evidence, load_evidence
 from .exact import ExactPosterior, ExactPrior, exact_posterior, exact_prior
 from .likelihood import Likelihood, likelihood_of
-from .mcmc import Agreement, MCMCResult, agreement, fit_mcmc
+from .mcmc import Agreement, MCMCResult, Quantity, agreement, fit_mcmc
 from .priors import Priors, elicit_priors
 from .simulate import Draws, Summary, posterior_predictive, prior_predictive, rng_for, summarise
 
@@ -92,7 +93,7 @@ def prepare(
     quarters = resolve_input(quarters, "--quarters", ENV_FILES["quarters"])
     a = load_assumptions(assumptions)
     ev = load_evidence(events, quarters, as_of, min_confidence)
-    priors = elicit_priors(a)
+    priors = cached_priors(a)
     return Setup(
         assumptions=a,
         priors=priors,
@@ -101,6 +102,15 @@ def prepare(
         events_file=str(events or DEFAULT_EVENTS),
         quarters_file=str(quarters or DEFAULT_QUARTERS),
         seed=resolve_seed(a, seed),
+    )
+
+
+def cached_priors(a: Assumptions) -> Priors:
+    """:func:`model.priors.elicit_priors`, once per distinct assumptions (skips PreliZ's import and JIT: ~3 s)."""
+    from .cache import cached
+
+    return cached(
+        "elicit_priors", None, {"assumptions": a.model_dump(exclude={"source_file"})}, lambda: elicit_priors(a)
     )
 
 
@@ -146,6 +156,33 @@ class Analysis:
         return self.prior.usd_summary(self.threshold * self.setup.priors.revenue.mean)
 
 
+def save_fit(result: MCMCResult, directory: Path) -> None:
+    """Write a fit into ``directory``: the InferenceData as netCDF, the quantities and divergences as JSON."""
+    result.idata.to_netcdf(str(directory / "idata.nc"))
+    summary = {"quantities": [dataclasses.asdict(q) for q in result.quantities], "divergences": result.divergences}
+    (directory / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+
+
+def load_fit(directory: Path) -> MCMCResult:
+    """A fit written by :func:`save_fit` (float64 arrays and JSON floats round-trip exactly)."""
+    import arviz as az
+
+    with az.rc_context({"data.load": "eager"}):  # into memory, file closed: the entry may be replaced
+        idata = az.from_netcdf(str(directory / "idata.nc"))
+    summary = json.loads((directory / "summary.json").read_text(encoding="utf-8"))
+    quantities = tuple(Quantity(**q) for q in summary["quantities"])
+    return MCMCResult(idata, quantities, int(summary["divergences"]))
+
+
+def cached_fit(setup: Setup) -> MCMCResult:
+    """:func:`model.mcmc.fit_mcmc` on the setup's inputs and seed, once per distinct input (:mod:`model.cache`)."""
+    from .cache import cached
+
+    p, lik, settings, seed = setup.priors, setup.likelihood, setup.assumptions.inference, setup.seed
+    params = {"priors": p, "likelihood": lik, "settings": settings, "seed": seed}
+    return cached("fit_mcmc", setup, params, lambda: fit_mcmc(p, lik, settings, seed), save_fit, load_fit)
+
+
 def analyse(setup: Setup, mcmc: bool = True) -> Analysis:
     """Run the exact path, the forward prior predictive and (by default) PyMC with its checks."""
     a, p, lik = setup.assumptions, setup.priors, setup.likelihood
@@ -158,7 +195,7 @@ def analyse(setup: Setup, mcmc: bool = True) -> Analysis:
     )
     if not mcmc:
         return out
-    fit = fit_mcmc(p, lik, settings, seed)
+    fit = cached_fit(setup)
     revenue = lik.revenue.revenue
     post = posterior_predictive(p, lik, fit, rng_for(seed, "posterior_predictive"), revenue)
     usd_thr = thr * (revenue if revenue is not None else p.revenue.mean)
@@ -170,6 +207,11 @@ def analyse(setup: Setup, mcmc: bool = True) -> Analysis:
         post_usd=summarise(post.usd, usd_thr),
         agreement=agreement(exact, fit),
     )
+
+
+def analyse_exact(setup: Setup) -> Analysis:
+    """:func:`analyse` without PyMC: the exact path and the forward prior predictive."""
+    return analyse(setup, mcmc=False)
 
 
 def plain(x: float, digits: int | None = None) -> float | int:

@@ -237,22 +237,27 @@ def recovery_prior_densities(p: Priors, ax: object = None) -> Figure:
     fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
     a = ax[0, 0]
     x = np.geomspace(1e-4, 0.5, 2000)
+    # density per log10 unit: f(x) * x * ln 10, so narrow and wide priors compare by area
+    dens = {s: stats.beta.pdf(x, p.recovery[s].alpha, p.recovery[s].beta) * x * np.log(10) for s in SCENARIOS}
+    tops = sorted(float(d.max()) for d in dens.values())
+    cap = 1.25 * tops[-2] if tops[-1] > 4 * tops[-2] else None  # one spike would flatten the rest: cut it
     for s in SCENARIOS:
         b = p.recovery[s]
-        # density per log10 unit: f(x) * x * ln 10, so narrow and wide priors compare by area
         a.plot(
-            100 * x,
-            stats.beta.pdf(x, b.alpha, b.beta) * x * np.log(10),
-            color=SCENARIO_COLORS[s],
-            lw=2,
-            label=f"{s}: 90% in {100 * b.lower:g}–{100 * b.upper:g}%",
+            100 * x, dens[s], color=SCENARIO_COLORS[s], lw=2, label=f"{s}: 90% in {100 * b.lower:g}–{100 * b.upper:g}%"
         )
+        if cap is not None and dens[s].max() > cap:
+            i = int(np.argmax(dens[s]))
+            a.annotate(f"{s} peaks at {dens[s][i]:.0f} (cut off)", (100 * x[i], cap), xytext=(-6, -4),
+                       textcoords="offset points", ha="right", va="top", fontsize=FONT["note"],
+                       color=SCENARIO_COLORS[s])  # fmt: skip
+    if cap is not None:
+        a.set_ylim(0, cap)
     a.set_xscale("log")
     a.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}%"))
     a.set(
         xlabel="recovered share r_s of FY2026 revenue (log scale)",
         ylabel="density per log10 unit",
-        ylim=(0, None),
     )
     _legend(a, ncols=2)
     _title(fig, a, "Prior of the recovered share of FY2026 revenue, by scenario")

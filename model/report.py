@@ -50,6 +50,19 @@ def pct(x: float, sig: int = 3) -> str:
     return f"{100 * x:#.{sig}g}%".replace(".%", "%")
 
 
+def pct_pm(value: float, mcse: float) -> str:
+    """A Monte Carlo share 'value ± MCSE' in percent, both to the decimals the MCSE supports ('0.02670% ± 0.00009%')."""
+    if mcse <= 0:
+        return pct(value)
+    decimals = max(0, int(-np.floor(np.log10(100 * mcse))) + 1)
+    return f"{100 * value:.{decimals}f}% ± {100 * mcse:.{decimals}f}%"
+
+
+def label(name: str) -> str:
+    """An internal name for people: underscores become spaces ('us_permits' -> 'us permits')."""
+    return name.replace("_", " ")
+
+
 def usd_m(x_bn: float) -> str:
     """USD bn as a rounded amount in millions ('USD 58m', 'USD 1,208m')."""
     return f"USD {x_bn * 1000:,.0f}m"

@@ -110,6 +110,23 @@ def outputs(setup: Setup, knobs: Knobs = Knobs(), evidence: Evidence | None = No
     )
 
 
+def _outputs_task(task: tuple[Setup, Knobs, Evidence | None]) -> xr.Dataset:
+    """One task of a sensitivity map: :func:`outputs` at one setting."""
+    return outputs(*task)
+
+
+def _probs_task(task: tuple[Setup, Knobs, Evidence | None]) -> np.ndarray:
+    """One task of a sensitivity map: the exact ``P(z = s | E)`` at one setting."""
+    return posterior(*task).scenario_prob
+
+
+def _map(fn: Callable, tasks: list) -> list:  # noqa: ANN001
+    """A sensitivity map (milliseconds a task: local processes never pay; a Dask cluster may run it)."""
+    from .parallel import map_tasks
+
+    return map_tasks(fn, tasks, local_processes=False)
+
+
 def _pair(name: str, rng: Range, knobs: Callable[[float], Knobs]) -> tuple[str, Knobs, Knobs, str]:
     return (name, knobs(rng.low), knobs(rng.high), rng.reasoning)
 
@@ -165,7 +182,8 @@ class Tornado:
 def tornado(setup: Setup) -> Tornado:
     """Every tornado input (:func:`tornado_inputs`) at its low and high end, exact path."""
     pairs = tornado_inputs(setup)
-    ends = [xr.concat([outputs(setup, lo), outputs(setup, hi)], dim="bound") for _, lo, hi, _ in pairs]
+    out = _map(_outputs_task, [(setup, k, None) for _, lo, hi, _ in pairs for k in (lo, hi)])
+    ends = [xr.concat(out[2 * i : 2 * i + 2], dim="bound") for i in range(len(pairs))]
     at = xr.concat(ends, dim="input").assign_coords(
         input=[p[0] for p in pairs], bound=["low", "high"], reasoning=("input", [p[3] for p in pairs])
     )
@@ -184,7 +202,8 @@ def sweep(setup: Setup, name: str, grid: Sequence[float] | None = None) -> xr.Da
     if name not in SWEEP_GRIDS:
         raise ValueError(f"unknown sweep '{name}'")
     grid = SWEEP_GRIDS[name] if grid is None else grid
-    post = [outputs(setup, Knobs(**{name: float(v)}))[["scenario_prob", "theta_mean"]] for v in grid]
+    out = _map(_outputs_task, [(setup, Knobs(**{name: float(v)}), None) for v in grid])
+    post = [o[["scenario_prob", "theta_mean"]] for o in out]
     return xr.concat(post, dim="value").assign_coords(value=np.asarray(grid, dtype=float))
 
 
@@ -243,7 +262,8 @@ def event_influence(setup: Setup) -> xr.Dataset:
     """
     full = _logit(posterior(setup).scenario_prob)
     items = evidence_items(setup)
-    delta = [full - _logit(posterior(setup, evidence=setup.evidence.without(it[0])).scenario_prob) for it in items]
+    left_out = _map(_probs_task, [(setup, Knobs(), setup.evidence.without(it[0])) for it in items])
+    delta = [full - _logit(p) for p in left_out]
     ds = xr.Dataset(
         {"delta": (("item", "scenario"), np.array(delta).reshape(len(items), len(SCENARIOS)))},
         coords={
@@ -260,15 +280,20 @@ def event_influence(setup: Setup) -> xr.Dataset:
     return ds.isel(item=order)
 
 
-def most_influential_event(influence: xr.Dataset, scenario: str) -> str:
-    """The news event (not a quarterly report) that moves ``scenario``'s log-odds the most.
+def most_influential_events(influence: xr.Dataset, scenario: str) -> list[str]:
+    """The news events (not quarterly reports) that move ``scenario``'s log-odds the most, by date.
 
-    Ties (events of one signal class move it equally) go to the earliest event.
+    More than one when they tie (events of one signal class move it equally).
     """
     events = influence.isel(item=(influence["kind"] == "event").values)
     move = abs(events["delta"].sel(scenario=scenario)).values
     tied = events.isel(item=move >= move.max() - 1e-12)
-    return str(tied.sortby("date").item.values[0])
+    return [str(i) for i in tied.sortby("date").item.values]
+
+
+def most_influential_event(influence: xr.Dataset, scenario: str) -> str:
+    """The earliest of :func:`most_influential_events`."""
+    return most_influential_events(influence, scenario)[0]
 
 
 def evidence_quality(setup: Setup) -> dict[str, ExactPosterior]:
@@ -363,9 +388,7 @@ def belief_over_time(setup: Setup, start: dt.date | None = None) -> xr.DataArray
     ev = setup.evidence
     start = start or setup.assumptions.measurement.reversal_date.value
     dates = [start] + [d for d in ev.dates() if d > start]
-    probs = [
-        posterior(setup, evidence=select(ev.events, ev.periods, d, ev.min_confidence)).scenario_prob for d in dates
-    ]
+    probs = _map(_probs_task, [(setup, Knobs(), select(ev.events, ev.periods, d, ev.min_confidence)) for d in dates])
     return xr.DataArray(
         np.array(probs), dims=("date", "scenario"), coords={"date": dates, "scenario": list(SCENARIOS)}, name="P(z|E)"
     )

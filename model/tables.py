@@ -4,7 +4,8 @@ Each builder takes results from the computation layer and returns a :class:`Tabl
 headers with units, numbers already formatted (:mod:`model.report`'s helpers: percentages with
 sensible digits, "—" for a missing value, "yes"/"no", no signed zero), long text wrapped, and
 no index column unless it names the row. A long table shows its first rows and keeps the rest in
-a "show all" dropdown. Jupyter and the book render :meth:`Table._repr_html_`; a terminal gets
+a "show all" dropdown. The book styles the ``h20-table`` class in ``book/_static/book.css``.
+Jupyter and the book render :meth:`Table._repr_html_`; a terminal gets
 the plain-text form.
 """
 
@@ -27,7 +28,7 @@ from .exact import ExactPosterior
 from .mcmc import TAIL_KHAT, Agreement, MCMCResult
 from .pipeline import Analysis
 from .priors import Priors
-from .report import num, pct, prob_text, quantity_label, signed, usd_m, yes_no
+from .report import label, num, pct, pct_pm, prob_text, quantity_label, signed, usd_m, yes_no
 from .sensitivity import Revision, SobolResult, Tornado
 from .simulate import Summary
 
@@ -42,20 +43,11 @@ class Link:
 
 Cell = str | Link | tuple[Link, ...]
 
-_CSS = (
-    "<style>.h20-wrap{overflow-x:auto;max-width:100%;margin:.4em 0 1.2em}"
-    ".h20-table{border-collapse:collapse;font-size:.86rem;line-height:1.35;width:100%}"
-    ".h20-table th{text-align:left;vertical-align:bottom;border-bottom:2px solid #777;"
-    "padding:.3em .6em;font-weight:600}"
-    ".h20-table td{vertical-align:top;border-bottom:1px solid #ddd;padding:.3em .6em;white-space:normal}"
-    ".h20-table .n{text-align:right;font-variant-numeric:tabular-nums}"
-    ".h20-table td.w{min-width:14em}"
-    ".h20-more>summary{cursor:pointer;color:#555;margin:.2em 0 .4em}</style>"
-)
-
 
 def _cell_html(c: Cell) -> str:
     if isinstance(c, Link):
+        if not c.href:
+            return html.escape(c.text)
         return f'<a href="{html.escape(c.href)}">{html.escape(c.text)}</a>'
     if isinstance(c, tuple):
         return ", ".join(_cell_html(x) for x in c)
@@ -101,11 +93,10 @@ class Table:
 
     def _repr_html_(self) -> str:
         if self.show is None or len(self.rows) <= self.show:
-            return _CSS + self._table_html(self.rows)
+            return self._table_html(self.rows)
         rest = self.rows[self.show :]
         return (
-            _CSS
-            + self._table_html(self.rows[: self.show])
+            self._table_html(self.rows[: self.show])
             + f'<details class="h20-more"><summary>Show the other {len(rest)} {self.noun}</summary>'
             + self._table_html(rest)
             + "</details>"
@@ -147,8 +138,8 @@ def _domain(url: str) -> str:
 
 
 def sources(urls: Sequence[str]) -> tuple[Link, ...]:
-    """Source URLs as links named by their site."""
-    return tuple(Link(_domain(u), u) for u in urls if u)
+    """Source URLs as links named by their site; an entry that is not a URL (e.g. "seed article") as text."""
+    return tuple(Link(_domain(u), u) if u.startswith(("http://", "https://")) else Link(u, "") for u in urls if u)
 
 
 # --------------------------------------------------------------------------- the overview
@@ -156,26 +147,26 @@ def sources(urls: Sequence[str]) -> tuple[Link, ...]:
 
 def headline_card(an: Analysis) -> Table:
     """The answer at a glance: the article's claim, the model's posterior and the realised figure, in % and USD."""
-    from .claims import RECOVERY_BAND
+    from .claims import JULY_CONSENSUS_USD_BN, RECOVERY_BAND
 
-    post, obs, rev = an.posterior_share(), an.setup.likelihood.revenue, an.revenue_fy2026
+    post, obs = an.posterior_share(), an.setup.likelihood.revenue
     usd = an.posterior_usd()
     lo, hi = RECOVERY_BAND
     rows = [
         {
-            "": "The article (July 2025)",
-            "share of FY2026 revenue": f"{100 * lo:g}–{100 * hi:g}%",
-            "USD": "—" if rev is None else f"USD {lo * rev:.1f}–{hi * rev:.1f}bn",
+            "view": "The article (July 2025)",
+            "share of FY2026 revenue": f"{100 * lo:g}–{100 * hi:g}% of the consensus forecast",
+            "USD": f"USD {lo * JULY_CONSENSUS_USD_BN:.1f}–{hi * JULY_CONSENSUS_USD_BN:.1f}bn",
         },
         {
-            "": "This model, after the evidence",
+            "view": "This model, after the evidence",
             "share of FY2026 revenue": f"{pct(post['mean'])} (90%: {pct(post['q05'])}–{pct(post['q95'])})",
             "USD": "—"
             if usd is None
             else f"{usd_m(usd['mean'])} (90%: {usd_m(usd['q05'])[4:]}–{usd_m(usd['q95'])[4:]})",
         },
         {
-            "": "NVIDIA's reports (realised)",
+            "view": "NVIDIA's reports (realised)",
             "share of FY2026 revenue": "not yet reported" if obs.realised_share is None else pct(obs.realised_share),
             "USD": "—" if obs.realised_share is None else usd_m(obs.usd_bn),
         },
@@ -234,23 +225,23 @@ def prior_table(p: Priors) -> Table:
     """One row per elicited prior (:func:`model.priors.prior_rows`)."""
     from .priors import prior_rows
 
+    def acts_like(r: dict) -> str:
+        n = r["pseudo-sample size"]
+        return "—" if n is None else f"{n:,.0f}" + (" (overconfident)" if r["overconfident"] else "")
+
     return table(
         (
             {
                 "prior": r["prior"],
                 "distribution": r["family"],
-                "interval": r["interval"],
-                "mass asked": pct(r["mass requested"], 3),
-                "mass achieved": pct(r["mass achieved"], 4),
-                "mean": num(r["mean"], 4),
-                "acts like (observations)": "—"
-                if r["pseudo-sample size"] is None
-                else f"{r['pseudo-sample size']:,.1f}",
-                "overconfident": yes_no(r["overconfident"]),
+                "interval (mass asked → achieved)": f"{r['interval']} "
+                f"({pct(r['mass requested'], 3)} → {pct(r['mass achieved'], 4)})",
+                "mean": f"{r['mean']:,.4g}",
+                "acts like (observations)": acts_like(r),
             }
             for r in prior_rows(p)
         ),
-        numeric={"mass asked", "mass achieved", "mean", "acts like (observations)"},
+        numeric={"mean", "acts like (observations)"},
     )
 
 
@@ -292,25 +283,24 @@ def summary_table(
 
 
 def mc_table(named: dict[str, Summary], unit: str = "%") -> Table:
-    """Monte Carlo summaries 'value ± MCSE' for people."""
+    """Monte Carlo summaries 'value ± MCSE', one row per statistic, one column per estimate."""
 
     def pm(e: Summary, k: str) -> str:
         est = getattr(e, k)
         if unit == "%":
-            return f"{pct(est.value)} ± {pct(est.mcse, 2)}"
+            return pct_pm(est.value, est.mcse)
         return f"{usd_m(est.value)} ± {usd_m(est.mcse).removeprefix('USD ')}"
 
-    return table(
-        (
-            {
-                "estimate": name,
-                **{h: pm(s, k) for h, k in (("mean", "mean"), ("median", "median"), ("5%", "q05"), ("95%", "q95"))},
-                "P(≥ threshold)": f"{prob_text(s.p_exceed.value)} ± {100 * s.p_exceed.mcse:.2g} pp",
-            }
-            for name, s in named.items()
-        ),
-        numeric={"mean", "median", "5%", "95%", "P(≥ threshold)"},
-    )
+    def exceed(s: Summary) -> str:
+        p = s.p_exceed
+        return prob_text(p.value) if p.mcse == 0 else f"{prob_text(p.value)} ± {100 * p.mcse:.2g} pp"
+
+    thr = {f"{100 * s.threshold:g}%" if unit == "%" else f"USD {s.threshold:.1f}bn" for s in named.values()}
+    rows = [{"statistic": h, **{n: pm(s, k) for n, s in named.items()}} for h, k in
+            (("mean", "mean"), ("median", "median"), ("5% quantile", "q05"), ("95% quantile", "q95"))]  # fmt: skip
+    rows.append({"statistic": f"P(≥ {thr.pop()})" if len(thr) == 1 else "P(≥ threshold)"} | {
+        n: exceed(s) for n, s in named.items()})  # fmt: skip
+    return table(rows, numeric=set(named))
 
 
 # --------------------------------------------------------------------------- evidence
@@ -428,21 +418,33 @@ TAIL_NOTE = f"Pareto k above {TAIL_KHAT}: the mean rests on a few draws."
 # --------------------------------------------------------------------------- belief over time
 
 
+def _pct_digits(p: float) -> str:
+    """A probability in percent without the sign, as :func:`model.report.prob_text` words it."""
+    return prob_text(p).removesuffix("%")
+
+
 def revision_table(history: Sequence[Revision], show: int = 6) -> Table:
-    """The forecast revisions: date, what arrived, P(scenario) before → after, share forecast, scores."""
+    """The forecast after each evidence date: what arrived, P(scenario), the share forecast, its scores."""
+    head = "P(" + " · ".join(SCENARIOS) + "), %"
 
     def row(r: Revision) -> dict[str, Cell]:
-        out: dict[str, Cell] = {"date": r.date.isoformat(), "what arrived": "; ".join(r.arrived)}
-        for s in SCENARIOS:
-            b, a = (float(x.sel(scenario=s)) for x in (r.prob_before, r.prob_after))
-            out[f"P({s})"] = f"{prob_text(b)} → {prob_text(a)}"
-        out["share: mean (90% interval)"] = f"{pct(r.share['mean'])} ({pct(r.share['q05'])}–{pct(r.share['q95'])})"
-        out["log score"] = num(r.log_score, 2)
-        out["CRPS (pp)"] = num(None if r.crps is None else 100 * r.crps, 4)
-        out["out of sample"] = "no (saw revenue)" if r.in_sample else "yes"
-        return out
+        share = r.share
+        return {
+            "date": r.date.isoformat(),
+            "what arrived": label("; ".join(r.arrived)),
+            head: " · ".join(_pct_digits(float(r.prob_after.sel(scenario=s))) for s in SCENARIOS),
+            "share, %: mean (90%)": f"{pct(share['mean'])[:-1]} ({pct(share['q05'])[:-1]}–{pct(share['q95'])[:-1]})",
+            "log score": num(r.log_score, 2),
+            "CRPS (pp)": num(None if r.crps is None else 100 * r.crps, 3),
+            "out of sample": "no" if r.in_sample else "yes",
+        }
 
-    return table((row(r) for r in history), numeric={"log score", "CRPS (pp)"}, show=show, noun="revision dates")
+    return table(
+        (row(r) for r in history),
+        numeric={"log score", "CRPS (pp)"},
+        show=show,
+        noun="revision dates",
+    )
 
 
 # --------------------------------------------------------------------------- drivers
@@ -460,7 +462,9 @@ def _output_text(var: str, x: float) -> str:
 
 def _swing_text(var: str, x: float) -> str:
     if var in ("scenario_prob", "theta_mean", "share_mean"):
-        return f"{100 * x:.2g} pp" if x > 0 else "0"
+        if 100 * x < 5e-5:  # below the last digit any other cell shows: no effect
+            return "0"
+        return f"{100 * x:.2g} pp"
     return usd_m(x).removeprefix("USD ")
 
 
@@ -470,7 +474,7 @@ def tornado_table(t: Tornado, var: str, scenario: str | None = None) -> Table:
     return table(
         (
             {
-                "input": str(i),
+                "input": label(str(i)),
                 "at low": _output_text(var, float(da.sel(input=i, bound="low"))),
                 "at high": _output_text(var, float(da.sel(input=i, bound="high"))),
                 "swing": _swing_text(var, float(swing.sel(input=i))),
@@ -490,13 +494,13 @@ def influence_table(infl: xr.Dataset, show: int = 10) -> Table:
             {
                 "item": str(item),
                 "date": str(infl["date"].sel(item=item).values),
-                "signal": str(infl["label"].sel(item=item).values).replace("_", " "),
+                "signal": label(str(infl["label"].sel(item=item).values)),
                 "confidence": str(infl["confidence"].sel(item=item).values).replace("_", " "),
-                **{f"Δ log-odds {s}": signed(float(infl["delta"].sel(item=item, scenario=s))) for s in SCENARIOS},
+                **{f"Δ {s}": signed(float(infl["delta"].sel(item=item, scenario=s))) for s in SCENARIOS},
             }
             for item in infl.item.values
         ),
-        numeric={f"Δ log-odds {s}" for s in SCENARIOS},
+        numeric={f"Δ {s}" for s in SCENARIOS},
         show=show,
         noun="items",
     )
@@ -518,13 +522,21 @@ def quality_table(posts: dict[str, ExactPosterior]) -> Table:
     )
 
 
+SOBOL_INPUTS: dict[str, str] = {
+    **{f"g_{s}": f"propensity weight of {s} (Gamma draw)" for s in SCENARIOS},
+    **{f"r_{s}": f"recovery share under {s}" for s in SCENARIOS},
+    "revenue": "FY2026 revenue",
+}
+"""The Sobol inputs for people: the Dirichlet is drawn as normalised Gammas, one per scenario."""
+
+
 def sobol_table(results: dict[str, SobolResult]) -> Table:
     """Sobol indices with their 95% confidence half-widths, one row per output and input."""
     return table(
         (
             {
                 "output": out,
-                "input": n.replace("_", " "),
+                "input": SOBOL_INPUTS.get(n, label(n)),
                 "first-order index": f"{num(r.S1[i])} ± {num(r.S1_conf[i])}",
                 "total index": f"{num(r.ST[i])} ± {num(r.ST_conf[i])}",
             }
@@ -536,17 +548,19 @@ def sobol_table(results: dict[str, SobolResult]) -> Table:
 
 
 def score_table(scores: xr.Dataset) -> Table:
-    """Brier and log scores of each forecast, one row per forecast, one column per possible outcome."""
+    """Brier and log scores, one row per possible outcome, one column per forecast and score."""
+    names = [str(f) for f in scores.forecast.values]
+    short = {n: n.split(" (")[0] for n in names}  # 'article (45% base, rest split)' -> 'article'
     return table(
         (
             {
-                "forecast": str(f),
-                **{f"Brier if {o}": num(float(scores["brier"].sel(forecast=f, outcome=o))) for o in SCENARIOS},
-                **{f"log score if {o}": num(float(scores["log"].sel(forecast=f, outcome=o)), 2) for o in SCENARIOS},
+                "if the outcome is": str(o),
+                **{f"Brier: {short[n]}": num(float(scores["brier"].sel(forecast=n, outcome=o))) for n in names},
+                **{f"log: {short[n]}": num(float(scores["log"].sel(forecast=n, outcome=o)), 2) for n in names},
             }
-            for f in scores.forecast.values
+            for o in scores.outcome.values
         ),
-        numeric={*(f"Brier if {o}" for o in SCENARIOS), *(f"log score if {o}" for o in SCENARIOS)},
+        numeric={*(f"Brier: {short[n]}" for n in names), *(f"log: {short[n]}" for n in names)},
     )
 
 
@@ -558,7 +572,7 @@ def checks_table(checks: Sequence[Check]) -> Table:
     return table(
         (
             {
-                "check": c.name.replace("_", " "),
+                "check": label(c.name).replace(".", " · "),
                 "statistic": num(c.statistic, 3),
                 "p-value": num(c.p_value, 3),
                 "passed": yes_no(c.passed),

@@ -60,13 +60,17 @@ def test_the_sliders_never_make_an_interval_narrower_than_the_minimum(grid):
     assert grid["defaults"]["lower"] in grid["lower_nodes"] and grid["defaults"]["upper"] in grid["upper_nodes"]
 
 
-def test_the_grid_is_cached_on_disk_by_its_inputs(setup, grid, tmp_path, monkeypatch):
-    """A second process reads the grid the first wrote (same package and inputs), never recomputing it."""
-    key = explore.grid_key(setup)
-    (tmp_path / f"grid-{key}.json").write_text(json.dumps(grid))
+def test_the_grid_is_computed_once_across_processes(setup, grid, tmp_path, monkeypatch):
+    """A second process reads the grid the first wrote to the result cache, never recomputing it."""
+    monkeypatch.setenv("H20_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("H20_NO_CACHE", raising=False)
+    monkeypatch.setattr(explore, "_GRIDS", {})
+    monkeypatch.setattr(explore, "explorer_grid", lambda *a, **k: grid)
+    assert explore.cached_grid(setup) == grid
     monkeypatch.setattr(explore, "_GRIDS", {})
     monkeypatch.setattr(explore, "explorer_grid", lambda *a, **k: pytest.fail("recomputed"))
-    assert explore.cached_grid(setup, tmp_path) == grid
+    assert explore.cached_grid(setup) == grid
+    assert list(tmp_path.glob("explore.grid/*/grid.json"))
 
 
 def test_the_date_slider_replays_the_belief_over_time(setup, grid):

@@ -22,6 +22,8 @@ LAYERS = {
         "checks",
         "claims",
         "explore",
+        "cache",
+        "parallel",
         "__init__",
     },
     "presentation": {"report", "tables", "facts", "plots", "widgets", "export"},

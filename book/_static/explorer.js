@@ -169,7 +169,7 @@
   }
 
   function barsFigure(grid, colors) {
-    var fig = el("figure", { "class": "h20x-figure" });
+    var fig = el("figure", { "class": "h20x-figure h20x-fit" });
     var box = el("div", { "class": "h20x-bars", role: "img", "aria-label": "Scenario probabilities" });
     var rows = grid.scenarios.map(function (s) {
       var row = el("div", { "class": "h20x-bar-row" });

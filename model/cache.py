@@ -1,0 +1,202 @@
+"""Content-addressed cache of expensive, deterministic results: one computation per distinct input.
+
+A result (the PyMC fit, an SBC run, a sensitivity table) is stored under a key that hashes
+everything it depends on:
+
+* the name of the computation and the arguments that matter (settings, seed, options);
+* the *bytes* of the three input files in force (assumptions, events, quarters) and the evidence
+  filter (``as_of``, ``min_confidence``);
+* the bytes of every ``model/*.py`` (sorted by name): any change to the package's source is a new key;
+* the versions of Python and of the numerical dependencies (:data:`NUMERICAL`) and the platform.
+
+So a changed input, seed, setting, model source file or library can never show an old number.
+Location: ``$H20_CACHE_DIR``, else ``$XDG_CACHE_HOME/h20-risk-model``, else
+``~/.cache/h20-risk-model``. ``H20_NO_CACHE=1`` (the CLI's ``--no-cache``) bypasses it: nothing
+is read or written. Entries are written to a temporary directory, then renamed into place, so
+concurrent writers (a book build and a test session) never leave a half-written entry; a
+corrupt or unreadable entry is a miss (recomputed and rewritten), never an error.
+Clear it with ``rm -rf`` of the directory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import pickle
+import platform
+import shutil
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .pipeline import Setup
+
+T = TypeVar("T")
+
+ENV_DIR = "H20_CACHE_DIR"
+"""Environment variable naming the cache directory."""
+ENV_OFF = "H20_NO_CACHE"
+"""Environment variable that bypasses the cache when set to anything but ``''`` or ``0``."""
+NUMERICAL: tuple[str, ...] = ("numpy", "scipy", "pymc", "pytensor", "arviz", "nutpie", "numba", "xarray", "preliz")
+"""Distributions whose versions are part of every key."""
+PACKAGE_DIR = Path(__file__).resolve().parent
+FORMAT = 1
+"""Layout version of an entry; bump it to orphan every existing entry."""
+
+
+def cache_dir() -> Path:
+    """Where entries live: ``$H20_CACHE_DIR``, else ``$XDG_CACHE_HOME/h20-risk-model``, else ``~/.cache/...``."""
+    explicit = os.environ.get(ENV_DIR, "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "h20-risk-model"
+
+
+def enabled() -> bool:
+    """False when ``H20_NO_CACHE`` is set to anything but ``''`` or ``0``."""
+    return os.environ.get(ENV_OFF, "").strip() in ("", "0")
+
+
+def source_digest(package: Path = PACKAGE_DIR) -> str:
+    """sha256 over the names and bytes of every ``*.py`` of the package, sorted by name."""
+    h = hashlib.sha256()
+    for path in sorted(package.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def versions() -> dict[str, str]:
+    """Python, platform and the numerical dependencies' versions (``absent`` when not installed)."""
+    out = {"python": platform.python_version(), "machine": platform.machine(), "system": platform.system()}
+    for name in NUMERICAL:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "absent"
+    return out
+
+
+def canonical(obj: Any) -> Any:
+    """A JSON-ready, order-stable form of ``obj`` (dataclasses, pydantic models, arrays, dates)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        fields = {f.name: canonical(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {"__dc__": type(obj).__name__, **fields}
+    if hasattr(obj, "model_dump"):
+        return canonical(obj.model_dump())
+    if isinstance(obj, np.ndarray):
+        return {"__nd__": str(obj.dtype), "shape": list(obj.shape), "sha256": hashlib.sha256(obj.tobytes()).hexdigest()}
+    if isinstance(obj, dict):
+        return {str(k): canonical(v) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(obj, (list, tuple)):
+        return [canonical(v) for v in obj]
+    if isinstance(obj, (float, np.floating)):
+        return repr(float(obj))  # the shortest exact repr: 0.1 and 0.1000000000000001 differ
+    if isinstance(obj, (bool, int, str)) or obj is None:
+        return obj
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, (dt.date, Path)):
+        return str(obj)
+    raise TypeError(f"cannot fingerprint a {type(obj).__name__}")
+
+
+def input_files(setup: Setup) -> dict[str, str]:
+    """sha256 of the bytes of each input file in force (assumptions, events, quarters)."""
+    files = {
+        "assumptions": setup.assumptions.source_file,
+        "events": setup.events_file,
+        "quarters": setup.quarters_file,
+    }
+    return {k: hashlib.sha256(Path(v).read_bytes()).hexdigest() for k, v in files.items()}
+
+
+def key(name: str, setup: Setup | None, params: dict[str, Any], package: Path = PACKAGE_DIR) -> str:
+    """The content address of computation ``name`` on ``setup`` with ``params``.
+
+    Parameters
+    ----------
+    name : what is computed (e.g. ``"fit_mcmc"``)
+    setup : the inputs in force (None for a computation that depends on ``params`` only)
+    params : the arguments that matter besides the inputs (settings, seed, options)
+    package : the package directory whose sources are hashed
+    """
+    parts: dict[str, Any] = {
+        "format": FORMAT,
+        "name": name,
+        "params": canonical(params),
+        "source": source_digest(package),
+        "versions": versions(),
+    }
+    if setup is not None:
+        parts["files"] = input_files(setup)
+        parts["evidence"] = {"as_of": str(setup.evidence.as_of), "min_confidence": setup.evidence.min_confidence}
+    text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _publish(tmp: Path, final: Path) -> None:
+    """Rename a finished temporary entry into place; if another writer got there first, keep theirs."""
+    try:
+        os.replace(tmp, final)
+    except OSError:  # a non-empty directory already there: a concurrent writer finished first
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def cached(
+    name: str,
+    setup: Setup | None,
+    params: dict[str, Any],
+    compute: Callable[[], T],
+    save: Callable[[T, Path], None] | None = None,
+    load: Callable[[Path], T] | None = None,
+) -> T:
+    """The result of ``compute()``, from the cache when an entry for its key exists.
+
+    ``save(value, directory)`` writes an entry's files and ``load(directory)`` reads them back
+    (default: one pickle). A missing, corrupt or unreadable entry is recomputed; a cache that
+    cannot be written (read-only home, full disk) is skipped silently.
+    """
+    if not enabled():
+        return compute()
+    save = save or _save_pickle
+    load = load or _load_pickle
+    k = key(name, setup, params)
+    entry = cache_dir() / name / k
+    if (entry / "done").is_file():
+        try:
+            return load(entry)
+        except Exception:  # noqa: BLE001 - a corrupt entry is a miss, never an error
+            shutil.rmtree(entry, ignore_errors=True)
+    value = compute()
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{k[:12]}-", dir=entry.parent))
+        save(value, tmp)
+        (tmp / "done").write_text(json.dumps({"name": name, "params": canonical(params)}), encoding="utf-8")
+        _publish(tmp, entry)
+    except Exception:  # noqa: BLE001 - caching is an optimisation: never fail the computation
+        if "tmp" in locals():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return value
+
+
+def _save_pickle(value: object, directory: Path) -> None:
+    with open(directory / "value.pickle", "wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load_pickle(directory: Path) -> Any:
+    """The pickled value of an entry (written by this package, under a key that hashes its source)."""
+    with open(directory / "value.pickle", "rb") as f:
+        return pickle.load(f)  # noqa: S301 - the user's own cache; the key pins the classes' source

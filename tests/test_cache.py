@@ -1,0 +1,170 @@
+"""The result cache: every input, the seed, the settings, each model source file and the library
+versions change the key (no stale number can appear); a hit equals a fresh computation; corrupt
+entries and concurrent writers are harmless.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model import cache
+from model.pipeline import cached_fit, prepare
+
+
+@pytest.fixture()
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache directory for this test, the cache switched on."""
+    d = tmp_path / "cache"
+    monkeypatch.setenv(cache.ENV_DIR, str(d))
+    monkeypatch.delenv(cache.ENV_OFF, raising=False)
+    return d
+
+
+def _key(setup, **params) -> str:  # noqa: ANN001
+    return cache.key("fit_mcmc", setup, {"seed": setup.seed, **params})
+
+
+@pytest.mark.parametrize("name", ["assumptions", "events", "quarters"])
+def test_a_changed_input_file_changes_the_key(inputs, name):
+    before = _key(prepare(**inputs))
+    with open(inputs[name], "a", encoding="utf-8") as f:
+        f.write("\n# edited\n" if name == "assumptions" else "\n")
+    assert _key(prepare(**inputs)) != before
+
+
+def test_a_changed_assumption_value_changes_the_key(inputs):
+    before = _key(prepare(**inputs))
+    text = inputs["assumptions"].read_text(encoding="utf-8")
+    assert "target_accept: 0.9" in text
+    inputs["assumptions"].write_text(text.replace("target_accept: 0.9", "target_accept: 0.91"), encoding="utf-8")
+    assert _key(prepare(**inputs)) != before
+
+
+def test_the_seed_the_evidence_filter_and_the_settings_change_the_key(inputs):
+    import datetime as dt
+
+    base = prepare(**inputs)
+    keys = {
+        _key(base),
+        _key(prepare(**inputs, seed=base.seed + 1)),
+        _key(prepare(**inputs, as_of=dt.date(2025, 12, 31))),
+        _key(prepare(**inputs, min_confidence="two_sources")),
+        _key(base, draws=123),
+        cache.key("sbc_mcmc", base, {"seed": base.seed}),
+    }
+    assert len(keys) == 6
+
+
+def test_every_model_source_file_is_in_the_key(tmp_path):
+    pkg = tmp_path / "model"
+    shutil.copytree(cache.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__", "data"))
+    before = cache.key("fit_mcmc", None, {}, package=pkg)
+    assert before == cache.key("fit_mcmc", None, {}, package=cache.PACKAGE_DIR)
+    files = sorted(pkg.glob("*.py"))
+    assert {p.name for p in files} >= {"likelihood.py", "mcmc.py", "exact.py", "checks.py", "cache.py"}
+    for path in files:
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n# a comment is a change too\n")
+        assert cache.key("fit_mcmc", None, {}, package=pkg) != before, path.name
+        path.write_bytes(original)
+    assert cache.key("fit_mcmc", None, {}, package=pkg) == before
+
+
+def test_library_versions_are_in_the_key(monkeypatch):
+    before = cache.key("fit_mcmc", None, {})
+    assert set(cache.NUMERICAL) <= set(cache.versions())
+    real = cache.versions()
+    monkeypatch.setattr(cache, "versions", lambda: {**real, "pymc": "0.0.0"})
+    assert cache.key("fit_mcmc", None, {}) != before
+
+
+def test_float_parameters_are_keyed_exactly():
+    assert cache.key("x", None, {"a": 0.1}) != cache.key("x", None, {"a": 0.1 + 1e-16})
+    assert cache.key("x", None, {"a": np.array([1.0, 2.0])}) != cache.key("x", None, {"a": np.array([1.0, 2.5])})
+    with pytest.raises(TypeError):
+        cache.canonical(object())
+
+
+def test_location_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv(cache.ENV_DIR, str(tmp_path / "a"))
+    assert cache.cache_dir() == tmp_path / "a"
+    monkeypatch.setenv(cache.ENV_DIR, "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "h20-risk-model"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "h20-risk-model"
+
+
+def _counting(value: object) -> tuple[list[int], object]:
+    calls: list[int] = []
+
+    def compute() -> object:
+        calls.append(1)
+        return value
+
+    return calls, compute
+
+
+def test_a_hit_skips_the_computation_and_no_cache_bypasses(cache_home, monkeypatch):
+    calls, compute = _counting({"x": np.arange(3.0)})
+    first = cache.cached("demo", None, {"n": 1}, compute)
+    second = cache.cached("demo", None, {"n": 1}, compute)
+    assert len(calls) == 1 and np.array_equal(first["x"], second["x"])
+    cache.cached("demo", None, {"n": 2}, compute)
+    assert len(calls) == 2
+    monkeypatch.setenv(cache.ENV_OFF, "1")
+    cache.cached("demo", None, {"n": 1}, compute)
+    assert len(calls) == 3
+
+
+def test_a_corrupt_entry_is_a_miss(cache_home):
+    calls, compute = _counting([1, 2, 3])
+    cache.cached("demo", None, {}, compute)
+    (entry,) = (cache_home / "demo").iterdir()
+    (entry / "value.pickle").write_bytes(b"not a pickle")
+    assert cache.cached("demo", None, {}, compute) == [1, 2, 3]
+    assert len(calls) == 2
+    assert cache.cached("demo", None, {}, compute) == [1, 2, 3] and len(calls) == 2  # rewritten
+
+
+def test_an_unwritable_cache_is_skipped(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setenv(cache.ENV_DIR, str(blocker))
+    monkeypatch.delenv(cache.ENV_OFF, raising=False)
+    assert cache.cached("demo", None, {}, lambda: 42) == 42
+
+
+def test_concurrent_writers_keep_one_complete_entry(tmp_path):
+    final = tmp_path / "entry"
+    for value in ("first", "second"):
+        tmp = tmp_path / f"tmp-{value}"
+        tmp.mkdir()
+        (tmp / "value").write_text(value, encoding="utf-8")
+        cache._publish(tmp, final)
+        assert not tmp.exists()
+    assert (final / "value").read_text(encoding="utf-8") == "first"
+
+
+def test_a_cached_fit_equals_a_fresh_fit(cache_home, monkeypatch):
+    """A small PyMC fit: the entry (netCDF + JSON) loads back bit for bit, and equals a fresh fit."""
+    setup = prepare()
+    update = {"draws": 300, "tune": 300, "chains": 2, "min_ess": 10, "max_rhat": 1.5}
+    small = setup.assumptions.inference.model_copy(update=update)
+    setup = dataclasses.replace(setup, assumptions=setup.assumptions.model_copy(update={"inference": small}))
+    first = cached_fit(setup)  # computed and written
+    (entry,) = (cache_home / "fit_mcmc").iterdir()
+    assert {p.name for p in entry.iterdir()} == {"idata.nc", "summary.json", "done"}
+    loaded = cached_fit(setup)  # read back
+    monkeypatch.setenv(cache.ENV_OFF, "1")
+    fresh = cached_fit(setup)  # recomputed
+    for other in (loaded, fresh):
+        assert other.quantities == first.quantities and other.divergences == first.divergences
+        for var in ("p_z", "theta", "r"):
+            assert np.array_equal(other.draws(var), first.draws(var)), var
