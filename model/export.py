@@ -48,6 +48,14 @@ class Manifest:
     commit: str
     """``git rev-parse HEAD`` of the repository, or 'unknown'."""
 
+    def verify(self, directory: str | Path) -> bool:
+        """True when ``directory`` holds every file of :data:`DESCRIPTIONS` with the size and SHA-256 listed."""
+        out = Path(directory)
+        return [f.name for f in self.files] == list(DESCRIPTIONS) and all(
+            (out / f.name).is_file() and (out / f.name).stat().st_size == f.size and sha256(out / f.name) == f.sha256
+            for f in self.files
+        )
+
     def as_dict(self) -> dict[str, object]:
         return {"version": self.version, "commit": self.commit, "files": [asdict(f) for f in self.files]}
 

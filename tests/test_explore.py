@@ -100,7 +100,7 @@ def test_export_writes_every_file_with_its_hash(analysis, grid, tmp_path):
         analysis, sens.weight_spread(st), sens.tornado(st), sens.event_influence(st), sens.forecast_history(st), grid
     )
     m = export(inputs, tmp_path)
-    assert [f.name for f in m.files] == list(DESCRIPTIONS)
+    assert [f.name for f in m.files] == list(DESCRIPTIONS) and m.verify(tmp_path)
     for f in m.files:
         data = (tmp_path / f.name).read_bytes()
         assert len(data) == f.size > 0 and hashlib.sha256(data).hexdigest() == f.sha256
