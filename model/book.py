@@ -11,18 +11,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Callable, TypeVar
 
 import xarray as xr
 
-from . import facts
+from . import explore, facts
 from . import sensitivity as sens
 from .checks import PredictiveChecks, predictive_checks
+from .export import ExportInputs, Manifest, export
 from .pipeline import Analysis, Setup, analyse, analyse_exact, prepare
 from .report import load_gate_sweep
 from .sensitivity import Revision, Tornado
 
 T = TypeVar("T")
+DOWNLOADS_DIR = Path(__file__).resolve().parents[1] / "book" / "_static" / "downloads"
+"""Where the "Data and downloads" chapter writes the files at build time (copied into _build/html/_static)."""
+DOWNLOADS_HREF = "../_static/downloads/"
+"""The same folder as a link from a chapter's page (notebooks/*.html)."""
+EXPLORER_CHECK = (60, 20250715)
+"""Random settings at which the explorer chapter measures its interpolation error: count, seed."""
 
 
 @dataclass
@@ -81,6 +89,32 @@ class Chapter:
         """The most probable scenario after all the evidence (exact path)."""
         return sens.ranked(self.analysis().exact.labelled()["scenario_prob"])[0]
 
+    @cached_property
+    def grid(self) -> dict[str, object]:
+        """The what-if explorer's grid (:func:`model.explore.explorer_grid`)."""
+        return explore.cached_grid(self.setup)
+
+    @cached_property
+    def grid_error(self) -> dict[str, float]:
+        """The explorer's largest errors against the exact path at :data:`EXPLORER_CHECK` random settings."""
+        from .cache import cached
+
+        n, seed = EXPLORER_CHECK
+        return cached(
+            "explore.grid_error",
+            self.setup,
+            {"n": n, "seed": seed},
+            lambda: explore.interpolation_error(self.setup, self.grid, n, seed),
+        )
+
+    @cached_property
+    def manifest(self) -> Manifest:
+        """Write the downloads into :data:`DOWNLOADS_DIR` (the PyMC fit is this chapter's one fit)."""
+        inputs = ExportInputs(
+            self.analysis(mcmc=True), self.spread, self.tornado, self.influence, self.history, self.grid
+        )
+        return export(inputs, DOWNLOADS_DIR)
+
     def glue(self, values: facts.Facts) -> None:
         """Glue each value under its name for the chapter's text (nothing is displayed)."""
         from IPython.display import Markdown
@@ -110,6 +144,8 @@ CHAPTER_FACTS: dict[str, Callable[[Chapter], facts.Facts]] = {
     "revenue": lambda c: facts.revenue(c.analysis()),
     "drivers": lambda c: facts.drivers(c.setup, c.leader, c.tornado, sens.score_table(sens.forecasts(c.setup))),
     "checks": lambda c: facts.checks(c.setup, c.predictive, c.leader),
+    "explore": lambda c: facts.explore(c.grid, c.grid_error, c.leader),
+    "downloads": lambda c: facts.downloads(c.manifest),
 }
 """The facts each chapter states (the checks chapter glues its Monte Carlo ones in the cells that compute them)."""
 

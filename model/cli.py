@@ -81,7 +81,37 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--mcmc-sbc", action="store_true", help="also run SBC of the PyMC path (100 fits, about 1-2 minutes)"
     )
+    e = sub.add_parser(
+        "export",
+        help="write the book's downloads (summary JSON, CSV tables, posterior netCDF, assumptions, "
+        "explorer grid) and manifest.json into DIR",
+    )
+    e.add_argument("dir", metavar="DIR", help="output directory (created if needed; files in it are replaced)")
+    _common(e)
     return parser
+
+
+def _export(setup, directory: str, as_json: bool) -> None:  # noqa: ANN001
+    from . import sensitivity as sens
+    from .explore import explorer_grid
+    from .export import ExportInputs, export
+    from .pipeline import analyse
+
+    inputs = ExportInputs(
+        analyse(setup, mcmc=True),
+        sens.weight_spread(setup),
+        sens.tornado(setup),
+        sens.event_influence(setup),
+        sens.forecast_history(setup),
+        explorer_grid(setup),
+    )
+    m = export(inputs, directory)
+    if as_json:
+        print(json.dumps(m.as_dict(), indent=2))
+        return
+    print(f"model {m.version}, commit {m.commit}: {len(m.files)} files in {directory} (and manifest.json)")
+    for f in m.files:
+        print(f"  {f.name:<28}{f.size:>12,d} B  sha256 {f.sha256}")
 
 
 def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:  # noqa: ANN001
@@ -134,6 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup = prepare(args.assumptions, args.events, args.quarters, args.as_of, args.min_confidence, args.seed)
         if args.command == "check":
             return _check(setup, args.json, args.mcmc_sbc)
+        if args.command == "export":
+            _export(setup, args.dir, args.json)
+            return 0
         if args.command == "summary":
             _summary(setup, args.json, args.no_mcmc)
         else:

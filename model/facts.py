@@ -340,3 +340,50 @@ def _earlier(before: Priors, ps_before: PowerScaling, now: Priors) -> Facts:
         "old_dom_a": plain(before.recovery["domestic"].alpha, 3),
         "new_dom_b": plain(now.recovery["domestic"].beta, 3),
     }
+
+
+def explore(grid: dict[str, object], error: dict[str, float], leader: str) -> Facts:
+    """The explorer's grid in words, its stated interpolation error and the error measured at build time."""
+    from .explore import MEASURED, MIN_RATIO, QUANTILE_LEVELS, TOLERANCE, grid_bytes
+
+    lows, highs, sds = grid["lower_nodes"], grid["upper_nodes"], grid["sd_nodes"]
+    d = grid["defaults"]
+    return {
+        "moved": grid["moved"],
+        "moved_leader": leader,
+        "moved_form": grid["interval"]["text"],
+        "moved_lower": pct(d["lower"]),
+        "moved_upper": pct(d["upper"]),
+        "lower_range": f"{pct(lows[0])} to {pct(lows[-1])}",
+        "upper_range": f"{pct(highs[0])} to {pct(highs[-1])}",
+        "n_lower": len(lows),
+        "n_upper": len(highs),
+        "n_sd": len(sds),
+        "min_ratio": f"{MIN_RATIO:g}",
+        "sd_range": f"×{sds[0]:g} to ×{sds[-1]:g}",
+        "n_levels": QUANTILE_LEVELS[2],
+        "n_steps": len(grid["steps"]),
+        "n_states": len(grid["states"]),
+        "grid_kb": f"{grid_bytes(grid) / 1000:,.0f} kB",
+        "tol_prob": f"{100 * TOLERANCE['prob']:g} percentage points",
+        "tol_share": f"{100 * TOLERANCE['share']:g}%",
+        "err_prob": f"{100 * error['prob']:.2f} percentage points",
+        "err_share": f"{100 * error['share']:.2f}%",
+        "err_n": int(error["n"]),
+        "meas_n": int(MEASURED["n"]),
+        "meas_random": int(MEASURED["n"] - MEASURED["corner"]),
+        "meas_corner": int(MEASURED["corner"]),
+        "meas_prob": f"{100 * MEASURED['prob']:.2f} percentage points",
+        "meas_share": f"{100 * MEASURED['share']:.2f}%",
+    }
+
+
+def downloads(manifest) -> Facts:  # noqa: ANN001 (model.export.Manifest)
+    """What the downloads were built from, and how much there is."""
+    total = sum(f.size for f in manifest.files)
+    return {
+        "dl_version": manifest.version,
+        "dl_commit": manifest.commit,
+        "dl_files": len(manifest.files),
+        "dl_total": f"{total / 1e6:.1f} MB",
+    }

@@ -29,7 +29,7 @@ from .evidence import CONFIDENCE_LEVELS, Evidence, log_likelihood_table, select
 from .exact import ExactPosterior, exact_posterior
 from .likelihood import likelihood_of, revenue_datum
 from .pipeline import Setup
-from .priors import elicit_recovery
+from .priors import BetaPrior, elicit_recovery
 
 OUTPUTS: tuple[str, ...] = ("scenario_prob", "theta_mean", "share_mean", "usd_mean")
 """Variables of :func:`outputs` (and of the tornado): P(z = s | E) and E[theta_s | E] by scenario,
@@ -50,6 +50,8 @@ class Knobs:
     weight: float | None = None
     sd_factor: float = 1.0
     revenue: float | None = None
+    recovery_prior: dict[str, BetaPrior] | None = None
+    """Recovery priors that replace the elicited ones outright (the explorer's interval sliders)."""
 
 
 def scaled_table(log_table: np.ndarray, strengths: dict[str, float]) -> np.ndarray:
@@ -79,6 +81,8 @@ def posterior(setup: Setup, knobs: Knobs = Knobs(), evidence: Evidence | None = 
         for s, f in knobs.recovery_scale.items():
             rec[s] = elicit_recovery(a.recovery.of(s), f)
         p = p.with_(recovery=rec)
+    if knobs.recovery_prior:
+        p = p.with_(recovery={**p.recovery, **knobs.recovery_prior})
     table = log_likelihood_table(a)
     if knobs.row_strength:
         table = scaled_table(table, knobs.row_strength)

@@ -598,3 +598,20 @@ def power_scaling_table(ps: PowerScaling) -> Table:
         ),
         numeric={"prior sensitivity", "likelihood sensitivity"},
     )
+
+
+def downloads_table(manifest, href: str) -> Table:  # noqa: ANN001 (model.export.Manifest)
+    """Every downloadable file: link, what it holds, size and SHA-256 (``href``: the folder's URL)."""
+    return table(
+        (
+            {
+                "file": Link(f.name, href + f.name),
+                "what it holds": f.description,
+                "size": f"{f.size / 1000:,.1f} kB",
+                "SHA-256": f.sha256,
+            }
+            for f in manifest.files
+        ),
+        numeric={"size"},
+        wide={"what it holds"},
+    )

@@ -24,6 +24,8 @@ CHAPTER_OF = {
     "06_revenue": "revenue",
     "07_drivers": "drivers",
     "08_checks": "checks",
+    "09_explore": "explore",
+    "10_downloads": "downloads",
 }
 MONTE_CARLO_FACTS = {"08_checks": ("sbc_exact", "sbc_mcmc")}
 """Facts glued by the cells that compute them (Monte Carlo results), by the facts functions named here."""

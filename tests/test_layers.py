@@ -21,11 +21,12 @@ LAYERS = {
         "sensitivity",
         "checks",
         "claims",
+        "explore",
         "cache",
         "parallel",
         "__init__",
     },
-    "presentation": {"report", "tables", "facts", "plots"},
+    "presentation": {"report", "tables", "facts", "plots", "widgets", "export"},
     "entry": {"cli", "__main__", "book"},
 }
 RANK = {name: i for i, layer in enumerate(LAYERS) for name in LAYERS[layer]}

@@ -1,0 +1,554 @@
+"""The what-if explorer: the exact path precomputed on a grid, and what a reader's browser shows from it.
+
+The exact path factorises (book/method.md, "Two inference paths")::
+
+    P(z = s | E) ∝ m_s · exp(w · S_s(date)) · Z_s,    S_s(date) = sum_c n_c(date) log P(c | s)
+
+``m`` (the base-case slider) and ``w`` (the evidence-discount slider) enter by arithmetic, and
+so does the evidence date through the signal counts ``n_c(date)``: the page does that exactly.
+``Z_s = ∫ Beta(r; a_s, b_s) p(x | r) dr`` and the posterior of the recovered share given ``s``
+depend only on the revenue datum in force at the date (a few distinct states: none, partial
+sums, the full year), the measurement-error factor and, for the one scenario whose recovery
+interval the sliders move, that interval. Those are computed here by the package's own
+quadrature (:func:`model.exact.quadrature`) on a grid of (error factor, lower, upper) and
+interpolated by the page, linearly in the logarithm of each. :func:`explorer_value` is the
+Python copy of the page's arithmetic (``book/_static/explorer.js``); :func:`exact_value` is the
+exact path at the same setting; :func:`interpolation_error` compares them at random settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import special, stats
+
+from . import SCENARIOS, SIGNALS
+from . import sensitivity as sens
+from .assumptions import ShareInterval, ShareNearZero
+from .evidence import Evidence, log_likelihood_table, select
+from .exact import ScenarioQuadrature, quadrature
+from .likelihood import Likelihood, likelihood_of, revenue_datum
+from .pipeline import Setup
+from .priors import BetaPrior, ElicitationError, elicit_beta, elicit_beta_quantiles
+
+SD_NODES: tuple[float, ...] = tuple(float(x) for x in 2.0 ** np.linspace(-2.0, 2.0, 13))
+"""Grid of the measurement-error factor (a quarter to four times the stated error; 1 is a node)."""
+INTERVAL_REACH: tuple[float, float] = (8.0, 4.0)
+"""The lower end's slider reaches down to an eighth of its assumed value, the upper end's up to four times its own."""
+MIN_RATIO = 7.0
+"""Narrowest interval the sliders allow: upper / lower >= this anywhere in their ranges (narrower
+priors change shape too fast between nodes to interpolate within the stated error)."""
+NODE_STEP = 1.6
+"""Largest ratio between neighbouring nodes of an interval end (log-spaced)."""
+QUANTILE_LEVELS: tuple[float, float, int] = (1e-6, 1.0 - 1e-6, 64)
+"""Probabilities at which each scenario's posterior quantile function is stored (logit-spaced: low, high, count)."""
+SLIDER_RANGES: dict[str, tuple[float, float]] = {"base_mean": (0.05, 0.95), "weight": (0.0, 1.0)}
+"""Ranges of the two sliders the page computes exactly (no grid)."""
+TOLERANCE: dict[str, float] = {"prob": 0.003, "share": 0.02}
+"""The stated interpolation error: scenario probabilities within 0.3 percentage points, the mean
+and the 5% and 95% quantiles of the recovered share (and USD) within 2% of their exact values.
+Set from a measurement with this grid (13 error factors, 8 x 6 interval nodes, MIN_RATIO 7) at
+:func:`check_settings` (240 random settings and 60 in the narrow corner, seed 23): at most 0.14
+points and 1.15%. With 9 error factors the share error reached 2.2% (cubic interpolation in the
+error factor when the annual datum is in); with no MIN_RATIO, 2.35 points at narrow intervals.
+The chapter reports its own check at build time; tests/test_explore.py checks another seed."""
+MEASURED: dict[str, float] = {"n": 300, "corner": 60, "prob": 0.0014, "share": 0.0115}
+"""The measurement :data:`TOLERANCE` was set from (settings, of which in the narrow corner, largest errors)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One position of the explorer's sliders."""
+
+    base_mean: float
+    weight: float
+    sd_factor: float
+    lower: float
+    upper: float
+    step: int
+    """Index into :func:`explorer_steps` (0: the article's view, before any evidence)."""
+
+
+@dataclass(frozen=True)
+class IntervalForm:
+    """How the two interval sliders set one scenario's recovery prior.
+
+    ``interval``: maximum-entropy Beta with ``mass`` in [lower, upper] (the assumptions' form).
+    ``quantiles``: the Beta with P(r <= lower) = ``p_lower`` and P(r <= upper) = ``p_upper``
+    (a near-zero prior ``P(r <= value) = prob`` becomes ``upper = value`` and ``lower`` its
+    ``(1 - prob) / 2`` quantile, so the assumed prior is the default).
+    """
+
+    scenario: str
+    kind: str
+    lower: float
+    upper: float
+    p_lower: float
+    p_upper: float
+    default: BetaPrior
+
+    def prior(self, lower: float, upper: float) -> BetaPrior:
+        """The recovery prior at one setting of the two sliders."""
+        if (lower, upper) == (self.lower, self.upper):
+            return self.default
+        if self.kind == "interval":
+            return elicit_beta(float(lower), float(upper), self.p_upper)
+        try:
+            return elicit_beta_quantiles(float(lower), self.p_lower, float(upper), self.p_upper)
+        except ElicitationError:  # the package's solver starts at a = 1; retry from a below 1
+            return beta_through_quantiles(float(lower), self.p_lower, float(upper), self.p_upper)
+
+    def describe(self) -> str:
+        """The two ends in words, e.g. 'P(r ≤ lower) = 5% and P(r ≤ upper) = 90%'."""
+        if self.kind == "interval":
+            return f"{100 * self.p_upper:g}% of the prior between the lower and the upper end"
+        return f"P(r ≤ lower) = {100 * self.p_lower:g}% and P(r ≤ upper) = {100 * self.p_upper:g}%"
+
+
+def beta_through_quantiles(x1: float, p1: float, x2: float, p2: float) -> BetaPrior:
+    """The Beta with P(r <= x1) = p1 and P(r <= x2) = p2, solved on (log a, log b) from several starts.
+
+    Raises ElicitationError when no start reaches the two quantiles to 1e-9.
+    """
+    from scipy import optimize
+
+    def gap(v: np.ndarray) -> list[float]:
+        a, b = np.exp(v)
+        return [float(stats.beta.cdf(x1, a, b) - p1), float(stats.beta.cdf(x2, a, b) - p2)]
+
+    for a0 in (0.5, 0.2, 2.0, 5.0):
+        sol = optimize.root(gap, np.log([a0, max(a0 / x2, 1.0)]), method="hybr", tol=1e-13)
+        if sol.success and max(abs(g) for g in gap(sol.x)) < 1e-9:
+            a, b = np.exp(sol.x)
+            return BetaPrior(float(a), float(b), x1, x2, p2 - p1, method="quantiles", p_lower=p1)
+    raise ElicitationError("Beta", x1, x2, p2 - p1, f"no Beta has P(r <= {x1:g}) = {p1:g}, P(r <= {x2:g}) = {p2:g}", "")
+
+
+def moved_scenario(setup: Setup, tornado: sens.Tornado | None = None) -> str:
+    """The scenario whose recovery interval moves the leading scenario's probability the most (tornado)."""
+    t = tornado or sens.tornado(setup)
+    leader = sens.ranked(t.default["scenario_prob"])[0]
+    names = {f"recovery interval r_{s}": s for s in SCENARIOS}
+    return next(names[str(i)] for i in t.swing("scenario_prob", leader).input.values if str(i) in names)
+
+
+def interval_form(setup: Setup, scenario: str) -> IntervalForm:
+    """The interval sliders of ``scenario``, defaulting to its assumed prior."""
+    spec, default = setup.assumptions.recovery.of(scenario), setup.priors.recovery[scenario]
+    if isinstance(spec, ShareInterval):
+        return IntervalForm(scenario, "interval", spec.lower, spec.upper, 0.0, spec.mass, default)
+    if isinstance(spec, ShareNearZero):
+        p_lo = (1.0 - spec.near_zero.prob) / 2.0
+        lo = float(stats.beta.ppf(p_lo, default.alpha, default.beta))
+        return IntervalForm(scenario, "quantiles", lo, spec.near_zero.value, p_lo, spec.near_zero.prob, default)
+    q1, q2 = spec.quantiles
+    return IntervalForm(scenario, "quantiles", q1.value, q2.value, q1.prob, q2.prob, default)
+
+
+def _geom(a: float, b: float) -> np.ndarray:
+    """Log-spaced nodes from ``a`` to ``b`` (both included), neighbours at most :data:`NODE_STEP` apart."""
+    n = max(int(np.ceil(np.log(b / a) / np.log(NODE_STEP) - 1e-9)), 1) + 1
+    return np.geomspace(a, b, n)
+
+
+def interval_nodes(form: IntervalForm) -> tuple[np.ndarray, np.ndarray]:
+    """Grid of the lower end and of the upper end; the assumed values are nodes.
+
+    The lower end runs from an eighth of its assumed value up to ``c`` times it, the upper end from
+    its assumed value over ``c`` up to four times it (at most 0.6), with ``c`` chosen so that every
+    setting of the two sliders keeps ``upper / lower >= MIN_RATIO`` (``c = 1`` when the assumed
+    interval is already narrower).
+    """
+    lo, hi = form.lower, form.upper
+    down, up = INTERVAL_REACH
+    c = float(np.clip(np.sqrt(hi / lo / MIN_RATIO), 1.0, up))
+    lows = np.concatenate([_geom(lo / down, lo)[:-1], [lo], _geom(lo, c * lo)[1:]] if c > 1 else [_geom(lo / down, lo)])
+    top = min(up * hi, 0.6)
+    highs = np.concatenate([_geom(hi / c, hi)[:-1], [hi], _geom(hi, top)[1:]] if c > 1 else [_geom(hi, top)])
+    return lows, highs
+
+
+@dataclass(frozen=True)
+class Step:
+    """One position of the date slider: the evidence known that day."""
+
+    date: dt.date
+    label: str
+    evidence: Evidence
+
+
+def explorer_steps(setup: Setup) -> list[Step]:
+    """The article's view (no evidence), then each evidence date from the reversal on (as :func:`forecast_history`)."""
+    ev = setup.evidence
+    start = setup.assumptions.measurement.reversal_date.value
+    steps = [Step(start, "the article (prior)", sens.replace_evidence(ev, start))]
+    for d in (d for d in ev.dates() if d >= start):
+        steps.append(Step(d, "; ".join(sens._arrivals(ev, d)), select(ev.events, ev.periods, d, ev.min_confidence)))
+    return steps
+
+
+def quantile_levels() -> np.ndarray:
+    """The probabilities at which quantile functions are stored (:data:`QUANTILE_LEVELS`)."""
+    lo, hi, n = QUANTILE_LEVELS
+    return special.expit(np.linspace(special.logit(lo), special.logit(hi), n))
+
+
+def logit_quantiles(q: ScenarioQuadrature, levels: np.ndarray) -> np.ndarray:
+    """The exact inverse of :meth:`ScenarioQuadrature.cdf` at ``levels``, as logit(share)."""
+    edges = np.concatenate([[q.t[0] - q.step / 2], q.t + q.step / 2])
+    cum = np.concatenate([[0.0], np.cumsum(q.weights)])
+    cum = cum / cum[-1]
+    keep = np.concatenate([[True], np.diff(cum) > 0])  # drop empty cells: the inverse is then a function
+    return np.interp(levels, cum[keep], edges[keep])
+
+
+def _g(x: float) -> float:
+    return float(f"{x:.10g}")
+
+
+def _cell(q: ScenarioQuadrature) -> dict[str, object]:
+    t = logit_quantiles(q, quantile_levels())
+    return {"log_z": _g(q.log_z), "mean": _g(q.mean()), "q": [round(float(v), 4) for v in t]}
+
+
+class _CoarseMemo:
+    """A :class:`~model.likelihood.Likelihood` that remembers ``log p(datum | r)`` at the first ``r`` it is asked for.
+
+    :func:`model.exact.quadrature` first evaluates the likelihood on the same coarse logit grid
+    whatever the prior; the grid asks for hundreds of priors under one likelihood, so remembering
+    that one array saves about half its time. Values are the likelihood's own, never approximated.
+    """
+
+    def __init__(self, lik: Likelihood) -> None:
+        self._lik: Likelihood = lik
+        self._key: bytes | None = None
+        self._val: np.ndarray | None = None
+
+    def revenue_loglik(self, r: np.ndarray) -> np.ndarray:
+        key = np.asarray(r, dtype=float).tobytes()
+        if self._key is None:
+            self._key, self._val = key, self._lik.revenue_loglik(r)
+        if key == self._key:
+            return self._val  # type: ignore[return-value]
+        return self._lik.revenue_loglik(r)
+
+
+def _state(setup: Setup, ev: Evidence, form: IntervalForm, lows: np.ndarray, highs: np.ndarray) -> dict[str, object]:
+    """Everything the page needs about one revenue datum: per error factor, each scenario and the moved one's grid."""
+    a, p = setup.assumptions, setup.priors
+    obs, n = revenue_datum(a, ev), a.inference.quadrature_nodes
+    sds = (1.0,) if obs.kind == "none" else SD_NODES
+    k = SCENARIOS.index(form.scenario)
+    fixed, moved = [], []
+    for f in sds:
+        lik = _CoarseMemo(likelihood_of(a, ev, p, sd_factor=f))
+        fixed.append([_cell(quadrature(p.r_alpha[i], p.r_beta[i], lik, n)) for i in range(len(SCENARIOS))])
+        priors = [[form.prior(lo, hi) for hi in highs] for lo in lows]
+        moved.append([[_cell(quadrature(b.alpha, b.beta, lik, n)) for b in row] for row in priors])
+    revenue = obs.revenue if obs.revenue is not None else p.revenue.mean
+    return {
+        "kind": obs.kind,
+        "periods": list(obs.periods),
+        "sd": list(sds),
+        "revenue": _g(revenue),
+        "revenue_reported": obs.revenue is not None,
+        "fixed": fixed,
+        "moved": moved,
+        "moved_index": k,
+    }
+
+
+def explorer_grid(setup: Setup, scenario: str | None = None) -> dict[str, object]:
+    """The explorer's data (JSON-ready): the exact path on a grid, and the arithmetic inputs.
+
+    Parameters
+    ----------
+    scenario : the scenario whose recovery interval the sliders move (default :func:`moved_scenario`).
+    """
+    a, p = setup.assumptions, setup.priors
+    form = interval_form(setup, scenario or moved_scenario(setup))
+    lows, highs = interval_nodes(form)
+    steps = explorer_steps(setup)
+    keys: list[object] = []
+    states = []
+    step_rows = []
+    for st in steps:
+        obs = revenue_datum(a, st.evidence)
+        if obs not in keys:
+            keys.append(obs)
+            states.append(_state(setup, st.evidence, form, lows, highs))
+        counts = st.evidence.signal_counts()
+        step_rows.append(
+            {
+                "date": st.date.isoformat(),
+                "label": st.label,
+                "counts": [int(c) for c in counts],
+                "state": keys.index(obs),
+            }
+        )
+    return {
+        "scenarios": list(SCENARIOS),
+        "signals": list(SIGNALS),
+        "log_table": [[_g(v) for v in row] for row in log_likelihood_table(a)],
+        "m": [_g(v) for v in p.m],
+        "moved": form.scenario,
+        "interval": {"kind": form.kind, "p_lower": form.p_lower, "p_upper": form.p_upper, "text": form.describe()},
+        "defaults": {
+            "base_mean": _g(p.m[0]),
+            "weight": a.signals.tempering_weight.value,
+            "sd_factor": 1.0,
+            "lower": _g(form.lower),
+            "upper": _g(form.upper),
+            "step": len(steps) - 1,
+        },
+        "ranges": {**{k: list(v) for k, v in SLIDER_RANGES.items()}, "sd_factor": [SD_NODES[0], SD_NODES[-1]]},
+        "sd_nodes": list(SD_NODES),
+        "lower_nodes": [_g(v) for v in lows],
+        "upper_nodes": [_g(v) for v in highs],
+        "levels": [_g(v) for v in special.logit(quantile_levels())],
+        "steps": step_rows,
+        "states": states,
+        "tolerance": TOLERANCE,
+    }
+
+
+_GRIDS: dict[int, tuple[Setup, dict[str, object]]] = {}
+
+
+def _save_json(grid: dict[str, object], directory: Path) -> None:
+    (directory / "grid.json").write_text(json.dumps(grid, separators=(",", ":")), encoding="utf-8")
+
+
+def _load_json(directory: Path) -> dict[str, object]:
+    return json.loads((directory / "grid.json").read_text(encoding="utf-8"))
+
+
+def cached_grid(setup: Setup) -> dict[str, object]:
+    """:func:`explorer_grid` of ``setup`` (the moved scenario by computation), computed once.
+
+    Kept per process and in the package's result cache (:mod:`model.cache`, as the JSON the page
+    carries), so the book's two chapters that need it, which run in separate kernels, compute it
+    once per distinct input (about half a minute).
+    """
+    from .cache import cached
+
+    if id(setup) in _GRIDS and _GRIDS[id(setup)][0] is setup:
+        return _GRIDS[id(setup)][1]
+    grid = cached(
+        "explore.grid", setup, {}, lambda: json.loads(json.dumps(explorer_grid(setup))), _save_json, _load_json
+    )
+    _GRIDS[id(setup)] = (setup, grid)
+    return grid
+
+
+def grid_bytes(grid: dict[str, object]) -> int:
+    """Size of the grid as the page carries it (compact JSON)."""
+    return len(json.dumps(grid, separators=(",", ":")).encode())
+
+
+def settings_default(grid: dict[str, object]) -> Settings:
+    """The sliders as the page first shows them: the assumed values, all the evidence."""
+    return Settings(**grid["defaults"])  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- the page's arithmetic, in Python
+
+
+def _weights(nodes: list[float], v: float, cubic: bool) -> list[tuple[int, float]]:
+    """Interpolation weights of ``v`` on ``nodes``, in log(v), clamped to the ends.
+
+    Linear between the two bracketing nodes (weights in [0, 1]), or cubic: Lagrange through the four
+    nearest nodes (three or two where fewer exist).
+    """
+    n = len(nodes)
+    if n == 1:
+        return [(0, 1.0)]
+    x = [float(np.log(u)) for u in nodes]
+    lv = min(max(float(np.log(v)), x[0]), x[-1])
+    i = 0
+    while i < n - 2 and lv > x[i + 1]:
+        i += 1
+    if not cubic or n < 3:
+        t = (lv - x[i]) / (x[i + 1] - x[i])
+        return [(i, 1.0 - t), (i + 1, t)]
+    lo = max(0, min(i - 1, n - 4))
+    idx = list(range(lo, min(lo + 4, n)))
+    out = []
+    for j in idx:
+        w = 1.0
+        for k in idx:
+            if k != j:
+                w *= (lv - x[k]) / (x[j] - x[k])
+        out.append((j, w))
+    return out
+
+
+def _axes(grid: dict, state: dict, s: Settings, cubic: bool) -> list[list[tuple[int, float]]]:
+    return [
+        _weights(state["sd"], s.sd_factor, cubic),
+        _weights(grid["lower_nodes"], s.lower, cubic),
+        _weights(grid["upper_nodes"], s.upper, cubic),
+    ]
+
+
+def _state_at(grid: dict, state: dict, s: Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Log Z, mean and logit quantiles of each scenario under one state (cubic in the log of each grid slider)."""
+    out = []
+    for sc in range(len(grid["scenarios"])):
+        parts = []
+        for cubic in (True, CUBIC_QUANTILES):
+            sd_w, lo_w, hi_w = _axes(grid, state, s, cubic)
+            if sc == state["moved_index"]:
+                cells = [(ws * wl * wh, state["moved"][a][b][c]) for a, ws in sd_w for b, wl in lo_w for c, wh in hi_w]
+            else:
+                cells = [(ws, state["fixed"][a][sc]) for a, ws in sd_w]
+            parts.append(cells)
+        log_z = sum(w * c["log_z"] for w, c in parts[0])
+        mean = sum(w * c["mean"] for w, c in parts[0])
+        q = sum(w * np.asarray(c["q"], dtype=float) for w, c in parts[1])
+        out.append((log_z, mean, q))
+    return np.array([o[0] for o in out]), np.array([o[1] for o in out]), np.array([o[2] for o in out])
+
+
+def _prior_mean(grid: dict, base: float) -> np.ndarray:
+    m = np.asarray(grid["m"], dtype=float)
+    rest = m[1:] / m[1:].sum()
+    return np.concatenate([[base], (1.0 - base) * rest])
+
+
+def _cdf(levels: np.ndarray, q: np.ndarray, t: float) -> float:
+    """A scenario's CDF at logit(share) ``t`` from its logit quantiles: linear in logit between levels, 0/1 outside."""
+    if t < q[0]:
+        return 0.0
+    if t >= q[-1]:
+        return 1.0
+    j = 0
+    while q[j + 1] <= t:
+        j += 1
+    u = (t - q[j]) / (q[j + 1] - q[j])
+    return float(special.expit(levels[j] + u * (levels[j + 1] - levels[j])))
+
+
+CUBIC_QUANTILES = True
+"""Quantile functions are interpolated like log Z and the mean (cubic); False: linearly."""
+MIX_BRACKET: tuple[float, float, int] = (-40.0, 10.0, 60)
+"""Bisection of the mixture CDF: logit(share) range and number of halvings (resolution 4e-17 in logit)."""
+
+
+def _mixture_quantile(levels: np.ndarray, qs: np.ndarray, prob: np.ndarray, p: float) -> float:
+    """The share x with sum_s P_s F_s(x) = p, by bisection in logit(x)."""
+    lo, hi, n = MIX_BRACKET
+    for _ in range(n):
+        mid = 0.5 * (lo + hi)
+        f = sum(w * _cdf(levels, q, mid) for w, q in zip(prob, qs, strict=True) if w > 0)
+        lo, hi = (mid, hi) if f < p else (lo, mid)
+    return float(special.expit(0.5 * (lo + hi)))
+
+
+def explorer_value(grid: dict, s: Settings) -> dict[str, object]:
+    """What the page shows at one setting of the sliders (a copy of ``book/_static/explorer.js``).
+
+    Returns ``prob`` (P(z = s | evidence to the date), by scenario), ``share`` and ``usd`` (mean,
+    q05, q95) and ``belief`` (the probabilities at every step up to the chosen one, rows by step).
+    """
+    logm = np.log(_prior_mean(grid, s.base_mean))
+    table = np.asarray(grid["log_table"], dtype=float)
+    cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    belief = []
+    for row in grid["steps"][: s.step + 1]:
+        k = row["state"]
+        if k not in cache:
+            cache[k] = _state_at(grid, grid["states"][k], s)
+        logp = logm + s.weight * np.asarray(row["counts"], dtype=float) @ table + cache[k][0]
+        p = np.exp(logp - logp.max())
+        belief.append(p / p.sum())
+    prob = belief[-1]
+    state = grid["states"][grid["steps"][s.step]["state"]]
+    _, means, qs = cache[grid["steps"][s.step]["state"]]
+    levels = np.asarray(grid["levels"], dtype=float)
+    share = {
+        "mean": float(prob @ means),
+        "q05": _mixture_quantile(levels, qs, prob, 0.05),
+        "q95": _mixture_quantile(levels, qs, prob, 0.95),
+    }
+    return {
+        "prob": prob,
+        "share": share,
+        "usd": {k: v * state["revenue"] for k, v in share.items()},
+        "belief": np.array(belief),
+    }
+
+
+# --------------------------------------------------------------------------- the exact path at the same setting
+
+
+def exact_value(setup: Setup, grid: dict, s: Settings) -> dict[str, object]:
+    """The exact path (:func:`model.sensitivity.posterior`) at one setting: ``prob``, ``share`` (mean, q05, q95)."""
+    form = interval_form(setup, grid["moved"])
+    knobs = sens.Knobs(
+        base_mean=s.base_mean,
+        weight=s.weight,
+        sd_factor=s.sd_factor,
+        recovery_prior={form.scenario: form.prior(s.lower, s.upper)},
+    )
+    ex = sens.posterior(setup, knobs, explorer_steps(setup)[s.step].evidence)
+    q05, q95 = ex.share_quantile([0.05, 0.95])
+    return {"prob": ex.scenario_prob, "share": {"mean": ex.share_mean(), "q05": float(q05), "q95": float(q95)}}
+
+
+def random_settings(grid: dict, n: int, seed: int) -> list[Settings]:
+    """``n`` settings drawn uniformly over every slider's range (log scale for the grid's sliders): off the grid."""
+    rng = np.random.default_rng(seed)
+
+    def log_u(nodes: list[float]) -> float:
+        return float(np.exp(rng.uniform(np.log(nodes[0]), np.log(nodes[-1]))))
+
+    return [
+        Settings(
+            base_mean=float(rng.uniform(*SLIDER_RANGES["base_mean"])),
+            weight=float(rng.uniform(*SLIDER_RANGES["weight"])),
+            sd_factor=log_u(grid["sd_nodes"]),
+            lower=log_u(grid["lower_nodes"]),
+            upper=log_u(grid["upper_nodes"]),
+            step=int(rng.integers(0, len(grid["steps"]))),
+        )
+        for _ in range(n)
+    ]
+
+
+def corner_settings(grid: dict, n: int, seed: int) -> list[Settings]:
+    """``n`` random settings in the narrowest corner of the interval sliders (lower end in its top
+    cell, upper end in its bottom cell), where interpolation is hardest; the other sliders as in
+    :func:`random_settings`.
+    """
+    rng = np.random.default_rng(seed)
+    lo, hi = grid["lower_nodes"], grid["upper_nodes"]
+    out = []
+    for s in random_settings(grid, n, seed + 1):
+        lower = float(np.exp(rng.uniform(np.log(lo[-2]), np.log(lo[-1]))))
+        upper = float(np.exp(rng.uniform(np.log(hi[0]), np.log(hi[1]))))
+        out.append(Settings(s.base_mean, s.weight, s.sd_factor, lower, upper, s.step))
+    return out
+
+
+def errors_at(setup: Setup, grid: dict, s: Settings) -> dict[str, float]:
+    """Largest absolute error of the probabilities and largest relative error of the share summaries at one setting."""
+    shown, exact = explorer_value(grid, s), exact_value(setup, grid, s)
+    rel = [abs(shown["share"][k] / exact["share"][k] - 1.0) for k in ("mean", "q05", "q95")]
+    return {"prob": float(np.max(np.abs(shown["prob"] - exact["prob"]))), "share": float(max(rel))}
+
+
+def check_settings(grid: dict, n: int, seed: int) -> list[Settings]:
+    """The settings an accuracy check uses: ``n`` random ones and ``n // 3`` in the narrow corner."""
+    return random_settings(grid, n, seed) + corner_settings(grid, n // 3, seed + 1)
+
+
+def interpolation_error(setup: Setup, grid: dict, n: int = 60, seed: int = 1) -> dict[str, float]:
+    """The largest errors of :func:`explorer_value` against the exact path at :func:`check_settings`."""
+    pts = check_settings(grid, n, seed)
+    errs = [errors_at(setup, grid, s) for s in pts]
+    return {k: max(e[k] for e in errs) for k in ("prob", "share")} | {"n": float(len(pts))}
