@@ -650,8 +650,10 @@ def sbc_exact(
     if rng is None and design is None and priors is None and posterior is exact_posterior:
         from .cache import cached
 
-        params = {"n_sims": n_sims, "n_nodes": n_nodes, "node_check": node_check, "seed": setup.seed}
-        return cached("sbc_exact", setup, params, lambda: _sbc_exact(setup, n_sims, n_nodes, None, None, None))
+        nodes = n_nodes or setup.assumptions.inference.quadrature_nodes
+        params = {"n_sims": n_sims, "n_nodes": nodes, "node_check": node_check, "seed": setup.seed}
+        params.update(priors=setup.priors, design=design_of(setup))  # all the SBC reads of the inputs
+        return cached("sbc_exact", None, params, lambda: _sbc_exact(setup, n_sims, n_nodes, None, None, None))
     return _sbc_exact(setup, n_sims, n_nodes, rng, design, priors, posterior, node_check)
 
 
@@ -818,8 +820,9 @@ def sbc_mcmc(
     from .cache import cached
 
     params = dict(zip(("n_fits", "draws", "tune", "chains", "thin_to"), args[:5], strict=True))
-    params.update(seed=setup.seed, target_accept=target_accept)
-    return cached("sbc_mcmc", setup, params, lambda: _sbc_mcmc(setup, *args))
+    accept = target_accept or setup.assumptions.inference.target_accept
+    params.update(seed=setup.seed, target_accept=accept, priors=setup.priors, design=design_of(setup))
+    return cached("sbc_mcmc", None, params, lambda: _sbc_mcmc(setup, *args))
 
 
 def _sbc_mcmc(

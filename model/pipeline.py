@@ -174,13 +174,27 @@ def load_fit(directory: Path) -> MCMCResult:
     return MCMCResult(idata, quantities, int(summary["divergences"]))
 
 
+FIT_SETTINGS: frozenset[str] = frozenset({"chains", "draws", "tune", "target_accept", "sampler", "max_rhat", "min_ess"})
+"""The inference settings a fit depends on (the rest, e.g. the quadrature nodes, concern other paths)."""
+
+
+def fit_params(setup: Setup) -> dict[str, object]:
+    """Everything :func:`model.mcmc.fit_mcmc` reads: the priors, the likelihood, the sampler settings, the seed.
+
+    The fit's cache key is made of these (with the package source and library versions), not of the
+    input files' bytes: a change that leaves them alone (a reworded event summary, the reporting
+    threshold) reuses the fit; any change that moves them refits.
+    """
+    settings = setup.assumptions.inference.model_dump(include=set(FIT_SETTINGS))
+    return {"priors": setup.priors, "likelihood": setup.likelihood, "settings": settings, "seed": setup.seed}
+
+
 def cached_fit(setup: Setup) -> MCMCResult:
     """:func:`model.mcmc.fit_mcmc` on the setup's inputs and seed, once per distinct input (:mod:`model.cache`)."""
     from .cache import cached
 
     p, lik, settings, seed = setup.priors, setup.likelihood, setup.assumptions.inference, setup.seed
-    params = {"priors": p, "likelihood": lik, "settings": settings, "seed": seed}
-    return cached("fit_mcmc", setup, params, lambda: fit_mcmc(p, lik, settings, seed), save_fit, load_fit)
+    return cached("fit_mcmc", None, fit_params(setup), lambda: fit_mcmc(p, lik, settings, seed), save_fit, load_fit)
 
 
 def analyse(setup: Setup, mcmc: bool = True) -> Analysis:

@@ -6,6 +6,7 @@ entries and concurrent writers are harmless.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -46,7 +47,6 @@ def test_a_changed_assumption_value_changes_the_key(inputs):
 
 
 def test_the_seed_the_evidence_filter_and_the_settings_change_the_key(inputs):
-    import datetime as dt
 
     base = prepare(**inputs)
     keys = {
@@ -168,3 +168,31 @@ def test_a_cached_fit_equals_a_fresh_fit(cache_home, monkeypatch):
         assert other.quantities == first.quantities and other.divergences == first.divergences
         for var in ("p_z", "theta", "r"):
             assert np.array_equal(other.draws(var), first.draws(var)), var
+
+
+def test_the_fit_key_moves_with_what_the_fit_reads_and_only_that(inputs):
+    """The fit is keyed by its priors, likelihood, sampler settings and seed: a change that moves them refits,
+    a change that does not (the reporting threshold) reuses the fit.
+    """
+    from model.pipeline import fit_params
+
+    def fit_key(setup) -> str:  # noqa: ANN001
+        return cache.key("fit_mcmc", None, fit_params(setup))
+
+    base = prepare(**inputs)
+    text = inputs["assumptions"].read_text(encoding="utf-8")
+    assert "recovery_threshold: 0.11" in text and "target_accept: 0.9" in text and "value: 0.45\n" in text
+    moved = {
+        "target_accept": text.replace("target_accept: 0.9", "target_accept: 0.91"),
+        "base mean": text.replace("value: 0.45\n", "value: 0.40\n", 1),
+    }
+    for what, new in moved.items():
+        inputs["assumptions"].write_text(new, encoding="utf-8")
+        assert fit_key(prepare(**inputs)) != fit_key(base), what
+    inputs["assumptions"].write_text(
+        text.replace("recovery_threshold: 0.11", "recovery_threshold: 0.12"), encoding="utf-8"
+    )
+    assert fit_key(prepare(**inputs)) == fit_key(base)
+    inputs["assumptions"].write_text(text, encoding="utf-8")
+    assert fit_key(prepare(**inputs, seed=base.seed + 1)) != fit_key(base)
+    assert fit_key(prepare(**inputs, as_of=dt.date(2025, 12, 31))) != fit_key(base)  # less evidence, new likelihood
