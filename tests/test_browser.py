@@ -272,11 +272,8 @@ CHROME_JS = r"""
 """
 
 
-@pytest.fixture(scope="module")
-def browser_page(request):
-    reason = _skip_reason(request.config)
-    if reason:
-        pytest.skip(reason)
+def offline_context():
+    """A headless Chromium context in which every request outside the book is aborted (skips without Chromium)."""
     from playwright.sync_api import Error, sync_playwright
 
     with sync_playwright() as p:
@@ -288,6 +285,14 @@ def browser_page(request):
         context.route("**/*", lambda route: route.continue_() if _inside_book(route.request.url) else route.abort())
         yield context
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser_page(request):
+    reason = _skip_reason(request.config)
+    if reason:
+        pytest.skip(reason)
+    yield from offline_context()
 
 
 def _open(context, width):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_browser import HTML, _inside_book, _skip_reason, chromium_path
+from test_browser import HTML, _inside_book, _skip_reason, offline_context
 
 from model import explore
 
@@ -46,17 +46,7 @@ def context(request):
     reason = _skip_reason(request.config)
     if reason or not (HTML / f"{EXPLORER}.html").is_file():
         pytest.skip(reason or "the built book has no explorer page")
-    from playwright.sync_api import Error, sync_playwright
-
-    with sync_playwright() as p:
-        try:
-            browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        except Error as e:
-            pytest.skip(f"no usable Chromium: {str(e).strip().splitlines()[0]}")
-        ctx = browser.new_context(service_workers="block")
-        ctx.route("**/*", lambda route: route.continue_() if _inside_book(route.request.url) else route.abort())
-        yield ctx
-        browser.close()
+    yield from offline_context()
 
 
 @pytest.fixture(scope="module")
