@@ -76,17 +76,23 @@ def _share(an: Analysis) -> Facts:
     }
 
 
-def _drivers(leader: str, tornado: Tornado, influence: xr.Dataset) -> Facts:
+def _top_input(tornado: Tornado, leader: str) -> tuple[str, str, str]:
+    """The input whose range moves P(leader) the most, and P(leader) at its low and high end (text)."""
     top = tornado.most_influential("scenario_prob", leader)
     ends = tornado.select("scenario_prob", leader).sel(input=top)
+    return top, prob_text(float(ends.sel(bound="low"))), prob_text(float(ends.sel(bound="high")))
+
+
+def _drivers(leader: str, tornado: Tornado, influence: xr.Dataset) -> Facts:
+    top, lo, hi = _top_input(tornado, leader)
     tied = sens.most_influential_events(influence, leader)
     ev = tied[0]
     first = influence.isel(item=0)
     also = f"; {len(tied) - 1} later events of the same class move it as much" if len(tied) > 1 else ""
     return {
         "top_input": top,
-        "top_input_lo": prob_text(float(ends.sel(bound="low"))),
-        "top_input_hi": prob_text(float(ends.sel(bound="high"))),
+        "top_input_lo": lo,
+        "top_input_hi": hi,
         "top_event": f"{ev} ({label(influence['label'].sel(item=ev).item())}, "
         f"{influence['date'].sel(item=ev).item()}{also})",
         "top_event_logodds": f"{float(influence['delta'].sel(item=ev, scenario=leader)):+.2f}",
@@ -182,7 +188,6 @@ def evidence(setup: Setup) -> Facts:
         "last_date": ev.events[-1].date.isoformat(),
         "datum_usd": usd_m(obs.usd_bn),
         "datum_sd": usd_m(obs.sd),
-        "datum_periods": ", ".join(obs.periods),
         "datum_derivation": datum_derivation(setup),
         "realised": "not yet reported" if obs.realised_share is None else pct(obs.realised_share),
         "licence": setup.assumptions.measurement.first_licence_date.value.isoformat(),
@@ -255,8 +260,7 @@ def revenue(an: Analysis) -> Facts:
 
 def drivers(setup: Setup, leader: str, tornado: Tornado, scores: xr.Dataset) -> Facts:
     """Tornado leader, the judged outcome and how the article scored against the uniform baseline."""
-    top = tornado.most_influential("scenario_prob", leader)
-    ends = tornado.select("scenario_prob", leader).sel(input=top)
+    top, lo, hi = _top_input(tornado, leader)
     o = setup.assumptions.outcome.scenario
     article_name = next(str(f) for f in scores.forecast.values if str(f).startswith("article"))
     b_art = float(scores["brier"].sel(forecast=article_name, outcome=o.value))
@@ -264,8 +268,8 @@ def drivers(setup: Setup, leader: str, tornado: Tornado, scores: xr.Dataset) -> 
     return {
         "leader": leader,
         "top_input": top,
-        "top_lo": prob_text(float(ends.sel(bound="low"))),
-        "top_hi": prob_text(float(ends.sel(bound="high"))),
+        "top_lo": lo,
+        "top_hi": hi,
         "outcome": o.value,
         "outcome_reason": o.provenance.reasoning,
         "brier_article": plain(b_art, 3),

@@ -61,8 +61,6 @@ SCENARIO_LABELS: dict[str, str] = {
     "easing": "easing: cut-down Blackwell",
 }
 
-SIGNAL_COLORS: dict[str, str] = dict.fromkeys(SIGNALS, NEUTRAL["ink"])
-"""Kept for callers; signal classes are told apart by position (one row each), not by colour."""
 CONFIDENCE_MARKERS: dict[str, str] = {"two_sources": "o", "date_uncertain": "D", "one_source": "s", "weak_sources": "x"}
 
 FULL_WIDTH = 7.0
