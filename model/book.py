@@ -18,7 +18,7 @@ import xarray as xr
 
 from . import explore, facts
 from . import sensitivity as sens
-from .checks import PredictiveChecks, predictive_checks
+from .checks import PredictiveChecks, SBCResult, predictive_checks, sbc_mcmc
 from .export import ExportInputs, Manifest, export
 from .pipeline import Analysis, Setup, analyse, analyse_exact, prepare
 from .report import load_gate_sweep
@@ -31,6 +31,8 @@ DOWNLOADS_HREF = "../_static/downloads/"
 """The same folder as a link from a chapter's page (notebooks/*.html)."""
 EXPLORER_CHECK = (60, 20250715)
 """Random settings at which the explorer chapter measures its interpolation error: count, seed."""
+SBC_FITS = 100
+"""Simulated datasets of the SBC of the PyMC path that the checks chapter shows."""
 
 
 @dataclass
@@ -108,6 +110,11 @@ class Chapter:
         )
 
     @cached_property
+    def sbc_mcmc(self) -> SBCResult:
+        """The SBC of the PyMC path (:data:`SBC_FITS` fits), computed once per distinct input."""
+        return sbc_mcmc(self.setup, n_fits=SBC_FITS)
+
+    @cached_property
     def manifest(self) -> Manifest:
         """Write the downloads into :data:`DOWNLOADS_DIR` (the PyMC fit is this chapter's one fit)."""
         inputs = ExportInputs(
@@ -171,3 +178,20 @@ def open_chapter(name: str, glue: bool = True) -> Chapter:
     else:
         chapter.facts.update(CHAPTER_FACTS[name](chapter))
     return chapter
+
+
+def prefetch() -> None:
+    """Compute the results the last chapters wait longest for into the result cache.
+
+    Run by the book build in a background process (``book/_ext/h20_prefetch.py``) while the first
+    chapters execute: the SBC of the PyMC path (the checks chapter), then the explorer's grid and
+    its accuracy check. The chapters read the same cache entries, or wait for one this process is
+    computing (:mod:`model.cache`); the keys decide what is reused, so no number changes.
+    """
+    chapter = Chapter(prepare())
+    for name in PREFETCHED:
+        getattr(chapter, name)
+
+
+PREFETCHED: tuple[str, ...] = ("sbc_mcmc", "grid", "grid_error")
+"""The :class:`Chapter` results :func:`prefetch` computes, in this order."""

@@ -173,22 +173,112 @@ def cached(
     load = load or _load_pickle
     k = key(name, setup, params)
     entry = cache_dir() / name / k
+    hit = _read(entry, load)
+    if hit is not _MISS:
+        return hit
+    with _Claim(entry):
+        hit = _read(entry, load)  # another process may have computed it meanwhile
+        if hit is not _MISS:
+            return hit
+        value = compute()
+        try:
+            tmp = Path(tempfile.mkdtemp(prefix=f".{k[:12]}-", dir=entry.parent))
+            save(value, tmp)
+            (tmp / "done").write_text(json.dumps({"name": name, "params": canonical(params)}), encoding="utf-8")
+            _publish(tmp, entry)
+        except Exception:  # noqa: BLE001 - caching is an optimisation: never fail the computation
+            if "tmp" in locals():
+                shutil.rmtree(tmp, ignore_errors=True)
+    return value
+
+
+_MISS = object()
+
+
+def _read(entry: Path, load: Callable[[Path], T]) -> Any:
+    """The entry's value, or :data:`_MISS` when it is absent or unreadable (then removed)."""
     if (entry / "done").is_file():
         try:
             return load(entry)
         except Exception:  # noqa: BLE001 - a corrupt entry is a miss, never an error
             shutil.rmtree(entry, ignore_errors=True)
-    value = compute()
+    return _MISS
+
+
+WAIT_LIMIT_S = 3600.0
+"""Longest wait for another process's computation of the same entry before computing it here."""
+
+
+class _Claim:
+    """An exclusive claim on computing one entry: a ``<key>.lock`` file holding the owner's PID.
+
+    The first process to create it computes; a process that finds it waits until the owner has
+    published the entry, has exited (a dead PID: the claim is stale) or :data:`WAIT_LIMIT_S` has
+    passed, then reads the entry or computes it itself. So the book build's background process
+    (:func:`model.book.prefetch`) and a chapter, or a build and a test session, never compute the
+    same result twice at once. A claim that cannot be made (read-only cache) is simply not owned.
+    """
+
+    def __init__(self, entry: Path) -> None:
+        self.lock = entry.parent / f"{entry.name}.lock"
+        self.entry = entry
+        self.owned = False
+
+    def __enter__(self) -> "_Claim":
+        import time
+
+        start = time.monotonic()
+        while True:
+            try:
+                self.lock.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                if (self.entry / "done").is_file() or time.monotonic() - start > WAIT_LIMIT_S:
+                    return self
+                if not _alive(self.lock):
+                    self.lock.unlink(missing_ok=True)  # stale: its owner died
+                    continue
+                time.sleep(0.2)
+                continue
+            except OSError:
+                return self
+            with os.fdopen(fd, "w") as f:
+                f.write(str(os.getpid()))
+            self.owned = True
+            return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.owned:
+            self.lock.unlink(missing_ok=True)
+
+
+def _alive(lock: Path) -> bool:
+    """Whether the process named in ``lock`` still runs (a zombie does not; a lock still being written does)."""
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{k[:12]}-", dir=entry.parent))
-        save(value, tmp)
-        (tmp / "done").write_text(json.dumps({"name": name, "params": canonical(params)}), encoding="utf-8")
-        _publish(tmp, entry)
-    except Exception:  # noqa: BLE001 - caching is an optimisation: never fail the computation
-        if "tmp" in locals():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return value
+        pid = int(lock.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):  # empty: just created, or its owner died before writing its PID
+        try:
+            return _age(lock) < 10.0
+        except OSError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _age(path: Path) -> float:
+    import time
+
+    return time.time() - path.stat().st_mtime
 
 
 def _save_pickle(value: object, directory: Path) -> None:

@@ -800,7 +800,7 @@ def sbc_mcmc(
     n_fits: int = 100,
     draws: int = 500,
     tune: int = 500,
-    chains: int = 2,
+    chains: int = 1,
     thin_to: int = 99,  # noqa: ANN001
     rng: np.random.Generator | None = None,
     target_accept: float | None = None,
@@ -861,6 +861,8 @@ def _sbc_mcmc(
         for i in range(n_fits)
     ]
     task_seed = int(rng.integers(0, 2**32))  # the fits' streams: from the one seed, after the datasets
+    if backend(n_fits) == "processes":  # compile here, once: the forked workers inherit it (~20 s each, cold)
+        _compiled_data_model(priors, design.sd)
     results = map_tasks(sbc_fit, tasks, seed=task_seed, stream="sbc_mcmc_fits")
     ranks = np.array([r[0] for r in results], dtype=float).reshape(n_fits, len(names))
     divergences = sum(r[1] for r in results)

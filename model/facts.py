@@ -328,7 +328,12 @@ def sbc_exact(sbc: SBCResult) -> Facts:
 
 def sbc_mcmc(sbc: SBCResult) -> Facts:
     """SBC of the PyMC path (Monte Carlo: changes with the seed and the machine)."""
+    chains = sbc.notes["chains"]
     return {
+        "mc_fits": sbc.n,
+        "mc_chains": "one chain" if chains == 1 else f"{chains} chains",
+        "mc_draws": sbc.notes["draws"],
+        "mc_tune": sbc.notes["tune"],
         "mc_div": sbc.notes["divergences"],
         "mc_seconds": plain(sbc.seconds),
         "mc_min_p": plain(min(t.p_value for t in sbc.tests), 3),

@@ -91,7 +91,7 @@ def map_tasks(
     if where == "processes":
         workers = min(local_workers(), len(tasks))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_call, [fn] * len(tasks), tasks, seqs, chunksize=max(1, len(tasks) // (4 * workers))))
+            return list(pool.map(_call, [fn] * len(tasks), tasks, seqs, chunksize=max(1, len(tasks) // (16 * workers))))
     return [_call(fn, t, s) for t, s in zip(tasks, seqs, strict=True)]
 
 

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -150,6 +155,44 @@ def test_concurrent_writers_keep_one_complete_entry(tmp_path):
         cache._publish(tmp, final)
         assert not tmp.exists()
     assert (final / "value").read_text(encoding="utf-8") == "first"
+
+
+def _slow_count(args: tuple[str, str]) -> str:
+    """In a worker process: a cached computation that takes a second and logs each time it runs."""
+    directory, log = args
+    os.environ[cache.ENV_DIR] = directory
+    os.environ.pop(cache.ENV_OFF, None)
+
+    def compute() -> str:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        time.sleep(1.0)
+        return "value"
+
+    return cache.cached("demo", None, {"slow": True}, compute)
+
+
+def test_a_computation_in_flight_is_waited_for_not_repeated(tmp_path):
+    """Two processes ask for the same entry at once: one computes, the other waits and reads it."""
+    log = tmp_path / "runs.log"
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        values = list(pool.map(_slow_count, [(str(tmp_path / "cache"), str(log))] * 2))
+    assert values == ["value", "value"]
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 1
+    assert not list((tmp_path / "cache" / "demo").glob("*.lock"))
+
+
+def test_a_claim_left_by_a_dead_process_is_taken_over(cache_home):
+    """A lock whose owner died (killed mid-computation) does not block: the next caller computes."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    k = cache.key("demo", None, {})
+    (cache_home / "demo").mkdir(parents=True)
+    (cache_home / "demo" / f"{k}.lock").write_text(str(dead.pid), encoding="utf-8")
+    calls, compute = _counting(7)
+    start = time.monotonic()
+    assert cache.cached("demo", None, {}, compute) == 7 and len(calls) == 1
+    assert time.monotonic() - start < 5.0
 
 
 def test_a_cached_fit_equals_a_fresh_fit(cache_home, monkeypatch):
