@@ -195,3 +195,52 @@ def prefetch() -> None:
 
 PREFETCHED: tuple[str, ...] = ("sbc_mcmc", "grid", "grid_error")
 """The :class:`Chapter` results :func:`prefetch` computes, in this order."""
+
+
+NEUTRAL_ENV: frozenset[str] = frozenset({"H20_PREFETCH", "H20_WORKERS", "H20_DASK_SCHEDULER"})
+"""``H20_*`` variables that change where work runs, never what a chapter shows."""
+
+
+def build_stamp() -> dict[str, str]:
+    """What the executed chapters depend on, as two digests (the build's notebook-execution cache).
+
+    ``inputs``: the result-cache key (:func:`model.cache.key`: the input files' bytes, the evidence
+    filter, every ``model/*.py``, the numerical libraries) extended by the seed, every ``H20_*``
+    variable but :data:`NEUTRAL_ENV`, the stored gate sweep, the commit and the version of every
+    installed distribution (matplotlib, myst-nb, ...). ``downloads``: the files the downloads
+    chapter wrote. ``book/_ext/h20_build.py`` re-executes every notebook unless both equal the
+    stamp of the last build that executed them.
+    """
+    import hashlib
+    import os
+    from importlib import metadata
+
+    from .cache import key
+    from .export import git_commit
+    from .report import GATE_SWEEP
+
+    setup = prepare()
+    root = Path(__file__).resolve().parents[1]
+    dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    params = {
+        "seed": setup.seed,
+        "env": {k: v for k, v in os.environ.items() if k.startswith("H20_") and k not in NEUTRAL_ENV},
+        "gate_sweep": hashlib.sha256((root / GATE_SWEEP).read_bytes()).hexdigest(),
+        "commit": git_commit(),
+        "distributions": hashlib.sha256("\n".join(dists).encode()).hexdigest(),
+    }
+    return {"inputs": key("book.chapters", setup, params), "downloads": downloads_digest()}
+
+
+def downloads_digest(directory: Path | None = None) -> str:
+    """sha256 over the names and bytes of the files in ``directory`` (:data:`DOWNLOADS_DIR`; '' when none)."""
+    import hashlib
+
+    directory = directory or DOWNLOADS_DIR
+    files = sorted(p for p in directory.rglob("*") if p.is_file()) if directory.is_dir() else []
+    if not files:
+        return ""
+    h = hashlib.sha256()
+    for path in files:
+        h.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
