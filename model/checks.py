@@ -746,7 +746,7 @@ def build_data_model(priors: Priors, sd: float):  # -> pm.Model
 
 
 _COMPILED: dict[str, object] = {}
-"""Compiled SBC models of this process, by fingerprint of (priors, sd): compiled once per worker."""
+"""Compiled SBC models of this process by fingerprint of (priors, sd); forked local workers inherit them."""
 
 
 def _compiled_data_model(priors: Priors, sd: float):  # noqa: ANN202
@@ -805,14 +805,15 @@ def sbc_mcmc(
     rng: np.random.Generator | None = None,
     target_accept: float | None = None,
 ) -> SBCResult:
-    """SBC of the PyMC model: ``n_fits`` prior datasets, NUTS (nutpie, compiled once per worker) on each.
+    """SBC of the PyMC model: ``n_fits`` prior datasets, NUTS (nutpie, one chain, compiled once) on each.
 
     Ranks of the true ``theta_s`` and ``r_s`` among ``thin_to`` thinned draws (``thin_to + 1``
     possible ranks, mapped to the midpoints of their cells in [0, 1]); uniformity by the same
     ECDF-band test at ``K = 20`` evaluation points (each a multiple of 1 / (thin_to + 1)).
     The fits are a map (:func:`model.parallel.map_tasks`, each fit seeded from its own stream of
     the one seed); with the seed's own stream (``rng=None``) the result is computed once per
-    distinct input (:mod:`model.cache`).
+    distinct input (:mod:`model.cache`). One chain per fit: the tuning dominates a fit's time, and
+    the ranks need draws, not chains (two chains of 500 took twice as long for the same test).
     """
     args = (n_fits, draws, tune, chains, thin_to, rng, target_accept)
     if rng is not None:
@@ -884,7 +885,7 @@ def _sbc_mcmc(
         },
         "target_accept": target_accept,
         "alpha_per_test": alpha,
-        "sampler": f"nutpie (numba backend), compiled once per worker; map: {backend(n_fits)}",
+        "sampler": f"nutpie (numba backend), compiled once per process; map: {backend(n_fits)}",
     }
     return SBCResult("sbc.mcmc", n_fits, tests, None, time.perf_counter() - start, notes)
 
