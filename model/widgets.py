@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 
 from .plots import SCENARIO_COLORS
+from .report import label
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ class Html:
 
 def explorer_html(grid: dict[str, object]) -> Html:
     """The explorer's mount point with its grid (from :func:`model.explore.explorer_grid`) inside."""
-    data = json.dumps({**grid, "colors": SCENARIO_COLORS}, separators=(",", ":")).replace("</", "<\\/")
+    steps = [{**row, "label": label(row["label"])} for row in grid["steps"]]  # 'E21 us_restricts' -> 'E21 us restricts'
+    data = json.dumps({**grid, "steps": steps, "colors": SCENARIO_COLORS}, separators=(",", ":")).replace("</", "<\\/")
     html = (
         '<div class="h20-explorer" data-h20-explorer>'
         f'<script type="application/json" class="h20-explorer-data">{data}</script>'

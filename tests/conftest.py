@@ -14,6 +14,38 @@ from model.assumptions import DEFAULT_ASSUMPTIONS
 from model.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS
 from model.pipeline import Analysis, Setup, analyse, prepare
 
+PREFETCH_FOR = ("08_checks.ipynb", "09_explore.ipynb")
+"""Chapters whose slowest results :func:`model.book.prefetch` computes (as during the book build)."""
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """When the session replays a chapter that needs them, compute the SBC of PyMC and the explorer's
+    grid into the result cache in a child process (one worker) while the unit tests run.
+
+    The chapters read the same entries, or wait for one the child is still computing
+    (``model/cache.py``); nothing changes but when the work happens. Off with ``H20_PREFETCH=0``
+    or ``H20_NO_CACHE=1``; the child is stopped when the session ends.
+    """
+    if not any(Path(str(item.fspath)).name in PREFETCH_FOR for item in session.items):
+        return
+    if os.environ.get("H20_NO_CACHE", "").strip() not in ("", "0") or os.environ.get("H20_PREFETCH") == "0":
+        return
+    session.config.h20_prefetch = subprocess.Popen(  # type: ignore[attr-defined]
+        [sys.executable, "-c", "from model.book import prefetch; prefetch()"],
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "H20_WORKERS": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop the prefetch child if it still runs."""
+    child = getattr(session.config, "h20_prefetch", None)
+    if child is not None and child.poll() is None:
+        child.terminate()
+        child.wait(timeout=30)
+
 
 @pytest.fixture(scope="session")
 def setup() -> Setup:
