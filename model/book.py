@@ -19,6 +19,7 @@ import xarray as xr
 from . import explore, facts
 from . import sensitivity as sens
 from .checks import PredictiveChecks, SBCResult, predictive_checks, sbc_mcmc
+from .evidence import DATA_DIR
 from .export import ExportInputs, Manifest, export
 from .pipeline import Analysis, Setup, analyse, analyse_exact, prepare
 from .report import load_gate_sweep
@@ -206,10 +207,10 @@ def build_stamp() -> dict[str, str]:
 
     ``inputs``: the result-cache key (:func:`model.cache.key`: the input files' bytes, the evidence
     filter, every ``model/*.py``, the numerical libraries) extended by the seed, every ``H20_*``
-    variable but :data:`NEUTRAL_ENV`, the stored gate sweep, the commit and the version of every
-    installed distribution (matplotlib, myst-nb, ...). ``downloads``: the files the downloads
-    chapter wrote. ``book/_ext/h20_build.py`` re-executes every notebook unless both equal the
-    stamp of the last build that executed them.
+    variable but :data:`NEUTRAL_ENV`, the files in ``model/data`` (the article's claims), the
+    stored gate sweep, the commit and the version of every installed distribution (matplotlib,
+    myst-nb, ...). ``downloads``: the files the downloads chapter wrote. ``book/_ext/h20_build.py``
+    re-executes every notebook unless both equal the stamp of the last build that executed them.
     """
     import hashlib
     import os
@@ -226,17 +227,17 @@ def build_stamp() -> dict[str, str]:
         "seed": setup.seed,
         "env": {k: v for k, v in os.environ.items() if k.startswith("H20_") and k not in NEUTRAL_ENV},
         "gate_sweep": hashlib.sha256((root / GATE_SWEEP).read_bytes()).hexdigest(),
+        "data": files_digest(DATA_DIR),  # the shipped files besides the inputs (the article's claims)
         "commit": git_commit(),
         "distributions": hashlib.sha256("\n".join(dists).encode()).hexdigest(),
     }
-    return {"inputs": key("book.chapters", setup, params), "downloads": downloads_digest()}
+    return {"inputs": key("book.chapters", setup, params), "downloads": files_digest(DOWNLOADS_DIR)}
 
 
-def downloads_digest(directory: Path | None = None) -> str:
-    """sha256 over the names and bytes of the files in ``directory`` (:data:`DOWNLOADS_DIR`; '' when none)."""
+def files_digest(directory: Path) -> str:
+    """sha256 over the names and bytes of the files under ``directory`` ('' when there are none)."""
     import hashlib
 
-    directory = directory or DOWNLOADS_DIR
     files = sorted(p for p in directory.rglob("*") if p.is_file()) if directory.is_dir() else []
     if not files:
         return ""

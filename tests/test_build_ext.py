@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -149,7 +150,10 @@ def test_a_child_still_running_at_the_end_of_the_build_is_stopped(tmp_path):
 
 
 def test_the_stamp_moves_with_what_the_chapters_read(tmp_path, monkeypatch, inputs):
-    """The seed, an input file, an H20_ variable and the downloads change it; where work runs does not."""
+    """The seed, an input file, the article's claims, an H20_ variable and the downloads change it.
+
+    Where work runs (H20_WORKERS) does not.
+    """
     monkeypatch.setattr(book, "DOWNLOADS_DIR", tmp_path / "downloads")
     for name, path in inputs.items():
         monkeypatch.setenv(f"H20_{name.upper()}", str(path))
@@ -158,7 +162,16 @@ def test_the_stamp_moves_with_what_the_chapters_read(tmp_path, monkeypatch, inpu
     assert book.build_stamp() == base
     (tmp_path / "downloads").mkdir()
     (tmp_path / "downloads" / "summary.json").write_text("{}", encoding="utf-8")
-    assert book.build_stamp() == {"inputs": base["inputs"], "downloads": book.downloads_digest()} != base
+    written = book.files_digest(tmp_path / "downloads")
+    assert book.build_stamp() == {"inputs": base["inputs"], "downloads": written} != base
+    data = tmp_path / "data"
+    shutil.copytree(book.DATA_DIR, data)
+    monkeypatch.setattr(book, "DATA_DIR", data)
+    assert book.build_stamp()["inputs"] == base["inputs"]
+    with open(data / "claims_check.csv", "a", encoding="utf-8") as f:
+        f.write("\n")
+    assert book.build_stamp()["inputs"] != base["inputs"]
+    monkeypatch.setattr(book, "DATA_DIR", ROOT / "model" / "data")
     with open(inputs["events"], "a", encoding="utf-8") as f:
         f.write("\n")
     edited = book.build_stamp()["inputs"]
