@@ -198,6 +198,30 @@ PREFETCHED: tuple[str, ...] = ("sbc_mcmc", "grid", "grid_error")
 """The :class:`Chapter` results :func:`prefetch` computes, in this order."""
 
 
+def start_prefetch(log: Path | None = None):  # -> subprocess.Popen
+    """:func:`prefetch` in a child process with one worker (the caller keeps the other core).
+
+    Output goes to ``log`` (discarded when None). The book build (``book/_ext/h20_build.py``) and
+    a test session that replays the chapters (``tests/conftest.py``) start it and stop it at their end.
+    """
+    import os
+    import subprocess
+    import sys
+
+    out = open(log, "w", encoding="utf-8") if log else subprocess.DEVNULL  # noqa: SIM115 - the child writes to it
+    try:
+        return subprocess.Popen(  # noqa: S603
+            [sys.executable, "-c", "from model.book import prefetch; prefetch()"],
+            cwd=Path(__file__).resolve().parents[1],
+            env={**os.environ, "H20_WORKERS": "1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    finally:
+        if log:
+            out.close()
+
+
 NEUTRAL_ENV: frozenset[str] = frozenset({"H20_PREFETCH", "H20_WORKERS", "H20_DASK_SCHEDULER"})
 """``H20_*`` variables that change where work runs, never what a chapter shows."""
 

@@ -30,13 +30,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return
     if os.environ.get("H20_NO_CACHE", "").strip() not in ("", "0") or os.environ.get("H20_PREFETCH") == "0":
         return
-    session.config.h20_prefetch = subprocess.Popen(  # type: ignore[attr-defined]
-        [sys.executable, "-c", "from model.book import prefetch; prefetch()"],
-        cwd=Path(__file__).resolve().parents[1],
-        env={**os.environ, "H20_WORKERS": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    from model.book import start_prefetch
+
+    session.config.h20_prefetch = start_prefetch()  # type: ignore[attr-defined]
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

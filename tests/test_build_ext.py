@@ -63,7 +63,7 @@ def ext(monkeypatch):  # noqa: ANN001, ANN201
     for k in ("H20_NO_CACHE", "H20_PREFETCH"):
         monkeypatch.delenv(k, raising=False)
     _Recorder.calls = []
-    monkeypatch.setattr(module.subprocess, "Popen", _Recorder)
+    monkeypatch.setattr(subprocess, "Popen", _Recorder)  # model.book.start_prefetch's
     monkeypatch.setattr(module, "stamp", lambda app: dict(STAMP))
     return module
 

@@ -84,16 +84,11 @@ def start(app: Sphinx) -> None:
         LOG.info("h20_build: inputs, code or environment changed: every notebook is executed")
     if no_cache or os.environ.get("H20_PREFETCH", "1").strip() == "0":
         return
+    from model.book import start_prefetch
+
     log = Path(app.outdir).parent / "prefetch.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "w", encoding="utf-8") as out:
-        child = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-c", "from model.book import prefetch; prefetch()"],
-            cwd=app.srcdir,
-            env={**os.environ, "H20_WORKERS": "1"},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    child = start_prefetch(log)
     setattr(app, CHILD, child)
     LOG.info(f"h20_build: computing the slowest results in the background (pid {child.pid}, log {log})")
 
