@@ -184,7 +184,7 @@ def open_chapter(name: str, glue: bool = True) -> Chapter:
 def prefetch() -> None:
     """Compute the results the last chapters wait longest for into the result cache.
 
-    Run by the book build in a background process (``book/_ext/h20_prefetch.py``) while the first
+    Run by the book build in a background process (``book/_ext/h20_build.py``) while the first
     chapters execute: the SBC of the PyMC path (the checks chapter), then the explorer's grid and
     its accuracy check. The chapters read the same cache entries, or wait for one this process is
     computing (:mod:`model.cache`); the keys decide what is reused, so no number changes.
@@ -240,7 +240,7 @@ def build_stamp() -> dict[str, str]:
     import os
     from importlib import metadata
 
-    from .cache import key
+    from .cache import files_digest, key
     from .export import git_commit
     from .report import GATE_SWEEP
 
@@ -256,16 +256,3 @@ def build_stamp() -> dict[str, str]:
         "distributions": hashlib.sha256("\n".join(dists).encode()).hexdigest(),
     }
     return {"inputs": key("book.chapters", setup, params), "downloads": files_digest(DOWNLOADS_DIR)}
-
-
-def files_digest(directory: Path) -> str:
-    """sha256 over the names and bytes of the files under ``directory`` ('' when there are none)."""
-    import hashlib
-
-    files = sorted(p for p in directory.rglob("*") if p.is_file()) if directory.is_dir() else []
-    if not files:
-        return ""
-    h = hashlib.sha256()
-    for path in files:
-        h.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()

@@ -69,9 +69,19 @@ def enabled() -> bool:
 
 def source_digest(package: Path = PACKAGE_DIR) -> str:
     """sha256 over the names and bytes of every ``*.py`` of the package, sorted by name."""
+    return files_digest(package, "*.py")
+
+
+def files_digest(directory: Path, pattern: str = "*") -> str:
+    """sha256 over the relative names and bytes of the files under ``directory`` matching ``pattern``,
+    sorted by name ('' when there are none).
+    """
+    files = sorted(p for p in directory.rglob(pattern) if p.is_file()) if directory.is_dir() else []
+    if not files:
+        return ""
     h = hashlib.sha256()
-    for path in sorted(package.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in files:
+        h.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 

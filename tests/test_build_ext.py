@@ -162,7 +162,7 @@ def test_the_stamp_moves_with_what_the_chapters_read(tmp_path, monkeypatch, inpu
     assert book.build_stamp() == base
     (tmp_path / "downloads").mkdir()
     (tmp_path / "downloads" / "summary.json").write_text("{}", encoding="utf-8")
-    written = book.files_digest(tmp_path / "downloads")
+    written = cache.files_digest(tmp_path / "downloads")
     assert book.build_stamp() == {"inputs": base["inputs"], "downloads": written} != base
     data = tmp_path / "data"
     shutil.copytree(book.DATA_DIR, data)

@@ -7,8 +7,8 @@ instead of being re-executed. The chapters also read the input files, the seed, 
 the libraries, the commit and the files the downloads chapter wrote; none of that is in the
 Jupyter cache's key. So at ``builder-inited`` this computes :func:`model.book.build_stamp` and
 empties the Jupyter cache unless the stamp equals the one stored by the last build that executed
-the notebooks; when the build ends the stamp is stored again. A rebuild with nothing changed
-therefore executes nothing, and any change re-executes every chapter (the expensive results
+the notebooks; when a build that executed them ends, their stamp is stored. A rebuild with
+nothing changed therefore executes nothing, and any change re-executes every chapter (the expensive results
 then come from the result cache, ``model/cache.py``, keyed by what they read). ``H20_NO_CACHE``
 always re-executes.
 
@@ -26,7 +26,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -35,15 +34,12 @@ from sphinx.util import logging
 LOG = logging.getLogger(__name__)
 CHILD = "_h20_prefetch"
 STAMP = "_h20_stamp"
+EXECUTED = "_h20_executed"
 STAMP_FILE = "h20-stamp.json"
 
 
 def _off(value: str) -> bool:
     return value.strip() not in ("", "0")
-
-
-def _python(app: Sphinx, code: str, **kwargs: object) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", code], cwd=app.srcdir, **kwargs)  # noqa: S603
 
 
 def jupyter_cache(app: Sphinx) -> Path:
@@ -53,12 +49,12 @@ def jupyter_cache(app: Sphinx) -> Path:
 
 
 def stamp(app: Sphinx) -> dict[str, str] | None:
-    """:func:`model.book.build_stamp`, computed in a child process (None when it fails, e.g. on bad inputs)."""
-    code = "import json; from model.book import build_stamp; print(json.dumps(build_stamp()))"
-    done = _python(app, code, capture_output=True, text=True, timeout=600)
+    """:func:`model.book.build_stamp` (None when it fails, e.g. on bad inputs: the chapters then report them)."""
     try:
-        return json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else None
-    except (ValueError, IndexError):
+        from model.book import build_stamp
+
+        return build_stamp()
+    except Exception:  # noqa: BLE001 - unknown stamp: nothing is reused
         return None
 
 
@@ -81,6 +77,7 @@ def start(app: Sphinx) -> None:
             LOG.info("h20_build: nothing the chapters read changed; executed notebooks reused")
             return
         shutil.rmtree(cache, ignore_errors=True)
+        setattr(app, EXECUTED, True)
         LOG.info("h20_build: inputs, code or environment changed: every notebook is executed")
     if no_cache or os.environ.get("H20_PREFETCH", "1").strip() == "0":
         return
@@ -102,8 +99,8 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
             child.wait(timeout=30)
         LOG.info(f"h20_build: background process ended with exit code {child.returncode}")
     before: dict[str, str] | None = getattr(app, STAMP, None)
-    if exception is not None or before is None or getattr(app.config, "nb_execution_mode", "off") != "cache":
-        return
+    if exception is not None or before is None or not getattr(app, EXECUTED, False):
+        return  # a failed build, an unknown stamp, or notebooks reused under the stored stamp
     after = stamp(app)  # the downloads chapter has written its files by now
     cache = jupyter_cache(app)
     if after is not None and after["inputs"] == before["inputs"] and cache.is_dir():
