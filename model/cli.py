@@ -47,6 +47,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--events", metavar="FILE", help="events CSV (default: model/data/events.csv)")
     p.add_argument("--quarters", metavar="FILE", help="reported periods CSV (default: model/data/quarters.csv)")
+    p.add_argument(
+        "--resolution", metavar="FILE", help="verdicts CSV of the resolution (default: model/data/resolution.csv)"
+    )
     p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="ignore evidence dated after this day")
     p.add_argument(
         "--min-confidence",
@@ -128,11 +131,14 @@ def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:  # noqa: ANN001
 
 
 def _summary(setup, as_json: bool, no_mcmc: bool) -> None:  # noqa: ANN001
+    from .call import call_basis
     from .pipeline import analyse
     from .report import headline, summary_text
-    from .sensitivity import weight_spread
+    from .retrospective import retrospective
+    from .sensitivity import forecast_history, weight_spread
 
-    h = headline(analyse(setup, mcmc=not no_mcmc), weight_spread(setup))
+    retro = retrospective(setup, forecast_history(setup))
+    h = headline(analyse(setup, mcmc=not no_mcmc), weight_spread(setup), retro, call_basis(setup))
     print(json.dumps(h, indent=2, ensure_ascii=False) if as_json else summary_text(h))
 
 
@@ -161,7 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from .pipeline import prepare
 
-        setup = prepare(args.assumptions, args.events, args.quarters, args.as_of, args.min_confidence, args.seed)
+        setup = prepare(
+            args.assumptions, args.events, args.quarters, args.as_of, args.min_confidence, args.seed, args.resolution
+        )
         if args.command == "check":
             return _check(setup, args.json, args.mcmc_sbc)
         if args.command == "export":

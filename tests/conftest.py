@@ -13,6 +13,7 @@ import pytest
 from model.assumptions import DEFAULT_ASSUMPTIONS
 from model.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS
 from model.pipeline import Analysis, Setup, analyse, prepare
+from model.resolution import DEFAULT_RESOLUTION
 
 PREFETCH_FOR = ("08_checks.ipynb", "09_explore.ipynb")
 """Chapters whose slowest results :func:`model.book.prefetch` computes (as during the book build)."""
@@ -57,7 +58,13 @@ def analysis(setup: Setup) -> Analysis:
 def inputs(tmp_path: Path) -> dict[str, Path]:
     """Editable copies of the shipped input files (the originals are never touched)."""
     out = {}
-    for key, src in (("assumptions", DEFAULT_ASSUMPTIONS), ("events", DEFAULT_EVENTS), ("quarters", DEFAULT_QUARTERS)):
+    shipped = (
+        ("assumptions", DEFAULT_ASSUMPTIONS),
+        ("events", DEFAULT_EVENTS),
+        ("quarters", DEFAULT_QUARTERS),
+        ("resolution", DEFAULT_RESOLUTION),
+    )
+    for key, src in shipped:
         dst = tmp_path / src.name
         shutil.copy(src, dst)
         out[key] = dst
@@ -70,7 +77,7 @@ def analysis_exact(setup: Setup) -> Analysis:
 
 
 ROOT = Path(__file__).resolve().parents[1]
-FILE_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS")
+FILE_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS", "H20_RESOLUTION")
 
 
 def run_model(
