@@ -86,6 +86,8 @@ def build_model(priors: Priors, lik: Likelihood):  # -> pm.Model
     import pymc as pm
 
     obs = lik.revenue
+    if obs.kind == "none":
+        return _model_without_datum(priors, lik)
     with pm.Model(coords={"scenario": list(SCENARIOS)}) as model:
         theta = pm.Dirichlet("theta", a=priors.dirichlet_alpha, dims="scenario")
         share = pm.Uniform("share", 0.0, 1.0, initval=start_share(obs, priors))
@@ -98,6 +100,21 @@ def build_model(priors: Priors, lik: Likelihood):  # -> pm.Model
             rev = pm.LogNormal("revenue", mu=priors.revenue.mu, sigma=priors.revenue.sigma)
             ll = ll + normal_logpdf(obs.usd_bn, share * phi * rev, obs.sd)
         pm.Potential("evidence", ll)
+    return model
+
+
+def _model_without_datum(priors: Priors, lik: Likelihood):  # -> pm.Model
+    """Without a revenue datum the shares meet no data: one per scenario, each under its own prior.
+
+    (The collapsed form's single share would then follow the four-humped prior mixture, which NUTS
+    cannot cross; here each share is unimodal and the scenario is summed out of the signals alone.)
+    """
+    import pymc as pm
+
+    with pm.Model(coords={"scenario": list(SCENARIOS)}) as model:
+        theta = pm.Dirichlet("theta", a=priors.dirichlet_alpha, dims="scenario")
+        pm.Beta("r", alpha=priors.r_alpha, beta=priors.r_beta, dims="scenario")
+        pm.Potential("evidence", pm.math.logsumexp(pm.math.log(theta) + lik.signal_loglik))
     return model
 
 
@@ -117,7 +134,10 @@ def start_share(obs: RevenueObservation, priors: Priors) -> float:
 
 
 def realised_prob(priors: Priors, signal_loglik: np.ndarray, theta: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """``P(z = s | theta, share, E)`` per draw (last axis: scenario); the revenue datum is common and cancels."""
+    """``P(z = s | theta, share, E)`` per draw (last axis: scenario); the revenue datum is common and cancels.
+
+    With ``theta`` = the prior means ``m`` (broadcast), it is ``P(z = s | share, E)``: theta integrated out.
+    """
     with np.errstate(divide="ignore"):
         logw = np.log(theta) + signal_loglik + log_beta(priors, share)
     return np.exp(logw - special.logsumexp(logw, axis=-1, keepdims=True))
@@ -243,9 +263,18 @@ class MCMCResult:
         """Posterior draws of one of :data:`MCMC_VARS`, shape (chain, draw, scenario)."""
         return np.asarray(self.idata.posterior[var].transpose("chain", "draw", "scenario").values)
 
-    def share_draws(self) -> np.ndarray:
-        """Draws of the realised scenario's recovery share, shape (chain, draw)."""
-        return np.asarray(self.idata.posterior["share"].transpose("chain", "draw").values)
+    def share_draws(self, z: np.ndarray | None = None) -> np.ndarray:
+        """Draws of the realised scenario's recovery share, shape (chain, draw).
+
+        The collapsed model samples it; without a revenue datum it is the share of the scenario ``z``
+        drawn for each draw.
+        """
+        post = self.idata.posterior
+        if "share" in post:
+            return np.asarray(post["share"].transpose("chain", "draw").values)
+        if z is None:
+            raise ValueError("without a revenue datum the realised share needs the drawn scenario z")
+        return np.take_along_axis(self.draws("r"), z[..., None], axis=-1)[..., 0]
 
     def estimate(self, var: str):  # -> xarray.Dataset
         """Posterior mean and MCSE of one variable, labelled by scenario."""
@@ -322,10 +351,16 @@ def fit_mcmc(priors: Priors, lik: Likelihood, settings: InferenceSettings, seed:
     idata = sample(build_model(priors, lik), settings, seed)
     post = idata.posterior
     theta = post["theta"].transpose("chain", "draw", "scenario")
-    share = np.asarray(post["share"].transpose("chain", "draw").values)
-    p_z = realised_prob(priors, lik.signal_loglik, theta.values, share)
+    # P(z = s | share, E) with theta integrated out (E[theta_s] = m_s): a Rao-Blackwell step, as in the exact path
+    m = np.broadcast_to(priors.m, theta.shape)
+    if "share" in post:  # the collapsed model (a revenue datum): per-scenario shares by Rao-Blackwell too
+        share = np.asarray(post["share"].transpose("chain", "draw").values)
+        p_z = realised_prob(priors, lik.signal_loglik, m, share)
+        post["r"] = theta.copy(data=shares_rao_blackwell(priors, p_z, share))
+    else:  # no datum: the scenario depends on the signals only
+        logw = np.log(m) + lik.signal_loglik
+        p_z = np.exp(logw - special.logsumexp(logw, axis=-1, keepdims=True))
     post["p_z"] = theta.copy(data=p_z)
-    post["r"] = theta.copy(data=shares_rao_blackwell(priors, p_z, share))
     quantities = tuple(
         diagnose(var, s, np.asarray(post[var].sel(scenario=s).values)) for var in MCMC_VARS for s in SCENARIOS
     )

@@ -63,7 +63,7 @@ def posterior_predictive(
     p = mcmc.draws("p_z")
     z = (p.cumsum(axis=-1) < rng.random(p.shape[:-1] + (1,))).sum(axis=-1)
     z = np.minimum(z, len(SCENARIOS) - 1)  # guard against cumsum rounding just below 1
-    share = mcmc.share_draws()  # the realised scenario's share, whichever scenario that is
+    share = mcmc.share_draws(z)  # the realised scenario's share, whichever scenario that is
     rev = np.full(share.shape, revenue) if revenue is not None else draw_revenue(priors, share.shape, rng)
     return Draws(z, share, share * rev)
 
