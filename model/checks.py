@@ -55,6 +55,7 @@ from .evidence import log_likelihood_table
 from .exact import ExactPosterior, exact_posterior
 from .likelihood import Likelihood
 from .measurement import RevenueObservation
+from .numerics import fdot
 from .priors import LogNormalPrior, Priors
 from .simulate import rng_for
 
@@ -439,7 +440,7 @@ def forecast_revenue_check(setup) -> RevenueCheck | None:  # noqa: ANN001
             continue
         w = w / w.sum()
         x_nodes = np.exp(log_x)
-        c += prob * float(w @ stats.norm.cdf((obs.usd_bn - x_nodes) / obs.sd))
+        c += prob * fdot(w, stats.norm.cdf((obs.usd_bn - x_nodes) / obs.sd))
         cdf_grid += prob * (w[None, :] * stats.norm.cdf((grid[:, None] - x_nodes[None, :]) / obs.sd)).sum(axis=1)
     c = float(np.clip(c, 0.0, 1.0))
     return RevenueCheck("forecast", obs.usd_bn, obs.sd, obs.revenue, c, two_sided(c, 1.0 - c), grid, cdf_grid)

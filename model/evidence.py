@@ -35,6 +35,7 @@ from . import SCENARIOS, SIGNALS
 from .assumptions import Assumptions
 from .errors import InputError, quote
 from .inputs import InputPath, as_input, read_csv_rows
+from .numerics import fvecmat
 
 DATA_DIR = Path(str(resources.files("model") / "data"))
 DEFAULT_EVENTS: Path = DATA_DIR / "events.csv"
@@ -435,4 +436,4 @@ def log_likelihood_table(a: Assumptions) -> np.ndarray:
 
 def signal_loglik(counts: np.ndarray, log_table: np.ndarray, weight: float) -> np.ndarray:
     """Tempered signal log-likelihood per scenario: ``w * sum_c n_c log P(c | s)``."""
-    return weight * counts @ log_table
+    return weight * fvecmat(counts, log_table)

@@ -21,6 +21,7 @@ from scipy import optimize, special, stats
 
 from . import SCENARIOS, by_scenario
 from .likelihood import Likelihood
+from .numerics import fdot
 from .priors import Priors
 
 T_RANGE = (-80.0, 40.0)
@@ -51,7 +52,7 @@ class ScenarioQuadrature:
         return special.expit(self.t)
 
     def mean(self) -> float:
-        return float(self.weights @ self.nodes)
+        return fdot(self.weights, self.nodes)
 
     def cdf(self, x: np.ndarray) -> np.ndarray:
         """P(r_s <= x | z = s, E): cumulative cell masses, linear in logit inside a cell."""
@@ -107,6 +108,14 @@ class ExactPosterior:
     r_cond_mean: np.ndarray
     """E[r_s | z = s, E]."""
     parts: tuple[ScenarioQuadrature, ...]
+    log_weights: np.ndarray | None = None
+    """``log m_s + log p(E | z = s)``: the unnormalised log posterior of each scenario."""
+
+    def log_odds(self) -> np.ndarray:
+        """``log P(z = s | E) / P(z != s | E)`` per scenario, from the log weights (stable where P is near 0 or 1)."""
+        lw = np.asarray(self.log_weights, dtype=float)
+        others = np.array([special.logsumexp(np.delete(lw, i)) for i in range(lw.size)])
+        return lw - others
 
     def labelled(self):  # -> xarray.Dataset
         """The scenario-indexed results (P(z = s | E), E[theta_s | E], E[r_s | E], E[r_s | z = s, E]) by name."""
@@ -117,7 +126,7 @@ class ExactPosterior:
 
     def share_mean(self) -> float:
         """E[r_z | E]: the expected recovered share."""
-        return float(self.scenario_prob @ self.r_cond_mean)
+        return fdot(self.scenario_prob, self.r_cond_mean)
 
     def share_cdf(self, x: float | np.ndarray) -> np.ndarray:
         """P(r_z <= x | E)."""
@@ -171,6 +180,7 @@ def exact_posterior(priors: Priors, lik: Likelihood, n_nodes: int = 4000) -> Exa
     return ExactPosterior(
         scenario_prob=p,
         log_evidence=log_evidence,
+        log_weights=logp,
         theta_mean=(priors.kappa * priors.m + p) / (priors.kappa + 1.0),
         r_mean=p * r_cond + (1.0 - p) * r_prior,
         r_cond_mean=r_cond,
@@ -204,7 +214,7 @@ class ExactPrior:
 
     def share_mean(self) -> float:
         p = self.priors
-        return float(p.m @ (p.r_alpha / (p.r_alpha + p.r_beta)))
+        return fdot(p.m, p.r_alpha / (p.r_alpha + p.r_beta))
 
     def share_quantile(self, q: float | np.ndarray) -> np.ndarray:
         return mixture_quantile(self.share_cdf, q)

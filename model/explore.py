@@ -212,13 +212,22 @@ def logit_quantiles(q: ScenarioQuadrature, levels: np.ndarray) -> np.ndarray:
     return np.interp(levels, cum[keep], edges[keep])
 
 
-def _g(x: float) -> float:
-    return float(f"{x:.10g}")
+GRID_DIGITS: int = 8
+"""Significant digits of the grid's parameters: far finer than the page's stated error, far coarser than
+the last bits in which two machines' arithmetic differs."""
+
+
+def _g(x: float, digits: int = GRID_DIGITS) -> float:
+    """``x`` to ``digits`` significant digits (the value the page and its download carry)."""
+    return float(f"{x:.{digits}g}")
 
 
 def _cell(q: ScenarioQuadrature) -> dict[str, object]:
+    """One quadrature as the page needs it: log Z to 1e-6 nats (a value below that is float noise: 0),
+    the mean to six significant digits, the logit quantiles to 1e-4.
+    """
     t = logit_quantiles(q, quantile_levels())
-    return {"log_z": _g(q.log_z), "mean": _g(q.mean()), "q": [round(float(v), 4) for v in t]}
+    return {"log_z": round(q.log_z, 6) + 0.0, "mean": _g(q.mean(), 6), "q": [round(float(v), 4) for v in t]}
 
 
 class _CoarseMemo:

@@ -130,7 +130,7 @@ def prepare(
 
 
 def cached_priors(a: Assumptions) -> Priors:
-    """:func:`model.priors.elicit_priors`, once per distinct assumptions (skips PreliZ's import and JIT: ~3 s)."""
+    """:func:`model.priors.elicit_priors`, once per distinct assumptions."""
     from .cache import cached
 
     return cached(

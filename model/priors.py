@@ -1,9 +1,10 @@
 """Priors: elicitation of every prior from an interval and its mass, with pseudo-sample sizes.
 
 * Recovery shares ``r_s ~ Beta(a_s, b_s)``: maximum-entropy Beta with ``mass`` in
-  ``[lower, upper]`` (PreliZ ``maxent``), or, where the natural outcome sits at zero, the Beta
-  through two elicited quantiles (quantile matching). Pseudo-sample size ``a + b`` (the Beta
-  mean of ``a`` successes in ``a + b`` trials).
+  ``[lower, upper]`` (the problem PreliZ's ``maxent`` solves, here by scalar root-finding and a
+  bounded 1-D search, so every machine gets the same bits; a test checks the two agree), or,
+  where the natural outcome sits at zero, ``Beta(1, b)`` through one elicited quantile.
+  Pseudo-sample size ``a + b`` (the Beta mean of ``a`` successes in ``a + b`` trials).
 * Scenario probabilities ``theta ~ Dirichlet(kappa m)``: ``m`` from the article's 45% and
   the split weights; ``kappa`` solved so that the marginal
   ``theta_base ~ Beta(kappa m_b, kappa (1 - m_b))`` puts ``mass`` in the base interval.
@@ -16,13 +17,14 @@ Method: book/method.md, "Priors".
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Callable
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 from . import SCENARIOS
 from .assumptions import Assumptions, RecoveryPrior, ShareInterval, ShareNearZero, scenario_mean
@@ -45,24 +47,6 @@ class ElicitationError(ValueError):
         self.family, self.lower, self.upper, self.mass = family, lower, upper, mass
         self.problem, self.fix = problem, fix
         super().__init__(f"{problem}; fix: {fix}")
-
-
-def _maxent(family: str, dist: object, lower: float, upper: float, mass: float, fix: str) -> None:
-    """PreliZ ``maxent`` on ``dist``; any failure, or a fit that misses ``mass``, is an :class:`ElicitationError`."""
-    import preliz as pz
-
-    where = f"{mass:g} of the mass in [{lower:g}, {upper:g}]"
-    try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            pz.maxent(dist, lower, upper, mass, plot=False)
-        got = float(dist.cdf(upper) - dist.cdf(lower))  # type: ignore[attr-defined]
-    except Exception as exc:  # PreliZ raises ValueError, OverflowError, ... on impossible intervals
-        raise ElicitationError(
-            family, lower, upper, mass, f"no {family} prior puts {where} ({type(exc).__name__}: {exc})", fix
-        ) from None
-    if not np.isfinite(got) or abs(got - mass) > MASS_TOLERANCE:
-        raise ElicitationError(family, lower, upper, mass, f"the best {family} fit puts {got:.4g}, not {where}", fix)
 
 
 @dataclass(frozen=True)
@@ -156,17 +140,73 @@ class Priors:
 
 
 @lru_cache(maxsize=512)
+def beta_entropy(a: float, b: float) -> float:
+    """Differential entropy of ``Beta(a, b)`` (nats)."""
+    return float(
+        special.betaln(a, b)
+        - (a - 1.0) * special.digamma(a)
+        - (b - 1.0) * special.digamma(b)
+        + (a + b - 2.0) * special.digamma(a + b)
+    )
+
+
+KAPPA_RANGE: tuple[float, float] = (1e-3, 1e9)
+"""Concentrations ``a + b`` searched by :func:`maxent_beta`."""
+
+
+def _concentration_for(mean: float, lower: float, upper: float, mass: float) -> float | None:
+    """The concentration ``k`` at which ``Beta(k mean, k (1 - mean))`` puts ``mass`` in ``[lower, upper]``."""
+
+    def gap(log_k: float) -> float:
+        k = math.exp(log_k)  # the C library's exp, not NumPy's: NumPy's SIMD loops differ by CPU in the last bit
+        return beta_interval_mass(k * mean, k * (1.0 - mean), lower, upper) - mass
+
+    lo, hi = math.log(KAPPA_RANGE[0]), math.log(KAPPA_RANGE[1])
+    with np.errstate(all="ignore"):
+        g_lo, g_hi = gap(lo), gap(hi)
+        if not (np.isfinite(g_lo) and np.isfinite(g_hi)) or g_lo * g_hi > 0:
+            return None
+        return math.exp(optimize.brentq(gap, lo, hi, xtol=1e-14, rtol=1e-15, maxiter=500))
+
+
+def maxent_beta(lower: float, upper: float, mass: float) -> tuple[float, float] | None:
+    """The maximum-entropy Beta with ``mass`` in ``[lower, upper]``, as ``(a, b)`` (None if none exists).
+
+    One dimension at a time, with scalar algorithms only, so every machine gets the same bits: for
+    a mean inside the interval, the concentration that meets the mass (Brent's root); over the mean,
+    the largest entropy (Brent's bounded minimum, to 1e-13). PreliZ's ``maxent`` solves the same
+    problem by a general optimiser whose answer differs between BLAS kernels in the fourth digit;
+    a test checks the two agree to its tolerance.
+    """
+    lo_m, hi_m = max(lower, 1e-12), min(upper, 1.0 - 1e-12)
+    if not lo_m < hi_m:
+        return None
+
+    def neg_entropy(mean: float) -> float:
+        k = _concentration_for(mean, lower, upper, mass)
+        return 1e300 if k is None else -beta_entropy(k * mean, k * (1.0 - mean))
+
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = optimize.minimize_scalar(neg_entropy, bounds=(lo_m, hi_m), method="bounded", options={"xatol": 1e-13})
+    k = _concentration_for(float(res.x), lower, upper, mass)
+    return None if k is None else (k * float(res.x), k * (1.0 - float(res.x)))
+
+
+@lru_cache(maxsize=512)
 def elicit_beta(lower: float, upper: float, mass: float) -> BetaPrior:
-    """Maximum-entropy Beta with probability ``mass`` in ``[lower, upper]`` (PreliZ ``maxent``).
+    """Maximum-entropy Beta with probability ``mass`` in ``[lower, upper]`` (:func:`maxent_beta`).
 
     Parameters
     ----------
     lower, upper : interval ends, as shares in [0, 1]
     mass : probability inside the interval, in (0, 1)
-    """
-    import preliz as pz
 
-    dist = pz.Beta()
+    Raises
+    ------
+    ElicitationError
+        No Beta meets the interval (within :data:`MASS_TOLERANCE`), with what would work.
+    """
     if lower <= 0.0 and upper >= 1.0:
         fix = "the interval is all of [0, 1], where every Beta has all its mass: narrow it, e.g. [0.01, 0.5]"
     else:
@@ -174,8 +214,14 @@ def elicit_beta(lower: float, upper: float, mass: float) -> BetaPrior:
             "widen the interval, keep it away from 0 and 1, or lower the mass "
             "(e.g. 0.9 in an interval at least 0.01 wide)"
         )
-    _maxent("Beta", dist, lower, upper, mass, fix)
-    return BetaPrior(float(dist.alpha), float(dist.beta), lower, upper, mass)
+    where = f"{mass:g} of the mass in [{lower:g}, {upper:g}]"
+    fit = maxent_beta(lower, upper, mass)
+    if fit is None or not all(np.isfinite(fit)) or not (BETA_MIN <= min(fit) and max(fit) <= BETA_MAX):
+        raise ElicitationError("Beta", lower, upper, mass, f"no Beta prior puts {where}", fix)
+    got = beta_interval_mass(*fit, lower, upper)
+    if abs(got - mass) > MASS_TOLERANCE:
+        raise ElicitationError("Beta", lower, upper, mass, f"the best Beta fit puts {got:.4g}, not {where}", fix)
+    return BetaPrior(float(fit[0]), float(fit[1]), lower, upper, mass)
 
 
 def elicit_beta_near_zero(value: float, prob: float) -> BetaPrior:
@@ -224,24 +270,37 @@ def elicit_beta_quantiles(x1: float, p1: float, x2: float, p2: float) -> BetaPri
 
 @lru_cache(maxsize=64)
 def elicit_lognormal(lower: float, upper: float, mass: float) -> LogNormalPrior:
-    """Maximum-entropy log-normal with probability ``mass`` in ``[lower, upper]`` (PreliZ)."""
-    import preliz as pz
+    """Maximum-entropy log-normal with probability ``mass`` in ``[lower, upper]``.
 
-    dist = pz.LogNormal()
-    _maxent(
-        "log-normal",
-        dist,
-        lower,
-        upper,
-        mass,
-        "give an interval whose upper end is 1.01 to 1000 times its lower end, or lower the mass",
+    A log-normal's entropy is ``mu + log sigma`` plus a constant. For each ``mu`` inside the log
+    interval the ``sigma`` that meets the mass is a root (Brent); ``mu`` maximises the entropy
+    (Brent's bounded minimum): scalar algorithms, the same bits on every machine (as :func:`maxent_beta`).
+    """
+    fix = "give an interval whose upper end is 1.01 to 1000 times its lower end, or lower the mass"
+    if not (0 < lower < upper and 1.01 <= upper / lower <= 1000.0):
+        raise ElicitationError("log-normal", lower, upper, mass, f"no log-normal fits [{lower:g}, {upper:g}]", fix)
+    ll, lu = math.log(lower), math.log(upper)
+
+    def sigma_for(mu: float) -> float:
+        def gap(log_s: float) -> float:
+            s = math.exp(log_s)
+            return float(special.ndtr((lu - mu) / s) - special.ndtr((ll - mu) / s)) - mass
+
+        return math.exp(optimize.brentq(gap, math.log(1e-9 * (lu - ll)), math.log(1e3 * (lu - ll)), xtol=1e-14))
+
+    res = optimize.minimize_scalar(
+        lambda mu: -(mu + math.log(sigma_for(mu))),
+        bounds=(ll + 1e-9, lu - 1e-9),
+        method="bounded",
+        options={"xatol": 1e-13},
     )
-    return LogNormalPrior(float(dist.mu), float(dist.sigma), lower, upper, mass)
+    mu = float(res.x)
+    return LogNormalPrior(mu, sigma_for(mu), lower, upper, mass)
 
 
 def beta_interval_mass(a: float, b: float, lower: float, upper: float) -> float:
-    d = stats.beta(a, b)
-    return float(d.cdf(upper) - d.cdf(lower))
+    """``P(lower <= X <= upper)`` for ``X ~ Beta(a, b)`` (scalar C code: the same bits on every machine)."""
+    return float(special.betainc(a, b, min(max(upper, 0.0), 1.0)) - special.betainc(a, b, min(max(lower, 0.0), 1.0)))
 
 
 def elicit_kappa(mean: float, lower: float, upper: float, mass: float) -> float:
@@ -252,10 +311,10 @@ def elicit_kappa(mean: float, lower: float, upper: float, mass: float) -> float:
     """
 
     def gap(log_k: float) -> float:
-        k = np.exp(log_k)
+        k = math.exp(log_k)
         return beta_interval_mass(k * mean, k * (1 - mean), lower, upper) - mass
 
-    lo, hi = np.log(1e-2), np.log(1e7)
+    lo, hi = math.log(1e-2), math.log(1e7)
     where = f"no Dirichlet strength puts {mass:g} of the mass in [{lower:g}, {upper:g}] around the mean {mean:g}"
     with np.errstate(all="ignore"):
         least, most = gap(lo) + mass, gap(hi) + mass
@@ -282,7 +341,7 @@ def elicit_kappa(mean: float, lower: float, upper: float, mass: float) -> float:
             f"lower the mass below {most:.4f} or widen the interval",
         )
     try:
-        return float(np.exp(optimize.brentq(gap, lo, hi, xtol=1e-12)))
+        return math.exp(optimize.brentq(gap, lo, hi, xtol=1e-12))
     except (ValueError, RuntimeError, FloatingPointError) as exc:
         raise ElicitationError(
             "Dirichlet", lower, upper, mass, f"{where} ({exc})", "widen the interval or lower the mass"

@@ -35,15 +35,29 @@ def rnd(x: float | None, digits: int = 6) -> float | None:
 # decimals. Raw values stay full precision in the downloads (JSON, CSV, netCDF).
 
 
+DECIDE: float = 1e-9
+"""Relative distance from a rounding boundary within which the last bits of a machine could decide it.
+
+Two machines' results differ in the last bits (BLAS kernels, SIMD paths): about 1e-15 relative, far
+inside this. A value that close to a boundary is rounded as the value just above it would be, the
+same on every machine (``round`` alone rounds exact ties to even and near-ties by the last bit)."""
+
+
+def decided_round(x: float, decimals: int) -> float:
+    """``round(x, decimals)`` that no last-bit difference can flip: near a boundary, the side above it."""
+    up = round(x + DECIDE * abs(x), decimals)
+    return up if up != round(x - DECIDE * abs(x), decimals) else round(x, decimals)
+
+
 def sig(x: float, n: int = 2) -> str:
     """``x`` to ``n`` significant figures, plain notation, thousands separated ('0.028', '410', '24,000')."""
     if x == 0 or not np.isfinite(x):
         return "0" if x == 0 else "—"
     exp = int(np.floor(np.log10(abs(x))))
-    rounded = round(x, n - 1 - exp)
+    rounded = decided_round(x, n - 1 - exp)
     if rounded != 0 and int(np.floor(np.log10(abs(rounded)))) > exp:  # 0.99 -> 1.0: one digit fewer after the point
         exp += 1
-        rounded = round(x, n - 1 - exp)
+        rounded = decided_round(x, n - 1 - exp)
     return f"{rounded:,.{max(0, n - 1 - exp)}f}"
 
 
@@ -55,7 +69,7 @@ def prob_text(p: float, digits: int = 0) -> str:
         return f"{sig(100 * p, 1)}%"
     if p > 0.99:
         return "> 99%"
-    return f"{100 * p:.{digits}f}%"
+    return f"{decided_round(100 * p, digits):.{digits}f}%"
 
 
 def share_text(x: float) -> str:
@@ -103,7 +117,7 @@ def score_text(x: float | None, digits: int = 2) -> str:
     """A score to ``digits`` decimals, with a true minus sign ('0.20', '−0.60'; '—' when missing)."""
     if x is None or not np.isfinite(x):
         return "—"
-    text = f"{x:.{digits}f}"
+    text = f"{decided_round(x, digits):.{digits}f}"
     return "0." + "0" * digits if float(text) == 0 else text.replace("-", "−")
 
 
@@ -155,7 +169,7 @@ def num(x: float | None, digits: int = 3) -> str:
     """A number for a table cell: '—' when missing or NaN, no signed zero ('-0.000' shows as '0.000')."""
     if x is None or not np.isfinite(x):
         return "—"
-    text = f"{x:.{digits}f}"
+    text = f"{decided_round(x, digits):.{digits}f}"
     return text[1:] if text.startswith("-") and float(text) == 0.0 else text
 
 

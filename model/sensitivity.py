@@ -115,6 +115,11 @@ def _outputs_task(task: tuple[Setup, Knobs, Evidence | None]) -> xr.Dataset:
     return outputs(*task)
 
 
+def _log_odds_task(task: tuple[Setup, Knobs, Evidence | None]) -> np.ndarray:
+    """One task of the influence map: the exact log-odds of each scenario at one setting (stable near 0 and 1)."""
+    return posterior(*task).log_odds()
+
+
 def _probs_task(task: tuple[Setup, Knobs, Evidence | None]) -> np.ndarray:
     """One task of a sensitivity map: the exact ``P(z = s | E)`` at one setting."""
     return posterior(*task).scenario_prob
@@ -229,11 +234,6 @@ def ranked(probs: xr.DataArray) -> list[str]:
     return [str(probs.scenario.values[i]) for i in order]
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-300, 1 - 1e-16)
-    return np.log(p) - np.log1p(-p)
-
-
 def evidence_items(setup: Setup) -> list[tuple[str, str, dt.date, str, str]]:
     """(id, label, date, confidence, kind) of every item of evidence that enters the likelihood.
 
@@ -260,10 +260,10 @@ def event_influence(setup: Setup) -> xr.Dataset:
     (``event`` or ``revenue``), and are sorted by the largest absolute change over scenarios
     (ties, e.g. events of one signal class, by date).
     """
-    full = _logit(posterior(setup).scenario_prob)
+    full = posterior(setup).log_odds()
     items = evidence_items(setup)
-    left_out = _map(_probs_task, [(setup, Knobs(), setup.evidence.without(it[0])) for it in items])
-    delta = [full - _logit(p) for p in left_out]
+    left_out = _map(_log_odds_task, [(setup, Knobs(), setup.evidence.without(it[0])) for it in items])
+    delta = [full - lo for lo in left_out]
     ds = xr.Dataset(
         {"delta": (("item", "scenario"), np.array(delta).reshape(len(items), len(SCENARIOS)))},
         coords={

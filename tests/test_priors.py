@@ -42,3 +42,65 @@ def test_article_interval_is_flagged_overconfident(setup):
 def test_scenario_mean_splits_remainder_equally(setup):
     np.testing.assert_allclose(setup.priors.m, [0.45, 0.55 / 3, 0.55 / 3, 0.55 / 3])
     np.testing.assert_allclose(setup.priors.dirichlet_alpha.sum(), setup.priors.kappa)
+
+
+@pytest.mark.parametrize(
+    "lower, upper, mass",
+    [(0.11, 0.12, 0.9), (0.10, 0.20, 0.9), (0.001, 0.02, 0.9), (0.005, 0.06, 0.9), (0.3, 0.6, 0.5)],
+)
+def test_maxent_beta_agrees_with_preliz(lower, upper, mass):
+    """The deterministic maximum-entropy Beta solves PreliZ's problem: the same mass, at least PreliZ's entropy
+    (to its optimiser's tolerance), and parameters within it.
+    """
+    import preliz as pz
+
+    from model.priors import beta_entropy, beta_interval_mass, elicit_beta
+
+    ours = elicit_beta(lower, upper, mass)
+    ref = pz.Beta()
+    pz.maxent(ref, lower, upper, mass, plot=False)
+    assert beta_interval_mass(ours.alpha, ours.beta, lower, upper) == pytest.approx(mass, abs=1e-9)
+    assert beta_entropy(ours.alpha, ours.beta) >= beta_entropy(ref.alpha, ref.beta) - 1e-6
+    assert ours.alpha == pytest.approx(ref.alpha, rel=2e-3) and ours.beta == pytest.approx(ref.beta, rel=2e-3)
+
+
+def test_maxent_lognormal_agrees_with_preliz():
+    import preliz as pz
+
+    from model.priors import elicit_lognormal
+
+    ours, ref = elicit_lognormal(150.0, 240.0, 0.9), pz.LogNormal()
+    pz.maxent(ref, 150.0, 240.0, 0.9, plot=False)
+    assert ours.mass_achieved == pytest.approx(0.9, abs=1e-9)
+    assert ours.mu == pytest.approx(ref.mu, rel=1e-6) and ours.sigma == pytest.approx(ref.sigma, rel=1e-4)
+
+
+def test_elicitation_gives_the_same_bits_under_another_blas_and_simd(tmp_path):
+    """Optimiser-derived parameters are the same to the last bit with another OpenBLAS kernel, one thread, or
+    NumPy without its AVX-512 loops (PreliZ's general optimiser differed in the fourth digit).
+    """
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from model.priors import elicit_beta, elicit_lognormal, elicit_kappa; "
+        "print([repr(x) for a in [(0.11,0.12,0.9),(0.10,0.20,0.9),(0.001,0.02,0.9),(0.005,0.06,0.9)]"
+        " for x in (elicit_beta(*a).alpha, elicit_beta(*a).beta)], repr(elicit_lognormal(150.0,240.0,0.9).mu),"
+        " repr(elicit_kappa(0.45,0.3,0.6,0.9)))"
+    )
+    variants = [
+        {},
+        {"OPENBLAS_NUM_THREADS": "1"},
+        {"OPENBLAS_CORETYPE": "Haswell", "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR"},
+    ]
+    outs = set()
+    for v in variants:
+        env = {**os.environ, **v}
+        run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+        if run.returncode != 0 and "NPY_DISABLE_CPU_FEATURES" in v:  # a CPU without AVX-512: drop that switch
+            env.pop("NPY_DISABLE_CPU_FEATURES")
+            run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        outs.add(run.stdout)
+    assert len(outs) == 1, outs

@@ -186,7 +186,8 @@ def test_the_books_scored_forecasts_are_out_of_sample_only(setup, retro):
 
 def test_the_outcomes_rounding_is_carried_into_what_is_shown(retro):
     """Interval scores move by under 1% within the rounding of "about USD 60m"; the ratios move by about
-    8% either way, so they are shown as a range over it."""
+    8% either way, so they are shown as a range over it.
+    """
     from model.scoring import score
 
     o = retro.outcome
