@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from model.assumptions import load_assumptions
 from model.errors import InputError
 from model.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, load_events, load_periods
 
@@ -81,3 +82,27 @@ def test_the_date_check_uses_the_earliest_calendar(monkeypatch, inputs):
     _dated(inputs, day + dt.timedelta(days=1))
     with pytest.raises(InputError, match="future"):
         load_events(inputs["events"])
+
+
+# --------------------------------------------------------------------------- inclusive intervals
+
+
+@pytest.mark.parametrize("end", ["lower", "upper"])
+def test_a_base_mean_on_its_intervals_end_is_inside(end, inputs):
+    """Interval membership is inclusive: 0.30 and 0.60 are in [0.30, 0.60]."""
+    text = inputs["assumptions"].read_text(encoding="utf-8")
+    value = "0.30" if end == "lower" else "0.60"
+    assert "    value: 0.45\n" in text and "    mass: 0.90\n" in text
+    text = text.replace("    value: 0.45\n", f"    value: {value}\n", 1)
+    text = text.replace("    mass: 0.90\n", "    mass: 0.45\n", 1)  # a mass a prior on the interval's end can meet
+    inputs["assumptions"].write_text(text, encoding="utf-8")
+    a = load_assumptions(inputs["assumptions"])
+    assert a.scenario_prior.base_mean.value == float(value)
+    assert a.scenario_prior.base_interval.lower == 0.30 and a.scenario_prior.base_interval.upper == 0.60
+
+
+def test_a_base_mean_beyond_its_interval_is_still_outside(inputs):
+    text = inputs["assumptions"].read_text(encoding="utf-8").replace("    value: 0.45\n", "    value: 0.61\n", 1)
+    inputs["assumptions"].write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="outside base_interval"):
+        load_assumptions(inputs["assumptions"])
