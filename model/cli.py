@@ -2,22 +2,70 @@
 
 Exit status 0 on success, 2 on bad input (one line on stderr naming the file, the field and
 the fix), 3 when MCMC fails its convergence checks, 70 on an internal error (one line asking
-for a report; never a traceback), 130 when interrupted.
+for a report; never a traceback), 75 on a problem of the environment (a directory that cannot be
+written, the package of another checkout: one line naming it), 130 when interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import datetime as dt
 import json
 import os
 import sys
 from typing import NoReturn, Sequence
 
+from . import OtherCheckoutError
 from .errors import ConvergenceError, InputError, clean
 
-EXIT_INPUT, EXIT_CONVERGENCE, EXIT_INTERNAL, EXIT_INTERRUPTED = 2, 3, 70, 130
-"""Exit codes besides 0 (documented in the README, "Input limits and exit codes")."""
+EXIT_INPUT, EXIT_CONVERGENCE, EXIT_INTERNAL, EXIT_ENVIRONMENT, EXIT_INTERRUPTED = 2, 3, 70, 75, 130
+"""Exit codes besides 0 (documented in the README, "Input limits and exit codes"). 2 is for bad input
+only; 75 is an environment problem (a directory that cannot be written, the package of another checkout)."""
+
+
+ASCII_FORMS: dict[str, str] = {
+    "≥": ">=",
+    "≤": "<=",
+    "–": "-",
+    "—": "--",
+    "−": "-",
+    "±": "+/-",
+    "×": "x",
+    "…": "...",
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "→": "->",
+    "≈": "~",
+}
+"""ASCII forms of the characters the output uses, for a stream that cannot encode them (e.g. cp1252, ascii)."""
+ENCODING_ERRORS = "h20-ascii-forms"
+"""The codec error handler that writes :data:`ASCII_FORMS` (anything else unencodable becomes '?')."""
+
+
+def _ascii_forms(err: UnicodeError) -> tuple[str, int]:
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    return "".join(ASCII_FORMS.get(c, "?") for c in err.object[err.start : err.end]), err.end
+
+
+codecs.register_error(ENCODING_ERRORS, _ascii_forms)
+
+
+def any_encoding() -> None:
+    """Let stdout and stderr print in whatever encoding they have (``PYTHONIOENCODING=cp1252``, a C locale).
+
+    A character the stream cannot encode is written in its ASCII form (``≥`` as ``>=``), never an error.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors=ENCODING_ERRORS)
+            except (ValueError, OSError):  # a closed or detached stream: nothing to print to anyway
+                pass
 
 
 class _Parser(argparse.ArgumentParser):
@@ -153,14 +201,17 @@ def _sensitivity(setup, as_json: bool) -> None:  # noqa: ANN001
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    any_encoding()
     args = build_parser().parse_args(argv)
     if args.no_cache:
         from .cache import ENV_OFF
 
         os.environ[ENV_OFF] = "1"  # read by model.cache, here and in any worker process
     try:
+        from . import check_checkout
         from .pipeline import prepare
 
+        check_checkout()
         setup = prepare(args.assumptions, args.events, args.quarters, args.as_of, args.min_confidence, args.seed)
         if args.command == "check":
             return _check(setup, args.json, args.mcmc_sbc)
@@ -180,12 +231,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OtherCheckoutError as exc:
+        print(f"error: {clean(exc, 1000)}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
     except BrokenPipeError:  # `python -m model summary | head`: the reader left; not an error of ours
         try:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         except (OSError, ValueError, AttributeError):
             pass
         return 0
+    except OSError as exc:  # the machine, not the input: an unwritable cache or output directory, a full disk
+        where = exc.filename or "(unknown path)"
+        print(
+            f"error: environment: cannot use {clean(where, 400)} ({exc.strerror or type(exc).__name__}); "
+            "fix: make it writable, or point HOME, XDG_CACHE_HOME or H20_CACHE_DIR at a writable directory",
+            file=sys.stderr,
+        )
+        return EXIT_ENVIRONMENT
     except Exception as exc:  # last resort: one line, never a traceback
         print(
             f"internal error: {type(exc).__name__}: {clean(exc, 300)}; please report with this input", file=sys.stderr

@@ -7,6 +7,7 @@ environment around the package changes, the inputs stay valid, and the answer mu
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -106,3 +107,98 @@ def test_a_base_mean_beyond_its_interval_is_still_outside(inputs):
     inputs["assumptions"].write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match="outside base_interval"):
         load_assumptions(inputs["assumptions"])
+
+
+# --------------------------------------------------------------------------- any output encoding
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "ascii"])
+def test_summary_prints_in_a_non_utf8_encoding(encoding, tmp_path):
+    """``python -m model summary > out.txt`` under a Windows or C-locale stdout encoding prints everything."""
+    out_file = tmp_path / "out.txt"
+    env = {k: v for k, v in os.environ.items() if k not in ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS")}
+    env.update({"PYTHONIOENCODING": encoding, "PYTHONPATH": str(ROOT)})
+    with out_file.open("wb") as out:
+        res = subprocess.run(
+            [sys.executable, "-m", "model", "summary", "--no-mcmc"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=600,
+        )
+    assert res.returncode == 0, res.stderr.decode(encoding, "replace")
+    assert res.stderr == b""
+    text = out_file.read_bytes().decode(encoding)  # every byte is the stream's encoding
+    assert "Scenario probabilities (exact path)" in text and "< 0.01%" in text
+    if encoding != "latin-1":
+        assert ">=" in text and "?" not in text  # ASCII forms, never a lost character
+
+
+# --------------------------------------------------------------------------- unwritable home or cache
+
+
+def _unwritable_dir(tmp_path: Path) -> Path:
+    """A home directory nothing can be written under (a mode-555 folder; under root, a path below a file)."""
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        home = tmp_path / "home"
+        home.mkdir()
+        home.chmod(0o555)
+        return home
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    return tmp_path / "file" / "home"
+
+
+CACHE_VARS = ("XDG_CACHE_HOME", "MPLCONFIGDIR", "PYTENSOR_FLAGS", "H20_CACHE_DIR", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR")
+
+
+def _cli_with_home(home: Path, tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in CACHE_VARS and not k.startswith("H20_")}
+    env.update({"HOME": str(home), "TMPDIR": str(tmp_path / "tmp"), "PYTHONPATH": str(ROOT), **extra})
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-m", "model", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=900
+    )
+
+
+def test_a_read_only_home_works_with_one_note(tmp_path):
+    """ArviZ's daily stamp, PyTensor's compile directory, Matplotlib's and our caches go to a temporary directory."""
+    res = _cli_with_home(_unwritable_dir(tmp_path), tmp_path, "summary", "--no-mcmc", "--json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["posterior"]["scenario_prob"]
+    note = res.stderr.strip().splitlines()
+    assert len(note) == 1 and note[0].startswith("note: cannot write ") and str(tmp_path / "tmp") in note[0], note
+    assert (tmp_path / "tmp").iterdir(), "nothing was cached in the temporary directory"
+
+
+def test_a_writable_home_gets_no_note(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    res = _cli_with_home(home, tmp_path, "summary", "--no-mcmc", "--json")
+    assert res.returncode == 0 and res.stderr == "", res.stderr
+
+
+def test_an_environment_problem_is_never_bad_input(monkeypatch, capsys):
+    """A directory that cannot be written (no temporary directory either) exits 75 naming it, not 2."""
+    from model import cli, pipeline
+
+    def unwritable(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/nowhere/.cache/arviz")
+
+    monkeypatch.setattr(pipeline, "prepare", unwritable)
+    assert cli.main(["summary", "--no-mcmc"]) == 75
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "/nowhere/.cache/arviz" in err[0] and "environment" in err[0] and "fix:" in err[0]
+
+
+def test_a_failing_library_during_elicitation_is_not_blamed_on_the_intervals(monkeypatch, setup):
+    """The elicitation's catch-all turns solver failures into input errors, never an OSError of the machine."""
+    from model import priors
+
+    a = setup.assumptions.model_copy(update={"seed": setup.assumptions.seed})
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise NotADirectoryError(20, "Not a directory", "/home/x/.cache/arviz")
+
+    monkeypatch.setattr(priors, "elicit_beta", broken)
+    with pytest.raises(OSError):
+        priors.elicit_priors(a)
