@@ -43,6 +43,41 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         child.wait(timeout=30)
 
 
+USER_INPUT_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS")
+"""A user's own input files: the book and the notebooks follow them, the unit tests test the shipped inputs."""
+_HIDDEN = "_h20_hidden_env"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Hide :data:`USER_INPUT_VARS` from every unit test (a test of them sets them with ``monkeypatch``).
+
+    ``H20_ASSUMPTIONS=my.yaml pytest`` then tests the package as shipped; the notebooks (nbval,
+    outside this directory) still run on the user's files, and :func:`pytest_report_header` says so.
+    Runs before any fixture of the test, session-scoped ones (``setup``) included.
+    """
+    hidden = {k: os.environ.pop(k) for k in USER_INPUT_VARS if k in os.environ}
+    setattr(item.config, _HIDDEN, {**getattr(item.config, _HIDDEN, {}), **hidden})
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Give the hidden variables back (the next item may be a notebook)."""
+    os.environ.update(getattr(item.config, _HIDDEN, {}))
+    setattr(item.config, _HIDDEN, {})
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """One line when a user's input file is in force: nbval compares against outputs of the shipped inputs."""
+    named = [f"{k}={os.environ[k]}" for k in USER_INPUT_VARS if os.environ.get(k, "").strip()]
+    if not named:
+        return []
+    return [
+        f"h20: {', '.join(named)}: unit tests use the shipped inputs; the notebooks run on yours and nbval "
+        "compares them with the shipped outputs (refresh them with python scripts/execute_notebooks.py)"
+    ]
+
+
 @pytest.fixture(scope="session")
 def setup() -> Setup:
     return prepare()

@@ -202,3 +202,40 @@ def test_a_failing_library_during_elicitation_is_not_blamed_on_the_intervals(mon
     monkeypatch.setattr(priors, "elicit_beta", broken)
     with pytest.raises(OSError):
         priors.elicit_priors(a)
+
+
+# --------------------------------------------------------------------------- the user's H20_* variables
+
+
+UNIT_TESTS_READING_INPUTS = (
+    "tests/test_bad_inputs.py::test_sensitivity_elicitation_failure_names_the_range",
+    "tests/test_cache.py::test_a_cached_fit_equals_a_fresh_fit",
+    "tests/test_priors.py::test_scenario_mean_splits_remainder_equally",
+    "tests/test_cli.py::test_summary_json_no_mcmc_keys_and_filters",
+)
+"""Unit tests whose expectations are about the shipped inputs (the first three failed under H20_ASSUMPTIONS)."""
+
+
+def test_unit_tests_ignore_the_users_input_variables(tmp_path, inputs):
+    """``H20_ASSUMPTIONS=my.yaml pytest``: the unit tests test the shipped inputs (only the notebooks follow it)."""
+    mine = inputs["assumptions"]
+    text = mine.read_text(encoding="utf-8").replace("    value: 0.45\n", "    value: 0.40\n", 1)
+    mine.write_text(text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.update({"H20_ASSUMPTIONS": str(mine), "H20_EVENTS": str(inputs["events"]), "H20_PREFETCH": "0"})
+    res = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", *UNIT_TESTS_READING_INPUTS],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=600,
+    )
+    assert res.returncode == 0, res.stdout[-3000:]
+
+
+def test_a_test_that_sets_a_variable_still_sees_it(monkeypatch, inputs):
+    from model.pipeline import prepare
+
+    monkeypatch.setenv("H20_ASSUMPTIONS", str(inputs["assumptions"]))
+    assert prepare().assumptions.source_file == str(inputs["assumptions"])
