@@ -7,8 +7,11 @@ environment around the package changes, the inputs stay valid, and the answer mu
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from model import report
 from model.assumptions import load_assumptions
 from model.errors import InputError
 from model.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, load_events, load_periods
@@ -239,3 +243,90 @@ def test_a_test_that_sets_a_variable_still_sees_it(monkeypatch, inputs):
 
     monkeypatch.setenv("H20_ASSUMPTIONS", str(inputs["assumptions"]))
     assert prepare().assumptions.source_file == str(inputs["assumptions"])
+
+
+# --------------------------------------------------------------------------- interpreter versions
+
+
+def _interpreters() -> list[str]:
+    """Python 3.11, 3.12 and 3.13 where installed (on PATH or under ``$PYENV_ROOT``), the current one always."""
+    candidates = [shutil.which(f"python3.{minor}") for minor in (11, 12, 13)]
+    pyenv = os.environ.get("PYENV_ROOT", "")
+    if pyenv:
+        candidates += [str(p) for p in sorted(Path(pyenv).glob("versions/3.1[123]*/bin/python3.1[123]"))]
+    found: dict[str, str] = {}
+    for path in [sys.executable, *filter(None, candidates)]:
+        res = subprocess.run([path, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True)
+        if res.returncode == 0:
+            found.setdefault(res.stdout.strip(), path)
+    return list(found.values())
+
+
+def test_the_gate_fingerprint_does_not_depend_on_the_interpreter():
+    """The meaning of each fingerprinted Python file is the same text on every Python that is installed."""
+    interpreters = _interpreters()
+    if len(interpreters) < 2:
+        pytest.skip("one Python interpreter installed: nothing to compare")
+    code = inspect.getsource(report.python_meaning) + (
+        "\nimport hashlib, json, sys\n"
+        "print(json.dumps({n: hashlib.sha256(python_meaning(open(n, encoding='utf-8').read()).encode()).hexdigest()"
+        " for n in sys.argv[1:]}))\n"
+    )
+    names = [n for n in report.GATE_FINGERPRINT_FILES if n.endswith(".py")] + sorted(
+        str(p.relative_to(ROOT)) for p in (ROOT / "model").glob("*.py")
+    )
+    digests = {}
+    for exe in interpreters:
+        res = subprocess.run([exe, "-c", code, *names], capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert res.returncode == 0, f"{exe}: {res.stderr[-2000:]}"
+        digests[exe] = json.loads(res.stdout)
+    first = digests[interpreters[0]]
+    for exe, d in digests.items():
+        assert d == first, f"{exe} reads another meaning into {[n for n in d if d[n] != first[n]]}"
+
+
+def test_the_stored_gate_sweep_is_current():
+    """The shipped seed sweep was run on the code and inputs in force (same check as the Inference chapter's)."""
+    assert report.load_gate_sweep()["fingerprint"] == report.gate_fingerprint()
+
+
+def test_the_fingerprint_ignores_layout_and_sees_code():
+    src = "def f(x):\n    '''Doc.'''\n    return x + 1  # one\n"
+    same = "def f(x):\n    return (\n        x + 1\n    )\n"
+    assert report.python_meaning(src) == report.python_meaning(same)
+    assert report.python_meaning(src) != report.python_meaning(src.replace("x + 1", "x + 2"))
+
+
+def test_every_imported_distribution_is_declared():
+    """``pip install -e .`` alone gives a package whose every import resolves (nutpie, xarray, ...)."""
+    import ast
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras = [d for group in project.get("optional-dependencies", {}).values() for d in group]
+    declared = {
+        re.split(r"[;\[=<>~! ]", d, maxsplit=1)[0].strip().lower().replace("_", "-")
+        for d in project["dependencies"] + extras
+    }
+    imported = set()
+    for path in (ROOT / "model").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    dist_of = {"yaml": "pyyaml", "IPython": "ipython", "matplotlib_inline": "matplotlib-inline", "myst_nb": "myst-nb"}
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m != "model"}
+    missing = sorted(m for m in third_party if dist_of.get(m, m).lower().replace("_", "-") not in declared)
+    assert not missing, f"imported by model/ but not in pyproject's dependencies: {missing}"
+
+
+def test_pyproject_admits_python_311_to_313():
+    import tomllib
+
+    from packaging.specifiers import SpecifierSet
+
+    spec = SpecifierSet(
+        tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    )
+    assert all(v in spec for v in ("3.11.0", "3.12.1", "3.13.0"))
