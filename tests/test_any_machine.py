@@ -138,76 +138,6 @@ def test_summary_prints_in_a_non_utf8_encoding(encoding, tmp_path):
         assert ">=" in text and "?" not in text  # ASCII forms, never a lost character
 
 
-# --------------------------------------------------------------------------- unwritable home or cache
-
-
-def _unwritable_dir(tmp_path: Path) -> Path:
-    """A home directory nothing can be written under (a mode-555 folder; under root, a path below a file)."""
-    if hasattr(os, "geteuid") and os.geteuid() != 0:
-        home = tmp_path / "home"
-        home.mkdir()
-        home.chmod(0o555)
-        return home
-    (tmp_path / "file").write_text("", encoding="utf-8")
-    return tmp_path / "file" / "home"
-
-
-CACHE_VARS = ("XDG_CACHE_HOME", "MPLCONFIGDIR", "PYTENSOR_FLAGS", "H20_CACHE_DIR", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR")
-
-
-def _cli_with_home(home: Path, tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in CACHE_VARS and not k.startswith("H20_")}
-    env.update({"HOME": str(home), "TMPDIR": str(tmp_path / "tmp"), "PYTHONPATH": str(ROOT), **extra})
-    (tmp_path / "tmp").mkdir(exist_ok=True)
-    return subprocess.run(
-        [sys.executable, "-m", "model", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=900
-    )
-
-
-def test_a_read_only_home_works_with_one_note(tmp_path):
-    """ArviZ's daily stamp, PyTensor's compile directory, Matplotlib's and our caches go to a temporary directory."""
-    res = _cli_with_home(_unwritable_dir(tmp_path), tmp_path, "summary", "--no-mcmc", "--json")
-    assert res.returncode == 0, res.stderr
-    assert json.loads(res.stdout)["posterior"]["scenario_prob"]
-    note = res.stderr.strip().splitlines()
-    assert len(note) == 1 and note[0].startswith("note: cannot write ") and str(tmp_path / "tmp") in note[0], note
-    assert (tmp_path / "tmp").iterdir(), "nothing was cached in the temporary directory"
-
-
-def test_a_writable_home_gets_no_note(tmp_path):
-    home = tmp_path / "home"
-    home.mkdir()
-    res = _cli_with_home(home, tmp_path, "summary", "--no-mcmc", "--json")
-    assert res.returncode == 0 and res.stderr == "", res.stderr
-
-
-def test_an_environment_problem_is_never_bad_input(monkeypatch, capsys):
-    """A directory that cannot be written (no temporary directory either) exits 75 naming it, not 2."""
-    from model import cli, pipeline
-
-    def unwritable(*args: object, **kwargs: object) -> None:
-        raise PermissionError(13, "Permission denied", "/nowhere/.cache/arviz")
-
-    monkeypatch.setattr(pipeline, "prepare", unwritable)
-    assert cli.main(["summary", "--no-mcmc"]) == 75
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "/nowhere/.cache/arviz" in err[0] and "environment" in err[0] and "fix:" in err[0]
-
-
-def test_a_failing_library_during_elicitation_is_not_blamed_on_the_intervals(monkeypatch, setup):
-    """The elicitation's catch-all turns solver failures into input errors, never an OSError of the machine."""
-    from model import priors
-
-    a = setup.assumptions.model_copy(update={"seed": setup.assumptions.seed})
-
-    def broken(*args: object, **kwargs: object) -> None:
-        raise NotADirectoryError(20, "Not a directory", "/home/x/.cache/arviz")
-
-    monkeypatch.setattr(priors, "elicit_beta", broken)
-    with pytest.raises(OSError):
-        priors.elicit_priors(a)
-
-
 # --------------------------------------------------------------------------- the user's H20_* variables
 
 
@@ -330,3 +260,142 @@ def test_pyproject_admits_python_311_to_313():
         tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
     )
     assert all(v in spec for v in ("3.11.0", "3.12.1", "3.13.0"))
+
+
+# --------------------------------------------------------------------------- unwritable home or cache
+
+
+def _unwritable_dir(tmp_path: Path) -> Path:
+    """A home directory nothing can be written under (a mode-555 folder; under root, a path below a file)."""
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        home = tmp_path / "home"
+        home.mkdir()
+        home.chmod(0o555)
+        return home
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    return tmp_path / "file" / "home"
+
+
+CACHE_VARS = ("XDG_CACHE_HOME", "MPLCONFIGDIR", "PYTENSOR_FLAGS", "H20_CACHE_DIR", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR")
+
+
+def _cli_with_home(home: Path, tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in CACHE_VARS and not k.startswith("H20_")}
+    env.update({"HOME": str(home), "TMPDIR": str(tmp_path / "tmp"), "PYTHONPATH": str(ROOT), **extra})
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-m", "model", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=900
+    )
+
+
+def test_a_read_only_home_works_with_one_note(tmp_path):
+    """ArviZ's daily stamp, PyTensor's compile directory, Matplotlib's and our caches go to a temporary directory."""
+    res = _cli_with_home(_unwritable_dir(tmp_path), tmp_path, "summary", "--no-mcmc", "--json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["posterior"]["scenario_prob"]
+    note = res.stderr.strip().splitlines()
+    assert len(note) == 1 and note[0].startswith("note: cannot write ") and str(tmp_path / "tmp") in note[0], note
+    assert (tmp_path / "tmp").iterdir(), "nothing was cached in the temporary directory"
+
+
+def test_a_writable_home_gets_no_note(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    res = _cli_with_home(home, tmp_path, "summary", "--no-mcmc", "--json")
+    assert res.returncode == 0 and res.stderr == "", res.stderr
+
+
+def test_an_environment_problem_is_never_bad_input(monkeypatch, capsys):
+    """A directory that cannot be written (no temporary directory either) exits 75 naming it, not 2."""
+    from model import cli, pipeline
+
+    def unwritable(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/nowhere/.cache/arviz")
+
+    monkeypatch.setattr(pipeline, "prepare", unwritable)
+    assert cli.main(["summary", "--no-mcmc"]) == 75
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "/nowhere/.cache/arviz" in err[0] and "environment" in err[0] and "fix:" in err[0]
+
+
+def test_a_failing_library_during_elicitation_is_not_blamed_on_the_intervals(monkeypatch, setup):
+    """The elicitation's catch-all turns solver failures into input errors, never an OSError of the machine."""
+    from model import priors
+
+    a = setup.assumptions.model_copy(update={"seed": setup.assumptions.seed})
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise NotADirectoryError(20, "Not a directory", "/home/x/.cache/arviz")
+
+    monkeypatch.setattr(priors, "elicit_beta", broken)
+    with pytest.raises(OSError):
+        priors.elicit_priors(a)
+
+
+# --------------------------------------------------------------------------- the checkout you run is the one you get
+
+
+def _second_checkout(tmp_path: Path) -> Path:
+    """A copy of this checkout (its tracked files, as they are now) whose base case is 50%, not 45%."""
+    other = tmp_path / "other checkout"
+    files = subprocess.run(["git", "ls-files", "-z"], capture_output=True, cwd=ROOT, check=True).stdout.split(b"\0")
+    for name in filter(None, (f.decode() for f in files)):
+        if (ROOT / name).is_file() and not name.startswith("notebooks/"):
+            (other / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, other / name)
+    a = other / "model" / "data" / "assumptions.yaml"
+    a.write_text(a.read_text(encoding="utf-8").replace("    value: 0.45\n", "    value: 0.50\n", 1), encoding="utf-8")
+    return other
+
+
+def _isolated(code: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Python without the working directory or PYTHONPATH on its path: ``model`` is the venv's installed one."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "H20_ASSUMPTIONS")}
+    return subprocess.run(
+        [sys.executable, "-I", "-c", code, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600
+    )
+
+
+@pytest.fixture(scope="module")
+def installed_here() -> None:
+    res = _isolated("import model; print(model.__file__)", Path("/"))
+    if res.returncode != 0 or Path(res.stdout.strip()).resolve().parents[1] != ROOT:
+        pytest.skip("this checkout is not the one installed in the venv (pip install -e .)")
+
+
+def test_a_command_in_another_checkout_stops_naming_both(tmp_path, installed_here):
+    """``h20-model summary`` run in a second checkout, with this one installed: one line, both paths, exit 75."""
+    other = _second_checkout(tmp_path)
+    res = _isolated("import sys; from model.cli import main; sys.exit(main(sys.argv[1:]))", other, "summary")
+    assert res.returncode == 75, res.stdout[:500] + res.stderr
+    line = res.stderr.strip()
+    assert "\n" not in line and str(other) in line and str(ROOT / "model") in line and "fix:" in line
+
+
+def test_a_chapter_in_another_checkout_stops_naming_both(tmp_path, installed_here):
+    """A kernel started in the second checkout's notebooks/ (JupyterLab, nbconvert) with this one installed."""
+    other = _second_checkout(tmp_path)
+    (other / "notebooks").mkdir()
+    res = _isolated("from model.book import open_chapter; open_chapter('priors', glue=False)", other / "notebooks")
+    assert res.returncode != 0
+    assert "OtherCheckoutError" in res.stderr and str(other) in res.stderr.strip().splitlines()[-1]
+
+
+def test_the_build_of_another_checkout_imports_that_checkout(tmp_path, installed_here):
+    """The build extension of the second checkout puts it first, for itself and for the kernels it starts."""
+    other = _second_checkout(tmp_path)
+    code = (
+        "import importlib.util, json, os, sys\n"
+        "spec = importlib.util.spec_from_file_location('h20_build', sys.argv[1])\n"
+        "ext = importlib.util.module_from_spec(spec); spec.loader.exec_module(ext)\n"
+        "ext.use_this_checkout()\n"
+        "import model; from model.pipeline import prepare\n"
+        "print(json.dumps({'model': model.__file__, 'path': os.environ['PYTHONPATH'],"
+        " 'm_base': float(prepare().priors.m[0])}))\n"
+    )
+    res = _isolated(code, tmp_path, str(other / "book" / "_ext" / "h20_build.py"))
+    assert res.returncode == 0, res.stderr
+    got = json.loads(res.stdout)
+    assert Path(got["model"]).resolve().parents[1] == other.resolve()
+    assert got["path"].split(os.pathsep)[0] == str(other.resolve())  # the kernels import it too
+    assert got["m_base"] == 0.50  # the second checkout's own assumptions
