@@ -10,9 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from model.assumptions import DEFAULT_ASSUMPTIONS
-from model.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS
-from model.pipeline import Analysis, Setup, analyse, prepare
+ROOT = Path(__file__).resolve().parents[1]
+# The notebooks' kernels (nbval) import this checkout's package, as the tests do (pyproject's
+# pythonpath): a venv shared by two checkouts otherwise imports whichever was installed last.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(ROOT), *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT))]
+)
+
+from model.assumptions import DEFAULT_ASSUMPTIONS  # noqa: E402
+from model.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS  # noqa: E402
+from model.pipeline import Analysis, Setup, analyse, prepare  # noqa: E402
 
 PREFETCH_FOR = ("08_checks.ipynb", "09_explore.ipynb")
 """Chapters whose slowest results :func:`model.book.prefetch` computes (as during the book build)."""
@@ -104,7 +111,6 @@ def analysis_exact(setup: Setup) -> Analysis:
     return analyse(setup, mcmc=False)
 
 
-ROOT = Path(__file__).resolve().parents[1]
 FILE_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS")
 
 

@@ -399,3 +399,27 @@ def test_the_build_of_another_checkout_imports_that_checkout(tmp_path, installed
     assert Path(got["model"]).resolve().parents[1] == other.resolve()
     assert got["path"].split(os.pathsep)[0] == str(other.resolve())  # the kernels import it too
     assert got["m_base"] == 0.50  # the second checkout's own assumptions
+
+
+def test_pytest_in_another_checkout_tests_that_checkout(tmp_path, installed_here):
+    """``pytest`` (the venv's script) in the second checkout imports its package, and so do its notebooks' kernels."""
+    other = _second_checkout(tmp_path)
+    (other / "tests" / "test_where.py").write_text(
+        "import os\nfrom pathlib import Path\n\nimport model\n\n\n"
+        "def test_this_checkout():\n"
+        "    root = Path(__file__).resolve().parents[1]\n"
+        "    assert Path(model.__file__).resolve().parents[1] == root\n"
+        "    assert os.environ['PYTHONPATH'].split(os.pathsep)[0] == str(root)\n",
+        encoding="utf-8",
+    )
+    exe = Path(sys.executable).parent / "pytest"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",) and not k.startswith("PYTEST_")}
+    res = subprocess.run(
+        [str(exe), "-q", "-p", "no:cacheprovider", "tests/test_where.py"],
+        capture_output=True,
+        text=True,
+        cwd=other,
+        env={**env, "H20_PREFETCH": "0"},
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
