@@ -35,6 +35,11 @@ waits for it. The cache keys decide what is reused, so this changes when work ha
 number. ``H20_PREFETCH=0`` turns it off; the child is stopped when the build ends, and exits by
 itself if the build dies.
 
+**The build's own kernel.** Whatever kernelspec a notebook carries (JupyterLab saves the name of
+the kernel it ran, e.g. ``h20-venv``), ``_config.yml`` aliases every name to ``h20-book``
+(``nb_kernel_rgx_aliases``), a kernelspec this extension writes into the build directory and puts
+first on ``JUPYTER_PATH``: this Python, so the chapters run in the build's own environment.
+
 **Quiet kernels.** ipykernel warns on every kernel start that runs over TCP without encryption
 unless the kernel manager provisions CurveZMQ keys; jupyter_client's setting for that,
 ``KernelManager.transport_encryption``, is set to ``auto`` for this build (encrypted wherever the
@@ -112,6 +117,26 @@ def encrypted_kernels() -> None:
     trait = KernelManager.class_traits().get("transport_encryption")
     if trait is not None and zmq.has("curve"):
         trait.default_value = "auto"  # myst-nb makes its kernel managers without a config to set it in
+
+
+KERNEL = "h20-book"
+"""The kernel every chapter runs in (``_config.yml`` aliases every kernelspec name to it)."""
+
+
+def book_kernel(directory: Path) -> Path:
+    """Write the :data:`KERNEL` kernelspec (this Python) under ``directory`` and put it first on ``JUPYTER_PATH``."""
+    spec = directory / "kernels" / KERNEL
+    spec.mkdir(parents=True, exist_ok=True)
+    kernel = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (the book build's environment)",
+        "language": "python",
+        "metadata": {"supported_encryption": ["curve"]},
+    }
+    (spec / "kernel.json").write_text(json.dumps(kernel, indent=1) + "\n", encoding="utf-8")
+    others = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p and p != str(directory)]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join([str(directory), *others])
+    return spec
 
 
 def build_dir(app: Sphinx) -> Path:
@@ -342,6 +367,7 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, object]:
     use_this_checkout()
     encrypted_kernels()
+    book_kernel(Path(app.outdir).parent / ".h20-jupyter")
     app.connect("builder-inited", start)
     app.connect("build-finished", finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
