@@ -14,6 +14,8 @@ import datetime as dt
 import json
 import os
 import sys
+import threading
+import time
 from typing import NoReturn, Sequence
 
 from . import OtherCheckoutError
@@ -66,6 +68,50 @@ def any_encoding() -> None:
                 reconfigure(errors=ENCODING_ERRORS)
             except (ValueError, OSError):  # a closed or detached stream: nothing to print to anyway
                 pass
+
+
+PROGRESS_AFTER_S = 2.0
+"""A step shows its progress on stderr once it has run this long (and only when stderr is a terminal)."""
+
+
+class progress:  # noqa: N801 - used as a statement: ``with progress("PyMC fit"):``
+    """Show ``label`` and the seconds elapsed on stderr while a slow step runs, then clear the line.
+
+    Only when stderr is a terminal: redirected output, pipes and tests see nothing. Steps shorter than
+    :data:`PROGRESS_AFTER_S` show nothing either.
+    """
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.shown = False
+        self.stopped = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> "progress":
+        isatty = getattr(sys.stderr, "isatty", None)
+        if isatty is not None and isatty():
+            self.thread = threading.Thread(target=self._tick, name="progress", daemon=True)
+            self.thread.start()
+        return self
+
+    def _tick(self) -> None:
+        start = time.monotonic()
+        if self.stopped.wait(PROGRESS_AFTER_S):
+            return
+        while True:
+            sys.stderr.write(f"\r{self.label}... {time.monotonic() - start:.0f} s\033[K")
+            sys.stderr.flush()
+            self.shown = True
+            if self.stopped.wait(1.0):
+                return
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        if self.thread is not None:
+            self.thread.join()
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -145,15 +191,19 @@ def _export(setup, directory: str, as_json: bool) -> None:  # noqa: ANN001
     from .export import ExportInputs, export
     from .pipeline import analyse
 
-    inputs = ExportInputs(
-        analyse(setup, mcmc=True),
-        sens.weight_spread(setup),
-        sens.tornado(setup),
-        sens.event_influence(setup),
-        sens.forecast_history(setup),
-        explorer_grid(setup),
-    )
-    m = export(inputs, directory)
+    with progress("PyMC fit"):
+        an = analyse(setup, mcmc=True)
+    with progress("sensitivity, influence, history and the explorer's grid"):
+        inputs = ExportInputs(
+            an,
+            sens.weight_spread(setup),
+            sens.tornado(setup),
+            sens.event_influence(setup),
+            sens.forecast_history(setup),
+            explorer_grid(setup),
+        )
+    with progress("writing the files"):
+        m = export(inputs, directory)
     if as_json:
         print(json.dumps(m.as_dict(), indent=2))
         return
@@ -166,7 +216,8 @@ def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:  # noqa: ANN001
     """``python -m model check``: 0 when every check passes, 4 (one line on stderr) otherwise."""
     from .checks import report_dict, report_text, run_checks
 
-    rep = run_checks(setup, mcmc_sbc=mcmc_sbc)
+    with progress("model checks" + (" and the SBC of PyMC (100 fits)" if mcmc_sbc else "")):
+        rep = run_checks(setup, mcmc_sbc=mcmc_sbc)
     print(json.dumps(report_dict(rep), indent=2, ensure_ascii=False) if as_json else report_text(rep))
     bad = rep.first_failure
     if bad is not None:
@@ -180,8 +231,22 @@ def _summary(setup, as_json: bool, no_mcmc: bool) -> None:  # noqa: ANN001
     from .report import headline, summary_text
     from .sensitivity import weight_spread
 
-    h = headline(analyse(setup, mcmc=not no_mcmc), weight_spread(setup))
-    print(json.dumps(h, indent=2, ensure_ascii=False) if as_json else summary_text(h))
+    with progress("exact path and the forward Monte Carlo check"):
+        spread = weight_spread(setup)
+        exact = headline(analyse(setup, mcmc=False), spread)
+    if not as_json:  # the headline (exact path) at once; the MCMC check follows
+        print(summary_text(exact), flush=True)
+    if no_mcmc:
+        if as_json:
+            print(json.dumps(exact, indent=2, ensure_ascii=False))
+        return
+    with progress("PyMC fit (the MCMC check)"):
+        h = headline(analyse(setup, mcmc=True), spread)
+    if as_json:
+        print(json.dumps(h, indent=2, ensure_ascii=False))
+        return
+    shown = set(summary_text(exact).splitlines())
+    print("\n".join(line for line in summary_text(h).splitlines() if line not in shown))
 
 
 def _sensitivity(setup, as_json: bool) -> None:  # noqa: ANN001
@@ -189,7 +254,8 @@ def _sensitivity(setup, as_json: bool) -> None:  # noqa: ANN001
     from .report import sensitivity_json, sensitivity_text
 
     try:
-        rep = sensitivity_json(setup)
+        with progress("tornado and event influence"):
+            rep = sensitivity_json(setup)
     except ElicitationError as exc:  # only the recovery_scale knob elicits new priors
         raise InputError(
             setup.assumptions.source_file,
