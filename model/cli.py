@@ -185,6 +185,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def environment_cause(exc: BaseException) -> OSError | None:
+    """The OSError behind ``exc``, if any: a failure of the machine that a catch-all reported as something else.
+
+    (The elicitation turns any failure of its solvers into an input error; an unwritable cache
+    directory met on the way is the machine's, and gets exit 75, not 2.)
+    """
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, OSError):
+            return cur
+        cur = cur.__cause__ or cur.__context__
+    return None
+
+
+def environment_line(exc: OSError) -> str:
+    """The one line for an environment problem: the directory or file, what failed, the fix."""
+    where = clean(exc.filename or "(unknown path)", 400)
+    return (
+        f"error: environment: cannot use {where} ({exc.strerror or type(exc).__name__}); "
+        "fix: make it writable, or point HOME, XDG_CACHE_HOME or H20_CACHE_DIR at a writable directory"
+    )
+
+
 def _export(setup, directory: str, as_json: bool) -> None:  # noqa: ANN001
     from . import sensitivity as sens
     from .explore import explorer_grid
@@ -289,6 +314,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             _sensitivity(setup, args.json)
     except InputError as exc:
+        cause = environment_cause(exc)
+        if cause is not None:
+            print(environment_line(cause), file=sys.stderr)
+            return EXIT_ENVIRONMENT
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except ConvergenceError as exc:
@@ -307,12 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return 0
     except OSError as exc:  # the machine, not the input: an unwritable cache or output directory, a full disk
-        where = exc.filename or "(unknown path)"
-        print(
-            f"error: environment: cannot use {clean(where, 400)} ({exc.strerror or type(exc).__name__}); "
-            "fix: make it writable, or point HOME, XDG_CACHE_HOME or H20_CACHE_DIR at a writable directory",
-            file=sys.stderr,
-        )
+        print(environment_line(exc), file=sys.stderr)
         return EXIT_ENVIRONMENT
     except Exception as exc:  # last resort: one line, never a traceback
         print(

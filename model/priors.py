@@ -326,8 +326,8 @@ def _fields_named(fn: Callable[[Assumptions], Priors]) -> Callable[[Assumptions]
     def wrapper(a: Assumptions) -> Priors:
         try:
             return fn(a)
-        except (InputError, OSError, ImportError):
-            raise  # an environment problem (unwritable cache, missing library) is not the input's doing
+        except InputError:
+            raise
         except ElicitationError as exc:
             raise InputError(a.source_file or "(assumptions)", elicited_field(a, exc), exc.problem, exc.fix) from None
         except Exception as exc:  # a solver failing on odd intervals is still the input's doing

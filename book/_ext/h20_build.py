@@ -232,19 +232,17 @@ def lock_build(app: Sphinx) -> None:
 
 def validate_inputs() -> None:
     """The inputs in force through the command line's path; a bad one stops the build with its one line."""
+    from model.cli import environment_cause, environment_line
     from model.errors import InputError
     from model.pipeline import prepare
 
     try:
         prepare()
     except InputError as exc:
-        stop(f"error: {exc}", EXIT_INPUT)
+        cause = environment_cause(exc)
+        stop(environment_line(cause) if cause else f"error: {exc}", EXIT_ENVIRONMENT if cause else EXIT_INPUT)
     except OSError as exc:
-        stop(
-            f"error: environment: cannot use {exc.filename or '(unknown path)'} ({exc.strerror}); "
-            "fix: make it writable, or point HOME, XDG_CACHE_HOME or H20_CACHE_DIR at a writable directory",
-            EXIT_ENVIRONMENT,
-        )
+        stop(environment_line(exc), EXIT_ENVIRONMENT)
 
 
 def cache_problem(cache: Path) -> str | None:
