@@ -94,12 +94,6 @@ class DateEntry(_Strict):
     provenance: Provenance
 
 
-class ScenarioEntry(_Strict):
-    value: ScenarioKey = Field(description="One of base, reban, domestic, easing")
-    unit: str
-    provenance: Provenance
-
-
 class Interval(_Strict):
     """An elicitation interval: `mass` of the prior lies in [lower, upper]."""
 
@@ -332,18 +326,16 @@ class MeasurementSpec(_Strict):
     reversal_date: DateEntry
     first_licence_date: DateEntry
     fiscal_year_end: DateEntry
-    quarterly_sd: Entry
-    annual_sd: Entry
+    rounding: Entry
     timing_concentration: Entry
 
     @model_validator(mode="after")
     def _valid(self) -> "MeasurementSpec":
-        for name in ("quarterly_sd", "annual_sd"):
-            v = getattr(self, name).value
-            if not 0.0 < v < 100.0:
-                raise _bad(
-                    f"{name} {v} is outside (0, 100) USD bn", "give the disclosure's precision in USD bn, e.g. 0.015"
-                )
+        if not 0.0 < self.rounding.value < 100.0:
+            raise _bad(
+                f"rounding {self.rounding.value} is outside (0, 100) USD bn",
+                "give the precision of NVIDIA's stated figures in USD bn, e.g. 0.01 for 'about USD 60m'",
+            )
         if not 0.0 < self.timing_concentration.value <= 1e4:
             raise _bad(
                 f"timing_concentration {self.timing_concentration.value} is outside (0, 1e4]",
@@ -356,16 +348,75 @@ class MeasurementSpec(_Strict):
         return self
 
 
-class OutcomeSpec(_Strict):
-    scenario: ScenarioEntry
-    recovered_share: Entry
+Verdict = Literal["yes", "no", "partly"]
+VERDICTS: tuple[str, ...] = ("no", "partly", "yes")
+"""Resolution verdicts, weakest first."""
 
-    @field_validator("recovered_share")
-    @classmethod
-    def _share(cls, v: Entry) -> Entry:
-        if not 0.0 <= v.value <= 1.0:
-            raise _bad(f"recovered share {v.value} is outside [0, 1]", "give the share as a fraction (0.03% is 0.0003)")
-        return v
+
+class QuarterlyRevenueMeasure(_Strict):
+    """A condition decided by the reports: post-licence H20 revenue from China of at least ``usd_bn`` in at
+    least ``quarters`` fiscal quarters that ended inside the window."""
+
+    usd_bn: float = Field(gt=0, description="Quarterly post-licence H20 revenue from China, USD bn")
+    quarters: int = Field(ge=1, le=8, description="How many quarters must reach it")
+
+
+class Condition(_Strict):
+    """One condition of a resolution criterion, worded before it is applied."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
+    text: str = Field(min_length=1, description="The condition, as a forecasting platform would word it")
+    defining: bool = Field(False, description="The condition the scenario is named for: if it fails, the answer is no")
+    measure: QuarterlyRevenueMeasure | None = Field(None, description="Decided by the reported figures, not by reading")
+
+
+class Criterion(_Strict):
+    """How one scenario (or one reading of it) resolves: conditions, with the reasoning for their wording."""
+
+    question: str = Field(min_length=1)
+    conditions: tuple[Condition, ...] = Field(min_length=1)
+    reasoning: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_defining(self) -> "Criterion":
+        ids = [c.id for c in self.conditions]
+        if len(set(ids)) != len(ids):
+            raise _bad(f"condition ids {ids} repeat", "give each condition of a criterion its own id")
+        if sum(c.defining for c in self.conditions) != 1:
+            raise _bad("not exactly one defining condition", "mark exactly one condition 'defining: true'")
+        return self
+
+
+class Reading(Criterion):
+    """Another defensible reading of a scenario's words (the scenarios overlap in the world)."""
+
+    scenario: ScenarioKey
+    name: str = Field(min_length=1)
+
+
+class ResolutionSpec(_Strict):
+    """The article's forecast resolved as a forecasting platform would: criteria stated before they are applied."""
+
+    window_start: dt.date
+    window_end: dt.date
+    written: dt.date = Field(description="When the criteria were written (before any verdict was recorded)")
+    rule: str = Field(min_length=1, description="How condition verdicts combine into a scenario's verdict")
+    criteria: dict[ScenarioKey, Criterion]
+    readings: dict[str, Reading] = Field(default_factory=dict)
+    interval_coverage: Entry
+
+    @model_validator(mode="after")
+    def _complete(self) -> "ResolutionSpec":
+        if set(self.criteria) != set(SCENARIOS):
+            raise _bad(f"criteria for {sorted(self.criteria)}", f"give one criterion for each of {', '.join(SCENARIOS)}")
+        if not self.window_start < self.window_end:
+            raise _bad("window_start is not before window_end", "give the forecast window's first and last day")
+        if not 0.0 < self.interval_coverage.value < 1.0:
+            raise _bad(
+                f"interval_coverage {self.interval_coverage.value} is outside (0, 1)",
+                "give the probability read into the article's interval, e.g. 0.9",
+            )
+        return self
 
 
 class InferenceSettings(_Strict):
@@ -453,7 +504,7 @@ class Assumptions(_Strict):
     revenue_fy2026: PositiveInterval
     signals: SignalsSpec
     measurement: MeasurementSpec
-    outcome: OutcomeSpec
+    resolution: ResolutionSpec
     inference: InferenceSettings = InferenceSettings()
     sensitivity: SensitivitySpec
     source_file: str = Field("", description="Path the assumptions were read from (set by the loader)")

@@ -3,9 +3,11 @@
 Files (shipped in ``model/data/``, format documented in ``model/data/README.md``):
 
 * ``events.csv``: one event per row: ``id, date, summary, indicators, signal, confidence,
-  analyst_supports, analyst_weakens, source_1, source_2``.
-* ``quarters.csv``: NVIDIA's reported revenue per fiscal period, with H20 China revenue
-  where disclosed.
+  source_1, source_2``, and optionally ``alt_signal`` (a second defensible class), ``fact`` and
+  ``campaign`` (the independent fact, and the policy line, an event reports), ``restates`` and
+  ``subsumed_by`` (reported periods whose figures the event re-reports or anticipates).
+* ``quarters.csv``: NVIDIA's reported revenue per fiscal period, with H20 China revenue and the
+  running total of post-reversal H20 revenue from China where disclosed.
 
 Signal likelihood (book/method.md): events are conditionally independent given the scenario,
 each tempered by ``w``::
@@ -14,7 +16,9 @@ each tempered by ``w``::
 
 An event that only re-reports an earnings release (``restates`` names the fiscal periods) is
 not a signal: those figures enter once, through the revenue measurement model
-(:mod:`model.measurement`).
+(:mod:`model.measurement`). An event that anticipates a figure a later report measures
+(``subsumed_by``) is a signal until that report is in the evidence, and not after: each fact
+enters once.
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ QUARTER_COLUMNS = (
     "reported",
     "total_revenue_usd_bn",
     "h20_china_revenue_usd_bn",
+    "h20_china_post_licence_usd_bn",
     "confidence",
     "source_1",
 )
@@ -76,11 +81,23 @@ class Event:
     confidence: str
     sources: tuple[str, ...]
     restates: tuple[str, ...] = ()
-    """Fiscal periods whose reported figures this event only re-reports (then not a signal)."""
+    """Fiscal periods whose reported figures this event only re-reports (then never a signal)."""
+    subsumed_by: tuple[str, ...] = ()
+    """Fiscal periods whose reported figures measure what this event reports (a signal until they are in)."""
+    alt_signal: str | None = None
+    """A second defensible reading of the event's class (None where the class is not contested)."""
+    fact: str = ""
+    """The independent fact the event reports (events that re-report one decision share it; blank: its own)."""
+    campaign: str = ""
+    """The policy line or stance the fact belongs to (facts of one line share it; blank: its own fact)."""
 
     @property
-    def is_signal(self) -> bool:
-        return not self.restates
+    def fact_key(self) -> str:
+        return self.fact or self.id
+
+    @property
+    def campaign_key(self) -> str:
+        return self.campaign or self.fact_key
 
 
 @dataclass(frozen=True)
@@ -95,13 +112,9 @@ class Period:
     h20_china_revenue_usd_bn: float | None
     confidence: str
     sources: tuple[str, ...]
-
-    @property
-    def h20_share(self) -> float | None:
-        """H20 China revenue as a share of total revenue (None where not disclosed)."""
-        if self.h20_china_revenue_usd_bn is None:
-            return None
-        return self.h20_china_revenue_usd_bn / self.total_revenue_usd_bn
+    h20_post_licence_usd_bn: float | None = None
+    """Post-reversal H20 revenue from China earned under the licences, to the period's end, as disclosed
+    (a running total; None where not disclosed)."""
 
 
 @dataclass(frozen=True)
@@ -115,12 +128,25 @@ class Evidence:
 
     @property
     def signal_events(self) -> tuple[Event, ...]:
-        """Events that enter the signal likelihood (not re-reports of earnings releases)."""
-        return tuple(e for e in self.events if e.is_signal)
+        """Events that enter the signal likelihood: not re-reports of earnings, not subsumed by a report in force."""
+        reported = {q.fiscal_period for q in self.periods}
+        return tuple(e for e in self.events if not e.restates and not (set(e.subsumed_by) & reported))
 
     def signal_counts(self) -> np.ndarray:
         """Number of signal events of each class, in :data:`model.SIGNALS` order."""
         return np.array([sum(e.signal == s for e in self.signal_events) for s in SIGNALS], dtype=float)
+
+    def n_facts(self) -> int:
+        """Independent facts among the signal events (events sharing a ``fact`` count once)."""
+        return len({e.fact_key for e in self.signal_events})
+
+    def n_campaigns(self) -> int:
+        """Policy lines among the signal events (facts sharing a ``campaign`` count once)."""
+        return len({e.campaign_key for e in self.signal_events})
+
+    def reclassified(self, signals: dict[str, str]) -> "Evidence":
+        """The same evidence with some events' signal classes replaced (by event id)."""
+        return replace(self, events=tuple(replace(e, signal=signals.get(e.id, e.signal)) for e in self.events))
 
     def without(self, item_id: str) -> "Evidence":
         """The same evidence with one item left out: an event (by id) or a period (by fiscal_period)."""
@@ -130,10 +156,10 @@ class Evidence:
             periods=tuple(q for q in self.periods if q.fiscal_period != item_id),
         )
 
-    def fy2026_revenue(self) -> float | None:
-        """Reported FY2026 revenue (USD bn), if reported by ``as_of``."""
+    def year_revenue(self, year_end: dt.date) -> float | None:
+        """Reported revenue (USD bn) of the fiscal year ending ``year_end``, if reported by ``as_of``."""
         for p in self.periods:
-            if p.period_type == "year" and p.fiscal_period == "FY2026":
+            if p.period_type == "year" and p.period_end == year_end:
                 return p.total_revenue_usd_bn
         return None
 
@@ -217,9 +243,43 @@ def load_events(path: str | Path | InputPath | None = None, today: dt.date | Non
             raise InputError(
                 p, f"line {line}, column source_1", "no source URL", "give at least one http(s) URL per event"
             )
-        restates = tuple(t.strip() for t in (row.get("restates") or "").split(";") if t.strip())
-        out.append(Event(eid, date, row["summary"].strip(), inds, signal, conf, sources, restates))
+        out.append(
+            Event(eid, date, row["summary"].strip(), inds, signal, conf, sources, **_optional_columns(p, line, row))
+        )
     return tuple(sorted(out, key=lambda e: (e.date, e.id)))
+
+
+def _periods_list(text: str | None) -> tuple[str, ...]:
+    return tuple(t.strip() for t in (text or "").split(";") if t.strip())
+
+
+def _optional_columns(p: str, line: int, row: dict[str, str]) -> dict[str, object]:
+    """The optional event columns: ``restates``, ``subsumed_by``, ``alt_signal``, ``fact``, ``campaign``."""
+    alt = (row.get("alt_signal") or "").strip()
+    out: dict[str, object] = {
+        "restates": _periods_list(row.get("restates")),
+        "subsumed_by": _periods_list(row.get("subsumed_by")),
+        "alt_signal": _choice(p, line, "alt_signal", alt, SIGNALS) if alt else None,
+    }
+    for col in ("fact", "campaign"):
+        v = (row.get(col) or "").strip()
+        if not v.isprintable():
+            raise InputError(
+                p, f"line {line}, column {col}", f"{quote(v)} has a line break or tab", f"write the {col} on one line"
+            )
+        out[col] = v
+    if out["restates"] and out["subsumed_by"]:
+        raise InputError(
+            p,
+            f"line {line}, column subsumed_by",
+            "an event that only re-reports periods (restates) cannot also be subsumed by one",
+            "fill restates or subsumed_by, not both",
+        )
+    if out["alt_signal"] == row["signal"].strip():
+        raise InputError(
+            p, f"line {line}, column alt_signal", "equals the signal column", "give a different class or leave it empty"
+        )
+    return out
 
 
 def _float(path: str | Path, line: int, col: str, text: str, optional: bool = False) -> float | None:
@@ -302,6 +362,14 @@ def load_periods(path: str | Path | InputPath | None = None, today: dt.date | No
         name = _period_name(p, line, row["fiscal_period"].strip(), seen)
         end, reported = _period_dates(p, line, row, today)
         total, h20 = _period_revenue(p, line, row)
+        post = _float(p, line, "h20_china_post_licence_usd_bn", row["h20_china_post_licence_usd_bn"], optional=True)
+        if post is not None and post > total:
+            raise InputError(
+                p,
+                f"line {line}, column h20_china_post_licence_usd_bn",
+                "exceeds total revenue",
+                "check the units (USD bn)",
+            )
         out.append(
             Period(
                 fiscal_period=name,
@@ -312,6 +380,7 @@ def load_periods(path: str | Path | InputPath | None = None, today: dt.date | No
                 h20_china_revenue_usd_bn=h20,
                 confidence=_choice(p, line, "confidence", row["confidence"], CONFIDENCE_LEVELS),
                 sources=tuple(s.strip() for s in (row["source_1"], row.get("source_2", "")) if s and s.strip()),
+                h20_post_licence_usd_bn=post,
             )
         )
     return tuple(sorted(out, key=lambda q: q.reported))
@@ -352,14 +421,15 @@ def load_evidence(
     events, periods = load_events(events_path), load_periods(quarters_path)
     known = {q.fiscal_period for q in periods}
     for e in events:
-        unknown = [t for t in e.restates if t not in known]
-        if unknown:
-            raise InputError(
-                events_path or DEFAULT_EVENTS,
-                f"event {e.id}, column restates",
-                f"unknown fiscal period {unknown[0]!r}",
-                "name periods exactly as in the quarters file (e.g. 'Q3 FY2026'), separated by ';'",
-            )
+        for col in ("restates", "subsumed_by"):
+            unknown = [t for t in getattr(e, col) if t not in known]
+            if unknown:
+                raise InputError(
+                    events_path or DEFAULT_EVENTS,
+                    f"event {e.id}, column {col}",
+                    f"unknown fiscal period {unknown[0]!r}",
+                    "name periods exactly as in the quarters file (e.g. 'Q3 FY2026'), separated by ';'",
+                )
     return select(events, periods, as_of, min_confidence)
 
 
@@ -372,19 +442,3 @@ def log_likelihood_table(a: Assumptions) -> np.ndarray:
 def signal_loglik(counts: np.ndarray, log_table: np.ndarray, weight: float) -> np.ndarray:
     """Tempered signal log-likelihood per scenario: ``w * sum_c n_c log P(c | s)``."""
     return weight * counts @ log_table
-
-
-def events_table(ev: Evidence) -> list[dict[str, object]]:
-    """Events as rows for display."""
-    return [
-        {
-            "id": e.id,
-            "date": e.date.isoformat(),
-            "signal": e.signal if e.is_signal else f"re-reports {', '.join(e.restates)} (not a signal)",
-            "indicators": ", ".join(e.indicators),
-            "confidence": e.confidence,
-            "summary": e.summary,
-            "sources": e.sources,
-        }
-        for e in ev.events
-    ]

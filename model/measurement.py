@@ -1,17 +1,21 @@
 """Reported revenue as a measurement of the recovered share (book/method.md, "Reported revenue").
 
-The recovered share is ``r = X / R``: ``X`` the post-reversal FY2026 H20 revenue from China,
-``R`` FY2026 revenue (USD bn). NVIDIA's reports measure it in one of two ways, never both:
+The recovered share is ``r = X / R``: ``X`` the post-reversal H20 revenue from China in the
+fiscal year, ``R`` the year's revenue (USD bn). NVIDIA discloses ``X`` as a running total: the
+H20 revenue earned *to date* under the post-reversal licences (the ``h20_china_post_licence_usd_bn``
+column of the quarters file: "about USD 50m" in the Q3 FY2026 10-Q, "about USD 60m" in the FY2026
+10-K). The latest disclosure in force is the datum, in one of two forms, never both:
 
-* **annual** (once the full year is reported): ``X`` is the year's H20 China total minus the
-  quarters that ended before the first licence, so ``x_FY ~ Normal(r R, sd_FY)`` with ``R``
-  the reported revenue;
-* **partial** (before that): the post-licence quarters reported so far sum to a fraction
-  ``phi`` of ``X``: ``c ~ Normal(r phi R, sd_q)``, with ``phi ~ Beta`` centred on the share of
-  licensed days elapsed and ``R`` from its prior. An undisclosed quarter ends the partial sum
-  (missing, not zero).
+* **annual** (the disclosure at the fiscal year's end): ``x ~ Normal(r R, sd)`` with ``R`` the
+  reported revenue;
+* **partial** (a disclosure before the year ends): it is a fraction ``phi`` of the year's total,
+  ``c ~ Normal(r phi R, sd)``, with ``phi ~ Beta`` centred on the share of licensed days elapsed
+  and ``R`` from its prior.
 
-Quarters that ended before the first licence carry no post-reversal sale and never enter.
+``sd`` is the precision of the disclosure: a figure stated to the nearest ``rounding`` has a
+uniform rounding error of standard deviation ``rounding / sqrt(12)``. A period without a
+disclosed running total is missing, never zero; a period that ended before the first licence
+carries no post-reversal sale and is never a datum.
 """
 
 from __future__ import annotations
@@ -21,18 +25,22 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from .assumptions import MeasurementSpec
 from .evidence import Period
 
 LOG_2PI = float(np.log(2.0 * np.pi))
-FISCAL_YEAR = "FY2026"
 
 
 def normal_logpdf(y: float, mu, sd: float):  # noqa: ANN001, ANN201 - works on NumPy arrays and PyTensor tensors alike
     """``log Normal(y | mu, sd)``; the one copy used by the exact path and by PyMC."""
     return -0.5 * ((y - mu) / sd) ** 2 - float(np.log(sd)) - 0.5 * LOG_2PI
+
+
+def rounding_sd(rounding: float) -> float:
+    """Standard deviation of the error of a figure rounded to the nearest ``rounding`` (uniform error)."""
+    return rounding / float(np.sqrt(12.0))
 
 
 @dataclass(frozen=True)
@@ -41,74 +49,63 @@ class RevenueObservation:
 
     kind: Literal["none", "partial", "annual"]
     usd_bn: float = 0.0
-    """Observed post-reversal H20 China revenue (USD bn): the year's, or the partial sum so far."""
+    """Disclosed post-reversal H20 China revenue to date (USD bn): the year's, or the running total so far."""
     sd: float = 1.0
     """Measurement error of that figure (USD bn)."""
     revenue: float | None = None
-    """FY2026 revenue (USD bn) once reported; the partial kind leaves it to its prior."""
+    """The fiscal year's revenue (USD bn) once reported; the partial kind leaves it to its prior."""
     fraction_mean: float = 1.0
-    """Expected fraction of the year's post-licence sales inside the partial sum."""
+    """Expected fraction of the year's post-licence sales inside a running total."""
     fraction_concentration: float = 1.0
     periods: tuple[str, ...] = ()
-    """Fiscal periods the datum is built from."""
+    """The fiscal period whose disclosure is the datum."""
+    rounding: float = 0.0
+    """The precision the figure is stated to (USD bn): it is known to within half of this either way."""
 
     @property
     def realised_share(self) -> float | None:
-        """The point estimate ``x_FY / R`` once the full year is reported."""
+        """The point estimate ``x / R`` once the full year is reported."""
         return self.usd_bn / self.revenue if self.kind == "annual" and self.revenue else None
 
-
-def _fy_quarters(periods: tuple[Period, ...], fy_end: dt.date) -> list[Period]:
-    """Quarters of the fiscal year ending ``fy_end``, in order."""
-    start = fy_end - dt.timedelta(days=371)
-    return sorted(
-        (p for p in periods if p.period_type == "quarter" and start < p.period_end <= fy_end),
-        key=lambda p: p.period_end,
-    )
+    def realised_share_range(self) -> tuple[float, float] | None:
+        """The shares the rounded full-year figure allows: ``(x -+ rounding / 2) / R`` (None before the year)."""
+        if self.kind != "annual" or not self.revenue:
+            return None
+        half = self.rounding / 2.0
+        return max(self.usd_bn - half, 0.0) / self.revenue, (self.usd_bn + half) / self.revenue
 
 
-def _annual(periods: tuple[Period, ...], spec: MeasurementSpec, fy_end: dt.date) -> RevenueObservation | None:
-    year = next((p for p in periods if p.period_type == "year" and p.period_end == fy_end), None)
-    if year is None or year.h20_china_revenue_usd_bn is None:
-        return None
-    pre = [q for q in _fy_quarters(periods, fy_end) if q.period_end < spec.first_licence_date.value]
-    if any(q.h20_china_revenue_usd_bn is None for q in pre):
-        return None  # the pre-licence part is not disclosed: the year cannot be split
-    x = year.h20_china_revenue_usd_bn - sum(q.h20_china_revenue_usd_bn or 0.0 for q in pre)
-    return RevenueObservation(
-        kind="annual",
-        usd_bn=float(x),
-        sd=spec.annual_sd.value,
-        revenue=year.total_revenue_usd_bn,
-        periods=(year.fiscal_period, *(q.fiscal_period for q in pre)),
-    )
+def _in_year(p: Period, spec: MeasurementSpec, fy_end: dt.date) -> bool:
+    """A period whose running total can be a datum: it ended on or after the first licence, by the year's end."""
+    return spec.first_licence_date.value <= p.period_end <= fy_end and p.h20_post_licence_usd_bn is not None
 
 
-def _partial(periods: tuple[Period, ...], spec: MeasurementSpec, fy_end: dt.date) -> RevenueObservation:
-    licence = spec.first_licence_date.value
-    post = [q for q in _fy_quarters(periods, fy_end) if q.period_end >= licence]
-    used: list[Period] = []
-    for q in post:  # the partial sum stops at the first undisclosed quarter
-        if q.h20_china_revenue_usd_bn is None:
-            break
-        used.append(q)
-    if not used:
-        return RevenueObservation(kind="none")
-    days = (fy_end - licence).days
-    elapsed = (used[-1].period_end - licence).days
-    return RevenueObservation(
-        kind="partial",
-        usd_bn=float(sum(q.h20_china_revenue_usd_bn or 0.0 for q in used)),
-        sd=spec.quarterly_sd.value,
-        fraction_mean=min(max(elapsed / days, 1e-3), 1.0 - 1e-3),
-        fraction_concentration=spec.timing_concentration.value,
-        periods=tuple(q.fiscal_period for q in used),
-    )
+def latest_disclosure(periods: tuple[Period, ...], spec: MeasurementSpec, fy_end: dt.date) -> Period | None:
+    """The most recent period with a disclosed running total of post-licence H20 revenue in the year."""
+    found = [p for p in periods if _in_year(p, spec, fy_end)]
+    return max(found, key=lambda p: (p.period_end, p.period_type == "year", p.reported)) if found else None
 
 
 def revenue_observation(periods: tuple[Period, ...], spec: MeasurementSpec, fy_end: dt.date) -> RevenueObservation:
-    """The revenue datum implied by the reported periods: the full year once out, else the partial sum."""
-    return _annual(periods, spec, fy_end) or _partial(periods, spec, fy_end)
+    """The revenue datum the reported periods imply: the latest disclosed running total (annual or partial)."""
+    p = latest_disclosure(periods, spec, fy_end)
+    if p is None:
+        return RevenueObservation(kind="none")
+    assert p.h20_post_licence_usd_bn is not None
+    rounding = spec.rounding.value
+    common = {"usd_bn": float(p.h20_post_licence_usd_bn), "sd": rounding_sd(rounding), "rounding": rounding}
+    year = next((q for q in periods if q.period_type == "year" and q.period_end == fy_end), None)
+    if p.period_end == fy_end and year is not None:
+        return RevenueObservation(kind="annual", revenue=year.total_revenue_usd_bn, periods=(p.fiscal_period,), **common)
+    licence = spec.first_licence_date.value
+    elapsed = (p.period_end - licence).days / (fy_end - licence).days
+    return RevenueObservation(
+        kind="partial",
+        fraction_mean=min(max(elapsed, 1e-3), 1.0 - 1e-3),
+        fraction_concentration=spec.timing_concentration.value,
+        periods=(p.fiscal_period,),
+        **common,
+    )
 
 
 def nuisance_nodes(obs: RevenueObservation, revenue_mu: float, revenue_sigma: float) -> np.ndarray:
@@ -129,11 +126,9 @@ def nuisance_nodes(obs: RevenueObservation, revenue_mu: float, revenue_sigma: fl
         log_q = stats.beta.logpdf(np.exp(v), a, b) + v  # density of log phi
     y = np.arange(v[0] + revenue_mu - 8.5 * revenue_sigma, revenue_mu + 8.5 * revenue_sigma + h, h)
     log_n = stats.norm.logpdf(y[:, None] - v[None, :], revenue_mu, revenue_sigma)  # density of log R = y - log phi
-    from scipy.special import logsumexp
-
-    log_p = logsumexp(log_n + log_q[None, :], axis=1) + 2.0 * np.log(h)  # cell masses of y
+    log_p = special.logsumexp(log_n + log_q[None, :], axis=1) + 2.0 * np.log(h)  # cell masses of y
     keep = log_p > log_p.max() - 60.0
-    log_w = log_p[keep] - logsumexp(log_p[keep])
+    log_w = log_p[keep] - special.logsumexp(log_p[keep])
     return np.vstack([np.exp(y[keep]), log_w])
 
 
@@ -148,13 +143,11 @@ def revenue_loglik(r: np.ndarray, obs: RevenueObservation, g: np.ndarray) -> np.
     if obs.kind == "annual":
         assert obs.revenue is not None
         return normal_logpdf(obs.usd_bn, r * obs.revenue, obs.sd)
-    from scipy.special import logsumexp
-
     nodes, log_w = g
     out = np.empty_like(r)
     flat_r, flat_out = r.ravel(), out.ravel()
     for i in range(0, flat_r.size, 512):  # chunks keep memory at 512 x len(nodes)
         chunk = flat_r[i : i + 512]
         log_terms = normal_logpdf(obs.usd_bn, chunk[:, None] * nodes[None, :], obs.sd) + log_w
-        flat_out[i : i + 512] = logsumexp(log_terms, axis=1)
+        flat_out[i : i + 512] = special.logsumexp(log_terms, axis=1)
     return flat_out.reshape(r.shape)
