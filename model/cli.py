@@ -185,14 +185,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def environment_cause(exc: BaseException) -> OSError | None:
-    """The OSError behind ``exc``, if any: a failure of the machine that a catch-all reported as something else.
+ELICITATION_FIELD = "(priors)"
+"""The field of the input error the elicitation's catch-all raises (``model.priors``): any failure on the way."""
 
-    (The elicitation turns any failure of its solvers into an input error; an unwritable cache
-    directory met on the way is the machine's, and gets exit 75, not 2.)
+
+def environment_cause(exc: InputError) -> OSError | None:
+    """The OSError behind an input error of the elicitation's catch-all, if any: the machine's, not the input's.
+
+    The elicitation reports any failure of its solvers as an input error naming the intervals; an
+    unwritable cache directory met on the way (ArviZ's stamp, PyTensor's compile directory) is a
+    problem of the machine and gets exit 75, not 2. An input file that cannot be read stays an
+    input error.
     """
+    if exc.field != ELICITATION_FIELD:
+        return None
     seen: set[int] = set()
-    cur: BaseException | None = exc
+    cur: BaseException | None = exc.__cause__ or exc.__context__
     while cur is not None and id(cur) not in seen:
         seen.add(id(cur))
         if isinstance(cur, OSError):
