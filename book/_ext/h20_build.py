@@ -261,7 +261,7 @@ def cache_problem(cache: Path) -> str | None:
             return f"written by jupyter-cache {version}, this is {jupyter_cache.__version__}"
         if not db.exists():
             return None if not any(p.name != STAMP_FILE for p in cache.iterdir()) else "files without a database"
-        with sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=5) as con:
+        with sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=1) as con:
             con.execute("BEGIN IMMEDIATE")  # the write lock each executed notebook needs
             con.execute("ROLLBACK")
         c = get_cache(str(cache))
