@@ -84,7 +84,10 @@ def check_checkout(directory: Path | None = None) -> None:
     One virtual environment shared by two checkouts (a git worktree, a second clone) imports whichever
     was installed last; the command, chapter or build would then show the other checkout's numbers.
     """
-    here = checkout_of(Path.cwd() if directory is None else directory)
+    try:
+        here = checkout_of(Path.cwd() if directory is None else directory)
+    except OSError:  # the working directory was deleted: no checkout to compare with
+        return
     if here is None or here == PACKAGE_ROOT:
         return
     raise OtherCheckoutError(
