@@ -355,7 +355,8 @@ VERDICTS: tuple[str, ...] = ("no", "partly", "yes")
 
 class QuarterlyRevenueMeasure(_Strict):
     """A condition decided by the reports: post-licence H20 revenue from China of at least ``usd_bn`` in at
-    least ``quarters`` fiscal quarters that ended inside the window."""
+    least ``quarters`` fiscal quarters that ended inside the window.
+    """
 
     usd_bn: float = Field(gt=0, description="Quarterly post-licence H20 revenue from China, USD bn")
     quarters: int = Field(ge=1, le=8, description="How many quarters must reach it")
@@ -404,11 +405,15 @@ class ResolutionSpec(_Strict):
     criteria: dict[ScenarioKey, Criterion]
     readings: dict[str, Reading] = Field(default_factory=dict)
     interval_coverage: Entry
+    coverage_end: dt.date = Field(description="The last day the stored sources searched for the evidence cover")
+    coverage_note: str = Field(min_length=1, description="What the evidence search covered, and what it did not")
 
     @model_validator(mode="after")
     def _complete(self) -> "ResolutionSpec":
         if set(self.criteria) != set(SCENARIOS):
-            raise _bad(f"criteria for {sorted(self.criteria)}", f"give one criterion for each of {', '.join(SCENARIOS)}")
+            raise _bad(
+                f"criteria for {sorted(self.criteria)}", f"give one criterion for each of {', '.join(SCENARIOS)}"
+            )
         if not self.window_start < self.window_end:
             raise _bad("window_start is not before window_end", "give the forecast window's first and last day")
         if not 0.0 < self.interval_coverage.value < 1.0:

@@ -18,11 +18,13 @@ import xarray as xr
 
 from . import explore, facts
 from . import sensitivity as sens
+from .call import CallBasis, call_basis
 from .checks import PredictiveChecks, SBCResult, predictive_checks, sbc_mcmc
 from .evidence import DATA_DIR
 from .export import ExportInputs, Manifest, export
 from .pipeline import Analysis, Setup, analyse, analyse_exact, prepare
 from .report import load_gate_sweep
+from .retrospective import Retrospective, retrospective
 from .sensitivity import Revision, Tornado
 
 T = TypeVar("T")
@@ -78,10 +80,14 @@ class Chapter:
         return self.shared(sens.belief_over_time)
 
     @cached_property
-    def scores(self) -> xr.Dataset:
-        """Brier and log scores over time against the judged outcome (:func:`model.sensitivity.scores_over_time`)."""
-        outcome = self.setup.assumptions.outcome.scenario.value
-        return sens.scores_over_time(self.belief, outcome, self.setup.priors.m)
+    def retro(self) -> Retrospective:
+        """The resolution and the scores of the article and of the book's out-of-sample forecasts."""
+        return retrospective(self.setup, self.history)
+
+    @cached_property
+    def call(self) -> CallBasis:
+        """What the scenario call rests on (:func:`model.call.call_basis`)."""
+        return self.shared(call_basis)
 
     @cached_property
     def predictive(self) -> PredictiveChecks:
@@ -143,14 +149,15 @@ class Chapter:
 
 
 CHAPTER_FACTS: dict[str, Callable[[Chapter], facts.Facts]] = {
-    "overview": lambda c: facts.overview(c.analysis(), c.spread, c.tornado, c.influence, c.history),
+    "overview": lambda c: facts.overview(c.analysis(), c.spread, c.retro, c.call),
+    "held_up": lambda c: facts.held_up(c.setup, c.retro, c.call),
     "article": lambda c: facts.article(c.setup),
     "priors": lambda c: facts.priors(c.setup),
     "evidence": lambda c: facts.evidence(c.setup),
     "inference": lambda c: facts.inference(c.setup, load_gate_sweep()),
     "belief": lambda c: facts.belief(c.setup, c.history),
     "revenue": lambda c: facts.revenue(c.analysis()),
-    "drivers": lambda c: facts.drivers(c.setup, c.leader, c.tornado, sens.score_table(sens.forecasts(c.setup))),
+    "drivers": lambda c: facts.drivers(c.setup, c.leader, c.tornado, c.call),
     "checks": lambda c: facts.checks(c.setup, c.predictive, c.leader),
     "explore": lambda c: facts.explore(c.grid, c.grid_error, c.leader),
     "downloads": lambda c: facts.downloads(c.manifest),

@@ -231,11 +231,12 @@ def canonical(obj: Any) -> Any:
 
 
 def input_files(setup: Setup) -> dict[str, str]:
-    """sha256 of the bytes of each input file in force (assumptions, events, quarters)."""
+    """sha256 of the bytes of each input file in force (assumptions, events, quarters, verdicts)."""
     files = {
         "assumptions": setup.assumptions.source_file,
         "events": setup.events_file,
         "quarters": setup.quarters_file,
+        "resolution": setup.resolution_file,
     }
     return {k: hashlib.sha256(Path(v).read_bytes()).hexdigest() for k, v in files.items()}
 

@@ -38,6 +38,7 @@ family-wise false-alarm rate :data:`SBC_FAMILY_ALPHA` by Bonferroni.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
 import math
 import os
@@ -54,7 +55,7 @@ from .evidence import log_likelihood_table
 from .exact import ExactPosterior, exact_posterior
 from .likelihood import Likelihood
 from .measurement import RevenueObservation
-from .priors import Priors
+from .priors import LogNormalPrior, Priors
 from .simulate import rng_for
 
 PPC_ALPHA: float = 0.01
@@ -88,6 +89,8 @@ class Check:
     passed: bool
     rule: str
     detail: str = ""
+    counted: bool = True
+    """False for a check that cannot fail by construction: shown, labelled, and not counted as a pass."""
 
     @property
     def reason(self) -> str:
@@ -300,14 +303,21 @@ class RevenueCheck:
     density: np.ndarray | None = None
     """Predictive density (per USD bn) on ``grid``, where cheap to compute (posterior)."""
 
+    informative: bool = True
+    """False when the check cannot fail by construction (one datum, fitted by a free recovery share)."""
+
     def check(self) -> Check:
+        rule = f"two-sided tail >= {PPC_ALPHA}"
+        if not self.informative:
+            rule = "cannot fail by construction (one datum and a free recovery share): shown, not counted"
         return Check(
             f"{self.label}.revenue",
             self.x_obs,
             self.p_value,
             self.p_value >= PPC_ALPHA,
-            f"two-sided tail >= {PPC_ALPHA}",
+            rule,
             f"P(x_rep <= {self.x_obs:.3f}) = {self.cdf_obs:.4f}",
+            counted=self.informative,
         )
 
 
@@ -365,7 +375,74 @@ def posterior_revenue_check(post: ExactPosterior, obs: RevenueObservation) -> Re
         grid,
         mix(stats.norm.cdf, grid),
         mix(stats.norm.pdf, grid) / obs.sd,
+        informative=False,
     )
+
+
+# --------------------------------------------------------------------------- forecasting the datum
+
+
+FORECAST_GRID: int = 6000
+"""Nodes in log X (post-licence revenue, USD bn) of the forecast check."""
+
+
+def _prior_x_density(a: float, b: float, revenue: LogNormalPrior, log_x: np.ndarray, n_rev: int = 400) -> np.ndarray:
+    """Density of ``log X`` for ``X = r R``, ``r ~ Beta(a, b)``, ``R`` log-normal (quantile-midpoint nodes in R)."""
+    rev = stats.lognorm.ppf((np.arange(n_rev) + 0.5) / n_rev, s=revenue.sigma, scale=np.exp(revenue.mu))
+    x = np.exp(log_x)
+    share = np.clip(x[:, None] / rev[None, :], 0.0, 1.0)
+    with np.errstate(divide="ignore"):
+        dens = stats.beta.pdf(share, a, b) / rev[None, :]
+    return np.nan_to_num(dens).mean(axis=1) * x
+
+
+def _partial_likelihood(obs: RevenueObservation, log_x: np.ndarray, n_phi: int = 2000) -> np.ndarray:
+    """``p(c | X) = E_phi[Normal(c | phi X, sd)]`` of a running total ``c`` (quantile-midpoint nodes in phi)."""
+    a = obs.fraction_mean * obs.fraction_concentration
+    b = (1.0 - obs.fraction_mean) * obs.fraction_concentration
+    phi = stats.beta.ppf((np.arange(n_phi) + 0.5) / n_phi, a, b)
+    x = np.exp(log_x)
+    return stats.norm.pdf(obs.usd_bn, phi[None, :] * x[:, None], obs.sd).mean(axis=1)
+
+
+def forecast_revenue_check(setup) -> RevenueCheck | None:  # noqa: ANN001
+    """Predict the full-year disclosure from the evidence the day before it, then compare (a check with power).
+
+    On the day before the annual datum was reported, the model had the news and the running total
+    disclosed so far (a partial datum). Its predictive distribution of the year's figure is
+    ``sum_s P(s | E_t) ∫ p_s(X | c) Phi((x - X) / sd) dX`` with ``p_s(X | c) ∝ p_s(X) p(c | X)`` on a
+    grid in ``log X`` (``p_s``: the recovery prior times the revenue prior). The tail probability of
+    the disclosed figure is two-sided. None when no full-year figure is in force.
+    """
+    from .evidence import select
+    from .likelihood import likelihood_of
+
+    obs = setup.likelihood.revenue
+    if obs.kind != "annual":
+        return None
+    year = next(p for p in setup.evidence.periods if p.fiscal_period == obs.periods[0])
+    ev = setup.evidence
+    before = select(ev.events, ev.periods, year.reported - dt.timedelta(days=1), ev.min_confidence)
+    lik_t = likelihood_of(setup.assumptions, before, setup.priors)
+    post_t = exact_posterior(setup.priors, lik_t, setup.assumptions.inference.quadrature_nodes)
+    p = setup.priors
+    log_x = np.linspace(np.log(1e-7), np.log(2.0 * p.revenue.upper), FORECAST_GRID)
+    like = _partial_likelihood(lik_t.revenue, log_x) if lik_t.revenue.kind == "partial" else np.ones_like(log_x)
+    grid = np.concatenate([[0.0], np.geomspace(1e-4, 100.0, 400)])
+    cdf_grid = np.zeros(grid.shape)
+    c = 0.0
+    for k, prob in enumerate(post_t.scenario_prob):
+        if prob <= 0:
+            continue
+        w = _prior_x_density(p.r_alpha[k], p.r_beta[k], p.revenue, log_x) * like
+        if w.sum() <= 0:
+            continue
+        w = w / w.sum()
+        x_nodes = np.exp(log_x)
+        c += prob * float(w @ stats.norm.cdf((obs.usd_bn - x_nodes) / obs.sd))
+        cdf_grid += prob * (w[None, :] * stats.norm.cdf((grid[:, None] - x_nodes[None, :]) / obs.sd)).sum(axis=1)
+    c = float(np.clip(c, 0.0, 1.0))
+    return RevenueCheck("forecast", obs.usd_bn, obs.sd, obs.revenue, c, two_sided(c, 1.0 - c), grid, cdf_grid)
 
 
 # --------------------------------------------------------------------------- ECDF uniformity test
@@ -732,6 +809,7 @@ def build_data_model(priors: Priors, sd: float):  # -> pm.Model
     """
     import pymc as pm
 
+    from .mcmc import log_beta
     from .measurement import normal_logpdf
 
     with pm.Model(coords={"scenario": list(SCENARIOS)}) as model:
@@ -739,9 +817,9 @@ def build_data_model(priors: Priors, sd: float):  # -> pm.Model
         x = pm.Data("x", 0.0)
         rev = pm.Data("revenue", 200.0)
         theta = pm.Dirichlet("theta", a=priors.dirichlet_alpha, dims="scenario")
-        r = pm.Beta("r", alpha=priors.r_alpha, beta=priors.r_beta, dims="scenario")
-        ll = sig + normal_logpdf(x, r * rev, sd)
-        pm.Potential("evidence", pm.math.logsumexp(pm.math.log(theta) + ll))
+        share = pm.Uniform("share", 0.0, 1.0)
+        ll = pm.math.logsumexp(pm.math.log(theta) + sig + log_beta(priors, share))
+        pm.Potential("evidence", ll + normal_logpdf(x, share * rev, sd))
     return model
 
 
@@ -764,13 +842,22 @@ def _compiled_data_model(priors: Priors, sd: float):  # noqa: ANN202
     return _COMPILED[tag]
 
 
-def _nutpie_ranks(compiled, seed: int, truth: np.ndarray, thin_to: int, settings: dict) -> tuple[np.ndarray, int]:  # noqa: ANN001
-    """One SBC fit: ranks of the true (theta, r) among ``thin_to`` thinned draws, and the divergences."""
+def _nutpie_ranks(compiled, seed: int, task: "SBCFit") -> tuple[np.ndarray, int]:  # noqa: ANN001
+    """One SBC fit: ranks of the true (theta, r) among ``thin_to`` thinned draws, and the divergences.
+
+    The collapsed model samples the realised share only; the four shares are completed from the
+    draws exactly (:func:`model.mcmc.complete_shares`), with a stream of their own.
+    """
     import nutpie
 
-    tr = nutpie.sample(compiled, cores=1, seed=seed, progress_bar=False, **settings)
+    from .mcmc import complete_shares, realised_prob
+
+    tr = nutpie.sample(compiled, cores=1, seed=seed, progress_bar=False, **task.settings)
     th = tr.posterior["theta"].values.reshape(-1, len(SCENARIOS))
-    rr = tr.posterior["r"].values.reshape(-1, len(SCENARIOS))
+    share = tr.posterior["share"].values.reshape(-1)
+    p_z = realised_prob(task.priors, np.asarray(task.data["signal_loglik"]), th, share)
+    rr = complete_shares(task.priors, p_z, share, np.random.default_rng(seed))
+    thin_to, truth = task.thin_to, task.truth
     keep = np.linspace(0, th.shape[0] - 1, thin_to).round().astype(int)
     post = np.concatenate([th[keep], rr[keep]], axis=1)
     return (post < truth[None, :]).sum(axis=0), int(tr.sample_stats["diverging"].values.sum())
@@ -788,11 +875,31 @@ class SBCFit:
     settings: dict
 
 
+def _started_at(compiled, share: float):  # noqa: ANN001, ANN202 - nutpie's CompiledModel
+    """The compiled model with every chain started at ``share`` (the other coordinates as nutpie draws them).
+
+    The simulated datum is a spike in the share (:func:`model.mcmc.start_share` does the same for the
+    real data); the start changes no target density.
+    """
+    names, slices = compiled.shape_info[0], compiled.shape_info[1]
+    i = slices[names.index("share_interval__")].start
+    base = compiled.initial_point_func
+    logit = float(special.logit(np.clip(share, 1e-6, 1.0 - 1e-6)))
+
+    def init(seed):  # noqa: ANN001, ANN202
+        v = np.array(base(seed), dtype=float)
+        v[i] = logit
+        return v
+
+    return dataclasses.replace(compiled, initial_point_func=init)
+
+
 def sbc_fit(task: SBCFit, rng: np.random.Generator) -> tuple[np.ndarray, int]:
     """Ranks and divergences of one SBC fit (nutpie, seeded from the task's own stream)."""
-    compiled = _compiled_data_model(task.priors, task.sd)
+    compiled = _compiled_data_model(task.priors, task.sd).with_data(**task.data)
+    compiled = _started_at(compiled, float(task.data["x"]) / float(task.data["revenue"]))
     seed = int(rng.integers(0, 2**31))
-    return _nutpie_ranks(compiled.with_data(**task.data), seed, task.truth, task.thin_to, task.settings)
+    return _nutpie_ranks(compiled, seed, task)
 
 
 def sbc_mcmc(
@@ -909,6 +1016,16 @@ def powered_priors(priors: Priors, alpha: float) -> Priors:
     return priors.with_(m=conc / kappa, kappa=kappa, recovery=rec)
 
 
+def powered_recovery(priors: Priors, scenario: str, alpha: float) -> Priors:
+    """Only one scenario's recovery prior raised to ``alpha`` (``Beta(alpha (a - 1) + 1, alpha (b - 1) + 1)``)."""
+    i = SCENARIOS.index(scenario)
+    a = alpha * (priors.r_alpha[i] - 1.0) + 1.0
+    b = alpha * (priors.r_beta[i] - 1.0) + 1.0
+    if min(a, b) <= 0:
+        raise ValueError(f"power-scaling the {scenario} prior by {alpha} leaves a non-positive parameter")
+    return priors.with_(recovery={**priors.recovery, scenario: replace(priors.recovery[scenario], alpha=a, beta=b)})
+
+
 def powered_likelihood(lik: Likelihood, alpha: float) -> Likelihood:
     """The likelihood raised to ``alpha``: signal weight ``w alpha``, measurement sd ``sd / sqrt(alpha)``.
 
@@ -960,6 +1077,9 @@ class PowerScaling:
     likelihood: np.ndarray
     log2_alpha: float
     threshold: float
+    single: dict[str, np.ndarray] = field(default_factory=dict)
+    """Sensitivity to one scenario's recovery prior alone (by scenario): scaling one of two priors that
+    compete near zero moves their ratio, which scaling all priors together leaves fixed."""
 
     SHARE = "recovered share"
     """Name of the share among :attr:`quantities`; the others are :meth:`label` of each scenario."""
@@ -992,18 +1112,42 @@ class PowerScaling:
             for i, q in enumerate(self.quantities)
         ]
 
-    def checks(self) -> list[Check]:
+    def single_rows(self) -> list[dict[str, object]]:
+        """Sensitivity of each quantity to each scenario's recovery prior scaled alone."""
         return [
+            {"recovery prior": s, "quantity": q, "prior": float(v[i]), "likelihood": float(self.likelihood[i])}
+            for s, v in self.single.items()
+            for i, q in enumerate(self.quantities)
+        ]
+
+    def checks(self) -> list[Check]:
+        rule = f"not both prior and likelihood sensitivity >= {self.threshold}"
+        out = [
             Check(
                 f"power_scaling.{q}",
                 float(self.prior[i]),
                 float("nan"),
                 self.diagnosis(i) != "potential prior-data conflict",
-                f"not both prior and likelihood sensitivity >= {self.threshold}",
+                rule,
                 f"prior {self.prior[i]:.3f}, likelihood {self.likelihood[i]:.3f}: {self.diagnosis(i)}",
             )
             for i, q in enumerate(self.quantities)
         ]
+        for s, v in self.single.items():
+            worst = int(np.argmax(v))
+            conflict = v[worst] >= self.threshold and self.likelihood[worst] >= self.threshold
+            out.append(
+                Check(
+                    f"power_scaling.recovery prior of {s} alone",
+                    float(v[worst]),
+                    float("nan"),
+                    not conflict,
+                    rule,
+                    f"largest on {self.quantities[worst]}: prior {v[worst]:.3f}, "
+                    f"likelihood {self.likelihood[worst]:.3f}",
+                )
+            )
+        return out
 
 
 PS_REFERENCE_DRAWS: int = 4000
@@ -1022,6 +1166,7 @@ def power_scaling(
     n_nodes: int = 4000,
     log2_alpha: float = PS_LOG2_ALPHA,
     threshold: float = PS_THRESHOLD,
+    single_priors: Sequence[str] = (),
 ) -> PowerScaling:
     """Prior and likelihood sensitivity of ``P(z = s | E)`` (each a Bernoulli) and of the recovered share.
 
@@ -1029,7 +1174,8 @@ def power_scaling(
     and ``D`` the distance between the base posterior and the power-scaled one: Jensen-Shannon
     (base 2) for the Bernoulli ``z = s``; for the share the larger cumulative Jensen-Shannon
     distance of the CDF and of the survival function (as psense takes ``x`` and ``-x``), over
-    the range :data:`PS_REFERENCE_DRAWS` draws would span.
+    the range :data:`PS_REFERENCE_DRAWS` draws would span. ``single_priors``: scenarios whose
+    recovery prior is also scaled alone (:attr:`PowerScaling.single`).
     """
     base = exact_posterior(priors, lik, n_nodes)
     alphas = (2.0**-log2_alpha, 2.0**log2_alpha)
@@ -1044,97 +1190,107 @@ def power_scaling(
         d.append(max(cjs_distance(grid, f0, f1), cjs_distance(-grid[::-1], 1 - f0[::-1], 1 - f1[::-1])))
         return np.array(d)
 
-    out = {}
-    for comp in ("prior", "likelihood"):
-        posts = [
-            exact_posterior(powered_priors(priors, a), lik, n_nodes)
-            if comp == "prior"
-            else exact_posterior(priors, powered_likelihood(lik, a), n_nodes)
-            for a in alphas
-        ]
-        grid = _share_grid(base)
-        f0 = base.share_cdf(grid)
-        out[comp] = sum(dists(p, grid, f0) for p in posts) / (2 * log2_alpha)
-    return PowerScaling(names, out["prior"], out["likelihood"], log2_alpha, threshold)
+    grid = _share_grid(base)
+    f0 = base.share_cdf(grid)
+
+    def sensitivity(powered) -> np.ndarray:  # noqa: ANN001 - alpha -> ExactPosterior
+        return sum(dists(powered(a), grid, f0) for a in alphas) / (2 * log2_alpha)
+
+    prior = sensitivity(lambda a: exact_posterior(powered_priors(priors, a), lik, n_nodes))
+    likelihood = sensitivity(lambda a: exact_posterior(priors, powered_likelihood(lik, a), n_nodes))
+    single = {
+        s: sensitivity(lambda a, s=s: exact_posterior(powered_recovery(priors, s, a), lik, n_nodes))
+        for s in (single_priors or ())
+    }
+    return PowerScaling(names, prior, likelihood, log2_alpha, threshold, single)
 
 
 # --------------------------------------------------------------------------- everything
 
 
 @dataclass(frozen=True)
-class CheckReport:
-    prior_revenue: RevenueCheck | None
-    prior_signals: SignalCheck
-    post_revenue: RevenueCheck | None
-    post_signals: SignalCheck
-    sbc: SBCResult
-    sbc_mcmc: SBCResult | None
-    power: PowerScaling
-    seconds: dict[str, float]
-
-    def checks(self) -> list[Check]:
-        out: list[Check] = []
-        if self.prior_revenue is not None:
-            out.append(self.prior_revenue.check())
-        out += self.prior_signals.checks()
-        if self.post_revenue is not None:
-            out.append(self.post_revenue.check())
-        out += self.post_signals.checks()
-        out += self.sbc.checks()
-        if self.sbc_mcmc is not None:
-            out += self.sbc_mcmc.checks()
-        out += self.power.checks()
-        return out
-
-    @property
-    def passed(self) -> bool:
-        return all(c.passed for c in self.checks())
-
-    @property
-    def first_failure(self) -> Check | None:
-        return next((c for c in self.checks() if not c.passed), None)
-
-
-@dataclass(frozen=True)
 class PredictiveChecks:
-    """The deterministic checks: prior and posterior predictive checks, and power-scaling."""
+    """The deterministic checks: prior, forecast and posterior predictive checks, and power-scaling."""
 
     prior_revenue: RevenueCheck | None
     prior_signals: SignalCheck
+    forecast_revenue: RevenueCheck | None
+    """The full-year figure predicted from the evidence the day before it was reported."""
     post_revenue: RevenueCheck | None
     post_signals: SignalCheck
     power: PowerScaling
     seconds: dict[str, float]
 
     def checks(self) -> list[Check]:
-        """The predictive checks (prior, then posterior) as pass/fail rows."""
-        out: list[Check] = [] if self.prior_revenue is None else [self.prior_revenue.check()]
+        """The predictive checks (prior, forecast, then posterior) as pass/fail rows."""
+        revenue = (self.prior_revenue, self.forecast_revenue)
+        out: list[Check] = [c.check() for c in revenue if c is not None]
         out += self.prior_signals.checks()
         out += [] if self.post_revenue is None else [self.post_revenue.check()]
         return out + self.post_signals.checks()
 
 
+@dataclass(frozen=True)
+class CheckReport:
+    """Every check: the deterministic ones, the SBC of the exact path and (optionally) of PyMC."""
+
+    predictive: PredictiveChecks
+    sbc: SBCResult
+    sbc_mcmc: SBCResult | None
+    seconds: dict[str, float]
+    bounds: dict[str, float] = field(default_factory=dict)
+    """Scenarios below 1e-4: their largest probability under robust revenue likelihoods (:mod:`model.call`)."""
+
+    @property
+    def power(self) -> PowerScaling:
+        return self.predictive.power
+
+    def checks(self) -> list[Check]:
+        out = self.predictive.checks() + self.sbc.checks()
+        if self.sbc_mcmc is not None:
+            out += self.sbc_mcmc.checks()
+        return out + self.power.checks()
+
+    @property
+    def passed(self) -> bool:
+        """Every counted check passed (a check that cannot fail by construction is not counted)."""
+        return all(c.passed for c in self.checks() if c.counted)
+
+    @property
+    def first_failure(self) -> Check | None:
+        return next((c for c in self.checks() if c.counted and not c.passed), None)
+
+
 def predictive_checks(setup) -> PredictiveChecks:  # noqa: ANN001
-    """Predictive checks of the revenue datum (full-year datum only) and the signal counts, and power-scaling."""
+    """Predictive checks of the revenue datum (full-year datum only) and the signal counts, and power-scaling.
+
+    Power-scaling also scales the recovery priors of the leading scenario and its rival one at a
+    time: the call rests on their ratio near zero (:mod:`model.call`).
+    """
     t: dict[str, float] = {}
     lik, priors = setup.likelihood, setup.priors
     w = setup.assumptions.signals.tempering_weight.value
     table = log_likelihood_table(setup.assumptions)
     counts = setup.evidence.signal_counts()
+    nodes = setup.assumptions.inference.quadrature_nodes
     t0 = time.perf_counter()
     annual = lik.revenue.kind == "annual"
     prior_rev = prior_revenue_check(priors, lik.revenue) if annual else None
     prior_sig = signal_check(counts, table, w, priors.m, "prior_predictive", rng_for(setup.seed, "prior_check"))
     t["prior_predictive"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    post = exact_posterior(priors, lik, setup.assumptions.inference.quadrature_nodes)
+    forecast = forecast_revenue_check(setup)
+    t["forecast_check"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    post = exact_posterior(priors, lik, nodes)
     post_rev = posterior_revenue_check(post, lik.revenue) if annual else None
     post_sig = signal_check(counts, table, w, post.scenario_prob, "posterior_predictive", rng_for(setup.seed, "ppc"))
     t["posterior_predictive"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    ps = power_scaling(priors, lik, setup.assumptions.inference.quadrature_nodes)
+    order = np.argsort(-post.scenario_prob, kind="stable")[:2]
+    ps = power_scaling(priors, lik, nodes, single_priors=[SCENARIOS[i] for i in order])
     t["power_scaling"] = time.perf_counter() - t0
-    return PredictiveChecks(prior_rev, prior_sig, post_rev, post_sig, ps, t)
+    return PredictiveChecks(prior_rev, prior_sig, forecast, post_rev, post_sig, ps, t)
 
 
 def run_checks(setup, mcmc_sbc: bool = False, n_sbc: int = 1000, sbc_nodes: int | None = None) -> CheckReport:  # noqa: ANN001
@@ -1146,30 +1302,18 @@ def run_checks(setup, mcmc_sbc: bool = False, n_sbc: int = 1000, sbc_nodes: int 
     mc = sbc_mcmc(setup) if mcmc_sbc else None
     if mc is not None:
         t["sbc_mcmc"] = mc.seconds
-    return CheckReport(pc.prior_revenue, pc.prior_signals, pc.post_revenue, pc.post_signals, sbc, mc, pc.power, t)
+    from .call import robust_variants, tiny_bounds
+
+    t0 = time.perf_counter()
+    bounds = tiny_bounds(robust_variants(setup))
+    t["bounds"] = time.perf_counter() - t0
+    return CheckReport(pc, sbc, mc, t, bounds)
 
 
 def require(checks: Sequence[Check]) -> None:
     """Raise AssertionError naming every failed check (nothing happens, and nothing prints, when all pass)."""
     failed = [f"{c.name}: {c.reason}" for c in checks if not c.passed]
     assert not failed, "; ".join(failed)
-
-
-def earlier_priors(setup):  # noqa: ANN001, ANN201
-    """The first version's re-ban and domestic priors (two-quantile Beta fits) and their power-scaling.
-
-    Kept to show, recomputed, why the current priors replaced them (chapter 'Does the model fit?').
-    """
-    from .priors import elicit_beta_quantiles
-
-    before = setup.priors.with_(
-        recovery={
-            **setup.priors.recovery,
-            "reban": elicit_beta_quantiles(0.001, 0.25, 0.01, 0.90),
-            "domestic": elicit_beta_quantiles(0.001, 0.20, 0.04, 0.90),
-        }
-    )
-    return before, power_scaling(before, setup.likelihood, setup.assumptions.inference.quadrature_nodes)
 
 
 def report_dict(rep: CheckReport) -> dict:
@@ -1189,12 +1333,15 @@ def report_dict(rep: CheckReport) -> dict:
                 "statistic": num(c.statistic),
                 "p_value": num(c.p_value),
                 "passed": bool(c.passed),
+                "counted": bool(c.counted),
                 "rule": c.rule,
                 "detail": c.detail,
             }
             for c in rep.checks()
         ],
         "power_scaling": rep.power.rows(),
+        "power_scaling_single": rep.power.single_rows(),
+        "bounds": {s: {"largest_over_variants": v} for s, v in rep.bounds.items()},
         "sbc_exact": {
             "n": rep.sbc.n,
             "seconds": rep.sbc.seconds,
@@ -1218,12 +1365,18 @@ def report_text(rep: CheckReport) -> str:
     lines = ["Does the model fit?", ""]
     for c in rep.checks():
         p = "" if not np.isfinite(c.p_value) else f"p = {c.p_value:.4f}  "
-        lines.append(f"{'PASS' if c.passed else 'FAIL'}  {c.name:<44} {p}{c.detail}")
+        verdict = ("PASS" if c.passed else "FAIL") if c.counted else "----"
+        lines.append(f"{verdict}  {c.name:<44} {p}{c.detail}" + ("" if c.counted else " (not counted: cannot fail)"))
     lines += ["", "Power-scaling sensitivity (exact path; threshold 0.05):"]
     lines += [
         f"  {r['quantity']:<16} prior {r['prior']:.3f}  likelihood {r['likelihood']:.3f}  {r['diagnosis']}"
         for r in rep.power.rows()
     ]
+    lines += [
+        f"  {r['recovery prior']} prior alone: {r['quantity']:<16} prior {r['prior']:.3f}"
+        for r in rep.power.single_rows()
+    ]
+    lines += [f"Bound: P(z={s}) stays below {v:.1e} under every robust likelihood" for s, v in rep.bounds.items()]
     lines += ["", "Run time (s): " + ", ".join(f"{k} {v:.1f}" for k, v in rep.seconds.items())]
     bad = rep.first_failure
     lines.append("All checks pass." if bad is None else f"FAILED: {bad.name}: {bad.reason}")

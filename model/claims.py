@@ -15,7 +15,6 @@ H20_FP16_TFLOPS = 296.0
 H100_FP16_TFLOPS = 1980.0
 CLAIMED_TRAINING_RATIO = 0.20
 CHINA_FY2025_USD_BN = 17.0
-RECOVERY_BAND = (0.11, 0.12)
 PRICE_USD = 172.25
 PRICE_CHANGE = 0.0499
 FORWARD_PE = 182.0
@@ -27,6 +26,21 @@ CEO_H20_USD_BN = 15.0  # claims_check.csv, recovery row
 def _rows(path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
+
+
+def stated(key: str) -> tuple[float, float]:
+    """The article's stated number(s) for a claim (``low``, ``high``), read from ``article_claims.csv``."""
+    row = next(r for r in _rows(ARTICLE_CLAIMS) if r["key"] == key)
+    return float(row["low"]), float(row["high"])
+
+
+def stated_base_probability() -> float:
+    """The one probability the article stated: the base case's."""
+    return stated("scenarios")[0]
+
+
+RECOVERY_BAND: tuple[float, float] = stated("recovery")
+"""The article's "about 11-12%" of FY2026 revenue, as stated (``article_claims.csv``)."""
 
 
 def article_claims() -> list[dict[str, str]]:

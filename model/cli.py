@@ -141,6 +141,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--events", metavar="FILE", help="events CSV (default: model/data/events.csv)")
     p.add_argument("--quarters", metavar="FILE", help="reported periods CSV (default: model/data/quarters.csv)")
+    p.add_argument(
+        "--resolution", metavar="FILE", help="verdicts CSV of the resolution (default: model/data/resolution.csv)"
+    )
     p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="ignore evidence dated after this day")
     p.add_argument(
         "--min-confidence",
@@ -260,13 +263,17 @@ def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:  # noqa: ANN001
 
 
 def _summary(setup, as_json: bool, no_mcmc: bool) -> None:  # noqa: ANN001
+    from .call import call_basis
     from .pipeline import analyse
     from .report import headline, summary_text
-    from .sensitivity import weight_spread
+    from .retrospective import retrospective
+    from .sensitivity import forecast_history, weight_spread
 
-    with progress("exact path and the forward Monte Carlo check"):
+    with progress("exact path, the forward Monte Carlo check and the retrospective"):
         spread = weight_spread(setup)
-        exact = headline(analyse(setup, mcmc=False), spread)
+        retro = retrospective(setup, forecast_history(setup))
+        basis = call_basis(setup)
+        exact = headline(analyse(setup, mcmc=False), spread, retro, basis)
     if not as_json:  # the headline (exact path) at once; the MCMC check follows
         print(summary_text(exact), flush=True)
     if no_mcmc:
@@ -274,7 +281,7 @@ def _summary(setup, as_json: bool, no_mcmc: bool) -> None:  # noqa: ANN001
             print(json.dumps(exact, indent=2, ensure_ascii=False))
         return
     with progress("PyMC fit (the MCMC check)"):
-        h = headline(analyse(setup, mcmc=True), spread)
+        h = headline(analyse(setup, mcmc=True), spread, retro, basis)
     if as_json:
         print(json.dumps(h, indent=2, ensure_ascii=False))
         return
@@ -311,7 +318,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .pipeline import prepare
 
         check_checkout()
-        setup = prepare(args.assumptions, args.events, args.quarters, args.as_of, args.min_confidence, args.seed)
+        setup = prepare(
+            args.assumptions, args.events, args.quarters, args.as_of, args.min_confidence, args.seed, args.resolution
+        )
         if args.command == "check":
             return _check(setup, args.json, args.mcmc_sbc)
         if args.command == "export":

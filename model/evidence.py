@@ -132,6 +132,18 @@ class Evidence:
         reported = {q.fiscal_period for q in self.periods}
         return tuple(e for e in self.events if not e.restates and not (set(e.subsumed_by) & reported))
 
+    def is_signal(self, e: Event) -> bool:
+        """Whether event ``e`` enters the signal likelihood in this evidence."""
+        return e.id in {x.id for x in self.signal_events}
+
+    def role(self, e: Event) -> str:
+        """How event ``e`` enters: its signal class, or why it does not (in words)."""
+        if e.restates:
+            return f"re-reports {', '.join(e.restates)} (not a signal)"
+        if not self.is_signal(e):
+            return f"measured by {', '.join(e.subsumed_by)} (no longer a signal)"
+        return e.signal
+
     def signal_counts(self) -> np.ndarray:
         """Number of signal events of each class, in :data:`model.SIGNALS` order."""
         return np.array([sum(e.signal == s for e in self.signal_events) for s in SIGNALS], dtype=float)

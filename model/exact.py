@@ -76,6 +76,10 @@ def quadrature(a: float, b: float, lik: Likelihood, n_nodes: int) -> ScenarioQua
             return _log_beta_pdf(r, a, b) + lik.revenue_loglik(r) + np.log(r) + np.log1p(-r)
 
     coarse = np.linspace(*T_RANGE, 2401)
+    window = lik.peak_window()
+    if window is not None:  # a datum far narrower than the coarse step: search where it lies too
+        lo_r, hi_r = max(window[0], float(special.expit(T_RANGE[0]))), min(window[1], float(special.expit(T_RANGE[1])))
+        coarse = np.union1d(coarse, special.logit(np.linspace(lo_r, hi_r, 801)))
     lf = np.nan_to_num(log_f(coarse), nan=-np.inf)
     if not np.isfinite(lf.max()):
         raise ValueError(f"Beta({a:g}, {b:g}) and the revenue datum leave no finite density on (0, 1)")

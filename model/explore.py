@@ -242,6 +242,9 @@ class _CoarseMemo:
             return self._val  # type: ignore[return-value]
         return self._lik.revenue_loglik(r)
 
+    def peak_window(self) -> tuple[float, float] | None:
+        return self._lik.peak_window()
+
 
 @dataclass(frozen=True)
 class _CellsTask:

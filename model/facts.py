@@ -12,68 +12,30 @@ from typing import Sequence
 
 import xarray as xr
 
-from . import SCENARIOS, by_scenario
-from . import sensitivity as sens
-from .checks import PPC_ALPHA, PowerScaling, PredictiveChecks, SBCResult
-from .claims import RECOVERY_BAND, audit
+from . import SCENARIOS
+from .call import CallBasis, tiny_bounds
+from .checks import PPC_ALPHA, PredictiveChecks, SBCResult
+from .claims import RECOVERY_BAND, audit, stated_base_probability
 from .mcmc import BOUND, FAMILY_ALPHA
 from .pipeline import Analysis, Setup, plain
-from .priors import Priors
-from .report import label, pct, prob_text, range_text, usd_m
+from .report import (
+    bound_text,
+    pct,
+    prob_text,
+    range_text,
+    score_text,
+    share_range,
+    share_text,
+    sig,
+    times_text,
+    usd_range,
+    usd_text,
+)
+from .retrospective import Retrospective
+from .scoring import BASELINES, OUTCOME_VALUE, brier
 from .sensitivity import Revision, Tornado
 
 Facts = dict[str, object]
-
-
-def article_usd(revenue: float | None) -> str:
-    """The article's 11–12% of FY2026 revenue in USD ('—' while unreported)."""
-    if revenue is None:
-        return "—"
-    lo, hi = RECOVERY_BAND
-    return f"USD {lo * revenue:.1f}–{hi * revenue:.1f}bn"
-
-
-def _leaders(an: Analysis, spread: xr.Dataset) -> Facts:
-    probs = by_scenario(an.exact.scenario_prob)
-    first, second = sens.ranked(probs)[:2]
-
-    def rng(s: str) -> str:
-        return range_text(float(spread["min"].sel(scenario=s)), float(spread["max"].sel(scenario=s)))
-
-    w = an.setup.assumptions.signals.weight_range
-    return {
-        "leader": first,
-        "leader_all_w": "at every weight in the range"
-        if sens.leader(spread) == first
-        else "at the assumed weight only",
-        "p_leader": prob_text(float(probs.sel(scenario=first))),
-        "leader_range": rng(first),
-        "second": second,
-        "p_second": prob_text(float(probs.sel(scenario=second))),
-        "second_range": rng(second),
-        "w_lo": w.low,
-        "w_hi": w.high,
-        "bounded": ", ".join(s for s in SCENARIOS if float(spread["max"].sel(scenario=s)) < BOUND) or "none",
-    }
-
-
-def _share(an: Analysis) -> Facts:
-    post, prior = an.posterior_share(), an.prior_share_exact()
-    realised = an.setup.likelihood.revenue.realised_share
-    usd = an.posterior_usd()
-    return {
-        "share_mean": pct(post["mean"]),
-        "share_q05": pct(post["q05"]),
-        "share_q95": pct(post["q95"]),
-        "prior_mean": pct(prior["mean"]),
-        "prior_p11": prob_text(prior["p_exceed"]),
-        "post_p11": prob_text(post["p_exceed"]),
-        "realised": "not yet reported" if realised is None else pct(realised),
-        "realised_inside": realised is not None and post["q05"] <= realised <= post["q95"],
-        "usd_mean": "—" if usd is None else usd_m(usd["mean"]),
-        "usd_q95": "—" if usd is None else usd_m(usd["q95"]),
-        "article_usd": article_usd(an.revenue_fy2026),
-    }
 
 
 def _top_input(tornado: Tornado, leader: str) -> tuple[str, str, str]:
@@ -83,59 +45,164 @@ def _top_input(tornado: Tornado, leader: str) -> tuple[str, str, str]:
     return top, prob_text(float(ends.sel(bound="low"))), prob_text(float(ends.sel(bound="high")))
 
 
-def _drivers(leader: str, tornado: Tornado, influence: xr.Dataset) -> Facts:
-    top, lo, hi = _top_input(tornado, leader)
-    tied = sens.most_influential_events(influence, leader)
-    ev = tied[0]
-    first = influence.isel(item=0)
-    also = f"; {len(tied) - 1} later events of the same class move it as much" if len(tied) > 1 else ""
+def call_facts(basis: CallBasis) -> Facts:
+    """The call and what it rests on (:mod:`model.call`), in words: shown wherever the call is stated."""
+    lo, hi = basis.weight_counted
+    variants = {v.name: v for v in basis.classification}
+    against = variants.get("every reading against the call")
+    strong = variants.get("two-source evidence only")
+    leader_p = lambda v: float(v.probs.sel(scenario=basis.leader))  # noqa: E731
+    rival_p = lambda v: float(v.probs.sel(scenario=basis.rival))  # noqa: E731
     return {
-        "top_input": top,
-        "top_input_lo": lo,
-        "top_input_hi": hi,
-        "top_event": f"{ev} ({label(influence['label'].sel(item=ev).item())}, "
-        f"{influence['date'].sel(item=ev).item()}{also})",
-        "top_event_logodds": f"{float(influence['delta'].sel(item=ev, scenario=leader)):+.2f}",
-        "top_item": f"{first.item.item()} ({label(first['label'].item())})",
+        "leader": basis.leader,
+        "rival": basis.rival,
+        "p_leader": prob_text(float(basis.probs.sel(scenario=basis.leader))),
+        "p_rival": prob_text(float(basis.probs.sel(scenario=basis.rival))),
+        "w": sig(basis.weight),
+        "w_flip": "none in (0, 1]" if basis.weight_flip is None else sig(basis.weight_flip),
+        "w_counted": f"{lo:.2f}–{hi:.2f}",
+        "n_signal": basis.n_signals,
+        "n_facts": basis.n_facts,
+        "n_campaigns": basis.n_campaigns,
+        "datum_factor": times_text(basis.datum_factor),
+        "flip_factor": times_text(basis.flip_factor),
+        "lo_signals": score_text(basis.parts["signals"], 1),
+        "lo_revenue": score_text(basis.parts["revenue"], 1),
+        "lo_prior": score_text(basis.parts["prior"], 1),
+        "lo_total": score_text(basis.total, 1),
+        "p_leader_hyper": prob_text(float(basis.hyperprior.sel(scenario=basis.leader))),
+        "p_leader_strong": "—" if strong is None else prob_text(leader_p(strong)),
+        "p_leader_against": "—" if against is None else prob_text(leader_p(against)),
+        "p_rival_against": "—" if against is None else prob_text(rival_p(against)),
+        "n_against": 0 if against is None else int(against.description.split()[1]),
+        "against_leads": "—"
+        if against is None
+        else (basis.rival if rival_p(against) > leader_p(against) else basis.leader),
+        "bound_pct": f"{sig(100 * BOUND, 1)}%",
     }
 
 
-def marked_events(history: Sequence[Revision], top: int = 4) -> str:
-    """The events the Overview's chart labels (:func:`model.sensitivity.biggest_moves`), as MyST with links
-    to the events table (label ``events-table``).
+def _outcome(retro: Retrospective) -> Facts:
+    o = retro.outcome
+    if o is None:
+        return {"outcome_usd": "not yet reported", "outcome_share": "—", "outcome_range": "—"}
+    return {
+        "outcome_usd": usd_text(o.usd_bn),
+        "outcome_usd_range": usd_range(o.usd_bn - o.rounding / 2, o.usd_bn + o.rounding / 2),
+        "outcome_share": share_text(o.share),
+        "outcome_range": share_range(o.low, o.high),
+        "outcome_period": o.period,
+        "fy_revenue": usd_text(o.revenue, 3),
+    }
+
+
+def _scores(retro: Retrospective) -> Facts:
+    """The article's and the book's out-of-sample scores in words (empty before the outcome)."""
+    a, last = retro.article, retro.last_out_of_sample
+    if a is None or last is None or retro.outcome is None:
+        return {}
+    rev = retro.outcome.revenue
+    uniform, coin = (retro.baselines[k] for k in BASELINES)
+    f = last.forecast
+    return {
+        "base_verdict": retro.resolution.verdict("base"),
+        "article_p_base": prob_text(a.forecast.p_base),
+        "article_band": share_range(a.forecast.lower, a.forecast.upper),
+        "article_usd": usd_range(a.forecast.lower * rev, a.forecast.upper * rev),
+        "article_ratio": times_text(a.ratio),
+        "article_brier": score_text(a.brier),
+        "article_log": score_text(a.log),
+        "article_interval": f"{sig(100 * a.interval)} percentage points",
+        "uniform_p": prob_text(BASELINES["uniform over the four scenarios"]),
+        "coin_p": prob_text(BASELINES["no skill (a coin flip)"]),
+        "uniform_brier": score_text(uniform[0]),
+        "uniform_log": score_text(uniform[1]),
+        "coin_brier": score_text(coin[0]),
+        "coin_log": score_text(coin[1]),
+        "article_vs_uniform": "worse than" if (a.brier or 0) > (uniform[0] or 0) else "better than",
+        "last_date": f"{f.date:%-d %B %Y}",
+        "last_median": share_text(f.centre),
+        "last_q05": share_text(f.lower),
+        "last_q95": share_text(f.upper),
+        "last_usd": usd_range(f.lower * rev, f.upper * rev),
+        "last_p_base": prob_text(f.p_base),
+        "last_brier": score_text(last.brier),
+        "last_interval": f"{sig(100 * last.interval)} percentage points",
+        "last_ratio": times_text(last.ratio),
+        "last_covered": "inside" if last.covered else ("below" if retro.outcome.share < f.lower else "above"),
+        "hindsight_from": "—" if retro.hindsight_from is None else f"{retro.hindsight_from:%-d %B %Y}",
+    }
+
+
+def overview(an: Analysis, spread: xr.Dataset, retro: Retrospective, basis: CallBasis) -> Facts:
+    """The Overview: the lede (article, the book's last out-of-sample forecast, outcome), the hindsight
+    posterior labelled as what the reports imply, and the call with what it rests on.
     """
-    items = []
-    for j in sens.biggest_moves(history, top):
-        r = history[j]
-        eid = sens.first_event(r)
-        signal = next(a.split(maxsplit=1)[1] for a in r.arrived if a.startswith(f"{eid} "))
-        reports = [a for a in r.arrived if not a.startswith("E")]
-        what = ", ".join(reports) if reports else signal.replace("_", " ")  # a report moves more than a re-report
-        items.append(f"{{ref}}`{eid} <events-table>` ({r.date.isoformat()}, {what})")
-    return "; ".join(items)
-
-
-def overview(
-    an: Analysis, spread: xr.Dataset, tornado: Tornado, influence: xr.Dataset, history: Sequence[Revision]
-) -> Facts:
-    """The Overview's key findings."""
     st = an.setup
-    facts = {**_leaders(an, spread), **_share(an), "marked_events_md": marked_events(history)}
-    facts.update(_drivers(str(facts["leader"]), tornado, influence))
-    m = by_scenario(st.priors.m)
-    facts.update(
-        {
-            "m_base_pct": plain(100 * float(m.sel(scenario="base")), 1),
-            "m_other_pct": plain(100 * float(m.sel(scenario="reban")), 1),
-            "as_of": st.evidence.as_of.isoformat(),
-            "n_signal": len(st.evidence.signal_events),
-        }
-    )
+    res = retro.resolution
+    m_base = float(st.priors.m[0])
+    post = an.posterior_share()
+    facts: Facts = {
+        **_outcome(retro),
+        **_scores(retro),
+        **call_facts(basis),
+        "best": res.best or "none",
+        "best_verdict": "—" if res.best is None else res.verdict(res.best),
+        "as_of": f"{st.evidence.as_of:%-d %B %Y}",
+        "window_end": f"{res.window[1]:%-d %B %Y}",
+        "coverage_end": f"{st.assumptions.resolution.coverage_end:%-d %B %Y}",
+        "post_share": share_text(post["mean"]),
+        "post_range": share_range(post["q05"], post["q95"]),
+        "bounded": ", ".join(s for s in SCENARIOS if s in basis_bounds(basis)) or "none",
+        "bound_text": bound_text(max(basis_bounds(basis).values(), default=0.0)),
+        "m_base_pct": prob_text(m_base),
+        "m_base_source": base_mean_source(st),
+        "m_other_pct": prob_text(float(st.priors.m[1])),
+        "leader_range": range_text(*(float(spread[k].sel(scenario=basis.leader)) for k in ("min", "max"))),
+    }
+    facts["verdict_md"] = "; ".join(f"*{s}* {r.verdict}" for s, r in res.scenarios.items())
+    return facts
+
+
+def basis_bounds(basis: CallBasis) -> dict[str, float]:
+    """Tiny probabilities as the largest value over the robust likelihoods (:func:`model.call.tiny_bounds`)."""
+    return tiny_bounds(basis.robust)
+
+
+def held_up(setup: Setup, retro: Retrospective, basis: CallBasis) -> Facts:
+    """The chapter 'How the article held up': resolution, scores, what the call rests on."""
+    res = retro.resolution
+    spec = setup.assumptions.resolution
+    facts: Facts = {
+        **_outcome(retro),
+        **_scores(retro),
+        **call_facts(basis),
+        "window_start": f"{res.window[0]:%-d %B %Y}",
+        "window_end": f"{res.window[1]:%-d %B %Y}",
+        "written": f"{res.written:%-d %B %Y}",
+        "rule_md": spec.rule,
+        "best": res.best or "none",
+        "coverage": prob_text(spec.interval_coverage.value),
+        "n_oos": len(retro.model),
+        "time_brier": score_text(retro.time_averaged.get("brier")),
+        "time_interval": "—"
+        if retro.time_averaged.get("interval") is None
+        else f"{sig(100 * retro.time_averaged['interval'])} percentage points",
+        "coverage_end": f"{spec.coverage_end:%-d %B %Y}",
+        "coverage_note_md": spec.coverage_note,
+    }
+    base_other = res.readings_of("base")
+    if base_other and retro.article is not None:
+        r = base_other[0]
+        o = OUTCOME_VALUE.get(r.verdict)
+        facts["base_reading"] = r.name
+        facts["base_reading_verdict"] = r.verdict
+        facts["article_brier_reading"] = "—" if o is None else score_text(brier(retro.article.forecast.p_base, o))
     return facts
 
 
 def article(setup: Setup) -> Facts:
-    rev = setup.evidence.fy2026_revenue()
+    rev = setup.fy_revenue()
     lines = audit(rev)
     return {
         "tflops_ratio_pct": plain(100 * lines["training_ratio"].value, 1),
@@ -144,10 +211,33 @@ def article(setup: Setup) -> Facts:
     }
 
 
+def credit(kind: str, matches_article: bool) -> str:
+    """Whom a number shown as an input is due to: the article only if the input says so and still holds its value."""
+    return "the article's number" if kind == "article" and matches_article else "this build's assumption"
+
+
+def base_mean_source(setup: Setup) -> str:
+    """The credit for the base case's prior mean (:func:`credit`)."""
+    e = setup.assumptions.scenario_prior.base_mean
+    return credit(e.provenance.kind, abs(e.value - stated_base_probability()) < 1e-12)
+
+
 def priors(setup: Setup) -> Facts:
     p = setup.priors
-    bi, rv = setup.assumptions.scenario_prior.base_interval, setup.assumptions.revenue_fy2026
+    a = setup.assumptions
+    bi, rv = a.scenario_prior.base_interval, a.revenue_fy2026
+    base = a.recovery.base
+    band = (getattr(base, "lower", None), getattr(base, "upper", None))
+    weights = set(a.scenario_prior.split_weights.value.values())
+    near = [s for s in SCENARIOS if p.recovery[s].method == "near_zero"]
     return {
+        "base_desc": p.recovery["base"].description,
+        "base_source": credit(base.provenance.kind, band == RECOVERY_BAND),
+        "m_base": prob_text(float(p.m[0])),
+        "m_base_source": base_mean_source(setup),
+        "split_words": "equally" if len(weights) == 1 else "by the stated weights",
+        "near_zero_md": "; ".join(f"*{s}*: {p.recovery[s].description}" for s in near) or "none",
+        "threshold": share_text(a.inference.recovery_threshold),
         "kappa": plain(p.kappa, 1),
         "bi_mass": plain(100 * bi.mass),
         "bi_lo": plain(100 * bi.lower),
@@ -160,41 +250,48 @@ def priors(setup: Setup) -> Facts:
 
 
 def datum_derivation(setup: Setup) -> str:
-    """How the revenue datum is formed from the reported periods, in words (with the reported amounts)."""
+    """Where the revenue datum comes from, in words: the disclosure in force and what it states."""
     obs = setup.likelihood.revenue
-    by = {q.fiscal_period: q.h20_china_revenue_usd_bn for q in setup.evidence.periods}
-
-    def amount(p: str) -> str:
-        return f"{p}, not disclosed" if by.get(p) is None else f"{p}, USD {by[p]:g}bn"
-
     if obs.kind == "none":
-        return "not yet available (no quarter after the first licence has been reported)"
-    if obs.kind == "annual":
-        year, *pre = obs.periods
-        minus = " and ".join(f"({amount(q)})" for q in pre)
-        return f"the full-year H20 figure ({amount(year)})" + (
-            f" minus the quarters that ended before the first licence {minus}" if pre else ""
-        )
-    return "the sum of the quarters reported since the first licence (" + "; ".join(map(amount, obs.periods)) + ")"
+        return "not yet available (no running total of post-licence H20 revenue has been disclosed)"
+    period = obs.periods[0]
+    what = "the full-year report" if obs.kind == "annual" else "a quarterly report"
+    return (
+        f"the running total of post-licence H20 revenue from China that NVIDIA disclosed in {what} "
+        f"for {period}: about {usd_text(obs.usd_bn)}"
+    )
 
 
 def evidence(setup: Setup) -> Facts:
-    ev, obs, sig = setup.evidence, setup.likelihood.revenue, setup.assumptions.signals
+    ev, obs, sg = setup.evidence, setup.likelihood.revenue, setup.assumptions.signals
+    subsumed = [e for e in ev.events if e.subsumed_by and not ev.is_signal(e)]
+    res = setup.assumptions.resolution
     return {
         "n_ev": len(ev.events),
         "n_sig": len(ev.signal_events),
-        "n_restate": len(ev.events) - len(ev.signal_events),
-        "first_date": ev.events[0].date.isoformat(),
-        "last_date": ev.events[-1].date.isoformat(),
-        "datum_usd": usd_m(obs.usd_bn),
-        "datum_sd": usd_m(obs.sd),
+        "n_restate": sum(bool(e.restates) for e in ev.events),
+        "n_subsumed": len(subsumed),
+        "subsumed_md": ", ".join(f"{{ref}}`{e.id} <events-table>`" for e in subsumed) or "none",
+        "n_facts": ev.n_facts(),
+        "n_campaigns": ev.n_campaigns(),
+        "n_contested": sum(bool(e.alt_signal) for e in ev.signal_events),
+        "first_date": f"{ev.events[0].date:%-d %B %Y}",
+        "last_date": f"{ev.events[-1].date:%-d %B %Y}",
+        "coverage_end": f"{res.coverage_end:%-d %B %Y}",
+        "window_end": f"{res.window_end:%-d %B %Y}",
+        "datum_usd": usd_text(obs.usd_bn),
+        "datum_rounding": usd_text(obs.rounding),
+        "datum_half": usd_text(obs.rounding / 2),
+        "datum_sd": usd_text(obs.sd),
         "datum_derivation": datum_derivation(setup),
-        "realised": "not yet reported" if obs.realised_share is None else pct(obs.realised_share),
-        "licence": setup.assumptions.measurement.first_licence_date.value.isoformat(),
-        "w": sig.tempering_weight.value,
-        "n_eff": plain(sig.tempering_weight.value * len(ev.signal_events)),
-        "w_lo": sig.weight_range.low,
-        "w_hi": sig.weight_range.high,
+        "realised": "not yet reported" if obs.realised_share is None else share_text(obs.realised_share),
+        "realised_range": "—" if obs.realised_share_range() is None else share_range(*obs.realised_share_range()),
+        "licence": f"{setup.assumptions.measurement.first_licence_date.value:%-d %B %Y}",
+        "w": sg.tempering_weight.value,
+        "w_facts": f"{ev.n_facts() / max(len(ev.signal_events), 1):.2f}",
+        "w_campaigns": f"{ev.n_campaigns() / max(len(ev.signal_events), 1):.2f}",
+        "w_lo": sg.weight_range.low,
+        "w_hi": sg.weight_range.high,
     }
 
 
@@ -221,99 +318,93 @@ def inference(setup: Setup, sweep: dict[str, object]) -> Facts:
 
 
 def belief(setup: Setup, history: Sequence[Revision]) -> Facts:
-    """The replay of the year as a forecast: the first revenue report and the scores."""
+    """The replay of the year as a forecast: the first revenue report, and where hindsight begins."""
     realised = setup.likelihood.revenue.realised_share
-    first_report = next(r for r in history if r.in_sample)
+    first_report = next((r for r in history if r.in_sample), None)
     last_out = [r for r in history if not r.in_sample][-1]
-    base = sens.baseline_scores(setup, realised)
+    if first_report is None:
+        return {
+            "q3_date": "—",
+            "q3_median": "—",
+            "q3_range": "—",
+            "realised": "not yet reported",
+            "last_out_date": f"{last_out.date:%-d %B %Y}",
+        }
     return {
-        "q3_date": first_report.date.isoformat(),
-        "q3_mean": pct(first_report.share["mean"]),
-        "q3_q05": pct(first_report.share["q05"]),
-        "q3_q95": pct(first_report.share["q95"]),
-        "realised": pct(realised),
-        "crps_article": f"{100 * base['article']['crps']:.3f}",
-        "crps_uniform": f"{100 * base['uniform']['crps']:.3f}",
-        "log_article": f"{base['article']['log_score']:.2f}",
-        "last_out_date": last_out.date.isoformat(),
-        "crps_last_out": f"{100 * last_out.crps:.3f}",
-        "log_last_out": f"{last_out.log_score:.2f}",
+        "q3_date": f"{first_report.date:%-d %B %Y}",
+        "q3_median": share_text(first_report.share["median"]),
+        "q3_range": share_range(first_report.share["q05"], first_report.share["q95"]),
+        "realised": "not yet reported" if realised is None else share_text(realised),
+        "last_out_date": f"{last_out.date:%-d %B %Y}",
     }
 
 
 def revenue(an: Analysis) -> Facts:
     post, obs = an.posterior_share(), an.setup.likelihood.revenue
     rev = an.revenue_fy2026
-    inside = obs.realised_share is not None and post["q05"] <= obs.realised_share <= post["q95"]
+    lo, hi = RECOVERY_BAND
     return {
-        "ex_mean": pct(post["mean"]),
-        "ex_q05": pct(post["q05"]),
-        "ex_q95": pct(post["q95"]),
-        "realised": "not yet reported" if obs.realised_share is None else pct(obs.realised_share),
-        "inside": "inside" if inside else "outside",
-        "rev": rev,
-        "article_lo": "—" if rev is None else f"{RECOVERY_BAND[0] * rev:.1f}",
-        "article_hi": "—" if rev is None else f"{RECOVERY_BAND[1] * rev:.1f}",
-        "usd_threshold": "—" if rev is None else f"USD {an.threshold * rev:.1f}bn",
+        "ex_mean": share_text(post["mean"]),
+        "ex_range": share_range(post["q05"], post["q95"]),
+        "realised": "not yet reported" if obs.realised_share is None else share_text(obs.realised_share),
+        "realised_range": "—" if obs.realised_share_range() is None else share_range(*obs.realised_share_range()),
+        "datum_usd": usd_text(obs.usd_bn),
+        "rev": "—" if rev is None else usd_text(rev, 3),
+        "article_band": share_range(lo, hi),
+        "article_usd": "—" if rev is None else usd_range(lo * rev, hi * rev),
+        "usd_threshold": "—" if rev is None else usd_text(an.threshold * rev),
+        "threshold": share_text(an.threshold),
     }
 
 
-def drivers(setup: Setup, leader: str, tornado: Tornado, scores: xr.Dataset) -> Facts:
-    """Tornado leader, the judged outcome and how the article scored against the uniform baseline."""
+def drivers(setup: Setup, leader: str, tornado: Tornado, basis: CallBasis) -> Facts:
+    """The tornado's top input and what the call rests on."""
     top, lo, hi = _top_input(tornado, leader)
-    o = setup.assumptions.outcome.scenario
-    article_name = next(str(f) for f in scores.forecast.values if str(f).startswith("article"))
-    b_art = float(scores["brier"].sel(forecast=article_name, outcome=o.value))
-    b_uni = float(scores["brier"].sel(forecast="uniform", outcome=o.value))
-    return {
-        "leader": leader,
-        "top_input": top,
-        "top_lo": lo,
-        "top_hi": hi,
-        "outcome": o.value,
-        "outcome_reason": o.provenance.reasoning,
-        "brier_article": plain(b_art, 3),
-        "brier_uniform": plain(b_uni, 3),
-        "article_vs_uniform": "worse than" if b_art > b_uni else "better than",
-    }
+    return {**call_facts(basis), "leader": leader, "top_input": top, "top_lo": lo, "top_hi": hi}
+
+
+def _p(x: float) -> str:
+    """A p-value or tail probability to two significant figures."""
+    return sig(x, 2)
 
 
 def checks(setup: Setup, pc: PredictiveChecks, leader: str) -> Facts:
-    """The model checks' deterministic results (predictive checks, power-scaling, the earlier priors)."""
-    from .checks import earlier_priors
-
+    """The model checks' deterministic results (predictive checks, the forecast check, power-scaling)."""
     prior_rev, post_rev, prior_sig, post_sig, ps = (
         pc.prior_revenue, pc.post_revenue, pc.prior_signals, pc.post_signals, pc.power
     )  # fmt: skip
-    w = setup.assumptions.signals.tempering_weight.value
+    fc = pc.forecast_revenue
     share, dom = ps.of(), ps.of(leader)
-    return (
-        {
-            k: v if isinstance(v, int) else plain(v, 4)
-            for k, v in {
-                "w": w,
-                "n_events": int(prior_sig.n_events),
-                "n_facts": int(post_sig.n_facts),
-                "x_obs": prior_rev.x_obs,
-                "sd": prior_rev.sd,
-                "prior_rev_cdf": prior_rev.cdf_obs,
-                "prior_rev_p": prior_rev.p_value,
-                "post_rev_cdf": post_rev.cdf_obs,
-                "post_rev_p": post_rev.p_value,
-                "prior_g_p": prior_sig.g_p,
-                "post_g_p": post_sig.g_p,
-                "post_class_min_p": post_sig.class_p.min(),
-                "prior_class_min_p": prior_sig.class_p.min(),
-                "alpha": PPC_ALPHA,
-                "ps_share_prior": share[0],
-                "ps_share_lik": share[1],
-                "ps_dom_prior": dom[0],
-                "ps_dom_lik": dom[1],
-            }.items()
-        }
-        | {"n_comp": f"{post_sig.n_compositions:,}", "leader": leader}
-        | _earlier(*earlier_priors(setup), setup.priors)
-    )
+    single = {s: float(v.max()) for s, v in ps.single.items()}
+    out: Facts = {
+        "w": sig(setup.assumptions.signals.tempering_weight.value),
+        "n_events": int(prior_sig.n_events),
+        "n_facts": int(post_sig.n_facts),
+        "x_obs": usd_text(prior_rev.x_obs) if prior_rev else "—",
+        "sd": usd_text(prior_rev.sd) if prior_rev else "—",
+        "prior_rev_cdf": _p(prior_rev.cdf_obs) if prior_rev else "—",
+        "prior_rev_p": _p(prior_rev.p_value) if prior_rev else "—",
+        "post_rev_cdf": _p(post_rev.cdf_obs) if post_rev else "—",
+        "post_rev_p": _p(post_rev.p_value) if post_rev else "—",
+        "fc_cdf": _p(fc.cdf_obs) if fc else "—",
+        "fc_p": _p(fc.p_value) if fc else "—",
+        "fc_passed": "passes" if fc is None or fc.p_value >= PPC_ALPHA else "fails",
+        "prior_g_p": _p(prior_sig.g_p),
+        "post_g_p": _p(post_sig.g_p),
+        "post_class_min_p": _p(post_sig.class_p.min()),
+        "prior_class_min_p": _p(prior_sig.class_p.min()),
+        "alpha": sig(PPC_ALPHA, 1),
+        "ps_share_prior": score_text(share[0], 3),
+        "ps_share_lik": score_text(share[1], 3),
+        "ps_dom_prior": score_text(dom[0], 3),
+        "ps_dom_lik": score_text(dom[1], 3),
+        "ps_single_md": "; ".join(f"*{s}* alone {score_text(v, 3)}" for s, v in single.items()) or "none",
+        "ps_single_max": score_text(max(single.values(), default=0.0), 3),
+        "ps_threshold": sig(ps.threshold, 1),
+        "n_comp": f"{post_sig.n_compositions:,}",
+        "leader": leader,
+    }
+    return out | {"new_dom_b": sig(setup.priors.recovery["domestic"].beta, 2)}
 
 
 def sbc_exact(sbc: SBCResult) -> Facts:
@@ -337,17 +428,6 @@ def sbc_mcmc(sbc: SBCResult) -> Facts:
         "mc_div": sbc.notes["divergences"],
         "mc_seconds": plain(sbc.seconds),
         "mc_min_p": plain(min(t.p_value for t in sbc.tests), 3),
-    }
-
-
-def _earlier(before: Priors, ps_before: PowerScaling, now: Priors) -> Facts:
-    """The earlier two-quantile re-ban and domestic priors, recomputed for the record."""
-    share = ps_before.of()
-    return {
-        "old_share_prior": plain(share[0], 3),
-        "old_share_lik": plain(share[1], 3),
-        "old_dom_a": plain(before.recovery["domestic"].alpha, 3),
-        "new_dom_b": plain(now.recovery["domestic"].beta, 3),
     }
 
 

@@ -18,7 +18,7 @@ from scipy import special
 
 from .assumptions import Assumptions
 from .evidence import Evidence, log_likelihood_table, signal_loglik
-from .measurement import RevenueObservation, nuisance_nodes, revenue_loglik, revenue_observation
+from .measurement import RevenueObservation, likelihood_window, nuisance_nodes, revenue_loglik, revenue_observation
 from .priors import Priors
 
 
@@ -36,6 +36,10 @@ class Likelihood:
     def revenue_loglik(self, r: np.ndarray) -> np.ndarray:
         """``log p(revenue datum | r)``, broadcast over ``r``."""
         return revenue_loglik(r, self.revenue, self.nuisance)
+
+    def peak_window(self) -> tuple[float, float] | None:
+        """The shares where the revenue datum's likelihood is not negligible, when it is narrow (annual datum)."""
+        return likelihood_window(self.revenue)
 
     def with_signal_weight(self, factor: float) -> "Likelihood":
         """The same likelihood with the signal part scaled by ``factor`` (power-scaling)."""

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from . import SCENARIOS, by_scenario
 from .assumptions import InferenceSettings
 from .errors import ConvergenceError
 from .exact import ExactPosterior
-from .likelihood import Likelihood, conditional_scenario_prob
-from .measurement import normal_logpdf
+from .likelihood import Likelihood
+from .measurement import RevenueObservation, normal_logpdf
 from .priors import Priors
 
 if TYPE_CHECKING:
@@ -59,24 +59,107 @@ def quiet_pymc() -> Iterator[None]:
             lg.setLevel(lv)
 
 
+def log_beta(priors: Priors, share):  # noqa: ANN001, ANN201 - a PyTensor scalar or a NumPy array
+    """``log Beta(share; a_s, b_s)`` for every scenario (last axis), for PyTensor tensors and NumPy arrays alike."""
+    a, b = priors.r_alpha, priors.r_beta
+    norm = special.betaln(a, b)
+    if isinstance(share, np.ndarray):
+        s = share[..., None]
+        with np.errstate(divide="ignore"):
+            return (a - 1.0) * np.log(s) + (b - 1.0) * np.log1p(-s) - norm
+    import pytensor.tensor as pt
+
+    return (a - 1.0) * pt.log(share) + (b - 1.0) * pt.log1p(-share) - norm
+
+
 def build_model(priors: Priors, lik: Likelihood):  # -> pm.Model
-    """The PyMC model with the realised scenario marginalised out (same likelihood as the exact path)."""
+    """The PyMC model, collapsed: the realised scenario summed out, one recovery share for it.
+
+    Only the realised scenario's share meets the data; the others integrate to one under their
+    priors. So the model samples ``theta`` and ``share`` (= ``r_z``) with density
+    ``Dir(theta) sum_s theta_s e^{S_s} Beta_s(share) L(share)``: the same posterior as the exact
+    path, in a form NUTS can sample even when the revenue datum is a narrow spike (with one share
+    per scenario, the spike would sit on whichever scenario's share happens to be in it, and a
+    chain could never move it to another). The per-scenario shares are recovered from the draws
+    (:func:`realised_prob`, :func:`shares_rao_blackwell`).
+    """
     import pymc as pm
 
     obs = lik.revenue
+    if obs.kind == "none":
+        return _model_without_datum(priors, lik)
     with pm.Model(coords={"scenario": list(SCENARIOS)}) as model:
         theta = pm.Dirichlet("theta", a=priors.dirichlet_alpha, dims="scenario")
-        r = pm.Beta("r", alpha=priors.r_alpha, beta=priors.r_beta, dims="scenario")
-        ll = pm.math.constant(lik.signal_loglik)
+        share = pm.Uniform("share", 0.0, 1.0, initval=start_share(obs, priors))
+        ll = pm.math.logsumexp(pm.math.log(theta) + lik.signal_loglik + log_beta(priors, share))
         if obs.kind == "annual":
-            ll = ll + normal_logpdf(obs.usd_bn, r * obs.revenue, obs.sd)
+            ll = ll + normal_logpdf(obs.usd_bn, share * obs.revenue, obs.sd)
         elif obs.kind == "partial":
             f, c = obs.fraction_mean, obs.fraction_concentration
             phi = pm.Beta("phi", alpha=f * c, beta=(1.0 - f) * c)
             rev = pm.LogNormal("revenue", mu=priors.revenue.mu, sigma=priors.revenue.sigma)
-            ll = ll + normal_logpdf(obs.usd_bn, r * phi * rev, obs.sd)
-        pm.Potential("evidence", pm.math.logsumexp(pm.math.log(theta) + ll))
+            ll = ll + normal_logpdf(obs.usd_bn, share * phi * rev, obs.sd)
+        pm.Potential("evidence", ll)
     return model
+
+
+def _model_without_datum(priors: Priors, lik: Likelihood):  # -> pm.Model
+    """Without a revenue datum the shares meet no data: one per scenario, each under its own prior.
+
+    (The collapsed form's single share would then follow the four-humped prior mixture, which NUTS
+    cannot cross; here each share is unimodal and the scenario is summed out of the signals alone.)
+    """
+    import pymc as pm
+
+    with pm.Model(coords={"scenario": list(SCENARIOS)}) as model:
+        theta = pm.Dirichlet("theta", a=priors.dirichlet_alpha, dims="scenario")
+        pm.Beta("r", alpha=priors.r_alpha, beta=priors.r_beta, dims="scenario")
+        pm.Potential("evidence", pm.math.logsumexp(pm.math.log(theta) + lik.signal_loglik))
+    return model
+
+
+def start_share(obs: RevenueObservation, priors: Priors) -> float:
+    """Where the chains start: the share the revenue datum points at (the prior mean without one).
+
+    A datum stated to a few million dollars is a spike in the share; a chain started far from it
+    spends its tuning finding it. The start changes no target density, only how soon it is reached.
+    """
+    if obs.kind == "annual" and obs.revenue:
+        x = obs.usd_bn / obs.revenue
+    elif obs.kind == "partial":
+        x = obs.usd_bn / (obs.fraction_mean * priors.revenue.mean)
+    else:
+        x = float(priors.m @ (priors.r_alpha / (priors.r_alpha + priors.r_beta)))
+    return float(np.clip(x, 1e-6, 1.0 - 1e-6))
+
+
+def realised_prob(priors: Priors, signal_loglik: np.ndarray, theta: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """``P(z = s | theta, share, E)`` per draw (last axis: scenario); the revenue datum is common and cancels.
+
+    With ``theta`` = the prior means ``m`` (broadcast), it is ``P(z = s | share, E)``: theta integrated out.
+    """
+    with np.errstate(divide="ignore"):
+        logw = np.log(theta) + signal_loglik + log_beta(priors, share)
+    return np.exp(logw - special.logsumexp(logw, axis=-1, keepdims=True))
+
+
+def shares_rao_blackwell(priors: Priors, p_z: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Per draw, ``E[r_s | theta, share, E]``: the realised share with probability ``P(z = s | ...)``, else the
+    prior mean. Its mean over draws is ``E[r_s | E]``.
+    """
+    prior_mean = priors.r_alpha / (priors.r_alpha + priors.r_beta)
+    return p_z * share[..., None] + (1.0 - p_z) * prior_mean
+
+
+def complete_shares(priors: Priors, p_z: np.ndarray, share: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Joint posterior draws of all four shares: ``z ~ P(z | ...)``, ``r_z`` = the drawn share, the others from
+    their priors (exact draws of the full model, e.g. for the ranks of simulation-based calibration).
+    """
+    z = (p_z.cumsum(axis=-1) < rng.random(p_z.shape[:-1] + (1,))).sum(axis=-1)
+    z = np.minimum(z, len(SCENARIOS) - 1)
+    r = rng.beta(priors.r_alpha, priors.r_beta, size=p_z.shape)
+    np.put_along_axis(r, z[..., None], share[..., None], axis=-1)
+    return r
 
 
 def mcse_mean(x: np.ndarray, batches_per_chain: int = 10) -> float:
@@ -125,7 +208,9 @@ def tail_khat(x: np.ndarray) -> float:
 
 MCMC_VARS: tuple[str, ...] = ("p_z", "theta", "r")
 """Reported posterior variables, each with a ``scenario`` dim in the InferenceData: ``p_z`` is
-P(z = s | r, E) per draw (its mean is P(z = s | E)), ``theta`` the propensities, ``r`` the shares."""
+P(z = s | theta, share, E) per draw (its mean is P(z = s | E)), ``theta`` the propensities, ``r``
+the Rao-Blackwellised shares (their mean is E[r_s | E]). ``share`` (no scenario dim) is the
+realised scenario's share, the variable NUTS samples."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +262,19 @@ class MCMCResult:
     def draws(self, var: str) -> np.ndarray:
         """Posterior draws of one of :data:`MCMC_VARS`, shape (chain, draw, scenario)."""
         return np.asarray(self.idata.posterior[var].transpose("chain", "draw", "scenario").values)
+
+    def share_draws(self, z: np.ndarray | None = None) -> np.ndarray:
+        """Draws of the realised scenario's recovery share, shape (chain, draw).
+
+        The collapsed model samples it; without a revenue datum it is the share of the scenario ``z``
+        drawn for each draw.
+        """
+        post = self.idata.posterior
+        if "share" in post:
+            return np.asarray(post["share"].transpose("chain", "draw").values)
+        if z is None:
+            raise ValueError("without a revenue datum the realised share needs the drawn scenario z")
+        return np.take_along_axis(self.draws("r"), z[..., None], axis=-1)[..., 0]
 
     def estimate(self, var: str):  # -> xarray.Dataset
         """Posterior mean and MCSE of one variable, labelled by scenario."""
@@ -252,8 +350,17 @@ def fit_mcmc(priors: Priors, lik: Likelihood, settings: InferenceSettings, seed:
     """
     idata = sample(build_model(priors, lik), settings, seed)
     post = idata.posterior
-    r = post["r"].transpose("chain", "draw", "scenario")
-    post["p_z"] = r.copy(data=conditional_scenario_prob(np.log(priors.m), lik, r.values))
+    theta = post["theta"].transpose("chain", "draw", "scenario")
+    # P(z = s | share, E) with theta integrated out (E[theta_s] = m_s): a Rao-Blackwell step, as in the exact path
+    m = np.broadcast_to(priors.m, theta.shape)
+    if "share" in post:  # the collapsed model (a revenue datum): per-scenario shares by Rao-Blackwell too
+        share = np.asarray(post["share"].transpose("chain", "draw").values)
+        p_z = realised_prob(priors, lik.signal_loglik, m, share)
+        post["r"] = theta.copy(data=shares_rao_blackwell(priors, p_z, share))
+    else:  # no datum: the scenario depends on the signals only
+        logw = np.log(m) + lik.signal_loglik
+        p_z = np.exp(logw - special.logsumexp(logw, axis=-1, keepdims=True))
+    post["p_z"] = theta.copy(data=p_z)
     quantities = tuple(
         diagnose(var, s, np.asarray(post[var].sel(scenario=s).values)) for var in MCMC_VARS for s in SCENARIOS
     )

@@ -61,6 +61,12 @@ class RevenueObservation:
     """The fiscal period whose disclosure is the datum."""
     rounding: float = 0.0
     """The precision the figure is stated to (USD bn): it is known to within half of this either way."""
+    misreport: float = 0.0
+    """Robustness variants only: the chance that the disclosure is unrelated to the truth (the reported
+    figure then uniform on [0, misreport_width])."""
+    misreport_width: float = 1.0
+    tail_df: float = 0.0
+    """Robustness variants only: Student-t errors with this many degrees of freedom (0: Normal)."""
 
     @property
     def realised_share(self) -> float | None:
@@ -73,6 +79,23 @@ class RevenueObservation:
             return None
         half = self.rounding / 2.0
         return max(self.usd_bn - half, 0.0) / self.revenue, (self.usd_bn + half) / self.revenue
+
+
+PEAK_SDS: float = 40.0
+"""Half-width, in measurement errors, of the region where an annual datum's likelihood is searched for."""
+
+
+def likelihood_window(obs: RevenueObservation) -> tuple[float, float] | None:
+    """The shares where an annual datum's likelihood is not negligible: ``(x -+ PEAK_SDS sd) / R`` (else None).
+
+    A datum stated to a few million dollars of a revenue in the hundreds of billions is a spike far
+    narrower than any prior: the quadrature searches this window as well as its coarse grid.
+    """
+    if obs.kind != "annual" or not obs.revenue:
+        return None
+    lo = (obs.usd_bn - PEAK_SDS * obs.sd) / obs.revenue
+    hi = (obs.usd_bn + PEAK_SDS * obs.sd) / obs.revenue
+    return (lo, hi) if hi > 0 and lo < 1 else None
 
 
 def _in_year(p: Period, spec: MeasurementSpec, fy_end: dt.date) -> bool:
@@ -96,7 +119,9 @@ def revenue_observation(periods: tuple[Period, ...], spec: MeasurementSpec, fy_e
     common = {"usd_bn": float(p.h20_post_licence_usd_bn), "sd": rounding_sd(rounding), "rounding": rounding}
     year = next((q for q in periods if q.period_type == "year" and q.period_end == fy_end), None)
     if p.period_end == fy_end and year is not None:
-        return RevenueObservation(kind="annual", revenue=year.total_revenue_usd_bn, periods=(p.fiscal_period,), **common)
+        return RevenueObservation(
+            kind="annual", revenue=year.total_revenue_usd_bn, periods=(p.fiscal_period,), **common
+        )
     licence = spec.first_licence_date.value
     elapsed = (p.period_end - licence).days / (fy_end - licence).days
     return RevenueObservation(
@@ -142,12 +167,30 @@ def revenue_loglik(r: np.ndarray, obs: RevenueObservation, g: np.ndarray) -> np.
         return np.zeros_like(r)
     if obs.kind == "annual":
         assert obs.revenue is not None
-        return normal_logpdf(obs.usd_bn, r * obs.revenue, obs.sd)
+        return _robust(_error_logpdf(obs, r * obs.revenue), obs)
+    return _robust(_partial_loglik(r, obs, g), obs)
+
+
+def _error_logpdf(obs: RevenueObservation, mu: np.ndarray) -> np.ndarray:
+    """Log density of the disclosed figure around ``mu``: Normal, or Student-t in the robustness variants."""
+    if obs.tail_df <= 0:
+        return normal_logpdf(obs.usd_bn, mu, obs.sd)
+    return stats.t.logpdf(obs.usd_bn, obs.tail_df, loc=mu, scale=obs.sd)
+
+
+def _robust(loglik: np.ndarray, obs: RevenueObservation) -> np.ndarray:
+    """Mix in the misreport component of a robustness variant (unchanged when ``misreport`` is 0)."""
+    if obs.misreport <= 0:
+        return loglik
+    return np.logaddexp(np.log1p(-obs.misreport) + loglik, np.log(obs.misreport / obs.misreport_width))
+
+
+def _partial_loglik(r: np.ndarray, obs: RevenueObservation, g: np.ndarray) -> np.ndarray:
     nodes, log_w = g
     out = np.empty_like(r)
     flat_r, flat_out = r.ravel(), out.ravel()
     for i in range(0, flat_r.size, 512):  # chunks keep memory at 512 x len(nodes)
         chunk = flat_r[i : i + 512]
-        log_terms = normal_logpdf(obs.usd_bn, chunk[:, None] * nodes[None, :], obs.sd) + log_w
+        log_terms = _error_logpdf(obs, chunk[:, None] * nodes[None, :]) + log_w
         flat_out[i : i + 512] = special.logsumexp(log_terms, axis=1)
     return flat_out.reshape(r.shape)

@@ -18,14 +18,20 @@ from pathlib import Path
 
 from .assumptions import Assumptions, load_assumptions
 from .errors import InputError
-from .evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, Evidence, load_evidence
+from .evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, Evidence, load_evidence, select
 from .exact import ExactPosterior, ExactPrior, exact_posterior, exact_prior
 from .likelihood import Likelihood, likelihood_of
 from .mcmc import Agreement, MCMCResult, Quantity, agreement, fit_mcmc
 from .priors import Priors, elicit_priors
+from .resolution import DEFAULT_RESOLUTION, ResolutionResult, resolve
 from .simulate import Draws, Summary, posterior_predictive, prior_predictive, rng_for, summarise
 
-ENV_FILES = {"assumptions": "H20_ASSUMPTIONS", "events": "H20_EVENTS", "quarters": "H20_QUARTERS"}
+ENV_FILES = {
+    "assumptions": "H20_ASSUMPTIONS",
+    "events": "H20_EVENTS",
+    "quarters": "H20_QUARTERS",
+    "resolution": "H20_RESOLUTION",
+}
 """Environment variables that point the default inputs at a user's own files."""
 ENV_SEED = "H20_SEED"
 """Environment variable that replaces the assumptions' seed (as ``--seed`` does)."""
@@ -38,11 +44,22 @@ class Setup:
     assumptions: Assumptions
     priors: Priors
     evidence: Evidence
+    """The evidence in force: the files filtered by ``as_of`` and ``min_confidence``."""
     likelihood: Likelihood
     events_file: str
     quarters_file: str
     seed: int
     """The seed in force: ``--seed``, else ``H20_SEED``, else the assumptions'."""
+    record: Evidence | None = None
+    """Everything in the evidence files, unfiltered (the resolution cites what happened)."""
+    resolution_file: str = ""
+    """The verdicts file in force (``model/data/resolution.csv`` unless the user gives one)."""
+    resolution: ResolutionResult | None = None
+    """The article's forecast resolved by the stated criteria (:mod:`model.resolution`)."""
+
+    def fy_revenue(self) -> float | None:
+        """The fiscal year's reported revenue (USD bn), once reported in the evidence in force."""
+        return self.evidence.year_revenue(self.assumptions.measurement.fiscal_year_end.value)
 
 
 def parse_seed(text: str) -> int | None:
@@ -76,6 +93,7 @@ def prepare(
     as_of: dt.date | None = None,
     min_confidence: str = "weak_sources",
     seed: int | None = None,
+    resolution: str | Path | None = None,
 ) -> Setup:
     """Load and validate every input.
 
@@ -91,9 +109,12 @@ def prepare(
     assumptions = resolve_input(assumptions, "--assumptions", ENV_FILES["assumptions"])
     events = resolve_input(events, "--events", ENV_FILES["events"])
     quarters = resolve_input(quarters, "--quarters", ENV_FILES["quarters"])
+    resolution = resolve_input(resolution, "--resolution", ENV_FILES["resolution"])
     a = load_assumptions(assumptions)
-    ev = load_evidence(events, quarters, as_of, min_confidence)
+    record = load_evidence(events, quarters)
+    ev = select(record.events, record.periods, as_of, min_confidence)
     priors = cached_priors(a)
+    res = resolve(a.resolution, a.measurement, record.events, record.periods, resolution)
     return Setup(
         assumptions=a,
         priors=priors,
@@ -102,6 +123,9 @@ def prepare(
         events_file=str(events or DEFAULT_EVENTS),
         quarters_file=str(quarters or DEFAULT_QUARTERS),
         seed=resolve_seed(a, seed),
+        record=record,
+        resolution_file=str(resolution or DEFAULT_RESOLUTION),
+        resolution=res,
     )
 
 
@@ -135,7 +159,14 @@ class Analysis:
 
     @property
     def threshold(self) -> float:
+        """The share in P(recovered share >= threshold) (``inference.recovery_threshold``)."""
         return self.setup.assumptions.inference.recovery_threshold
+
+    @property
+    def usd_threshold(self) -> float:
+        """The threshold in USD bn: at the reported FY2026 revenue, else at its prior mean."""
+        rev = self.revenue_fy2026
+        return self.threshold * (rev if rev is not None else self.setup.priors.revenue.mean)
 
     def posterior_share(self) -> dict[str, float]:
         """Exact posterior summary of the recovered share."""

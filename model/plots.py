@@ -31,11 +31,13 @@ from . import SCENARIOS, SIGNALS
 from .claims import RECOVERY_BAND
 from .evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
 from .priors import Priors
-from .report import influence_rows, output_label, tornado_rows
-from .sensitivity import Revision, SobolResult, Tornado, biggest_moves
+from .report import influence_rows, output_label, share_range, sig, times_text, tornado_rows, usd_range, usd_text
+from .sensitivity import Revision, SobolResult, Tornado
 
 if TYPE_CHECKING:
+    from .call import CallBasis
     from .checks import PowerScaling, Reliability, RevenueCheck, SBCResult, SignalCheck
+    from .retrospective import Retrospective
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -158,9 +160,9 @@ def _legend(a: plt.Axes, ncols: int = 2, **kw: object) -> None:
         a.legend(loc="best", **kw)
 
 
-def _date_axis(ax: plt.Axes) -> None:
-    """Quarterly ticks labelled month over year: few, short labels that survive a phone screen."""
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+def _date_axis(ax: plt.Axes, monthly: bool = False) -> None:
+    """Quarterly ticks (``monthly``: every month) labelled month over year: short labels that survive a phone."""
+    ax.xaxis.set_major_locator(mdates.MonthLocator() if monthly else mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
     ax.xaxis.set_minor_locator(mdates.MonthLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
 
@@ -314,12 +316,12 @@ def evidence_timeline(ev: Evidence, ax: object = None, *, by: str = "signal") ->
     if by not in ("signal", "indicator"):
         raise ValueError(f"by must be 'signal' or 'indicator', not {by!r}")
     if by == "signal":
-        rows = [s for s in SIGNALS if any(e.is_signal and e.signal == s for e in ev.events)]
-        if any(not e.is_signal for e in ev.events):
-            rows.append("re-report (not a signal)")
+        rows = [s for s in SIGNALS if any(ev.is_signal(e) and e.signal == s for e in ev.events)]
+        if any(not ev.is_signal(e) for e in ev.events):
+            rows.append("not a signal")
 
         def keys(e: object) -> tuple[str, ...]:
-            return (e.signal if e.is_signal else "re-report (not a signal)",)  # type: ignore[attr-defined]
+            return (e.signal if ev.is_signal(e) else "not a signal",)  # type: ignore[arg-type, attr-defined]
     else:
         rows = [i for i in INDICATORS if any(i in e.indicators for e in ev.events)]
 
@@ -670,121 +672,185 @@ def sobol_chart(res: SobolResult, title: str, ax: object = None) -> Figure:
     return fig
 
 
-def _score_into(a: plt.Axes, scores: xr.Dataset, which: str) -> None:
-    name, unit = {"brier": ("Brier score", "0 best, 2 worst"), "log": ("log score", "nats, 0 best")}[which]
-    s = scores.sel(score=which)
-    a.step(
-        list(s.date.values), s["posterior"].values, where="post", color=NEUTRAL["ink"], lw=2, label="posterior to date"
-    )
-    a.axhline(float(s["article"]), color=NEUTRAL["accent"], ls="--", lw=1.5, label="the article's prior")
-    a.axhline(float(s["uniform"]), color=NEUTRAL["mid"], ls=":", lw=1.5, label="uniform")
-    _date_axis(a)
-    a.set(xlabel="date", ylabel=f"{name}\n({unit})")
+def _usd_axis(a: plt.Axes) -> None:
+    """A log axis of US dollars with ticks in plain words (USD 1m ... USD 100bn)."""
+    a.set_xscale("log")
+    ticks = [1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0]
+    a.set_xticks(ticks, [usd_text(t, 1) for t in ticks])
+    a.xaxis.set_minor_formatter(plt.NullFormatter())
 
 
 @_styled
-def score_chart_one(scores: xr.Dataset, score: str = "brier", ax: object = None) -> Figure:
-    """One score (``"brier"`` or ``"log"``) of the posterior at each evidence date, against the article and uniform.
-
-    ``scores``: :func:`model.sensitivity.scores_over_time`.
+def held_up_chart(retro: Retrospective, ax: object = None) -> Figure:
+    """The article's claim, the book's last forecast before any H20 revenue was reported, and the outcome,
+    in US dollars on a log axis (shares times the reported FY2026 revenue).
     """
-    if score not in ("brier", "log"):
-        raise ValueError(f"score must be 'brier' or 'log', not {score!r}")
-    fig, ax = _fig(h=HEIGHT["short"] + 0.4, ax=ax)
-    a = ax[0, 0]
-    _score_into(a, scores, score)
-    _legend(a, ncols=3)
-    name = "Brier score" if score == "brier" else "Log score"
-    _title(fig, a, f"{name} of the forecasts against the outcome '{scores.attrs['outcome']}'")
-    return fig
-
-
-@_styled
-def score_chart(scores: xr.Dataset, ax: object = None) -> Figure:
-    """Brier and log scores stacked (one chart each: :func:`score_chart_one`)."""
-    fig, ax = _fig(h=2 * HEIGHT["short"] + 1.0, nrows=2, ax=ax)
-    _score_into(ax[0, 0], scores, "brier")
-    _score_into(ax[1, 0], scores, "log")
-    _legend(ax[0, 0], ncols=3)
-    _title(fig, ax[0, 0], f"How well the forecasts scored against the outcome '{scores.attrs['outcome']}'", main=True)
-    if not _own(fig):
-        ax[1, 0].set_title("log score")
-    return fig
-
-
-@_styled
-def belief_summary_chart(history: Sequence[Revision], top: int = 4, ax: object = None) -> Figure:
-    """P(scenario) through time, from the article's prior (first point, dotted) to the latest evidence.
-
-    ``history`` is :func:`model.sensitivity.forecast_history` (rows with ``date``, ``arrived``,
-    ``prob_after``).
-    Every evidence date is a tick on the bottom; only the ``top`` dates that moved the
-    probabilities most (largest change of any scenario, at least three weeks apart so the labels do
-    not collide) are numbered, with the id of their first event as in the events table (e.g.
-    "E15"). Scenarios are labelled on their lines, no legend box; a scenario whose probability
-    never reaches 10% after the prior is drawn thin.
-    """
-    dates: list[dt.date] = []
-    probs: list[np.ndarray] = []
-    ids: list[str] = []
-    for k, h in enumerate(history):
-        arrived = [str(x).split()[0] for x in h.arrived if str(x).startswith("E")] if k else []
-        ids.append(arrived[0] if arrived else "")
-        dates.append(h.date)
-        probs.append(h.prob_after.sel(scenario=list(SCENARIOS)).values)
-    pr = np.array(probs)
-    # the prior gets its own short step before the first evidence (which may share its date)
-    span = max((dates[-1] - dates[0]).days, 1)
-    x = [dates[0] - dt.timedelta(days=max(span // 25, 1))] + dates[1:]
-    end = dates[-1] + dt.timedelta(days=max(span // 40, 1))
+    if retro.outcome is None or retro.article is None or retro.last_out_of_sample is None:
+        raise ValueError("the held-up chart needs the outcome and an out-of-sample forecast")
+    o, rev = retro.outcome, retro.outcome.revenue
+    art, last = retro.article.forecast, retro.last_out_of_sample.forecast
+    rows = [
+        (
+            f"The article ({art.date:%B %Y}): about {share_range(art.lower, art.upper)} of revenue, "
+            f"{usd_range(art.lower * rev, art.upper * rev)}",
+            art.lower * rev,
+            art.upper * rev,
+            art.centre * rev,
+            NEUTRAL["accent"],
+        ),
+        (
+            f"The book's last forecast before any H20 revenue was reported ({last.date:%d %b %Y}): 90% interval",
+            last.lower * rev,
+            last.upper * rev,
+            last.centre * rev,
+            NEUTRAL["dark"],
+        ),
+        (
+            f"What NVIDIA reported (FY2026 annual report): about {usd_text(o.usd_bn)}",
+            o.low * rev,
+            o.high * rev,
+            o.share * rev,
+            NEUTRAL["ink"],
+        ),
+    ]
     fig, ax = _fig(h=HEIGHT["short"] + 0.3, ax=ax)
     a = ax[0, 0]
-    xs = [*x, end]
-    for i, s in enumerate(SCENARIOS):
-        ys = [*pr[:, i], pr[-1, i]]
-        minor = pr[1:, i].max() < 0.1 if len(pr) > 1 else False
-        a.step(xs, ys, where="post", color=SCENARIO_COLORS[s], lw=1.2 if minor else 2.4, zorder=3)
-    # each scenario's name next to its line, where the word (its extent along the time axis) has
-    # the most room from the other lines, above or below
-    days = np.array([(d - xs[0]).days for d in xs], dtype=float)
-    total = days[-1]
-    for i, s in enumerate(SCENARIOS):
-        width = total * len(s) * 0.62 * FONT["label"] / (0.86 * 72 * fig.get_figwidth())
-        best: tuple[float, float, float, bool] = (-9.0, 0.0, 0.0, True)
-        for j in range(len(x)):
-            x0 = days[j] + 2.0
-            if x0 + width > total:
-                break
-            over = [k for k in range(len(x)) if days[k] < x0 + width and days[k + 1] > x0]
-            mine = pr[over, i]
-            hi, lo = float(mine.max()), float(mine.min())
-            others = np.delete(pr[over], i, axis=1).ravel()
-            up = min([o - hi for o in others if o >= lo] + [1.0 - hi])
-            down = min([lo - o for o in others if o <= hi] + [lo])
-            score = min(max(up, down), 0.3) - 0.5 * (hi - lo)
-            if score > best[0]:
-                best = (score, x0, hi if up >= down else lo, up >= down)
-        _, x0, yv, above = best
-        a.annotate(s, (xs[0] + dt.timedelta(days=x0), yv), xytext=(0, 2 if above else -2), textcoords="offset points",
-                   va="bottom" if above else "top", color=SCENARIO_COLORS[s], fontsize=FONT["label"],
-                   fontweight="bold")  # fmt: skip
-    a.annotate("prior", (x[0], 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2), textcoords="offset points",
-               va="bottom", ha="left", fontsize=FONT["note"], color=NEUTRAL["dark"])  # fmt: skip
-    # every evidence date a tick at the bottom; the biggest moves numbered at the top
-    a.plot(x[1:], np.full(len(x) - 1, 0.025), "|", color=NEUTRAL["dark"], ms=7, transform=a.get_xaxis_transform())
-    for j in biggest_moves(history, top):
-        a.axvline(x[j], color=NEUTRAL["light"], lw=1, ls="--", zorder=1)
-        a.annotate(ids[j], (x[j], 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2), textcoords="offset points",
-                   ha="center", va="bottom", fontsize=FONT["tick"])  # fmt: skip
-    _date_axis(a)
-    a.xaxis.set_minor_locator(plt.NullLocator())
-    a.set(xlabel="date (short marks: evidence dates)", ylabel="P(scenario)", ylim=(0, 1), xlim=(x[0], end))
-    a.set_yticks([0, 0.25, 0.5, 0.75, 1.0], ["0", "25%", "50%", "75%", "100%"])
-    a.yaxis.grid(True, color=NEUTRAL["faint"], lw=0.8)
-    a.set_axisbelow(True)
-    _title(fig, a, "How the evidence moved the article's scenarios")
-    if _own(fig):
-        fig.get_layout_engine().set(h_pad=0.08)  # type: ignore[union-attr]
+    for i, (_, lo, hi, mid, color) in enumerate(rows):
+        a.plot([lo, hi], [i, i], color=color, lw=8, solid_capstyle="butt", alpha=0.85)
+        a.plot([mid], [i], marker="|", ms=18, mew=2.5, color="white" if hi / lo > 1.5 else color)
+    _row_labels(a, [r[0] for r in rows], 0.28, width=72)
+    _usd_axis(a)
+    a.set_xlim(5e-4, 200.0)
+    a.set_xlabel("US dollars (log scale; shares at the reported FY2026 revenue)")
+    _title(fig, a, f"The article expected {times_text(retro.article.ratio)} what came back")
+    return fig
+
+
+@_styled
+def oos_share_chart(retro: Retrospective, ax: object = None) -> Figure:
+    """The book's out-of-sample forecasts of the recovered share (median and 90% interval, steps) against the
+    article's band and the outcome, on a log axis.
+    """
+    if retro.outcome is None or not retro.model:
+        raise ValueError("no out-of-sample forecast to show")
+    fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
+    a = ax[0, 0]
+    dates = [s.forecast.date for s in retro.model]
+    end = retro.hindsight_from or retro.resolution.window[1]
+    xs = [*dates, end]
+    lo = [100 * s.forecast.lower for s in retro.model]
+    hi = [100 * s.forecast.upper for s in retro.model]
+    med = [100 * s.forecast.centre for s in retro.model]
+    a.fill_between(
+        xs, [*lo, lo[-1]], [*hi, hi[-1]], step="post", color=NEUTRAL["light"], label="the book: 90% interval"
+    )
+    a.step(xs, [*med, med[-1]], where="post", color=NEUTRAL["ink"], lw=2, label="the book: median")
+    band = retro.article.forecast if retro.article else None
+    if band is not None:
+        a.axhspan(
+            100 * band.lower,
+            100 * band.upper,
+            color=NEUTRAL["accent"],
+            alpha=0.35,
+            label=f"the article: {share_range(band.lower, band.upper)}",
+        )
+    a.axhline(100 * retro.outcome.share, color=NEUTRAL["accent"], lw=2, ls="--", label="the outcome")
+    a.set_yscale("log")
+    a.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{sig(v, 1)}%"))
+    _date_axis(a, monthly=True)
+    a.set(xlabel="date of the forecast", ylabel="share of FY2026 revenue\n(log scale)")
+    _legend(a, ncols=2)
+    _title(fig, a, "Before any H20 revenue was reported, the book's forecasts stayed far above the outcome")
+    return fig
+
+
+@_styled
+def oos_base_chart(retro: Retrospective, ax: object = None) -> Figure:
+    """The probability of the base case: the article's 45%, the book's out-of-sample forecasts (steps), the
+    baselines; the base case resolved as the resolution says.
+    """
+    fig, ax = _fig(h=HEIGHT["short"] + 0.4, ax=ax)
+    a = ax[0, 0]
+    dates = [s.forecast.date for s in retro.model]
+    end = retro.hindsight_from or retro.resolution.window[1]
+    p = [100 * s.forecast.p_base for s in retro.model]
+    a.step([*dates, end], [*p, p[-1]], where="post", color=SCENARIO_COLORS["base"], lw=2, label="the book")
+    if retro.article is not None:
+        a.axhline(100 * retro.article.forecast.p_base, color=NEUTRAL["accent"], ls="--", lw=1.5, label="the article")
+    a.axhline(25.0, color=NEUTRAL["mid"], ls=":", lw=1.5, label="uniform (25%)")
+    _date_axis(a, monthly=True)
+    a.set(xlabel="date of the forecast", ylabel="probability of the\nbase case (%)", ylim=(0, 100))
+    _legend(a, ncols=3)
+    verdict = retro.resolution.verdict("base")
+    _title(fig, a, f"The base case resolved {verdict.upper()}: every forecast above zero was penalised")
+    return fig
+
+
+@_styled
+def call_weight_chart(sweep: xr.Dataset, basis: CallBasis, ax: object = None) -> Figure:
+    """P(leader) and P(rival) as the tempering weight sweeps: the flip point and the range the fact counts justify."""
+    fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
+    a = ax[0, 0]
+    lo, hi = basis.weight_counted
+    a.axvspan(lo, hi, color=NEUTRAL["faint"], label="range the events' fact counts justify")
+    for s in (basis.leader, basis.rival):
+        a.plot(
+            sweep.value.values,
+            100 * sweep["scenario_prob"].sel(scenario=s).values,
+            color=SCENARIO_COLORS[s],
+            lw=2,
+            label=s,
+        )
+    if basis.weight_flip is not None:
+        a.axvline(
+            basis.weight_flip,
+            color=NEUTRAL["ink"],
+            ls=":",
+            lw=1.5,
+            label=f"the call flips (w = {sig(basis.weight_flip)})",
+        )
+    a.set(
+        xlabel="tempering weight w (1 = every news item independent)",
+        ylabel="probability (%)",
+        ylim=(0, 100),
+        xlim=(0, 1),
+    )
+    _legend(a, ncols=2)
+    _title(
+        fig, a, f"{basis.leader.capitalize()} leads {basis.rival} for every discount of repeated news the counts allow"
+    )
+    return fig
+
+
+@_styled
+def call_ratio_chart(basis: CallBasis, ax: object = None) -> Figure:
+    """P(leader) as the rival's recovery prior is made more or less concentrated near zero (its Bayes factor)."""
+    fig, ax = _fig(h=HEIGHT["short"] + 0.4, ax=ax)
+    a = ax[0, 0]
+    sw = basis.ratio_sweep
+    a.plot(
+        sw["datum_factor"].values,
+        100 * sw["p_leader"].values,
+        color=SCENARIO_COLORS[basis.leader],
+        lw=2,
+        label=f"P({basis.leader})",
+    )
+    a.axvline(
+        basis.datum_factor,
+        color=NEUTRAL["ink"],
+        ls=":",
+        lw=1.5,
+        label=f"as elicited ({times_text(basis.datum_factor)})",
+    )
+    a.set_xscale("log")
+    a.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{sig(v, 1)}×"))
+    a.set(
+        xlabel=f"how much more the revenue datum favours {basis.rival} (Bayes factor, log scale)",
+        ylabel="probability (%)",
+        ylim=(0, 100),
+    )
+    _legend(a, ncols=2)
+    _title(fig, a, f"The revenue datum leans to {basis.rival}, but far too little to decide the call")
     return fig
 
 

@@ -11,8 +11,12 @@ import xarray as xr
 
 from . import SCENARIOS
 from . import sensitivity as sens
+from .call import CallBasis
 from .mcmc import BOUND, Agreement
 from .pipeline import Analysis, Setup
+from .resolution import ConditionVerdict, Resolution, ResolutionResult
+from .retrospective import Retrospective
+from .scoring import Score
 from .sensitivity import Tornado
 from .simulate import Summary
 
@@ -22,27 +26,100 @@ def rnd(x: float | None, digits: int = 6) -> float | None:
     return None if x is None else float(round(float(x), digits))
 
 
-def prob_text(p: float, digits: int = 1) -> str:
-    """A probability in percent; below 1e-4 (or above 1 - 1e-4) the bound, since model error dwarfs the rest.
+# --------------------------------------------------------------------------- the precision policy
+#
+# Every number shown to a reader is rounded to what its uncertainty supports (book/method.md,
+# "Numbers and their precision"): probabilities in whole percent between 1% and 99%, one
+# significant figure below 1% and a bound below 0.01% (model error dwarfs the rest), "> 99%"
+# above 99%; shares of revenue and dollar amounts to two significant figures; scores to two
+# decimals. Raw values stay full precision in the downloads (JSON, CSV, netCDF).
 
-    Two significant digits under 1% ('0.026%'), two decimals above 99% ('99.97%').
-    """
+
+def sig(x: float, n: int = 2) -> str:
+    """``x`` to ``n`` significant figures, plain notation, thousands separated ('0.028', '410', '24,000')."""
+    if x == 0 or not np.isfinite(x):
+        return "0" if x == 0 else "—"
+    exp = int(np.floor(np.log10(abs(x))))
+    rounded = round(x, n - 1 - exp)
+    if rounded != 0 and int(np.floor(np.log10(abs(rounded)))) > exp:  # 0.99 -> 1.0: one digit fewer after the point
+        exp += 1
+        rounded = round(x, n - 1 - exp)
+    return f"{rounded:,.{max(0, n - 1 - exp)}f}"
+
+
+def prob_text(p: float, digits: int = 0) -> str:
+    """A probability by the precision policy: '< 0.01%', '0.6%', '37%', '> 99%' (``digits`` decimals in 1-99%)."""
     if p < BOUND:
         return "< 0.01%"
-    if p > 1.0 - BOUND:
-        return "> 99.99%"
     if p < 0.01:
-        return f"{100 * p:.2g}%"
+        return f"{sig(100 * p, 1)}%"
     if p > 0.99:
-        return f"{100 * p:.2f}%"
+        return "> 99%"
     return f"{100 * p:.{digits}f}%"
 
 
-def range_text(lo: float, hi: float, digits: int = 1) -> str:
-    """A probability range in percent, as a bound when both ends are below 1e-4."""
+def share_text(x: float) -> str:
+    """A share of revenue in percent to two significant figures ('0.028%', '11%', '8.3%')."""
+    return f"{sig(100 * x, 2)}%"
+
+
+def usd_text(x_bn: float, n: int = 2) -> str:
+    """USD to ``n`` significant figures: 'USD 60m' below 1bn, else 'USD 24bn', 'USD 1.2bn' (a reported
+    figure, known to the dollar, may take three: 'USD 216bn').
+    """
+    if x_bn == 0:
+        return "USD 0"
+    if abs(x_bn) < 1.0:
+        return f"USD {sig(1000 * x_bn, n)}m"
+    return f"USD {sig(x_bn, n)}bn"
+
+
+def share_range(lo: float, hi: float) -> str:
+    """Two shares as a range, the unit once ('11–12%', '0.025–0.030%')."""
+    return f"{share_text(lo)[:-1]}–{share_text(hi)}"
+
+
+def usd_range(lo_bn: float, hi_bn: float) -> str:
+    """Two amounts as a range, the unit once ('USD 24–26bn', 'USD 55–65m'; mixed units spelled out)."""
+    a, b = usd_text(lo_bn), usd_text(hi_bn)
+    if a[-1] == b[-1] and (a.endswith("bn") == b.endswith("bn")):
+        unit = "bn" if a.endswith("bn") else "m"
+        return f"{a[: -len(unit)]}–{b[4:]}"
+    return f"{a} to {b}"
+
+
+def times_text(x: float) -> str:
+    """A ratio to two significant figures ('410×', '3.9×')."""
+    return f"{sig(x, 2)}×"
+
+
+def score_text(x: float | None, digits: int = 2) -> str:
+    """A score to ``digits`` decimals, with a true minus sign ('0.20', '−0.60'; '—' when missing)."""
+    if x is None or not np.isfinite(x):
+        return "—"
+    text = f"{x:.{digits}f}"
+    return "0." + "0" * digits if float(text) == 0 else text.replace("-", "−")
+
+
+def bound_text(p_max: float) -> str:
+    """A tiny probability as a bound: '< 0.01%' below 1e-4, else its largest value rounded up to one digit."""
+    if p_max < BOUND:
+        return "< 0.01%"
+    exp = int(np.floor(np.log10(100 * p_max)))
+    top = np.ceil(100 * p_max / 10.0**exp) * 10.0**exp
+    return f"< {top:.{max(0, -exp)}f}%"
+
+
+def range_text(lo: float, hi: float, digits: int = 0) -> str:
+    """A probability range in percent ('37–86%', '86% to > 99%'), as a bound when both ends are below 1e-4."""
     if hi < BOUND:
         return "< 0.01% under every variant"
-    return f"{prob_text(lo, digits)}–{prob_text(hi, digits)}"
+    a, b = prob_text(lo, digits), prob_text(hi, digits)
+    if a == b:
+        return a
+    if a[0].isdigit() and b[0].isdigit():
+        return f"{a[:-1]}–{b}"
+    return f"{a} to {b}"
 
 
 def pct(x: float, sig: int = 3) -> str:
@@ -211,12 +288,124 @@ def _diagnostics(an: Analysis) -> dict[str, object]:
     }
 
 
-def headline(an: Analysis, spread: xr.Dataset | None = None) -> dict[str, object]:
+def _condition(c: ConditionVerdict) -> dict[str, object]:
+    return {
+        "id": c.id,
+        "text": c.text,
+        "defining": c.defining,
+        "verdict": c.verdict,
+        "computed": c.computed,
+        "events": list(c.events),
+        "periods": list(c.periods),
+        "finding": c.finding,
+    }
+
+
+def _resolved(r: Resolution) -> dict[str, object]:
+    out: dict[str, object] = {"verdict": r.verdict, "question": r.question, "reasoning": r.reasoning}
+    if not r.main:
+        out = {"scenario": r.scenario, "name": r.name, **out}
+    return {**out, "conditions": [_condition(c) for c in r.conditions]}
+
+
+def resolution_json(res: ResolutionResult) -> dict[str, object]:
+    """The resolution: window, rule, verdict and cited events per scenario, other readings, the best description."""
+    return {
+        "window": {"start": res.window[0].isoformat(), "end": res.window[1].isoformat()},
+        "criteria_written": res.written.isoformat(),
+        "best_description": res.best,
+        "scenarios": {s: _resolved(r) for s, r in res.scenarios.items()},
+        "readings": {k: _resolved(r) for k, r in res.readings.items()},
+        "quarters": [
+            {"fiscal_period": q.fiscal_period, "upper_usd_bn": q.upper, "known_usd_bn": q.known, "basis": q.basis}
+            for q in res.quarters
+        ],
+    }
+
+
+def _score(s: Score) -> dict[str, object]:
+    f = s.forecast
+    return {
+        "forecaster": f.forecaster,
+        "date": f.date.isoformat(),
+        "p_base": rnd(f.p_base, 10),
+        "interval": {"lower": rnd(f.lower, 10), "upper": rnd(f.upper, 10), "coverage": f.coverage},
+        "point": rnd(f.centre, 10),
+        "brier": rnd(s.brier, 6),
+        "log_score": rnd(s.log, 6),
+        "interval_score": rnd(s.interval, 8),
+        "covered": s.covered,
+        "ratio_to_outcome": rnd(s.ratio, 4),
+    }
+
+
+def scores_json(rt: Retrospective) -> dict[str, object]:
+    """The article's stated numbers and the book's out-of-sample forecasts, scored (None before the outcome)."""
+    if rt.outcome is None or rt.article is None:
+        return {"outcome": None}
+    o = rt.outcome
+    return {
+        "outcome": {
+            "base_verdict": rt.resolution.verdict("base"),
+            "share": rnd(o.share, 10),
+            "share_low": rnd(o.low, 10),
+            "share_high": rnd(o.high, 10),
+            "usd_bn": o.usd_bn,
+            "rounding_usd_bn": o.rounding,
+            "revenue_usd_bn": o.revenue,
+            "disclosed_in": o.period,
+        },
+        "hindsight_from": None if rt.hindsight_from is None else rt.hindsight_from.isoformat(),
+        "article": _score(rt.article),
+        "baselines_p_base": {k: {"brier": rnd(b, 6), "log_score": rnd(lg, 6)} for k, (b, lg) in rt.baselines.items()},
+        "model_out_of_sample": [_score(s) for s in rt.model],
+        "last_out_of_sample": None if rt.last_out_of_sample is None else _score(rt.last_out_of_sample),
+        "model_time_averaged": {k: rnd(v, 8) for k, v in rt.time_averaged.items()},
+    }
+
+
+def call_json(cb: CallBasis) -> dict[str, object]:
+    """What the scenario call rests on (:mod:`model.call`)."""
+    lo, hi = cb.weight_counted
+    return {
+        "leader": cb.leader,
+        "rival": cb.rival,
+        "log_odds": {**{k: rnd(v, 6) for k, v in cb.parts.items()}, "total": rnd(cb.total, 6)},
+        "tempering_weight": cb.weight,
+        "weight_flip": rnd(cb.weight_flip, 6),
+        "weight_counted": {
+            "n_signal_events": cb.n_signals,
+            "n_facts": cb.n_facts,
+            "n_campaigns": cb.n_campaigns,
+            "campaigns_per_event": rnd(lo, 6),
+            "facts_per_event": rnd(hi, 6),
+        },
+        "datum_bayes_factor_rival_over_leader": rnd(cb.datum_factor, 6),
+        "flip_bayes_factor": rnd(cb.flip_factor, 4),
+        "hyperprior_scenario_prob": _by_scenario(cb.hyperprior, 10),
+        "classification": [
+            {"variant": v.name, "description": v.description, "scenario_prob": _by_scenario(v.probs, 10)}
+            for v in cb.classification
+        ],
+        "robust_likelihoods": [
+            {"variant": v.name, "description": v.description, "scenario_prob": _by_scenario(v.probs, 12)}
+            for v in cb.robust
+        ],
+    }
+
+
+def headline(
+    an: Analysis,
+    spread: xr.Dataset | None = None,
+    retro: Retrospective | None = None,
+    call: CallBasis | None = None,
+) -> dict[str, object]:
     """The headline numbers as a JSON-ready dict (keys documented in the README).
 
     Exact values are the headline; Monte Carlo values sit under ``checks`` with their MCSE.
     ``spread``: min and max of each scenario's probability across the tempering-weight range
-    (:func:`model.sensitivity.weight_spread`).
+    (:func:`model.sensitivity.weight_spread`); ``retro``: the resolution and the scores
+    (:func:`model.retrospective.retrospective`); ``call``: what the call rests on.
     """
     st = an.setup
     checks: dict[str, object] = {"prior_forward_mc": _prior_forward_mc(an)}
@@ -231,6 +420,15 @@ def headline(an: Analysis, spread: xr.Dataset | None = None) -> dict[str, object
         "checks": checks,
         "warnings": list(st.priors.warnings),
     }
+    if retro is not None:
+        out["resolution"] = resolution_json(retro.resolution)
+        out["scores"] = scores_json(retro)
+    if call is not None:
+        out["call"] = call_json(call)
+        texts = out["posterior"]["scenario_prob_text"]  # type: ignore[index]
+        for s in SCENARIOS:
+            if float(an.exact.scenario_prob[SCENARIOS.index(s)]) < BOUND:
+                texts[s] = bound_text(call.bound(s)) + " under every variant"
     if an.mcmc is not None and an.post_share is not None and an.post_usd is not None:
         checks["mcmc"] = _mcmc_checks(an)
         out["diagnostics"] = _diagnostics(an)
@@ -292,10 +490,62 @@ def summary_text(h: dict) -> str:
         lines += _summary_block(title, post["usd_bn"], 1, "USD bn", thr * post["fy2026_revenue_reported_usd_bn"])
     if post["realised_share"] is not None:
         lines.append(f"  realised (reported) share: {100 * post['realised_share']:.4f}%")
+    if "resolution" in h:
+        lines += _resolution_lines(h["resolution"], h.get("scores"))
+    if "call" in h:
+        lines += _call_lines(h["call"])
     if "diagnostics" in h:
         lines += _check_line(h["diagnostics"])
     lines.extend(f"warning: {w}" for w in h["warnings"])
     return "\n".join(lines)
+
+
+def _resolution_lines(res: dict, scores: dict | None) -> list[str]:
+    w = res["window"]
+    lines = [
+        "",
+        f"Resolution of the article's scenarios ({w['start']} to {w['end']}; "
+        f"criteria written {res['criteria_written']})",
+    ]
+    for s, r in res["scenarios"].items():
+        cited = sorted({e for c in r["conditions"] for e in c["events"]})
+        lines.append(f"  {s:<10}{r['verdict'].upper():<8}cites {', '.join(cited) or 'the reported figures'}")
+    lines.append(f"  best description of the window: {res['best_description'] or 'none (a tie)'}")
+    for k, r in res["readings"].items():
+        lines.append(f"  other reading of {r['scenario']} ({r['name']}): {r['verdict'].upper()}")
+    if scores and scores.get("outcome"):
+        a, last = scores["article"], scores["last_out_of_sample"]
+        lines += [
+            "",
+            "Scores (only stated numbers; the book's forecasts out of sample)",
+            f"  article: 45% on base -> Brier {a['brier']:.3f}, log {a['log_score']:.3f}; "
+            f"11-12% -> interval score {100 * a['interval_score']:.1f} pp, {a['ratio_to_outcome']:.0f}x the outcome",
+        ]
+        for name, b in scores["baselines_p_base"].items():
+            lines.append(f"  baseline {name}: Brier {b['brier']:.3f}, log {b['log_score']:.3f}")
+        if last:
+            lines.append(
+                f"  book, last out of sample ({last['date']}): Brier {last['brier']:.3g}, "
+                f"interval score {100 * last['interval_score']:.2g} pp, covered: {'yes' if last['covered'] else 'no'}"
+            )
+    return lines
+
+
+def _call_lines(c: dict) -> list[str]:
+    flip = c["weight_flip"]
+    lo, hi = c["weight_counted"]["campaigns_per_event"], c["weight_counted"]["facts_per_event"]
+    return [
+        "",
+        f"The call: {c['leader']} over {c['rival']} (log-odds {c['log_odds']['total']:+.2f} = "
+        f"signals {c['log_odds']['signals']:+.2f}, revenue datum {c['log_odds']['revenue']:+.2f}, "
+        f"prior {c['log_odds']['prior']:+.2f})",
+        f"  holds for tempering weight above {flip:.2g}" if flip else "  holds at every tempering weight",
+        f"  the events' own fact counts put the weight between {lo:.2f} and {hi:.2f}",
+        f"  revenue datum favours {c['rival']} by {c['datum_bayes_factor_rival_over_leader']:.2g}x "
+        f"(the ratio of their recovery priors near zero); the call flips above {c['flip_bayes_factor']:.3g}x",
+    ] + [
+        f"  {v['variant']}: P({c['leader']}) {prob_text(v['scenario_prob'][c['leader']])}" for v in c["classification"]
+    ]
 
 
 # --------------------------------------------------------------------------- sensitivity (CLI)

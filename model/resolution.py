@@ -149,7 +149,9 @@ def quarter_bounds(
         ]
         if totals:
             v, name = min(totals)
-            out.append(QuarterBound(q.fiscal_period, q.period_end, v + half, None, f"at most the running total to {name}"))
+            out.append(
+                QuarterBound(q.fiscal_period, q.period_end, v + half, None, f"at most the running total to {name}")
+            )
         else:
             out.append(QuarterBound(q.fiscal_period, q.period_end, None, None, "not disclosed"))
     return tuple(out)
@@ -181,10 +183,17 @@ def load_application(path: str | Path | InputPath | None = None) -> tuple[str, d
     for line, row in read_csv_rows(src, RESOLUTION_COLUMNS, MAX_ROWS, "verdicts"):
         key = (row["criterion"].strip(), row["condition"].strip())
         if key in rows:
-            raise InputError(p, f"line {line}, column condition", f"{key[0]}.{key[1]} repeats line {rows[key].line}", "give each condition one row")
+            raise InputError(
+                p,
+                f"line {line}, column condition",
+                f"{key[0]}.{key[1]} repeats line {rows[key].line}",
+                "give each condition one row",
+            )
         verdict = row["verdict"].strip()
         if verdict and verdict not in VERDICTS:
-            raise InputError(p, f"line {line}, column verdict", f"unknown verdict {quote(verdict)}", "use yes, no or partly")
+            raise InputError(
+                p, f"line {line}, column verdict", f"unknown verdict {quote(verdict)}", "use yes, no or partly"
+            )
         split = lambda t: tuple(x.strip() for x in t.split(";") if x.strip())  # noqa: E731
         rows[key] = _Row(line, verdict, split(row["events"]), split(row["periods"]), row["finding"].strip())
     return p, rows
@@ -195,7 +204,12 @@ def _check_citations(
 ) -> None:
     for eid in row.events:
         if eid not in events:
-            raise InputError(shown, f"line {row.line}, column events", f"unknown event {quote(eid)}", "cite event ids from the events file")
+            raise InputError(
+                shown,
+                f"line {row.line}, column events",
+                f"unknown event {quote(eid)}",
+                "cite event ids from the events file",
+            )
         if not window[0] <= events[eid].date <= window[1]:
             raise InputError(
                 shown,
@@ -206,10 +220,15 @@ def _check_citations(
     for name in row.periods:
         if name not in periods:
             raise InputError(
-                shown, f"line {row.line}, column periods", f"unknown fiscal period {quote(name)}", "cite periods as named in the quarters file"
+                shown,
+                f"line {row.line}, column periods",
+                f"unknown fiscal period {quote(name)}",
+                "cite periods as named in the quarters file",
             )
     if not row.finding:
-        raise InputError(shown, f"line {row.line}, column finding", "empty", "say in words what the cited evidence shows")
+        raise InputError(
+            shown, f"line {row.line}, column finding", "empty", "say in words what the cited evidence shows"
+        )
 
 
 def _condition(
@@ -217,7 +236,9 @@ def _condition(
 ) -> ConditionVerdict:
     row = rows.get((key, c.id))
     if row is None:
-        raise InputError(shown, f"criterion {key}, condition {c.id}", "no verdict row", "add a row for it (yes, no or partly)")
+        raise InputError(
+            shown, f"criterion {key}, condition {c.id}", "no verdict row", "add a row for it (yes, no or partly)"
+        )
     verdict, computed = row.verdict, c.measure is not None
     if c.measure is not None:
         got = measured_verdict(c.measure, bounds)
@@ -230,16 +251,31 @@ def _condition(
             )
         if verdict and verdict != got:
             raise InputError(
-                shown, f"line {row.line}, column verdict", f"says {verdict}, the reported figures say {got}", f"write {got} or leave it empty"
+                shown,
+                f"line {row.line}, column verdict",
+                f"says {verdict}, the reported figures say {got}",
+                f"write {got} or leave it empty",
             )
         verdict = got
     elif not verdict:
-        raise InputError(shown, f"line {row.line}, column verdict", "empty", "give yes, no or partly (only measured conditions are computed)")
+        raise InputError(
+            shown,
+            f"line {row.line}, column verdict",
+            "empty",
+            "give yes, no or partly (only measured conditions are computed)",
+        )
     return ConditionVerdict(c.id, c.text, c.defining, verdict, row.events, row.periods, row.finding, computed)
 
 
 def _apply(
-    shown: str, key: str, scenario: str, name: str, crit: Criterion, rows: dict, bounds: tuple[QuarterBound, ...], main: bool
+    shown: str,
+    key: str,
+    scenario: str,
+    name: str,
+    crit: Criterion,
+    rows: dict,
+    bounds: tuple[QuarterBound, ...],
+    main: bool,
 ) -> Resolution:
     conds = tuple(_condition(shown, key, c, rows, bounds) for c in crit.conditions)
     defining = next(i for i, c in enumerate(crit.conditions) if c.defining)
@@ -278,8 +314,15 @@ def resolve(
     extra = sorted(set(rows) - known)
     if extra:
         k = extra[0]
-        raise InputError(shown, f"line {rows[k].line}, column criterion", f"{k[0]}.{k[1]} is not a condition of any criterion", "match the ids in the assumptions file's resolution section")
+        raise InputError(
+            shown,
+            f"line {rows[k].line}, column criterion",
+            f"{k[0]}.{k[1]} is not a condition of any criterion",
+            "match the ids in the assumptions file's resolution section",
+        )
     bounds = quarter_bounds(periods, measurement, window)
-    scenarios = {s: _apply(shown, s, s, "as the article wrote it", spec.criteria[s], rows, bounds, True) for s in SCENARIOS}
+    scenarios = {
+        s: _apply(shown, s, s, "as the article wrote it", spec.criteria[s], rows, bounds, True) for s in SCENARIOS
+    }
     readings = {k: _apply(shown, k, r.scenario, r.name, r, rows, bounds, False) for k, r in spec.readings.items()}
     return ResolutionResult(scenarios, readings, bounds, window, spec.written)

@@ -416,7 +416,7 @@ class Revision:
 
 
 def _arrivals(ev: Evidence, d: dt.date) -> tuple[str, ...]:
-    items = [f"{e.id} {e.signal}" if e.is_signal else f"{e.id} (re-report)" for e in ev.events if e.date == d]
+    items = [f"{e.id} {e.signal}" if ev.is_signal(e) else f"{e.id} (not a signal)" for e in ev.events if e.date == d]
     items += [f"{q.fiscal_period} report" for q in ev.periods if q.reported == d]
     return tuple(items)
 
@@ -443,7 +443,7 @@ def forecast_history(setup: Setup, realised: float | None = None) -> list[Revisi
         rows.append(
             Revision(
                 date=d,
-                arrived=_arrivals(ev, d) if i else ("the article (prior)",),
+                arrived=_arrivals(sub, d) if i else ("the article (prior)",),
                 prob_before=before,
                 prob_after=by_scenario(post.scenario_prob),
                 share=post.share_summary(thr),
@@ -456,91 +456,6 @@ def forecast_history(setup: Setup, realised: float | None = None) -> list[Revisi
     return rows
 
 
-def first_event(r: Revision) -> str | None:
-    """The id of the first news event that arrived on a revision's date (None for the prior or a report alone)."""
-    ids = [a.split()[0] for a in r.arrived if a.startswith("E")]
-    return ids[0] if ids else None
-
-
-def biggest_moves(history: Sequence[Revision], top: int = 4, min_gap_days: int = 21) -> list[int]:
-    """Indices of the ``top`` revision dates that moved the scenario probabilities most (largest change of
-    any scenario), at least ``min_gap_days`` apart and each with a news event to name it; in date order.
-    """
-    probs = np.array([r.prob_after.sel(scenario=list(SCENARIOS)).values for r in history])
-    move = np.r_[0.0, np.abs(np.diff(probs, axis=0)).max(axis=1)]
-    chosen: list[int] = []
-    for j in np.argsort(-move, kind="stable"):
-        if len(chosen) >= top or move[j] <= 0:
-            break
-        far = all(abs((history[j].date - history[c].date).days) >= min_gap_days for c in chosen)
-        if j > 0 and first_event(history[j]) and far:
-            chosen.append(int(j))
-    return sorted(chosen)
-
-
 def replace_evidence(ev: Evidence, as_of: dt.date) -> Evidence:
     """No evidence at all, dated ``as_of`` (the article's view)."""
     return select((), (), as_of, ev.min_confidence)
-
-
-def baseline_scores(setup: Setup, realised: float) -> dict[str, dict[str, float]]:
-    """Log score and CRPS of the article's prior and of a uniform-scenario baseline against ``realised``."""
-    from .exact import crps as crps_score
-    from .exact import exact_prior
-
-    out = {}
-    for name, m in (("article", setup.priors.m), ("uniform", np.full(len(SCENARIOS), 1.0 / len(SCENARIOS)))):
-        pr = exact_prior(setup.priors.with_(m=m))
-        out[name] = {
-            "log_score": float(np.log(max(pr.share_density(realised), 1e-300))),
-            "crps": crps_score(pr.share_cdf, realised),
-        }
-    return out
-
-
-def brier(p: xr.DataArray, outcome: str) -> float:
-    """Brier score sum_s (p_s - 1[s = outcome])^2 (0 is perfect, 2 is worst)."""
-    return float(((p - (p.scenario == outcome)) ** 2).sum())
-
-
-def log_score(p: xr.DataArray, outcome: str) -> float:
-    """Logarithmic score log p_outcome (natural log; 0 is perfect, more negative is worse)."""
-    return float(np.log(max(float(p.sel(scenario=outcome)), 1e-300)))
-
-
-def score_table(forecasts: xr.DataArray) -> xr.Dataset:
-    """Brier and log scores of each forecast (dim ``forecast``) under every possible ``outcome`` label."""
-    names = [str(f) for f in forecasts.forecast.values]
-    score = {
-        k: (("forecast", "outcome"), [[f(forecasts.sel(forecast=n), o) for o in SCENARIOS] for n in names])
-        for k, f in (("brier", brier), ("log", log_score))
-    }
-    return xr.Dataset(score, coords={"forecast": names, "outcome": list(SCENARIOS)})
-
-
-def scores_over_time(belief: xr.DataArray, outcome: str, article: np.ndarray) -> xr.Dataset:
-    """Brier and log score (dim ``score``) of the posterior at each date of ``belief`` (dim ``date``), and of
-    the article's prior and a uniform baseline, against ``outcome`` (kept in ``attrs``).
-    """
-    uniform = by_scenario(np.full(len(SCENARIOS), 1.0 / len(SCENARIOS)))
-    rules = {"brier": brier, "log": log_score}
-    posterior = [[rule(belief.sel(date=d), outcome) for d in belief.date.values] for rule in rules.values()]
-    return xr.Dataset(
-        {
-            "posterior": (("score", "date"), np.array(posterior)),
-            "article": ("score", [rule(by_scenario(article), outcome) for rule in rules.values()]),
-            "uniform": ("score", [rule(uniform, outcome) for rule in rules.values()]),
-        },
-        coords={"score": list(rules), "date": belief.date.values},
-        attrs={"outcome": outcome},
-    )
-
-
-def forecasts(setup: Setup) -> xr.DataArray:
-    """The article's prior, a uniform baseline and the final posterior, dims (forecast, scenario)."""
-    named = {
-        "article (45% base, rest split)": setup.priors.m,
-        "uniform": np.full(len(SCENARIOS), 1.0 / len(SCENARIOS)),
-        "posterior (all evidence)": posterior(setup).scenario_prob,
-    }
-    return xr.concat([by_scenario(v) for v in named.values()], dim="forecast").assign_coords(forecast=list(named))

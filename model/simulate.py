@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import SCENARIOS
-from .likelihood import Likelihood, conditional_scenario_prob
+from .likelihood import Likelihood
 from .mcmc import MCMCResult
 from .priors import Priors
 
@@ -54,17 +54,16 @@ def prior_predictive(priors: Priors, n: int, rng: np.random.Generator) -> Draws:
 def posterior_predictive(
     priors: Priors, lik: Likelihood, mcmc: MCMCResult, rng: np.random.Generator, revenue: float | None = None
 ) -> Draws:
-    """Posterior predictive from the MCMC draws: z from P(z | theta, r, E), share r_z.
+    """Posterior predictive from the MCMC draws: z from P(z | theta, share, E), the realised share as drawn.
 
     Parameters
     ----------
     revenue : reported FY2026 revenue (USD bn); ``None`` draws it from its prior.
     """
-    theta, r = mcmc.draws("theta"), mcmc.draws("r")
-    p = conditional_scenario_prob(np.log(theta), lik, r)
+    p = mcmc.draws("p_z")
     z = (p.cumsum(axis=-1) < rng.random(p.shape[:-1] + (1,))).sum(axis=-1)
     z = np.minimum(z, len(SCENARIOS) - 1)  # guard against cumsum rounding just below 1
-    share = np.take_along_axis(r, z[..., None], axis=-1)[..., 0]
+    share = mcmc.share_draws(z)  # the realised scenario's share, whichever scenario that is
     rev = np.full(share.shape, revenue) if revenue is not None else draw_revenue(priors, share.shape, rng)
     return Draws(z, share, share * rev)
 

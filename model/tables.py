@@ -21,14 +21,34 @@ import xarray as xr
 
 from . import SCENARIOS, SIGNALS
 from .assumptions import RecoverySpec, SignalsSpec
+from .call import CallBasis, Variant, tiny_bounds
 from .checks import Check, PowerScaling
 from .claims import AuditLine
 from .evidence import Evidence, Period
 from .exact import ExactPosterior
 from .mcmc import TAIL_KHAT, Agreement, MCMCResult
-from .pipeline import Analysis
 from .priors import Priors
-from .report import label, num, pct, pct_pm, prob_text, quantity_label, signed, usd_m, yes_no
+from .report import (
+    bound_text,
+    label,
+    num,
+    pct,
+    pct_pm,
+    prob_text,
+    quantity_label,
+    score_text,
+    share_range,
+    share_text,
+    sig,
+    signed,
+    times_text,
+    usd_m,
+    usd_text,
+    yes_no,
+)
+from .resolution import ResolutionResult
+from .retrospective import Retrospective
+from .scoring import BASELINES
 from .sensitivity import Revision, SobolResult, Tornado
 from .simulate import Summary
 
@@ -145,35 +165,6 @@ def sources(urls: Sequence[str]) -> tuple[Link, ...]:
 # --------------------------------------------------------------------------- the overview
 
 
-def headline_card(an: Analysis) -> Table:
-    """The answer at a glance: the article's claim, the model's posterior and the realised figure, in % and USD."""
-    from .claims import JULY_CONSENSUS_USD_BN, RECOVERY_BAND
-
-    post, obs = an.posterior_share(), an.setup.likelihood.revenue
-    usd = an.posterior_usd()
-    lo, hi = RECOVERY_BAND
-    rows = [
-        {
-            "view": "The article (July 2025)",
-            "share of FY2026 revenue": f"{100 * lo:g}–{100 * hi:g}% of the consensus forecast",
-            "USD": f"USD {lo * JULY_CONSENSUS_USD_BN:.1f}–{hi * JULY_CONSENSUS_USD_BN:.1f}bn",
-        },
-        {
-            "view": "This model, after the evidence",
-            "share of FY2026 revenue": f"{pct(post['mean'])} (90%: {pct(post['q05'])}–{pct(post['q95'])})",
-            "USD": "—"
-            if usd is None
-            else f"{usd_m(usd['mean'])} (90%: {usd_m(usd['q05'])[4:]}–{usd_m(usd['q95'])[4:]})",
-        },
-        {
-            "view": "NVIDIA's reports (realised)",
-            "share of FY2026 revenue": "not yet reported" if obs.realised_share is None else pct(obs.realised_share),
-            "USD": "—" if obs.realised_share is None else usd_m(obs.usd_bn),
-        },
-    ]
-    return table(rows)
-
-
 # --------------------------------------------------------------------------- the article
 
 
@@ -259,13 +250,15 @@ def recovery_reasoning_table(p: Priors, recovery: RecoverySpec) -> Table:
 
 
 def summary_table(
-    named: dict[str, dict[str, float]], unit: str = "%", threshold: str = "11%", first: str = "distribution"
+    named: dict[str, dict[str, float]], threshold: float, unit: str = "%", first: str = "distribution"
 ) -> Table:
     """Exact summaries (mean, median, 5% and 95% quantiles, P(≥ threshold)) one row per name.
 
-    ``unit``: "%" shows shares as percentages; "USD" shows USD bn amounts in millions.
+    ``unit``: "%" shows shares as percentages (``threshold`` a share); "USD" shows USD bn amounts
+    (``threshold`` in USD bn). Every label is computed from the value it names.
     """
-    show = pct if unit == "%" else usd_m
+    show = share_text if unit == "%" else usd_text
+    threshold = show(threshold)  # type: ignore[assignment]
     return table(
         (
             {
@@ -314,7 +307,7 @@ def events_table(ev: Evidence, show: int = 8) -> Table:
                 "event": e.id,
                 "date": e.date.isoformat(),
                 "what happened": e.summary,
-                "signal": e.signal.replace("_", " ") if e.is_signal else f"re-reports {', '.join(e.restates)}",
+                "signal": ev.role(e).replace("_", " "),
                 "confidence": e.confidence.replace("_", " "),
                 "sources": sources(e.sources),
             }
@@ -547,24 +540,179 @@ def sobol_table(results: dict[str, SobolResult]) -> Table:
     )
 
 
-def score_table(scores: xr.Dataset) -> Table:
-    """Brier and log scores, one row per possible outcome, one column per forecast and score."""
-    names = [str(f) for f in scores.forecast.values]
-    short = {n: n.split(" (")[0] for n in names}  # 'article (45% base, rest split)' -> 'article'
+# --------------------------------------------------------------------------- how the article held up
+
+EVENTS_HREF = "03_evidence.html#events-table"
+"""Where a cited event is listed (from a chapter's page)."""
+
+
+def cited(events: Sequence[str], periods: Sequence[str] = ()) -> tuple[Link, ...]:
+    """Cited events as links to the events table, then cited reports as text."""
+    return tuple(Link(e, EVENTS_HREF) for e in events) + tuple(Link(q, "") for q in periods)
+
+
+def resolution_table(res: ResolutionResult) -> Table:
+    """One row per scenario: the question, the verdict and the evidence the verdict cites."""
     return table(
         (
             {
-                "if the outcome is": str(o),
-                **{f"Brier: {short[n]}": num(float(scores["brier"].sel(forecast=n, outcome=o))) for n in names},
-                **{f"log: {short[n]}": num(float(scores["log"].sel(forecast=n, outcome=o)), 2) for n in names},
+                "scenario": s,
+                "the question": r.question,
+                "verdict": r.verdict,
+                "cites": cited(r.events, tuple(dict.fromkeys(q for c in r.conditions for q in c.periods))),
             }
-            for o in scores.outcome.values
+            for s, r in res.scenarios.items()
         ),
-        numeric={*(f"Brier: {short[n]}" for n in names), *(f"log: {short[n]}" for n in names)},
+        wide={"the question"},
     )
 
 
-# --------------------------------------------------------------------------- model checks
+def conditions_table(res: ResolutionResult, readings: bool = False) -> Table:
+    """Every condition of the main criteria (or of the other readings): its wording, verdict and finding."""
+    chosen = res.readings.values() if readings else res.scenarios.values()
+    return table(
+        (
+            {
+                "scenario": r.scenario if not readings else f"{r.scenario}: {r.name}",
+                "condition": c.text + (" (defining)" if c.defining else ""),
+                "verdict": c.verdict + (" (computed)" if c.computed else ""),
+                "what the evidence shows": c.finding,
+                "cites": cited(c.events, c.periods),
+            }
+            for r in chosen
+            for c in r.conditions
+        ),
+        wide={"condition", "what the evidence shows"},
+        show=None if readings else 4,
+        noun="conditions",
+    )
+
+
+def readings_table(res: ResolutionResult) -> Table:
+    """The other defensible readings of the scenarios' words, each resolved."""
+    return table(
+        (
+            {"scenario": r.scenario, "read as": r.name, "verdict": r.verdict, "main reading": res.verdict(r.scenario)}
+            for r in res.readings.values()
+        )
+    )
+
+
+def quarter_bounds_table(res: ResolutionResult) -> Table:
+    """The quarters that decide the base case's shipments condition, with what the reports allow."""
+    return table(
+        (
+            {
+                "quarter": q.fiscal_period,
+                "ended": q.period_end.isoformat(),
+                "post-licence H20 revenue from China": "not bounded"
+                if q.upper is None
+                else (usd_text(q.known) if q.known is not None else f"at most {usd_text(q.upper)}"),
+                "from": q.basis,
+            }
+            for q in res.quarters
+        ),
+        wide={"from"},
+    )
+
+
+def article_scores_table(retro: Retrospective) -> Table:
+    """The article's 45% on the base case against the baselines (Brier and log score)."""
+    rows = []
+    if retro.article is not None:
+        a = retro.article
+        rows.append(
+            {
+                "forecast of the base case": f"the article: {prob_text(a.forecast.p_base)}",
+                "Brier (0 best)": score_text(a.brier),
+                "log score (0 best)": score_text(a.log),
+            }
+        )
+    for name, p in BASELINES.items():
+        b, lg = retro.baselines[name]
+        rows.append(
+            {
+                "forecast of the base case": f"{name}: {prob_text(p)}",
+                "Brier (0 best)": score_text(b),
+                "log score (0 best)": score_text(lg),
+            }
+        )
+    return table(rows, numeric={"Brier (0 best)", "log score (0 best)"})
+
+
+def oos_table(retro: Retrospective, show: int = 6) -> Table:
+    """The article and the book's out-of-sample forecasts, each scored the same way."""
+    scored = ([retro.article] if retro.article else []) + list(retro.model)
+    return table(
+        (
+            {
+                "forecast": s.forecast.forecaster,
+                "made on": s.forecast.date.isoformat(),
+                "P(base)": prob_text(s.forecast.p_base),
+                "share: interval": share_range(s.forecast.lower, s.forecast.upper),
+                "interval probability": prob_text(s.forecast.coverage),
+                "Brier": score_text(s.brier),
+                "interval score (pp)": sig(100 * s.interval),
+                "outcome inside": yes_no(s.covered),
+                "too high by": times_text(s.ratio),
+            }
+            for s in scored
+        ),
+        numeric={"P(base)", "Brier", "interval score (pp)", "too high by"},
+        show=show,
+        noun="forecasts",
+    )
+
+
+def call_variants_table(basis: CallBasis) -> Table:
+    """The call under other readings of the evidence and other revenue likelihoods."""
+
+    def row(v: Variant, kind: str) -> dict[str, Cell]:
+        lead, riv = float(v.probs.sel(scenario=basis.leader)), float(v.probs.sel(scenario=basis.rival))
+        return {
+            "what changes": kind,
+            "variant": v.description,
+            f"P({basis.leader})": prob_text(lead),
+            f"P({basis.rival})": prob_text(riv),
+            "leads": basis.leader if lead >= riv else basis.rival,
+        }
+
+    rows = [row(v, "classification") for v in basis.classification]
+    rows += [row(v, "revenue likelihood") for v in basis.robust[1:]]
+    return table(rows, numeric={f"P({basis.leader})", f"P({basis.rival})"}, wide={"variant"})
+
+
+def bounds_table(basis: CallBasis) -> Table:
+    """Tiny probabilities under the model's likelihood and their largest value under the robust ones."""
+    rows = []
+    for s, top in tiny_bounds(basis.robust).items():
+        worst = max(basis.robust, key=lambda v: float(v.probs.sel(scenario=s)))
+        rows.append(
+            {
+                "scenario": s,
+                "under the model": prob_text(float(basis.robust[0].probs.sel(scenario=s))),
+                "largest under a robust likelihood": f"{sig(100 * top, 1)}%",
+                "which": worst.description,
+                "reported as": bound_text(top),
+            }
+        )
+    return table(rows, wide={"which"})
+
+
+def revisions_table(rows: Sequence[dict[str, str]]) -> Table:
+    """Every change to a prior or to the measurement model: when, with what data known, and why."""
+    return table(
+        (
+            {
+                "date": r["date"],
+                "what changed": f"{r['input']}: {r['before']} → {r['after']}",
+                "why": f"{r['trigger'][0].upper()}{r['trigger'][1:]}. {r['reason']} "
+                f"Data already known: {r['data_seen']}.",
+            }
+            for r in rows
+        ),
+        wide={"what changed", "why"},
+    )
 
 
 def checks_table(checks: Sequence[Check]) -> Table:

@@ -20,6 +20,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 from model.assumptions import DEFAULT_ASSUMPTIONS  # noqa: E402
 from model.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS  # noqa: E402
 from model.pipeline import Analysis, Setup, analyse, prepare  # noqa: E402
+from model.resolution import DEFAULT_RESOLUTION  # noqa: E402
 
 PREFETCH_FOR = ("08_checks.ipynb", "09_explore.ipynb")
 """Chapters whose slowest results :func:`model.book.prefetch` computes (as during the book build)."""
@@ -50,7 +51,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         child.wait(timeout=30)
 
 
-USER_INPUT_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS")
+USER_INPUT_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS", "H20_RESOLUTION")
 """A user's own input files: the book and the notebooks follow them, the unit tests test the shipped inputs."""
 _HIDDEN = "_h20_hidden_env"
 
@@ -99,7 +100,13 @@ def analysis(setup: Setup) -> Analysis:
 def inputs(tmp_path: Path) -> dict[str, Path]:
     """Editable copies of the shipped input files (the originals are never touched)."""
     out = {}
-    for key, src in (("assumptions", DEFAULT_ASSUMPTIONS), ("events", DEFAULT_EVENTS), ("quarters", DEFAULT_QUARTERS)):
+    shipped = (
+        ("assumptions", DEFAULT_ASSUMPTIONS),
+        ("events", DEFAULT_EVENTS),
+        ("quarters", DEFAULT_QUARTERS),
+        ("resolution", DEFAULT_RESOLUTION),
+    )
+    for key, src in shipped:
         dst = tmp_path / src.name
         shutil.copy(src, dst)
         out[key] = dst
@@ -111,7 +118,7 @@ def analysis_exact(setup: Setup) -> Analysis:
     return analyse(setup, mcmc=False)
 
 
-FILE_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS")
+FILE_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS", "H20_RESOLUTION")
 
 
 def run_model(

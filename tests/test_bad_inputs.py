@@ -30,8 +30,8 @@ from model.inputs import MAX_CSV_BYTES, MAX_PATH_CHARS, MAX_YAML_BYTES, MAX_YAML
 from model.priors import elicit_priors
 
 Files = dict[str, Path]
-A, E, Q = "assumptions", "events", "quarters"
-ENV_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS")
+A, E, Q, V = "assumptions", "events", "quarters", "resolution"
+ENV_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS", "H20_RESOLUTION")
 
 
 # --------------------------------------------------------------------------- mutations
@@ -115,7 +115,7 @@ def many_period_rows(n: int) -> Callable[[Files], None]:
     def run(f: Files) -> None:
         with f["quarters"].open("a", encoding="utf-8") as fh:
             for i in range(n):
-                fh.write(f"Q{i} FY1990,quarter,1990-01-01,1990-02-01,1.0,,,two_sources,,https://x.example,\n")
+                fh.write(f"Q{i} FY1990,quarter,1990-01-01,1990-02-01,1.0,,,,two_sources,,https://x.example,\n")
 
     return run
 
@@ -222,7 +222,12 @@ YAML_CASES = [
         "signals.tempering_weight.value",
         words="finite",
     ),
-    Case("yaml-sd-zero", setv({"measurement.annual_sd.value": "0.0"}), "measurement", words="annual_sd 0.0 is outside"),
+    Case(
+        "yaml-rounding-zero",
+        setv({"measurement.rounding.value": "0.0"}),
+        "measurement",
+        words="rounding 0.0 is outside",
+    ),
     Case(
         "yaml-quantile-order",
         setv({"recovery.reban": QUANTILES.format(0.01, 0.25, 0.001, 0.9)}),
@@ -319,10 +324,10 @@ YAML_CASES = [
         **SENS,
     ),
     Case(
-        "yaml-outcome-share",
-        setv({"outcome.recovered_share.value": "1.5"}),
-        "outcome.recovered_share",
-        words="outside [0, 1]",
+        "yaml-interval-coverage",
+        setv({"resolution.interval_coverage.value": "1.5"}),
+        "resolution",
+        words="outside (0, 1)",
     ),
     Case("yaml-escape-in-key", append(A, '"\\e[31mevil\\nkey": 1\n'), "\\x1b[31mevil\\nkey", words="unknown field"),
     Case("yaml-top-level-list", write_bytes(A, lambda b: b"- 1\n- 2\n"), "(top level)", words="not a YAML mapping"),
@@ -356,25 +361,27 @@ EVENT_CASES = [
     Case("events-duplicate-id", edit(E, "E30,", "E29,"), "line 31, column id", target=E, words="'E29'"),
     Case("events-empty-id", edit(E, "E30,", ","), "line 31, column id", target=E),
     Case(
-        "events-future", edit(E, "E30,2026-06-01", "E30,2099-06-01"), "line 31, column date", target=E, words="future"
+        "events-future", edit(E, "E30,2026-03-18", "E30,2099-03-18"), "line 31, column date", target=E, words="future"
     ),
     Case(
         "events-bad-date",
-        edit(E, "E30,2026-06-01", "E30,2026-13-01"),
+        edit(E, "E30,2026-03-18", "E30,2026-13-18"),
         "line 31, column date",
         target=E,
-        words="'2026-13-01'",
+        words="'2026-13-18'",
     ),
     Case(
         "events-escape-in-value",
-        edit(E, ",us_restricts,two_sources,,reban", ",us_restricts\x1b[2J,two_sources,,reban"),
+        edit(E, ",us_restricts,us_holds_line,bis-subsidiaries", ",us_restricts\x1b[2J,us_holds_line,bis-subsidiaries"),
         "column signal",
         target=E,
         words="\\x1b[2J",
     ),
     Case(
         "events-newline-in-value",
-        edit(E, ",us_restricts,two_sources,,reban", ',"us_restricts\nrm -rf",two_sources,,reban'),
+        edit(
+            E, ",us_restricts,us_holds_line,bis-subsidiaries", ',"us_restricts\nrm -rf",us_holds_line,bis-subsidiaries'
+        ),
         "column signal",
         target=E,
         words="\\n",
@@ -385,27 +392,27 @@ EVENT_CASES = [
     Case("events-duplicate-column", edit(E, "id,date,summary", "id,date,date"), "column date", target=E, words="twice"),
     Case(
         "events-extra-field",
-        append(E, "E31,2026-06-02,s,us_politics,us_restricts,two_sources,,,,https://x.example,,surplus\n"),
-        "line 32",
+        append(E, "E39,2026-06-02,s,us_politics,us_restricts,,,,two_sources,,,,,https://x.example,,surplus\n"),
+        "line 40",
         target=E,
         words="wrong number",
     ),
     Case(
         "events-unterminated-quote",
-        append(E, 'E31,2026-06-02,"open quote,us_politics\n'),
+        append(E, 'E39,2026-06-02,"open quote,us_politics\n'),
         "line",
         target=E,
         words="malformed CSV",
     ),
     Case(
         "events-no-source",
-        append(E, "E31,2026-06-02,s,us_politics,us_restricts,two_sources,,,,,\n"),
-        "line 32, column source_1",
+        append(E, "E39,2026-06-02,s,us_politics,us_restricts,,,,two_sources,,,,,,\n"),
+        "line 40, column source_1",
         target=E,
     ),
     Case(
         "events-unknown-indicator",
-        append(E, "E31,2026-06-02,s,astrology,us_restricts,two_sources,,,,https://x.example,\n"),
+        append(E, "E39,2026-06-02,s,astrology,us_restricts,,,,two_sources,,,,,https://x.example,\n"),
         "column indicators",
         target=E,
     ),
@@ -506,7 +513,7 @@ QUARTER_CASES = [
             + "\n",
             encoding="utf-8",
         ),
-        "line 9, column fiscal_period",
+        "line 10, column fiscal_period",
         target=Q,
         words="repeats line 5",
     ),
@@ -538,7 +545,7 @@ QUARTER_CASES = [
         target=Q,
         words="'month'",
     ),
-    Case("quarters-not-utf8", replace_bytes(Q, b"Q3 FY2026", b"Q3 FY\xa02026"), "line 5", target=Q, words="not UTF-8"),
+    Case("quarters-not-utf8", replace_bytes(Q, b"Q3 FY2026,quarter", b"Q3 FY\xa02026,quarter"), "line 5", target=Q, words="not UTF-8"),
     Case(
         "quarters-too-many", many_period_rows(MAX_PERIODS), "line", target=Q, words=f"more than {MAX_PERIODS} periods"
     ),
@@ -680,12 +687,144 @@ FLAG_CASES = [
     ),
 ]
 
-CASES = YAML_CASES + EVENT_CASES + QUARTER_CASES + FLAG_CASES
+RESOLUTION_CASES = [
+    Case(
+        "verdicts-unknown-verdict",
+        edit(V, "reban,us_licences_frozen,no,", "reban,us_licences_frozen,maybe,"),
+        "column verdict",
+        target=V,
+        words="unknown verdict 'maybe'",
+    ),
+    Case(
+        "verdicts-empty-verdict",
+        edit(V, "reban,us_licences_frozen,no,", "reban,us_licences_frozen,,"),
+        "column verdict",
+        target=V,
+        words="empty",
+    ),
+    Case(
+        "verdicts-unknown-event",
+        edit(V, "base,licences_in_force,yes,E01;E03", "base,licences_in_force,yes,E01;E99"),
+        "column events",
+        target=V,
+        words="unknown event 'E99'",
+    ),
+    Case(
+        "verdicts-event-after-window",
+        edit(V, "base,licences_in_force,yes,E01;E03", "base,licences_in_force,yes,E01;E38"),
+        "column events",
+        target=V,
+        words="outside the window",
+    ),
+    Case(
+        "verdicts-unknown-period",
+        edit(V, "Q2 FY2026;Q3 FY2026", "Q2 FY2062;Q3 FY2026"),
+        "column periods",
+        target=V,
+        words="unknown fiscal period",
+    ),
+    Case(
+        "verdicts-missing-row",
+        lambda f: f[V].write_text(
+            "".join(
+                ln for ln in f[V].read_text(encoding="utf-8").splitlines(True) if not ln.startswith("easing,blackwell")
+            ),
+            encoding="utf-8",
+        ),
+        "condition blackwell_allowed",
+        target=V,
+        words="no verdict row",
+    ),
+    Case(
+        "verdicts-repeated-row",
+        lambda f: f[V].write_text(
+            f[V].read_text(encoding="utf-8") + f[V].read_text(encoding="utf-8").splitlines(True)[1], encoding="utf-8"
+        ),
+        "column condition",
+        target=V,
+        words="repeats line 2",
+    ),
+    Case(
+        "verdicts-unknown-condition",
+        edit(V, "easing,blackwell_allowed,", "easing,blackwel_allowed,"),
+        "column criterion",
+        target=V,
+        words="not a condition of any criterion",
+    ),
+    Case(
+        "verdicts-disagree-with-reports",
+        edit(V, "base,steady_shipments,,", "base,steady_shipments,yes,"),
+        "column verdict",
+        target=V,
+        words="the reported figures say no",
+    ),
+    Case(
+        "verdicts-empty-finding",
+        lambda f: f[V].write_text(
+            "".join(
+                "easing,blackwell_allowed,no,E14,,\n" if ln.startswith("easing,blackwell") else ln
+                for ln in f[V].read_text(encoding="utf-8").splitlines(True)
+            ),
+            encoding="utf-8",
+        ),
+        "column finding",
+        target=V,
+        words="empty",
+    ),
+    Case("verdicts-no-header", write_bytes(V, lambda b: b.split(b"\n", 1)[1]), "", target=V, words="column"),
+    Case(
+        "verdicts-missing-file",
+        None,
+        "(file)",
+        file="{tmp}/none.csv",
+        target=V,
+        argv=["--resolution", "{tmp}/none.csv"],
+        words="not found",
+    ),
+    Case(
+        "events-alt-signal-unknown",
+        edit(E, "us_permits,,us-h20-licences", "us_permits,us_permit,us-h20-licences"),
+        "column alt_signal",
+        target=E,
+        words="unknown value 'us_permit'",
+    ),
+    Case(
+        "events-alt-signal-same",
+        edit(E, "china_discourages,,cac-h20-summons", "china_discourages,china_discourages,cac-h20-summons"),
+        "column alt_signal",
+        target=E,
+        words="equals the signal",
+    ),
+    Case(
+        "events-subsumed-unknown",
+        edit(E, ",Q3 FY2026,domestic,base,", ",Q3 FY2062,domestic,base,"),
+        "column subsumed_by",
+        target=E,
+        words="unknown fiscal period",
+    ),
+    Case(
+        "quarters-post-licence-not-number",
+        edit(Q, "2025-11-19,57.0,0.05,0.05", "2025-11-19,57.0,0.05,about 50m"),
+        "column h20_china_post_licence_usd_bn",
+        target=Q,
+        words="not a number",
+    ),
+    Case(
+        "quarters-post-licence-exceeds",
+        edit(Q, "2025-11-19,57.0,0.05,0.05", "2025-11-19,57.0,0.05,570"),
+        "column h20_china_post_licence_usd_bn",
+        target=Q,
+        words="exceeds",
+    ),
+]
+
+CASES = YAML_CASES + EVENT_CASES + QUARTER_CASES + FLAG_CASES + RESOLUTION_CASES
 
 
 def test_enough_cases():
     assert len(CASES) >= 60 and len({c.id for c in CASES}) == len(CASES)
-    assert all(len(group) >= 10 for group in (YAML_CASES, EVENT_CASES, QUARTER_CASES, FLAG_CASES))
+    groups = (YAML_CASES, EVENT_CASES, QUARTER_CASES, FLAG_CASES, RESOLUTION_CASES)
+    assert all(len(group) >= 10 for group in groups)
 
 
 def _main(argv: list[str]) -> int:
@@ -727,6 +866,7 @@ def test_bad_input_exit_2_one_line(case: Case, inputs: Files, tmp_path: Path, ca
         case.mutate(inputs)
     before = _digests(inputs)
     flags = ["--assumptions", str(inputs[A]), "--events", str(inputs[E]), "--quarters", str(inputs[Q])]
+    flags += ["--resolution", str(inputs[V])]
     if case.argv is not None:
         flags = [_fill(a, inputs, tmp_path, case.target) for a in case.argv]
     for k, v in case.env.items():

@@ -26,6 +26,7 @@ CHAPTER_OF = {
     "08_checks": "checks",
     "09_explore": "explore",
     "10_downloads": "downloads",
+    "11_held_up": "held_up",
 }
 MONTE_CARLO_FACTS = {"08_checks": ("sbc_exact", "sbc_mcmc")}
 """Facts glued by the cells that compute them (Monte Carlo results), by the facts functions named here."""
@@ -121,16 +122,17 @@ def test_every_table_is_formatted_for_people(chapter):
     st = chapter.setup
     an = chapter.analysis()
     from model import claims
+    from model.retrospective import prior_revisions
 
+    res = chapter.retro.resolution
     built = [
-        tables.headline_card(an),
         tables.claims_table(claims.article_claims()),
-        tables.audit_table(claims.audit(st.evidence.fy2026_revenue()).values()),
+        tables.audit_table(claims.audit(st.fy_revenue()).values()),
         tables.claims_check_table(claims.claims_check()),
         tables.prior_table(st.priors),
         tables.recovery_reasoning_table(st.priors, st.assumptions.recovery),
-        tables.summary_table({"prior": an.prior_share_exact(), "posterior": an.posterior_share()}),
-        tables.summary_table({"posterior": an.posterior_usd()}, unit="USD"),
+        tables.summary_table({"prior": an.prior_share_exact(), "posterior": an.posterior_share()}, an.threshold),
+        tables.summary_table({"posterior": an.posterior_usd()}, an.usd_threshold, unit="USD"),
         tables.mc_table({"prior (forward Monte Carlo)": an.prior_share}),
         tables.events_table(st.evidence),
         tables.quarters_table(st.evidence.periods),
@@ -140,7 +142,16 @@ def test_every_table_is_formatted_for_people(chapter):
         tables.tornado_table(chapter.tornado, "share_mean"),
         tables.influence_table(chapter.influence),
         tables.quality_table(sens.evidence_quality(st)),
-        tables.score_table(sens.score_table(sens.forecasts(st))),
+        tables.resolution_table(res),
+        tables.conditions_table(res),
+        tables.conditions_table(res, readings=True),
+        tables.readings_table(res),
+        tables.quarter_bounds_table(res),
+        tables.article_scores_table(chapter.retro),
+        tables.oos_table(chapter.retro),
+        tables.call_variants_table(chapter.call),
+        tables.bounds_table(chapter.call),
+        tables.revisions_table(prior_revisions()),
         tables.checks_table(chapter.predictive.checks()),
         tables.power_scaling_table(chapter.predictive.power),
     ]
@@ -160,7 +171,22 @@ def test_number_formats():
     assert report.num(-0.0001) == "0.000" and report.num(float("nan")) == "—" and report.num(None) == "—"
     assert report.signed(0.4231) == "+0.42" and report.signed(-1.3) == "−1.30" and report.signed(-0.001) == "0.00"
     assert report.pct(0.000268) == "0.0268%" and report.usd_m(0.0579) == "USD 58m"
-    assert report.prob_text(5e-5) == "< 0.01%" and report.prob_text(0.944) == "94.4%"
+    assert report.prob_text(5e-5) == "< 0.01%" and report.prob_text(0.944) == "94%"
+    assert (
+        report.prob_text(0.0064) == "0.6%" and report.prob_text(0.9936) == "> 99%" and report.prob_text(0.0099) == "1%"
+    )
+    assert report.share_text(0.000277847) == "0.028%" and report.share_text(0.1147) == "11%"
+    assert (
+        report.usd_text(0.06) == "USD 60m"
+        and report.usd_text(23.75) == "USD 24bn"
+        and report.usd_text(1.234) == "USD 1.2bn"
+    )
+    assert report.share_range(0.11, 0.12) == "11–12%" and report.usd_range(0.055, 0.065) == "USD 55–65m"
+    assert (
+        report.times_text(414.2) == "410×" and report.score_text(-0.598) == "−0.60" and report.score_text(None) == "—"
+    )
+    assert report.bound_text(9e-5) == "< 0.01%" and report.bound_text(3.3e-4) == "< 0.04%"
+    assert report.sig(0.99, 1) == "1" and report.sig(24000) == "24,000"
     assert report.yes_no(np.bool_(True)) == "yes"
 
 

@@ -107,8 +107,11 @@ def test_sbc_exact_passes_for_the_exact_posterior(setup):
 
 
 def test_sbc_exact_fails_with_the_wrong_signal_weight(setup):
+    # The full-year datum, stated to USD 10m, nearly names the scenario of a simulated dataset by itself,
+    # so the signals' weight moves P(z | E) less than it did with a looser datum: counting every report
+    # twice over (x2) gives p = 0.015 at 1,000 datasets, three times over is caught.
     def wrong(priors, lik, n):  # noqa: ANN001, ANN202 - signals counted as if every report were independent
-        return exact_posterior(priors, lik.with_signal_weight(2.0), n)
+        return exact_posterior(priors, lik.with_signal_weight(3.0), n)
 
     res = checks.sbc_exact(setup, 1000, 500, posterior=wrong, node_check=0)
     assert not res.calibration.passed
@@ -185,10 +188,12 @@ def test_cli_check_exit_4_on_a_conflicting_input(inputs):
     q = inputs["quarters"]
     text = q.read_text(encoding="utf-8")
     q.write_text(
-        text.replace("FY2026,year,2026-01-25,2026-02-25,215.9,4.65,", "FY2026,year,2026-01-25,2026-02-25,215.9,3.65,"),
+        text.replace(
+            "FY2026,year,2026-01-25,2026-02-25,215.938,,0.06,", "FY2026,year,2026-01-25,2026-02-25,215.938,,150,"
+        ),
         encoding="utf-8",
     )
-    res = _cli("--quarters", str(q))  # the year's H20 total is now below its first quarter: x_FY = -0.95 USD bn
+    res = _cli("--quarters", str(q))  # USD 150bn of post-licence H20 sales: 70% of the year's revenue
     assert res.returncode == 4
     assert res.stderr.startswith("check failed: prior.revenue: ") and res.stderr.count("\n") == 1
 

@@ -37,7 +37,7 @@ YAML_CASES = [
         "split_weights",
         "unknown",
     ),
-    ("    value: domestic\n", "    value: dommestic\n", "outcome.scenario.value", "Input should be"),
+    ("  window_start: 2025-07-15\n", "  window_start: 2026-12-15\n", "resolution", "not before window_end"),
     ("  easing:\n    lower: 0.10", "  eased:\n    lower: 0.10", "recovery", ""),
     (
         "    value: 0.5\n    unit: exponent",
@@ -64,8 +64,8 @@ def test_bad_assumptions_one_line(inputs, old, new, field, words):
 
 def test_future_dated_event(inputs):
     f = inputs["events"]
-    _edit(f, "E30,2026-06-01", "E30,2099-06-01")
-    with pytest.raises(InputError, match=r"line 31, column date: 2099-06-01 is in the future"):
+    _edit(f, "E30,2026-03-18", "E30,2099-03-18")
+    with pytest.raises(InputError, match=r"line 31, column date: 2099-03-18 is in the future"):
         load_events(f)
 
 
@@ -73,12 +73,16 @@ def test_future_dated_event(inputs):
     "old,new,match",
     [
         (
-            ",us_restricts,two_sources,,reban,,https://americanbazaar",
-            ",us_embargo,two_sources,,reban,,https://americanbazaar",
+            ",us_restricts,us_holds_line,bis-subsidiaries",
+            ",us_embargo,us_holds_line,bis-subsidiaries",
             "column signal: unknown value 'us_embargo'",
         ),
-        ("E30,2026-06-01", "E30,2026-13-01", "column date: '2026-13-01' is not a date"),
-        (",two_sources,,reban,,https://americanbazaar", ",rumour,,reban,,https://americanbazaar", "column confidence"),
+        ("E30,2026-03-18", "E30,2026-13-18", "column date: '2026-13-18' is not a date"),
+        (
+            ",two_sources,,,reban,,https://www.hoganlovells",
+            ",rumour,,,reban,,https://www.hoganlovells",
+            "column confidence",
+        ),
         ("E30,", "E29,", "id 'E29' is empty or repeated"),
         ("id,date,summary", "id,day,summary", "column date: missing from the header"),
     ],
@@ -102,8 +106,8 @@ def test_malformed_csv_row(inputs):
 def test_extra_field_in_row(inputs):
     f = inputs["events"]
     with f.open("a", encoding="utf-8") as fh:
-        fh.write("E31,2026-06-02,summary,us_politics,us_restricts,two_sources,,,,https://x.example,,surplus\n")
-    with pytest.raises(InputError, match="line 32: wrong number of fields"):
+        fh.write("E39,2026-06-02,summary,us_politics,us_restricts,,,,two_sources,,,,,https://x.example,,surplus\n")
+    with pytest.raises(InputError, match="line 40: wrong number of fields"):
         load_events(f)
 
 
@@ -115,10 +119,10 @@ def test_bad_quarters(inputs):
 
 
 def test_event_date_relative_to_today(inputs):
-    events = load_events(inputs["events"], today=dt.date(2026, 6, 1))
-    assert len(events) == 30
+    events = load_events(inputs["events"], today=dt.date(2026, 8, 26))
+    assert len(events) == 38
     with pytest.raises(InputError, match="in the future"):
-        load_events(inputs["events"], today=dt.date(2026, 5, 31))
+        load_events(inputs["events"], today=dt.date(2026, 8, 25))
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -28,7 +28,7 @@ def test_all_figures_titled_and_labelled(setup):
     ex = sens.posterior(setup)
     hist = sens.belief_over_time(setup)
     grid = np.linspace(0, 0.2, 50)
-    outcome = setup.assumptions.outcome.scenario.value
+    retro, basis = _retro_and_call(setup)
     figs = [
         plots.scenario_prior_densities(p),
         plots.recovery_prior_densities(p),
@@ -42,7 +42,11 @@ def test_all_figures_titled_and_labelled(setup):
         plots.tornado_chart(sens.tornado(setup), [("scenario_prob", "domestic")]),
         plots.sweep_chart(grid, np.tile(ex.scenario_prob, (50, 1)), 0.1, "x (unit)", "t"),
         plots.influence_chart(sens.event_influence(setup)),
-        plots.score_chart(sens.scores_over_time(hist, outcome, p.m)),
+        plots.held_up_chart(retro),
+        plots.oos_share_chart(retro),
+        plots.oos_base_chart(retro),
+        plots.call_weight_chart(sens.sweep(setup, "weight", [0.1, 0.5, 1.0]), basis),
+        plots.call_ratio_chart(basis),
     ]
     for f in figs:
         _check(f)
@@ -72,6 +76,13 @@ def test_plots_compose_and_leave_matplotlib_alone(setup):
     plt.close(fig)
 
 
+def _retro_and_call(setup):
+    from model.call import call_basis
+    from model.retrospective import retrospective
+
+    return retrospective(setup, sens.forecast_history(setup)), call_basis(setup)
+
+
 def _all_figures(setup):
     """Every public plot function on the real data, as the notebooks call it: {function name: [figures]}."""
     from model import checks
@@ -86,11 +97,12 @@ def _all_figures(setup):
     bot = sens.belief_over_time(setup)
     rows = sens.tornado(setup)
     k = sens.sweep(setup, "kappa_factor", np.geomspace(0.1, 10, 9))
-    outcome = setup.assumptions.outcome.scenario.value
+    retro, basis = _retro_and_call(setup)
     w = setup.assumptions.signals.tempering_weight.value
     table, counts = log_likelihood_table(setup.assumptions), ev.signal_counts()
     post = exact_posterior(p, setup.likelihood, setup.assumptions.inference.quadrature_nodes)
     rev = (checks.prior_revenue_check(p, obs), checks.posterior_revenue_check(post, obs))
+    rev = (*rev, checks.forecast_revenue_check(setup))
     sig = checks.signal_check(counts, table, w, post.scenario_prob, "posterior_predictive")
     sbc = checks.sbc_exact(setup, 200)
     share, usd = an.prior_draws.share, an.prior_draws.usd
@@ -107,7 +119,6 @@ def _all_figures(setup):
         ],
         "prior_vs_posterior": [plots.prior_vs_posterior(p.m, an.exact.scenario_prob, sens.weight_spread(setup))],
         "belief_over_time": [plots.belief_over_time(bot)],
-        "belief_summary_chart": [plots.belief_summary_chart(hist)],
         "share_cdfs": [plots.share_cdfs(an.prior.share_cdf, an.exact.share_cdf, obs.realised_share, band)],
         "forecast_over_time": [plots.forecast_over_time(hist, obs.realised_share, band)],
         "tornado_chart_one": [
@@ -125,14 +136,14 @@ def _all_figures(setup):
         "weight_sweep_chart": [plots.weight_sweep_chart(sens.sweep(setup, "weight", [0.25, 0.5, 1.0]), 0.5)],
         "influence_chart": [plots.influence_chart(sens.event_influence(setup), 10)],
         "sobol_chart": [plots.sobol_chart(sens.prior_sobol(setup, n=2**8)["mean share"], "Sobol indices")],
-        "score_chart": [plots.score_chart(sens.scores_over_time(bot, outcome, p.m))],
-        "score_chart_one": [
-            plots.score_chart_one(sens.scores_over_time(bot, outcome, p.m), "brier"),
-            plots.score_chart_one(sens.scores_over_time(bot, outcome, p.m), "log"),
-        ],
+        "held_up_chart": [plots.held_up_chart(retro)],
+        "oos_share_chart": [plots.oos_share_chart(retro)],
+        "oos_base_chart": [plots.oos_base_chart(retro)],
+        "call_weight_chart": [plots.call_weight_chart(sens.sweep(setup, "weight"), basis)],
+        "call_ratio_chart": [plots.call_ratio_chart(basis)],
         "model_graph": [plots.model_graph(build_model(p, setup.likelihood))],
-        "revenue_check_plot": [plots.revenue_check_plot(*rev)],
-        "revenue_check_one": [plots.revenue_check_one(rev[0]), plots.revenue_check_one(rev[1])],
+        "revenue_check_plot": [plots.revenue_check_plot(rev[0], rev[1])],
+        "revenue_check_one": [plots.revenue_check_one(r) for r in rev],
         "signal_check_plot": [plots.signal_check_plot(sig)],
         "signal_class_check_plot": [plots.signal_class_check_plot(sig)],
         "signal_omnibus_plot": [plots.signal_omnibus_plot(sig)],

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from model import SCENARIOS, SIGNALS, by_scenario
+from model import SCENARIOS, SIGNALS
 from model import sensitivity as sens
 from model.exact import exact_posterior
 
@@ -22,7 +22,7 @@ def test_influence_signs_and_order(setup):
     infl = sens.event_influence(setup)
     items = [str(i) for i in infl.item.values]
     assert len(items) == len(setup.evidence.signal_events) + 1  # re-reports are not signals; one revenue datum
-    assert not set(items) & {e.id for e in setup.evidence.events if not e.is_signal}
+    assert not set(items) & {e.id for e in setup.evidence.events if not setup.evidence.is_signal(e)}
     mags = list(infl["max_abs"].values)
     assert mags == sorted(mags, reverse=True)
     china = infl.isel(item=(infl["label"] == "china_discourages").values).isel(item=0)
@@ -106,16 +106,6 @@ def test_prior_sobol_revenue_has_no_effect_on_share(setup):
     i = share.names.index("revenue")
     assert abs(share.ST[i]) < 0.01
     assert res["mean USD bn"].ST[i] > 0.01
-
-
-def test_scores():
-    p = by_scenario([0.45, 0.55 / 3, 0.55 / 3, 0.55 / 3])
-    assert sens.brier(p, "base") == pytest.approx(0.55**2 + 3 * (0.55 / 3) ** 2)
-    assert sens.brier(by_scenario(np.eye(4)[2]), "domestic") == 0.0
-    assert sens.brier(by_scenario(np.eye(4)[0]), "domestic") == 2.0
-    assert sens.log_score(p, "domestic") == pytest.approx(np.log(0.55 / 3))
-    scores = sens.score_table(by_scenario(np.full(4, 0.25)).expand_dims(forecast=["u"]))
-    assert scores["brier"].shape == (1, 4) and np.allclose(scores["brier"], 0.75)
 
 
 def test_belief_over_time_ends_at_headline(setup):

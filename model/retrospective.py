@@ -1,0 +1,122 @@
+"""How the article held up: the resolution, the outcome and the scores, forecast kept apart from hindsight.
+
+Three things are compared, never mixed:
+
+* the **article's stated forecast**: 45% on the base case and about 11-12% of FY2026 revenue
+  (``article_claims.csv``, whatever a user's assumptions say);
+* the **book's own forecasts out of sample**: the exact forecast on each evidence date, from what
+  was known then, before the first revenue datum arrived (:func:`model.sensitivity.forecast_history`);
+* the **outcome**: the base case's resolution and the realised share, with the rounding of
+  NVIDIA's disclosure as its uncertainty.
+
+The posterior that conditions on the reported revenue is what the reports imply (hindsight), not
+a forecast; it is not scored here. Method: book/method.md, "Resolution and scoring".
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from typing import Sequence
+
+from .claims import RECOVERY_BAND, stated_base_probability
+from .evidence import DATA_DIR
+from .pipeline import Setup
+from .resolution import ResolutionResult
+from .scoring import Forecast, Score, baseline_scores, score, time_averaged
+from .sensitivity import Revision
+
+MODEL_COVERAGE: float = 0.9
+"""The book's forecast intervals are 5%-95%."""
+
+PRIOR_REVISIONS = DATA_DIR / "prior_revisions.csv"
+"""Every change to a prior or to the measurement model: when, with what data already known, and why."""
+
+
+def prior_revisions() -> list[dict[str, str]]:
+    """The rows of :data:`PRIOR_REVISIONS`, oldest first."""
+    with open(PRIOR_REVISIONS, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to the recovered share: the disclosed figure and the shares its rounding allows."""
+
+    share: float
+    low: float
+    high: float
+    usd_bn: float
+    rounding: float
+    revenue: float
+    period: str
+
+
+@dataclass(frozen=True)
+class Retrospective:
+    """The article's forecast and the book's out-of-sample forecasts, scored against the resolution."""
+
+    resolution: ResolutionResult
+    outcome: Outcome | None
+    """None while the full year is unreported (then nothing is scored)."""
+    article: Score | None
+    model: tuple[Score, ...]
+    """The book's forecasts made before the first revenue datum, in date order (the first is its prior)."""
+    baselines: dict[str, tuple[float | None, float | None]]
+    hindsight_from: dt.date | None
+    """The day the first revenue datum arrived: from then on a forecast has seen the sales it is scored on."""
+    time_averaged: dict[str, float | None]
+    """The book's out-of-sample Brier and interval scores averaged over the days each forecast stood."""
+
+    @property
+    def last_out_of_sample(self) -> Score | None:
+        return self.model[-1] if self.model else None
+
+
+def outcome_of(setup: Setup) -> Outcome | None:
+    """The realised share from the full-year disclosure in force (None before it)."""
+    obs = setup.likelihood.revenue
+    rng = obs.realised_share_range()
+    if rng is None or obs.realised_share is None or obs.revenue is None:
+        return None
+    return Outcome(obs.realised_share, rng[0], rng[1], obs.usd_bn, obs.rounding, obs.revenue, obs.periods[0])
+
+
+def article_forecast(setup: Setup) -> Forecast:
+    """The article's stated numbers as a forecast dated the day of the reversal."""
+    lo, hi = RECOVERY_BAND
+    cov = setup.assumptions.resolution.interval_coverage.value
+    start = setup.assumptions.resolution.window_start
+    return Forecast("the article", start, stated_base_probability(), lo, hi, (lo + hi) / 2.0, cov)
+
+
+def model_forecast(r: Revision, first: bool) -> Forecast:
+    """One of the book's forecasts (its first row is the prior built from the article and the book's judgements)."""
+    name = "the book's prior" if first else "the book"
+    p_base = float(r.prob_after.sel(scenario="base"))
+    return Forecast(name, r.date, p_base, r.share["q05"], r.share["q95"], r.share["median"], MODEL_COVERAGE)
+
+
+def retrospective(
+    setup: Setup, history: Sequence[Revision], resolution: ResolutionResult | None = None
+) -> Retrospective:
+    """Resolve, then score the article and the book's out-of-sample forecasts (see the module docstring)."""
+    res = resolution or setup.resolution
+    assert res is not None, "prepare() resolves every setup"
+    out = outcome_of(setup)
+    oos = [r for r in history if not r.in_sample]
+    hindsight = next((r.date for r in history if r.in_sample), None)
+    if out is None:
+        return Retrospective(res, None, None, (), baseline_scores(res), hindsight, {})
+    model = tuple(score(model_forecast(r, i == 0), res, out.share) for i, r in enumerate(oos))
+    end = hindsight or res.window[1]
+    return Retrospective(
+        resolution=res,
+        outcome=out,
+        article=score(article_forecast(setup), res, out.share),
+        model=model,
+        baselines=baseline_scores(res),
+        hindsight_from=hindsight,
+        time_averaged={k: time_averaged(model, end, k) for k in ("brier", "interval")},
+    )

@@ -1,0 +1,111 @@
+"""Scoring forecasts against the resolution, as forecasting platforms score them.
+
+Only numbers a forecaster stated are scored. The article stated two: 45% on the base case (a
+probability, scored against the base case's resolution by the Brier and the log score, beside
+a uniform 25% over the four scenarios and a no-skill 50%), and "about 11-12%" of FY2026 revenue
+(an interval, scored by the interval score at the coverage read into it, with the ratio of its
+midpoint to the outcome). The book's own forecasts are scored the same way, out of sample only:
+each one made on an evidence date from what was known then, before the first revenue datum (from
+that report on, a forecast has seen the sales the outcome is made of: that is hindsight).
+
+Rules (lower is better for Brier and interval score; higher for the log score):
+
+* Brier ``(p - o)^2`` with ``o`` 1 for YES, 0 for NO; a PARTLY resolution is not scored;
+* log score ``log p`` if YES, ``log(1 - p)`` if NO (natural log);
+* interval score (Gneiting and Raftery 2007) of a central ``1 - alpha`` interval ``[l, u]``:
+  ``(u - l) + (2 / alpha) (l - x) 1[x < l] + (2 / alpha) (x - u) 1[x > u]``, in share units.
+
+Method: book/method.md, "Resolution and scoring".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+from .resolution import ResolutionResult
+
+OUTCOME_VALUE: dict[str, float] = {"yes": 1.0, "no": 0.0}
+"""A resolution as a binary outcome; PARTLY has none and is not scored."""
+
+BASELINES: dict[str, float] = {"uniform over the four scenarios": 0.25, "no skill (a coin flip)": 0.5}
+"""Reference forecasts of the base case's probability."""
+
+
+def brier(p: float, outcome: float) -> float:
+    """Brier score of a probability ``p`` for an event whose outcome is 1 or 0 (0 is perfect, 1 is worst)."""
+    return (p - outcome) ** 2
+
+
+def log_score(p: float, outcome: float) -> float:
+    """Logarithmic score (natural log; 0 is perfect, -inf is worst)."""
+    q = p if outcome == 1.0 else 1.0 - p
+    return math.log(q) if q > 0 else -math.inf
+
+
+def interval_score(lower: float, upper: float, x: float, alpha: float) -> float:
+    """Interval score of the central ``1 - alpha`` interval ``[lower, upper]`` at the outcome ``x``."""
+    return (upper - lower) + (2.0 / alpha) * max(lower - x, 0.0) + (2.0 / alpha) * max(x - upper, 0.0)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A forecast as stated on one date: a probability for the base case and an interval for the share."""
+
+    forecaster: str
+    date: dt.date
+    p_base: float
+    lower: float
+    upper: float
+    centre: float
+    """The forecast's point: the interval's midpoint for the article, the median for the model."""
+    coverage: float
+    """The interval's probability (read into the article's words; the model's own 90%)."""
+
+
+@dataclass(frozen=True)
+class Score:
+    """One forecast scored against the resolution and the outcome."""
+
+    forecast: Forecast
+    base_outcome: float | None
+    """1 (YES) or 0 (NO); None when the base case resolved PARTLY (not scored)."""
+    brier: float | None
+    log: float | None
+    interval: float
+    covered: bool
+    ratio: float
+    """The forecast's point over the outcome (how many times too high)."""
+
+
+def score(f: Forecast, resolution: ResolutionResult, outcome_share: float) -> Score:
+    """Score one forecast: its base-case probability against the resolution, its interval against the share."""
+    o = OUTCOME_VALUE.get(resolution.verdict("base"))
+    return Score(
+        forecast=f,
+        base_outcome=o,
+        brier=None if o is None else brier(f.p_base, o),
+        log=None if o is None else log_score(f.p_base, o),
+        interval=interval_score(f.lower, f.upper, outcome_share, 1.0 - f.coverage),
+        covered=f.lower <= outcome_share <= f.upper,
+        ratio=f.centre / outcome_share,
+    )
+
+
+def baseline_scores(resolution: ResolutionResult) -> dict[str, tuple[float | None, float | None]]:
+    """(Brier, log score) of each reference forecast of the base case (:data:`BASELINES`)."""
+    o = OUTCOME_VALUE.get(resolution.verdict("base"))
+    return {k: (None, None) if o is None else (brier(p, o), log_score(p, o)) for k, p in BASELINES.items()}
+
+
+def time_averaged(scores: Sequence[Score], end: dt.date, field: str) -> float | None:
+    """A score averaged over time, each forecast weighted by the days it stood (until ``end``), as platforms do."""
+    rows = [s for s in scores if s.forecast.date < end and getattr(s, field) is not None]
+    if not rows:
+        return None
+    dates = [s.forecast.date for s in rows] + [end]
+    days = [(b - a).days for a, b in zip(dates[:-1], dates[1:], strict=True)]
+    total = sum(days)
+    return sum(getattr(s, field) * d for s, d in zip(rows, days, strict=True)) / total if total else None
