@@ -132,7 +132,7 @@ def test_a_slow_step_shows_progress_on_a_terminal_only(monkeypatch, capsys, tty)
     if tty:
         monkeypatch.setattr(sys, "stderr", terminal)
     monkeypatch.setattr("model.report.summary_text", lambda h: "headline")
-    monkeypatch.setattr("model.report.headline", lambda an, spread: {"mcmc": an.mcmc is not None})
+    monkeypatch.setattr("model.report.headline", lambda an, *rest: {"mcmc": an.mcmc is not None})
     assert cli.main(["summary"]) == 0
     out = capsys.readouterr()
     assert out.out.startswith("headline")
