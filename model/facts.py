@@ -13,9 +13,9 @@ from typing import Sequence
 import xarray as xr
 
 from . import SCENARIOS
-from .call import CallBasis, tiny_bounds
+from .call import MISREPORT, CallBasis, tiny_bounds
 from .checks import PPC_ALPHA, PredictiveChecks, SBCResult
-from .claims import RECOVERY_BAND, audit, stated_base_probability
+from .claims import RECOVERY_BAND, audit, stated, stated_base_probability
 from .mcmc import BOUND, FAMILY_ALPHA
 from .pipeline import Analysis, Setup, plain
 from .report import (
@@ -27,12 +27,13 @@ from .report import (
     share_range,
     share_text,
     sig,
+    times_range,
     times_text,
     usd_range,
     usd_text,
 )
 from .retrospective import Retrospective
-from .scoring import BASELINES, OUTCOME_VALUE, brier
+from .scoring import BASELINES, OUTCOME_VALUE, brier, interval_score, time_averaged
 from .sensitivity import Revision, Tornado
 
 Facts = dict[str, object]
@@ -109,7 +110,7 @@ def _scores(retro: Retrospective) -> Facts:
         "article_p_base": prob_text(a.forecast.p_base),
         "article_band": share_range(a.forecast.lower, a.forecast.upper),
         "article_usd": usd_range(a.forecast.lower * rev, a.forecast.upper * rev),
-        "article_ratio": times_text(a.ratio),
+        "article_ratio": times_range(*a.ratio_range),
         "article_brier": score_text(a.brier),
         "article_log": score_text(a.log),
         "article_interval": f"{sig(100 * a.interval)} percentage points",
@@ -128,8 +129,20 @@ def _scores(retro: Retrospective) -> Facts:
         "last_p_base": prob_text(f.p_base),
         "last_brier": score_text(last.brier),
         "last_interval": f"{sig(100 * last.interval)} percentage points",
-        "last_ratio": times_text(last.ratio),
+        "last_ratio": times_range(*last.ratio_range),
         "last_covered": "inside" if last.covered else ("below" if retro.outcome.share < f.lower else "above"),
+        "last_interval_first": "—"
+        if not retro.model_first
+        else f"{sig(100 * retro.model_first[-1].interval)} percentage points",
+        "first_p_base": prob_text(retro.model[1].forecast.p_base) if len(retro.model) > 1 else "—",
+        "first_brier": score_text(retro.model[1].brier) if len(retro.model) > 1 else "—",
+        "first_date": f"{retro.model[1].forecast.date:%-d %B %Y}" if len(retro.model) > 1 else "—",
+        "article_own_usd": usd_text(stated("china_fy2025")[0]),
+        **{
+            f"article_interval_{int(100 * cov)}": sig(100 * interval_score(lo, hi, retro.outcome.share, 1.0 - cov))
+            for cov in (0.5, 0.99)
+            for lo, hi in [(a.forecast.lower, a.forecast.upper)]
+        },
         "hindsight_from": "—" if retro.hindsight_from is None else f"{retro.hindsight_from:%-d %B %Y}",
     }
 
@@ -155,6 +168,7 @@ def overview(an: Analysis, spread: xr.Dataset, retro: Retrospective, basis: Call
         "post_range": share_range(post["q05"], post["q95"]),
         "bounded": ", ".join(s for s in SCENARIOS if s in basis_bounds(basis)) or "none",
         "bound_text": bound_text(max(basis_bounds(basis).values(), default=0.0)),
+        "misreport_max": f"{max(MISREPORT):.0%}",
         "m_base_pct": prob_text(m_base),
         "m_base_source": base_mean_source(st),
         "m_other_pct": prob_text(float(st.priors.m[1])),
@@ -185,6 +199,11 @@ def held_up(setup: Setup, retro: Retrospective, basis: CallBasis) -> Facts:
         "coverage": prob_text(spec.interval_coverage.value),
         "n_oos": len(retro.model),
         "time_brier": score_text(retro.time_averaged.get("brier")),
+        "time_interval_first": "—"
+        if not retro.model_first
+        else f"{sig(100 * time_averaged(retro.model_first, retro.hindsight_from or res.window[1], 'interval'))} "
+        "percentage points",
+        "best_rule": "the scenario whose verdict under its own words is highest, when no other ties it",
         "time_interval": "—"
         if retro.time_averaged.get("interval") is None
         else f"{sig(100 * retro.time_averaged['interval'])} percentage points",

@@ -31,7 +31,17 @@ from . import SCENARIOS, SIGNALS
 from .claims import RECOVERY_BAND
 from .evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
 from .priors import Priors
-from .report import influence_rows, output_label, share_range, sig, times_text, tornado_rows, usd_range, usd_text
+from .report import (
+    influence_rows,
+    output_label,
+    share_range,
+    sig,
+    times_range,
+    times_text,
+    tornado_rows,
+    usd_range,
+    usd_text,
+)
 from .sensitivity import Revision, SobolResult, Tornado
 
 if TYPE_CHECKING:
@@ -722,7 +732,7 @@ def held_up_chart(retro: Retrospective, ax: object = None) -> Figure:
     _usd_axis(a)
     a.set_xlim(5e-4, 200.0)
     a.set_xlabel("US dollars (log scale; shares at the reported FY2026 revenue)")
-    _title(fig, a, f"The article expected {times_text(retro.article.ratio)} what came back")
+    _title(fig, a, f"The article expected {times_range(*retro.article.ratio_range)} what came back")
     return fig
 
 

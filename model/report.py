@@ -11,7 +11,7 @@ import xarray as xr
 
 from . import SCENARIOS
 from . import sensitivity as sens
-from .call import CallBasis
+from .call import MISREPORT, CallBasis
 from .mcmc import BOUND, Agreement
 from .pipeline import Analysis, Setup
 from .resolution import ConditionVerdict, Resolution, ResolutionResult
@@ -91,6 +91,12 @@ def usd_range(lo_bn: float, hi_bn: float) -> str:
 def times_text(x: float) -> str:
     """A ratio to two significant figures ('410×', '3.9×')."""
     return f"{sig(x, 2)}×"
+
+
+def times_range(lo: float, hi: float) -> str:
+    """A ratio known only within a range ('380–450×'; one value when both ends print the same)."""
+    a, b = sig(lo, 2), sig(hi, 2)
+    return f"{a}×" if a == b else f"{a}–{b}×"
 
 
 def score_text(x: float | None, digits: int = 2) -> str:
@@ -428,7 +434,7 @@ def headline(
         texts = out["posterior"]["scenario_prob_text"]  # type: ignore[index]
         for s in SCENARIOS:
             if float(an.exact.scenario_prob[SCENARIOS.index(s)]) < BOUND:
-                texts[s] = bound_text(call.bound(s)) + " under every variant"
+                texts[s] = bound_text(call.bound(s)) + f" under every variant (misreports up to {max(MISREPORT):.0%})"
     if an.mcmc is not None and an.post_share is not None and an.post_usd is not None:
         checks["mcmc"] = _mcmc_checks(an)
         out["diagnostics"] = _diagnostics(an)
@@ -439,27 +445,26 @@ def _scenario_lines(h: dict) -> list[str]:
     prior, post = h["prior"], h["posterior"]
     ranged = "scenario_prob_range" in post
     lines = [
-        "Scenario probabilities (exact path)",
-        f"  {'scenario':<10}{'prior':>10}{'posterior':>12}" + (f"{'range over w':>30}" if ranged else ""),
+        "Scenario probabilities (exact path; the posterior conditions on NVIDIA's reports: hindsight, not a forecast)",
+        f"  {'scenario':<10}{'prior':>8}  {'posterior':<34}" + ("range over the tempering weight" if ranged else ""),
     ]
     for s in SCENARIOS:
-        line = f"  {s:<10}{100 * prior['scenario_prob'][s]:>9.1f}%{post['scenario_prob_text'][s]:>12}"
+        line = f"  {s:<10}{prob_text(prior['scenario_prob'][s]):>8}  {post['scenario_prob_text'][s]:<34}"
         if ranged:
             r = post["scenario_prob_range"][s]
-            line += f"{range_text(r['min'], r['max']):>30}"
-        lines.append(line)
+            line += range_text(r["min"], r["max"])
+        lines.append(line.rstrip())
     return lines
 
 
-def _summary_block(title: str, d: dict | None, scale: float, unit: str, thr: float) -> list[str]:
+def _summary_block(title: str, d: dict | None, fmt, thr: float) -> list[str]:  # noqa: ANN001 - a formatter
     if d is None:
         return []
     return [
         "",
         title,
-        f"  mean {d['mean'] * scale:.4g} {unit}, median {d['median'] * scale:.4g} {unit}, "
-        f"5–95% [{d['q05'] * scale:.4g}, {d['q95'] * scale:.4g}] {unit}, "
-        f"P(≥ {thr * scale:.4g} {unit}) {prob_text(d['p_exceed'])}",
+        f"  mean {fmt(d['mean'])}, median {fmt(d['median'])}, 5–95% {fmt(d['q05'])} to {fmt(d['q95'])}, "
+        f"P(≥ {fmt(thr)}) {prob_text(d['p_exceed'])}",
     ]
 
 
@@ -482,14 +487,14 @@ def summary_text(h: dict) -> str:
         f"revenue datum: {inp['revenue_datum']['kind']}, min confidence {inp['min_confidence']}), seed {inp['seed']}",
         "",
         *_scenario_lines(h),
-        *_summary_block("Prior: recovered share of FY2026 revenue (exact)", prior["share"], 100, "%", thr),
-        *_summary_block("Posterior: recovered share of FY2026 revenue (exact)", post["share"], 100, "%", thr),
+        *_summary_block("Prior: recovered share of FY2026 revenue (exact)", prior["share"], share_text, thr),
+        *_summary_block("Posterior: recovered share of FY2026 revenue (exact)", post["share"], share_text, thr),
     ]
     if post["usd_bn"] is not None:
         title = "Posterior: recovered revenue (exact, at the reported FY2026 revenue)"
-        lines += _summary_block(title, post["usd_bn"], 1, "USD bn", thr * post["fy2026_revenue_reported_usd_bn"])
+        lines += _summary_block(title, post["usd_bn"], usd_text, thr * post["fy2026_revenue_reported_usd_bn"])
     if post["realised_share"] is not None:
-        lines.append(f"  realised (reported) share: {100 * post['realised_share']:.4f}%")
+        lines.append(f"  realised (reported) share: {share_text(post['realised_share'])}")
     if "resolution" in h:
         lines += _resolution_lines(h["resolution"], h.get("scores"))
     if "call" in h:

@@ -16,6 +16,7 @@ a forecast; it is not scored here. Method: book/method.md, "Resolution and scori
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Sequence
@@ -23,15 +24,28 @@ from typing import Sequence
 from .claims import RECOVERY_BAND, stated_base_probability
 from .evidence import DATA_DIR
 from .pipeline import Setup
+from .priors import Priors, elicit_beta
 from .resolution import ResolutionResult
 from .scoring import Forecast, Score, baseline_scores, score, time_averaged
-from .sensitivity import Revision
+from .sensitivity import Revision, forecast_history
 
 MODEL_COVERAGE: float = 0.9
 """The book's forecast intervals are 5%-95%."""
 
+FIRST_PRIORS = DATA_DIR / "first_priors.yaml"
+"""The recovery priors as first committed, before any check ran on the data (:func:`first_priors`)."""
+
 PRIOR_REVISIONS = DATA_DIR / "prior_revisions.csv"
 """Every change to a prior or to the measurement model: when, with what data already known, and why."""
+
+
+def first_priors(priors: Priors) -> Priors:
+    """``priors`` with the recovery priors of :data:`FIRST_PRIORS` in place of the current ones."""
+    import yaml
+
+    spec = yaml.safe_load(FIRST_PRIORS.read_text(encoding="utf-8"))["recovery"]
+    first = {s: elicit_beta(float(v["lower"]), float(v["upper"]), float(v["mass"])) for s, v in spec.items()}
+    return priors.with_(recovery={**priors.recovery, **first})
 
 
 def prior_revisions() -> list[dict[str, str]]:
@@ -68,6 +82,9 @@ class Retrospective:
     """The day the first revenue datum arrived: from then on a forecast has seen the sales it is scored on."""
     time_averaged: dict[str, float | None]
     """The book's out-of-sample Brier and interval scores averaged over the days each forecast stood."""
+    model_first: tuple[Score, ...] = ()
+    """The same forecasts made with the recovery priors as first committed (:data:`FIRST_PRIORS`), before the
+    priors were revised on these data: the only out-of-sample scores free of that hindsight."""
 
     @property
     def last_out_of_sample(self) -> Score | None:
@@ -98,6 +115,11 @@ def model_forecast(r: Revision, first: bool) -> Forecast:
     return Forecast(name, r.date, p_base, r.share["q05"], r.share["q95"], r.share["median"], MODEL_COVERAGE)
 
 
+def _oos_scores(history: Sequence[Revision], res: ResolutionResult, out: Outcome) -> tuple[Score, ...]:
+    oos = [r for r in history if not r.in_sample]
+    return tuple(score(model_forecast(r, i == 0), res, out.share, (out.low, out.high)) for i, r in enumerate(oos))
+
+
 def retrospective(
     setup: Setup, history: Sequence[Revision], resolution: ResolutionResult | None = None
 ) -> Retrospective:
@@ -109,14 +131,18 @@ def retrospective(
     hindsight = next((r.date for r in history if r.in_sample), None)
     if out is None:
         return Retrospective(res, None, None, (), baseline_scores(res), hindsight, {})
-    model = tuple(score(model_forecast(r, i == 0), res, out.share) for i, r in enumerate(oos))
+    model = _oos_scores(history, res, out)
     end = hindsight or res.window[1]
+    first_setup = dataclasses.replace(setup, priors=first_priors(setup.priors))
+    before = oos[-1].date if oos else res.window[0]
+    first = _oos_scores(forecast_history(first_setup, until=before), res, out)
     return Retrospective(
         resolution=res,
         outcome=out,
-        article=score(article_forecast(setup), res, out.share),
+        article=score(article_forecast(setup), res, out.share, (out.low, out.high)),
         model=model,
         baselines=baseline_scores(res),
         hindsight_from=hindsight,
         time_averaged={k: time_averaged(model, end, k) for k in ("brier", "interval")},
+        model_first=first,
     )

@@ -78,11 +78,19 @@ class Score:
     covered: bool
     ratio: float
     """The forecast's point over the outcome (how many times too high)."""
+    ratio_range: tuple[float, float] = (math.nan, math.nan)
+    """The ratio over the shares the outcome's rounding allows (its uncertainty, for display)."""
 
 
-def score(f: Forecast, resolution: ResolutionResult, outcome_share: float) -> Score:
-    """Score one forecast: its base-case probability against the resolution, its interval against the share."""
+def score(
+    f: Forecast, resolution: ResolutionResult, outcome_share: float, outcome_range: tuple[float, float] | None = None
+) -> Score:
+    """Score one forecast: its base-case probability against the resolution, its interval against the share.
+
+    ``outcome_range``: the shares the outcome's rounding allows (default: the point).
+    """
     o = OUTCOME_VALUE.get(resolution.verdict("base"))
+    lo, hi = outcome_range or (outcome_share, outcome_share)
     return Score(
         forecast=f,
         base_outcome=o,
@@ -91,6 +99,7 @@ def score(f: Forecast, resolution: ResolutionResult, outcome_share: float) -> Sc
         interval=interval_score(f.lower, f.upper, outcome_share, 1.0 - f.coverage),
         covered=f.lower <= outcome_share <= f.upper,
         ratio=f.centre / outcome_share,
+        ratio_range=(f.centre / hi, f.centre / lo if lo > 0 else math.inf),
     )
 
 

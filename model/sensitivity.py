@@ -421,12 +421,12 @@ def _arrivals(ev: Evidence, d: dt.date) -> tuple[str, ...]:
     return tuple(items)
 
 
-def forecast_history(setup: Setup, realised: float | None = None) -> list[Revision]:
+def forecast_history(setup: Setup, realised: float | None = None, until: dt.date | None = None) -> list[Revision]:
     """The exact forecast of scenario and recovered share after each evidence date, scored.
 
     The first row is the article's view (the prior, before any evidence). ``realised``
     defaults to the realised share of the full evidence (None while FY2026 is unreported:
-    then nothing is scored).
+    then nothing is scored). ``until``: the last evidence date replayed (default: every one).
     """
     from .exact import crps as crps_score
 
@@ -434,7 +434,7 @@ def forecast_history(setup: Setup, realised: float | None = None) -> list[Revisi
     realised = realised if realised is not None else setup.likelihood.revenue.realised_share
     thr = setup.assumptions.inference.recovery_threshold
     start = setup.assumptions.measurement.reversal_date.value
-    dates = [d for d in ev.dates() if d >= start]
+    dates = [d for d in ev.dates() if d >= start and (until is None or d <= until)]
     rows: list[Revision] = []
     before = by_scenario(setup.priors.m)
     for i, d in enumerate([start, *dates]):

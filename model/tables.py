@@ -41,7 +41,7 @@ from .report import (
     share_text,
     sig,
     signed,
-    times_text,
+    times_range,
     usd_m,
     usd_text,
     yes_no,
@@ -643,6 +643,7 @@ def article_scores_table(retro: Retrospective) -> Table:
 def oos_table(retro: Retrospective, show: int = 6) -> Table:
     """The article and the book's out-of-sample forecasts, each scored the same way."""
     scored = ([retro.article] if retro.article else []) + list(retro.model)
+    first = [None] * (len(scored) - len(retro.model_first)) + list(retro.model_first)
     return table(
         (
             {
@@ -653,12 +654,13 @@ def oos_table(retro: Retrospective, show: int = 6) -> Table:
                 "interval probability": prob_text(s.forecast.coverage),
                 "Brier": score_text(s.brier),
                 "interval score (pp)": sig(100 * s.interval),
+                "with the first priors (pp)": "—" if f is None else sig(100 * f.interval),
                 "outcome inside": yes_no(s.covered),
-                "too high by": times_text(s.ratio),
+                "too high by": times_range(*s.ratio_range),
             }
-            for s in scored
+            for s, f in zip(scored, first, strict=True)
         ),
-        numeric={"P(base)", "Brier", "interval score (pp)", "too high by"},
+        numeric={"P(base)", "Brier", "interval score (pp)", "with the first priors (pp)", "too high by"},
         show=show,
         noun="forecasts",
     )

@@ -545,7 +545,13 @@ QUARTER_CASES = [
         target=Q,
         words="'month'",
     ),
-    Case("quarters-not-utf8", replace_bytes(Q, b"Q3 FY2026,quarter", b"Q3 FY\xa02026,quarter"), "line 5", target=Q, words="not UTF-8"),
+    Case(
+        "quarters-not-utf8",
+        replace_bytes(Q, b"Q3 FY2026,quarter", b"Q3 FY\xa02026,quarter"),
+        "line 5",
+        target=Q,
+        words="not UTF-8",
+    ),
     Case(
         "quarters-too-many", many_period_rows(MAX_PERIODS), "line", target=Q, words=f"more than {MAX_PERIODS} periods"
     ),

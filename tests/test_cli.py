@@ -12,7 +12,7 @@ def test_summary_json_no_mcmc_keys_and_filters():
     assert res.returncode == 0, res.stderr
     h = json.loads(res.stdout)
     assert h["inputs"]["as_of"] == "2025-09-30"
-    assert h["inputs"]["n_events"] == 10 and h["inputs"]["n_signal_events"] == 9  # E07 only re-reports Q2
+    assert h["inputs"]["n_events"] == 10 and h["inputs"]["n_signal_events"] == 10  # E07's outlook is a signal
     assert h["inputs"]["revenue_datum"]["kind"] == "none"  # Q2 ended before the first licence
     assert set(h["posterior"]["scenario_prob"]) == set(SCENARIOS)
     assert abs(sum(h["posterior"]["scenario_prob"].values()) - 1) < 1e-6
