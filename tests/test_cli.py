@@ -93,7 +93,7 @@ def test_summary_prints_the_exact_headline_before_the_mcmc_check(monkeypatch, ca
 
     monkeypatch.setattr(pipeline, "analyse", analyse)
     assert cli.main(["summary"]) == 130
-    assert "Scenario probabilities (exact path)" in seen["stdout"] and "Posterior: recovered share" in seen["stdout"]
+    assert "Scenario probabilities (exact path" in seen["stdout"] and "Posterior: recovered share" in seen["stdout"]
 
 
 class _Terminal:
