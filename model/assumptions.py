@@ -168,7 +168,7 @@ class ScenarioPriorSpec(_Strict):
         m = self.base_mean.value
         if not 0.0 < m < 1.0:
             raise _bad(f"base_mean {m} is not a probability in (0, 1)", "give base_mean.value in (0, 1)")
-        if not self.base_interval.lower < m < self.base_interval.upper:
+        if not self.base_interval.lower <= m <= self.base_interval.upper:  # inclusive: an end is in
             raise _bad(f"base_mean {m} is outside base_interval", "widen base_interval so that it contains base_mean")
         return self
 

@@ -178,7 +178,14 @@ def figure_output() -> None:
 
 
 def open_chapter(name: str, glue: bool = True) -> Chapter:
-    """Set up a chapter: load the inputs, configure figures, glue the facts its text states."""
+    """Set up a chapter: load the inputs, configure figures, glue the facts its text states.
+
+    Stops (:class:`model.OtherCheckoutError`, one line naming both) when the kernel runs in one
+    checkout and imported the package of another (one venv shared by two checkouts).
+    """
+    from . import check_checkout
+
+    check_checkout()
     chapter = Chapter(prepare())
     figure_output()
     if glue:
@@ -188,39 +195,109 @@ def open_chapter(name: str, glue: bool = True) -> Chapter:
     return chapter
 
 
-def prefetch() -> None:
+def prefetch(log: Callable[[str], None] = print) -> None:
     """Compute the results the last chapters wait longest for into the result cache.
 
     Run by the book build in a background process (``book/_ext/h20_build.py``) while the first
     chapters execute: the SBC of the PyMC path (the checks chapter), then the explorer's grid and
-    its accuracy check. The chapters read the same cache entries, or wait for one this process is
-    computing (:mod:`model.cache`); the keys decide what is reused, so no number changes.
+    its accuracy check. The chapters read the same entries, or wait for one this process is
+    computing (:mod:`model.cache`); the keys decide what is reused, so no number changes. Each
+    step is logged with its time (``_build/prefetch.log``); a step under a second came from the cache.
     """
+    import time
+
+    start = time.perf_counter()
     chapter = Chapter(prepare())
+    log(f"prefetch: inputs loaded in {time.perf_counter() - start:.1f} s (seed {chapter.setup.seed})")
     for name in PREFETCHED:
+        t = time.perf_counter()
         getattr(chapter, name)
+        log(f"prefetch: {name} ready in {time.perf_counter() - t:.1f} s")
+    log(f"prefetch: done in {time.perf_counter() - start:.1f} s")
 
 
 PREFETCHED: tuple[str, ...] = ("sbc_mcmc", "grid", "grid_error")
 """The :class:`Chapter` results :func:`prefetch` computes, in this order."""
+
+PR_SET_PDEATHSIG = 1
+"""``prctl`` option (Linux): the signal a process gets when its parent dies."""
+
+
+def die_with_parent(parent: int, poll_s: float = 1.0) -> None:
+    """End this process when process ``parent`` ends, however it ends (SIGKILL included).
+
+    On Linux the kernel sends SIGTERM at the parent's death (``prctl(PR_SET_PDEATHSIG)``); everywhere
+    a daemon thread also checks every ``poll_s`` seconds that the parent is still this process's
+    parent. A parent already gone ends this process at once.
+    """
+    import os
+    import signal
+    import sys
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl: the thread below still notices
+
+    def orphaned() -> bool:
+        return os.getppid() != parent
+
+    def watch() -> None:
+        while not orphaned():
+            time.sleep(poll_s)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    if orphaned():
+        os.kill(os.getpid(), signal.SIGTERM)
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def prefetch_child(parent: int) -> None:
+    """The prefetch process's main: end with ``parent``, log each step with a time stamp, flushed."""
+    import os
+    import sys
+    import time
+
+    die_with_parent(parent)
+
+    def log(line: str) -> None:
+        print(f"{time.strftime('%H:%M:%S')} {line}", flush=True)
+
+    log(f"prefetch: pid {os.getpid()}, parent {parent}, python {sys.version.split()[0]}, package {PACKAGE_DIR}")
+    prefetch(log)
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+CHILD_CODE = "import sys; from model.book import prefetch_child; prefetch_child(int(sys.argv[1]))"
+"""What the prefetch process runs (its argument: the parent's PID)."""
 
 
 def start_prefetch(log: Path | None = None):  # -> subprocess.Popen
     """:func:`prefetch` in a child process with one worker (the caller keeps the other core).
 
     Output goes to ``log`` (discarded when None). The book build (``book/_ext/h20_build.py``) and
-    a test session that replays the chapters (``tests/conftest.py``) start it and stop it at their end.
+    a test session that replays the chapters (``tests/conftest.py``) start it and stop it at their
+    end; if the caller dies without stopping it, it ends by itself (:func:`die_with_parent`). It
+    runs in this package's checkout, with this package first on its path.
     """
     import os
     import subprocess
     import sys
 
+    root = PACKAGE_DIR.parent
+    path = os.pathsep.join([str(root), *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)])
     out = open(log, "w", encoding="utf-8") if log else subprocess.DEVNULL  # noqa: SIM115 - the child writes to it
     try:
         return subprocess.Popen(  # noqa: S603
-            [sys.executable, "-c", "from model.book import prefetch; prefetch()"],
-            cwd=Path(__file__).resolve().parents[1],
-            env={**os.environ, "H20_WORKERS": "1"},
+            [sys.executable, "-c", CHILD_CODE, str(os.getpid())],
+            cwd=root,
+            env={**os.environ, "H20_WORKERS": "1", "PYTHONPATH": path, "PYTHONUNBUFFERED": "1"},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -229,8 +306,10 @@ def start_prefetch(log: Path | None = None):  # -> subprocess.Popen
             out.close()
 
 
-NEUTRAL_ENV: frozenset[str] = frozenset({"H20_PREFETCH", "H20_WORKERS", "H20_DASK_SCHEDULER"})
-"""``H20_*`` variables that change where work runs, never what a chapter shows."""
+NEUTRAL_ENV: frozenset[str] = frozenset(
+    {"H20_PREFETCH", "H20_WORKERS", "H20_DASK_SCHEDULER", "H20_CACHE_DIR", "H20_BUILD_WAIT"}
+)
+"""``H20_*`` variables that change where work runs or is kept, never what a chapter shows."""
 
 
 def build_stamp() -> dict[str, str]:

@@ -2,22 +2,116 @@
 
 Exit status 0 on success, 2 on bad input (one line on stderr naming the file, the field and
 the fix), 3 when MCMC fails its convergence checks, 70 on an internal error (one line asking
-for a report; never a traceback), 130 when interrupted.
+for a report; never a traceback), 75 on a problem of the environment (a directory that cannot be
+written, the package of another checkout: one line naming it), 130 when interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import datetime as dt
 import json
 import os
 import sys
+import threading
+import time
 from typing import NoReturn, Sequence
 
+from . import OtherCheckoutError
 from .errors import ConvergenceError, InputError, clean
 
-EXIT_INPUT, EXIT_CONVERGENCE, EXIT_INTERNAL, EXIT_INTERRUPTED = 2, 3, 70, 130
-"""Exit codes besides 0 (documented in the README, "Input limits and exit codes")."""
+EXIT_INPUT, EXIT_CONVERGENCE, EXIT_INTERNAL, EXIT_ENVIRONMENT, EXIT_INTERRUPTED = 2, 3, 70, 75, 130
+"""Exit codes besides 0 (documented in the README, "Input limits and exit codes"). 2 is for bad input
+only; 75 is an environment problem (a directory that cannot be written, the package of another checkout)."""
+
+
+ASCII_FORMS: dict[str, str] = {
+    "≥": ">=",
+    "≤": "<=",
+    "–": "-",
+    "—": "--",
+    "−": "-",
+    "±": "+/-",
+    "×": "x",
+    "…": "...",
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "→": "->",
+    "≈": "~",
+}
+"""ASCII forms of the characters the output uses, for a stream that cannot encode them (e.g. cp1252, ascii)."""
+ENCODING_ERRORS = "h20-ascii-forms"
+"""The codec error handler that writes :data:`ASCII_FORMS` (anything else unencodable becomes '?')."""
+
+
+def _ascii_forms(err: UnicodeError) -> tuple[str, int]:
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    return "".join(ASCII_FORMS.get(c, "?") for c in err.object[err.start : err.end]), err.end
+
+
+codecs.register_error(ENCODING_ERRORS, _ascii_forms)
+
+
+def any_encoding() -> None:
+    """Let stdout and stderr print in whatever encoding they have (``PYTHONIOENCODING=cp1252``, a C locale).
+
+    A character the stream cannot encode is written in its ASCII form (``≥`` as ``>=``), never an error.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors=ENCODING_ERRORS)
+            except (ValueError, OSError):  # a closed or detached stream: nothing to print to anyway
+                pass
+
+
+PROGRESS_AFTER_S = 2.0
+"""A step shows its progress on stderr once it has run this long (and only when stderr is a terminal)."""
+
+
+class progress:  # noqa: N801 - used as a statement: ``with progress("PyMC fit"):``
+    """Show ``label`` and the seconds elapsed on stderr while a slow step runs, then clear the line.
+
+    Only when stderr is a terminal: redirected output, pipes and tests see nothing. Steps shorter than
+    :data:`PROGRESS_AFTER_S` show nothing either.
+    """
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.shown = False
+        self.stopped = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> "progress":
+        isatty = getattr(sys.stderr, "isatty", None)
+        if isatty is not None and isatty():
+            self.thread = threading.Thread(target=self._tick, name="progress", daemon=True)
+            self.thread.start()
+        return self
+
+    def _tick(self) -> None:
+        start = time.monotonic()
+        if self.stopped.wait(PROGRESS_AFTER_S):
+            return
+        while True:
+            sys.stderr.write(f"\r{self.label}... {time.monotonic() - start:.0f} s\033[K")
+            sys.stderr.flush()
+            self.shown = True
+            if self.stopped.wait(1.0):
+                return
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        if self.thread is not None:
+            self.thread.join()
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -94,21 +188,58 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+ELICITATION_FIELD = "(priors)"
+"""The field of the input error the elicitation's catch-all raises (``model.priors``): any failure on the way."""
+
+
+def environment_cause(exc: InputError) -> OSError | None:
+    """The OSError behind an input error of the elicitation's catch-all, if any: the machine's, not the input's.
+
+    The elicitation reports any failure of its solvers as an input error naming the intervals; an
+    unwritable cache directory met on the way (ArviZ's stamp, PyTensor's compile directory) is a
+    problem of the machine and gets exit 75, not 2. An input file that cannot be read stays an
+    input error.
+    """
+    if exc.field != ELICITATION_FIELD:
+        return None
+    seen: set[int] = set()
+    cur: BaseException | None = exc.__cause__ or exc.__context__
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, OSError):
+            return cur
+        cur = cur.__cause__ or cur.__context__
+    return None
+
+
+def environment_line(exc: OSError) -> str:
+    """The one line for an environment problem: the directory or file, what failed, the fix."""
+    where = clean(exc.filename or "(unknown path)", 400)
+    return (
+        f"error: environment: cannot use {where} ({exc.strerror or type(exc).__name__}); "
+        "fix: make it writable, or point HOME, XDG_CACHE_HOME or H20_CACHE_DIR at a writable directory"
+    )
+
+
 def _export(setup, directory: str, as_json: bool) -> None:  # noqa: ANN001
     from . import sensitivity as sens
     from .explore import explorer_grid
     from .export import ExportInputs, export
     from .pipeline import analyse
 
-    inputs = ExportInputs(
-        analyse(setup, mcmc=True),
-        sens.weight_spread(setup),
-        sens.tornado(setup),
-        sens.event_influence(setup),
-        sens.forecast_history(setup),
-        explorer_grid(setup),
-    )
-    m = export(inputs, directory)
+    with progress("PyMC fit"):
+        an = analyse(setup, mcmc=True)
+    with progress("sensitivity, influence, history and the explorer's grid"):
+        inputs = ExportInputs(
+            an,
+            sens.weight_spread(setup),
+            sens.tornado(setup),
+            sens.event_influence(setup),
+            sens.forecast_history(setup),
+            explorer_grid(setup),
+        )
+    with progress("writing the files"):
+        m = export(inputs, directory)
     if as_json:
         print(json.dumps(m.as_dict(), indent=2))
         return
@@ -121,7 +252,8 @@ def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:  # noqa: ANN001
     """``python -m model check``: 0 when every check passes, 4 (one line on stderr) otherwise."""
     from .checks import report_dict, report_text, run_checks
 
-    rep = run_checks(setup, mcmc_sbc=mcmc_sbc)
+    with progress("model checks" + (" and the SBC of PyMC (100 fits)" if mcmc_sbc else "")):
+        rep = run_checks(setup, mcmc_sbc=mcmc_sbc)
     print(json.dumps(report_dict(rep), indent=2, ensure_ascii=False) if as_json else report_text(rep))
     bad = rep.first_failure
     if bad is not None:
@@ -137,9 +269,24 @@ def _summary(setup, as_json: bool, no_mcmc: bool) -> None:  # noqa: ANN001
     from .retrospective import retrospective
     from .sensitivity import forecast_history, weight_spread
 
-    retro = retrospective(setup, forecast_history(setup))
-    h = headline(analyse(setup, mcmc=not no_mcmc), weight_spread(setup), retro, call_basis(setup))
-    print(json.dumps(h, indent=2, ensure_ascii=False) if as_json else summary_text(h))
+    with progress("exact path, the forward Monte Carlo check and the retrospective"):
+        spread = weight_spread(setup)
+        retro = retrospective(setup, forecast_history(setup))
+        basis = call_basis(setup)
+        exact = headline(analyse(setup, mcmc=False), spread, retro, basis)
+    if not as_json:  # the headline (exact path) at once; the MCMC check follows
+        print(summary_text(exact), flush=True)
+    if no_mcmc:
+        if as_json:
+            print(json.dumps(exact, indent=2, ensure_ascii=False))
+        return
+    with progress("PyMC fit (the MCMC check)"):
+        h = headline(analyse(setup, mcmc=True), spread, retro, basis)
+    if as_json:
+        print(json.dumps(h, indent=2, ensure_ascii=False))
+        return
+    shown = set(summary_text(exact).splitlines())
+    print("\n".join(line for line in summary_text(h).splitlines() if line not in shown))
 
 
 def _sensitivity(setup, as_json: bool) -> None:  # noqa: ANN001
@@ -147,7 +294,8 @@ def _sensitivity(setup, as_json: bool) -> None:  # noqa: ANN001
     from .report import sensitivity_json, sensitivity_text
 
     try:
-        rep = sensitivity_json(setup)
+        with progress("tornado and event influence"):
+            rep = sensitivity_json(setup)
     except ElicitationError as exc:  # only the recovery_scale knob elicits new priors
         raise InputError(
             setup.assumptions.source_file,
@@ -159,14 +307,17 @@ def _sensitivity(setup, as_json: bool) -> None:  # noqa: ANN001
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    any_encoding()
     args = build_parser().parse_args(argv)
     if args.no_cache:
         from .cache import ENV_OFF
 
         os.environ[ENV_OFF] = "1"  # read by model.cache, here and in any worker process
     try:
+        from . import check_checkout
         from .pipeline import prepare
 
+        check_checkout()
         setup = prepare(
             args.assumptions, args.events, args.quarters, args.as_of, args.min_confidence, args.seed, args.resolution
         )
@@ -180,6 +331,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             _sensitivity(setup, args.json)
     except InputError as exc:
+        cause = environment_cause(exc)
+        if cause is not None:
+            print(environment_line(cause), file=sys.stderr)
+            return EXIT_ENVIRONMENT
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except ConvergenceError as exc:
@@ -188,12 +343,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OtherCheckoutError as exc:
+        print(f"error: {clean(exc, 1000)}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
     except BrokenPipeError:  # `python -m model summary | head`: the reader left; not an error of ours
         try:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         except (OSError, ValueError, AttributeError):
             pass
         return 0
+    except OSError as exc:  # the machine, not the input: an unwritable cache or output directory, a full disk
+        print(environment_line(exc), file=sys.stderr)
+        return EXIT_ENVIRONMENT
     except Exception as exc:  # last resort: one line, never a traceback
         print(
             f"internal error: {type(exc).__name__}: {clean(exc, 300)}; please report with this input", file=sys.stderr

@@ -199,11 +199,31 @@ def _choice(path: str | Path, line: int, col: str, text: str, allowed: tuple[str
     return v
 
 
+EARLIEST_ZONE = dt.timezone(dt.timedelta(hours=14), "UTC+14")
+"""Where a calendar day begins first (Kiritimati): a date is in the future only if it is after today there."""
+
+
+def latest_today() -> dt.date:
+    """Today's date in UTC+14: the latest date that has begun somewhere on Earth.
+
+    "In the future" means after this day, so the same file is valid in every time zone (a news item
+    dated today in Shanghai or Auckland is not rejected by a machine in UTC or California).
+    """
+    return dt.datetime.now(EARLIEST_ZONE).date()
+
+
+def _future(day: dt.date, today: dt.date) -> str:
+    return f"{day} is in the future (it is {today} in UTC+14, where the day begins first)"
+
+
 def load_events(path: str | Path | InputPath | None = None, today: dt.date | None = None) -> tuple[Event, ...]:
-    """Read and validate an events CSV; future-dated events and unknown classes are errors."""
+    """Read and validate an events CSV; future-dated events and unknown classes are errors.
+
+    ``today`` defaults to :func:`latest_today` (the date in UTC+14), whatever the local time zone.
+    """
     src = as_input(path, DEFAULT_EVENTS)
     p = src.shown
-    today = today or dt.date.today()
+    today = today or latest_today()
     out: list[Event] = []
     seen: set[str] = set()
     for line, row in read_csv_rows(src, EVENT_COLUMNS, MAX_EVENTS, "events"):
@@ -225,7 +245,7 @@ def load_events(path: str | Path | InputPath | None = None, today: dt.date | Non
             raise InputError(
                 p,
                 f"line {line}, column date",
-                f"{date} is in the future (today is {today})",
+                _future(date, today),
                 "date events when they happened",
             )
         inds = tuple(_choice(p, line, "indicators", t, INDICATORS) for t in row["indicators"].split(";"))
@@ -326,9 +346,7 @@ def _period_dates(p: str, line: int, row: dict[str, str], today: dt.date) -> tup
         )
     reported = _date(p, line, "reported", row["reported"])
     if reported > today:
-        raise InputError(
-            p, f"line {line}, column reported", f"{reported} is in the future", "add periods once reported"
-        )
+        raise InputError(p, f"line {line}, column reported", _future(reported, today), "add periods once reported")
     return end, reported
 
 
@@ -347,10 +365,10 @@ def _period_revenue(p: str, line: int, row: dict[str, str]) -> tuple[float, floa
 
 
 def load_periods(path: str | Path | InputPath | None = None, today: dt.date | None = None) -> tuple[Period, ...]:
-    """Read and validate the reported fiscal periods."""
+    """Read and validate the reported fiscal periods (``reported`` not after :func:`latest_today`)."""
     src = as_input(path, DEFAULT_QUARTERS)
     p = src.shown
-    today = today or dt.date.today()
+    today = today or latest_today()
     out: list[Period] = []
     seen: dict[str, int] = {}
     for line, row in read_csv_rows(src, QUARTER_COLUMNS, MAX_PERIODS, "periods"):
@@ -396,7 +414,7 @@ def select(
             f"use one of {', '.join(CONFIDENCE_LEVELS)}",
         )
     rank = CONFIDENCE_LEVELS.index(min_confidence)
-    last = as_of or max([e.date for e in events] + [q.reported for q in periods], default=dt.date.today())
+    last = as_of or max([e.date for e in events] + [q.reported for q in periods], default=latest_today())
     ok = lambda c: CONFIDENCE_LEVELS.index(c) >= rank  # noqa: E731
     return Evidence(
         events=tuple(e for e in events if e.date <= last and ok(e.confidence)),

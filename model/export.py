@@ -62,7 +62,7 @@ class Manifest:
 
 DESCRIPTIONS: dict[str, str] = {
     "summary.json": "The headline numbers: the object `python -m model summary --json` prints (exact path, "
-    "with the Monte Carlo and MCMC checks)",
+    "with the Monte Carlo and MCMC checks; input files named relative to the repository, with their SHA-256)",
     "scenario_probabilities.csv": "P(scenario | evidence up to the date) and the recovered-share forecast "
     "after each evidence date (exact path)",
     "events.csv": "The news events: date, summary, signal class, confidence and sources",
@@ -95,6 +95,29 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def portable(path: str | Path, root: Path = ROOT) -> str:
+    """A path as a download may name it: relative to the repository when inside it, else the file's name.
+
+    Downloads never carry the builder's directories (a home folder, a user name, a temporary path).
+    """
+    p = Path(path).resolve()
+    try:
+        return p.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return p.name
+
+
+def portable_summary(summary: dict, setup: Setup) -> dict:
+    """The headline object with each input file named by :func:`portable` and identified by its SHA-256."""
+    from .cache import input_files
+
+    inputs = dict(summary["inputs"])
+    for k in ("assumptions", "events", "quarters"):
+        inputs[k] = portable(inputs[k])
+    inputs["sha256"] = input_files(setup)
+    return {**summary, "inputs": inputs}
 
 
 def _num(x: float | None) -> str:
@@ -191,7 +214,8 @@ def export(inputs: ExportInputs, directory: str | Path) -> Manifest:
     setup = an.setup
     if an.mcmc is None:
         raise ValueError("export needs the PyMC fit: analyse(setup, mcmc=True)")
-    text = json.dumps(headline(an, inputs.spread), indent=2, ensure_ascii=False)  # type: ignore[arg-type]
+    summary = portable_summary(headline(an, inputs.spread), setup)  # type: ignore[arg-type]
+    text = json.dumps(summary, indent=2, ensure_ascii=False)
     (out / "summary.json").write_text(text + "\n", encoding="utf-8")
     _write_csv(out / "scenario_probabilities.csv", history_rows(inputs.history))
     _write_csv(out / "events.csv", event_rows(setup))

@@ -677,21 +677,58 @@ GATE_FINGERPRINT_FILES = (
 """What the gate's false-alarm rate depends on: the inputs and the code of both inference paths."""
 
 
-def _canonical(name: str, data: bytes) -> bytes:
-    """What a file means, not how it is laid out: Python as its AST without docstrings, YAML as sorted JSON."""
+def python_meaning(source: str) -> str:
+    """What Python source means, as text that is the same on every interpreter (3.11 to 3.13).
+
+    The syntax tree without docstrings, written the way Python 3.11's ``ast.dump`` writes it
+    (``Name(id='x', ctx=Load())``): layout, comments and docstrings do not change it, code does.
+    ``ast.dump`` itself differs by version (3.12 adds ``type_params=[]``, 3.13 drops empty fields),
+    so this writes the tree itself: fields in ``_fields`` order, optional fields left out when
+    None, and fields that newer versions added left out while empty. Self-contained (standard
+    library only) so that a test can run it on each installed interpreter.
+    """
     import ast
-    import json
 
-    import yaml
+    added_since_311 = {"type_params"}  # fields that 3.11's syntax cannot fill
 
-    if name.endswith(".py"):
-        tree = ast.parse(data.decode("utf-8"))
+    def strip_docstrings(tree: ast.AST) -> None:
         for node in ast.walk(tree):
             body = getattr(node, "body", None)
             if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
                 if isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
                     node.body = body[1:] or [ast.Pass()]
-        return ast.dump(tree).encode()
+
+    def write(node: object) -> str:
+        if isinstance(node, ast.AST):
+            cls = type(node)
+            args = []
+            for name in cls._fields:
+                if not hasattr(node, name):
+                    continue
+                value = getattr(node, name)
+                if value is None and getattr(cls, name, ...) is None:
+                    continue  # an optional field left empty
+                if name in added_since_311 and value == []:
+                    continue
+                args.append(f"{name}={write(value)}")
+            return f"{cls.__name__}({', '.join(args)})"
+        if isinstance(node, list):
+            return f"[{', '.join(write(x) for x in node)}]"
+        return repr(node)
+
+    tree = ast.parse(source)
+    strip_docstrings(tree)
+    return write(tree)
+
+
+def _canonical(name: str, data: bytes) -> bytes:
+    """What a file means, not how it is laid out: Python as :func:`python_meaning`, YAML as sorted JSON."""
+    import json
+
+    import yaml
+
+    if name.endswith(".py"):
+        return python_meaning(data.decode("utf-8")).encode()
     if name.endswith(".yaml"):
         return json.dumps(yaml.safe_load(data), sort_keys=True, default=str).encode()
     return data

@@ -10,10 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from model.assumptions import DEFAULT_ASSUMPTIONS
-from model.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS
-from model.pipeline import Analysis, Setup, analyse, prepare
-from model.resolution import DEFAULT_RESOLUTION
+ROOT = Path(__file__).resolve().parents[1]
+# The notebooks' kernels (nbval) import this checkout's package, as the tests do (pyproject's
+# pythonpath): a venv shared by two checkouts otherwise imports whichever was installed last.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(ROOT), *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT))]
+)
+
+from model.assumptions import DEFAULT_ASSUMPTIONS  # noqa: E402
+from model.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS  # noqa: E402
+from model.pipeline import Analysis, Setup, analyse, prepare  # noqa: E402
+from model.resolution import DEFAULT_RESOLUTION  # noqa: E402
 
 PREFETCH_FOR = ("08_checks.ipynb", "09_explore.ipynb")
 """Chapters whose slowest results :func:`model.book.prefetch` computes (as during the book build)."""
@@ -42,6 +49,41 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if child is not None and child.poll() is None:
         child.terminate()
         child.wait(timeout=30)
+
+
+USER_INPUT_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS", "H20_RESOLUTION")
+"""A user's own input files: the book and the notebooks follow them, the unit tests test the shipped inputs."""
+_HIDDEN = "_h20_hidden_env"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Hide :data:`USER_INPUT_VARS` from every unit test (a test of them sets them with ``monkeypatch``).
+
+    ``H20_ASSUMPTIONS=my.yaml pytest`` then tests the package as shipped; the notebooks (nbval,
+    outside this directory) still run on the user's files, and :func:`pytest_report_header` says so.
+    Runs before any fixture of the test, session-scoped ones (``setup``) included.
+    """
+    hidden = {k: os.environ.pop(k) for k in USER_INPUT_VARS if k in os.environ}
+    setattr(item.config, _HIDDEN, {**getattr(item.config, _HIDDEN, {}), **hidden})
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Give the hidden variables back (the next item may be a notebook)."""
+    os.environ.update(getattr(item.config, _HIDDEN, {}))
+    setattr(item.config, _HIDDEN, {})
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """One line when a user's input file is in force: nbval compares against outputs of the shipped inputs."""
+    named = [f"{k}={os.environ[k]}" for k in USER_INPUT_VARS if os.environ.get(k, "").strip()]
+    if not named:
+        return []
+    return [
+        f"h20: {', '.join(named)}: unit tests use the shipped inputs; the notebooks run on yours and nbval "
+        "compares them with the shipped outputs (refresh them with python scripts/execute_notebooks.py)"
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +118,6 @@ def analysis_exact(setup: Setup) -> Analysis:
     return analyse(setup, mcmc=False)
 
 
-ROOT = Path(__file__).resolve().parents[1]
 FILE_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS", "H20_RESOLUTION")
 
 

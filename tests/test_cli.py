@@ -1,4 +1,5 @@
 import json
+import sys
 
 import pytest
 from conftest import run_model as _run
@@ -76,3 +77,66 @@ def test_relative_env_path_resolves_from_where_the_user_ran(inputs, monkeypatch,
         )
     else:
         raise AssertionError("no error for a missing file")
+
+
+def test_summary_prints_the_exact_headline_before_the_mcmc_check(monkeypatch, capsys):
+    """The headline comes from the exact path: it is on stdout before the PyMC fit starts."""
+    from model import cli, pipeline
+
+    real, seen = pipeline.analyse, {}
+
+    def analyse(setup, mcmc=False):  # noqa: ANN001, ANN202
+        if mcmc:
+            seen["stdout"] = capsys.readouterr().out
+            raise KeyboardInterrupt  # stop here: only what was printed before the fit matters
+        return real(setup, mcmc=False)
+
+    monkeypatch.setattr(pipeline, "analyse", analyse)
+    assert cli.main(["summary"]) == 130
+    assert "Scenario probabilities (exact path" in seen["stdout"] and "Posterior: recovered share" in seen["stdout"]
+
+
+class _Terminal:
+    """A stderr that says it is a terminal and keeps what was written."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, s: str) -> int:
+        self.text += s
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_a_slow_step_shows_progress_on_a_terminal_only(monkeypatch, capsys, tty):
+    import time
+
+    from model import cli, pipeline
+
+    real = pipeline.analyse
+
+    def analyse(setup, mcmc=False):  # noqa: ANN001, ANN202
+        if mcmc:
+            time.sleep(1.5)
+        return real(setup, mcmc=False)
+
+    monkeypatch.setattr(pipeline, "analyse", analyse)
+    monkeypatch.setattr(cli, "PROGRESS_AFTER_S", 0.1)
+    terminal = _Terminal()
+    if tty:
+        monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr("model.report.summary_text", lambda h: "headline")
+    monkeypatch.setattr("model.report.headline", lambda an, *rest: {"mcmc": an.mcmc is not None})
+    assert cli.main(["summary"]) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith("headline")
+    if tty:
+        assert "PyMC fit (the MCMC check)... 1 s" in terminal.text and terminal.text.endswith("\r\x1b[K")
+    else:
+        assert out.err == ""

@@ -5,13 +5,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from conftest import ROOT
 
 from model import explore
 from model import sensitivity as sens
-from model.export import DESCRIPTIONS, MANIFEST_FILE, ExportInputs, export
+from model.export import DESCRIPTIONS, MANIFEST_FILE, ExportInputs, export, portable, portable_summary
 from model.report import headline
 
 
@@ -107,9 +110,24 @@ def test_export_writes_every_file_with_its_hash(analysis, grid, tmp_path):
     listed = json.loads((tmp_path / MANIFEST_FILE).read_text())
     assert listed["version"] and listed["commit"] and len(listed["files"]) == len(m.files)
     summary = json.loads((tmp_path / "summary.json").read_text())
-    assert summary == json.loads(json.dumps(headline(analysis, sens.weight_spread(st)), ensure_ascii=False))
+    expected = portable_summary(headline(analysis, sens.weight_spread(st)), st)
+    assert summary == json.loads(json.dumps(expected, ensure_ascii=False))
+    assert summary["inputs"]["assumptions"] == "model/data/assumptions.yaml" and {
+        "assumptions",
+        "events",
+        "quarters",
+    } <= set(summary["inputs"]["sha256"])
+    for f in [*m.files, SimpleNamespace(name=MANIFEST_FILE)]:  # no path of the machine that built them
+        data = (tmp_path / f.name).read_bytes()
+        for place in {str(ROOT), str(Path.home()), str(tmp_path)}:
+            assert place.encode() not in data, (f.name, place)
     import arviz as az
 
     idata = az.from_netcdf(tmp_path / "posterior.nc")
     assert "r" in idata.posterior
     assert (tmp_path / "assumptions.yaml").read_bytes() == open(st.assumptions.source_file, "rb").read()
+
+
+def test_a_file_outside_the_repository_is_named_by_its_name(tmp_path):
+    assert portable(tmp_path / "my assumptions.yaml") == "my assumptions.yaml"
+    assert portable(ROOT / "model" / "data" / "events.csv") == "model/data/events.csv"
