@@ -196,13 +196,43 @@ def files_digest(directory: Path, pattern: str = "*") -> str:
 
 @functools.lru_cache(maxsize=1)
 def versions() -> dict[str, str]:
-    """Python, platform and the numerical dependencies' versions (``absent`` when not installed)."""
+    """Python, platform, the numerical dependencies' versions (``absent`` when not installed), and what of the
+    machine can change a result's last digits (:func:`arithmetic`).
+    """
     out = {"python": platform.python_version(), "machine": platform.machine(), "system": platform.system()}
     for name in NUMERICAL:
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             out[name] = "absent"
+    return {**out, **arithmetic()}
+
+
+def arithmetic() -> dict[str, str]:
+    """The BLAS library's kernel and thread count, and the SIMD paths NumPy dispatches to on this CPU.
+
+    MCMC draws and any BLAS-backed sum differ in the last bits between machines of one kind (an
+    AVX-512 kernel on one, Haswell on another): a cache copied between them must miss, not carry
+    another machine's digits.
+    """
+    out = {"blas": "unknown", "simd": "unknown"}
+    try:
+        from threadpoolctl import threadpool_info
+
+        blas = [
+            f"{i.get('internal_api')}-{i.get('version')}-{i.get('architecture')}-{i.get('num_threads')}"
+            for i in threadpool_info()
+            if i.get("user_api") == "blas"
+        ]
+        out["blas"] = ";".join(sorted(blas)) or "none"
+    except Exception:  # noqa: BLE001 - a key part, never a failure
+        pass
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__
+
+        out["simd"] = ",".join(sorted(k for k, on in __cpu_features__.items() if on))
+    except Exception:  # noqa: BLE001
+        pass
     return out
 
 

@@ -239,3 +239,19 @@ def test_the_fit_key_moves_with_what_the_fit_reads_and_only_that(inputs):
     inputs["assumptions"].write_text(text, encoding="utf-8")
     assert fit_key(prepare(**inputs, seed=base.seed + 1)) != fit_key(base)
     assert fit_key(prepare(**inputs, as_of=dt.date(2025, 12, 31))) != fit_key(base)  # less evidence, new likelihood
+
+
+def test_the_key_follows_the_machines_arithmetic():
+    """A cache made under one BLAS kernel or SIMD level is not read under another (MCMC draws and BLAS-backed
+    sums differ in their last bits between them)."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from model import cache; print(cache.key('x', None, {}))"
+    keys = set()
+    for env in ({}, {"OPENBLAS_CORETYPE": "Sandybridge"}, {"OPENBLAS_NUM_THREADS": "1"}):
+        run = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        keys.add(run.stdout.strip())
+    assert len(keys) == 3
