@@ -138,7 +138,7 @@ def moved_scenario(setup: Setup, tornado: sens.Tornado | None = None) -> str:
     """The scenario whose recovery interval moves the leading scenario's probability the most (tornado)."""
     t = tornado or sens.tornado(setup)
     leader = sens.ranked(t.default["scenario_prob"])[0]
-    names = {f"recovery interval r_{s}": s for s in SCENARIOS}
+    names = {sens.recovery_input(s): s for s in SCENARIOS}
     return next(names[str(i)] for i in t.swing("scenario_prob", leader).input.values if str(i) in names)
 
 
@@ -346,14 +346,14 @@ def explorer_grid(setup: Setup, scenario: str | None = None) -> dict[str, object
             "base_mean": _g(p.m[0]),
             "weight": a.signals.tempering_weight.value,
             "sd_factor": 1.0,
-            "lower": _g(form.lower),
-            "upper": _g(form.upper),
+            "lower": _g(form.lower, 12),
+            "upper": _g(form.upper, 12),
             "step": len(steps) - 1,
         },
         "ranges": {**{k: list(v) for k, v in SLIDER_RANGES.items()}, "sd_factor": [SD_NODES[0], SD_NODES[-1]]},
         "sd_nodes": list(SD_NODES),
-        "lower_nodes": [_g(v) for v in lows],
-        "upper_nodes": [_g(v) for v in highs],
+        "lower_nodes": [_g(v, 12) for v in lows],
+        "upper_nodes": [_g(v, 12) for v in highs],
         "levels": [_g(v) for v in special.logit(quantile_levels())],
         "steps": step_rows,
         "states": _states(setup, evidences, form, lows, highs),

@@ -20,7 +20,6 @@ from .mcmc import BOUND, FAMILY_ALPHA
 from .pipeline import Analysis, Setup, plain
 from .report import (
     bound_text,
-    pct,
     prob_text,
     range_text,
     score_text,
@@ -332,7 +331,7 @@ def inference(setup: Setup, sweep: dict[str, object]) -> Facts:
         "sweep_seeds": sweep["n_seeds"],
         "sweep_failures": sweep["n_failures"],
         "sweep_bar": f"{sweep['z_bar']:.2f}",
-        "sweep_upper": pct(false_alarm_bound(int(sweep["n_failures"]), int(sweep["n_seeds"])), 2),
+        "sweep_upper": prob_text(false_alarm_bound(int(sweep["n_failures"]), int(sweep["n_seeds"]))),
     }
 
 
@@ -394,6 +393,16 @@ def checks(setup: Setup, pc: PredictiveChecks, leader: str) -> Facts:
     )  # fmt: skip
     fc = pc.forecast_revenue
     share, dom = ps.of(), ps.of(leader)
+    counted = [c for c in pc.checks() + ps.checks() if c.counted]
+    failed = [c.name for c in counted if not c.passed]
+    edge = [c for c in counted if c.passed and PPC_ALPHA <= c.p_value < 2 * PPC_ALPHA]
+    verdict = (
+        f"{len(failed)} of {len(counted)} checks fail ({', '.join(failed)})"
+        if failed
+        else (f"all {len(counted)} counted checks pass")
+    )
+    if edge:
+        verdict += f"; {len(edge)} only just (p below twice the threshold)"
     single = {s: float(v.max()) for s, v in ps.single.items()}
     out: Facts = {
         "w": sig(setup.assumptions.signals.tempering_weight.value),
@@ -422,6 +431,8 @@ def checks(setup: Setup, pc: PredictiveChecks, leader: str) -> Facts:
         "ps_threshold": sig(ps.threshold, 1),
         "n_comp": f"{post_sig.n_compositions:,}",
         "leader": leader,
+        "checks_verdict": verdict,
+        "n_uncounted": sum(not c.counted for c in pc.checks() + ps.checks()),
     }
     return out | {"new_dom_b": sig(setup.priors.recovery["domestic"].beta, 2)}
 
@@ -460,10 +471,10 @@ def explore(grid: dict[str, object], error: dict[str, float], leader: str) -> Fa
         "moved": grid["moved"],
         "moved_leader": leader,
         "moved_form": grid["interval"]["text"],
-        "moved_lower": pct(d["lower"]),
-        "moved_upper": pct(d["upper"]),
-        "lower_range": f"{pct(lows[0])} to {pct(lows[-1])}",
-        "upper_range": f"{pct(highs[0])} to {pct(highs[-1])}",
+        "moved_lower": share_text(d["lower"]),
+        "moved_upper": share_text(d["upper"]),
+        "lower_range": f"{share_text(lows[0])} to {share_text(lows[-1])}",
+        "upper_range": f"{share_text(highs[0])} to {share_text(highs[-1])}",
         "n_lower": len(lows),
         "n_upper": len(highs),
         "n_sd": len(sds),

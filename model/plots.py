@@ -34,7 +34,9 @@ from .priors import Priors
 from .report import (
     influence_rows,
     output_label,
+    prob_text,
     share_range,
+    share_text,
     sig,
     times_range,
     times_text,
@@ -232,7 +234,7 @@ def scenario_prior_densities(p: Priors, ax: object = None) -> Figure:
         color = SCENARIO_COLORS[names[0]] if len(names) == 1 else NEUTRAL["ink"]
         _label_line(a, x[j], y[j], text, color)
     a.set(
-        xlabel="scenario probability θ_s",
+        xlabel="probability of the scenario",
         ylabel="density",
         xlim=(0, 1),
         ylim=(0, None),
@@ -266,7 +268,7 @@ def recovery_prior_densities(p: Priors, ax: object = None) -> Figure:
     a.set_xscale("log")
     a.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}%"))
     a.set(
-        xlabel="recovered share r_s of FY2026 revenue (log scale)",
+        xlabel="recovered share of FY2026 revenue (log scale)",
         ylabel="density per log10 unit",
     )
     _legend(a, ncols=2)
@@ -411,10 +413,10 @@ def prior_vs_posterior(
         err = np.array([exact - lo, hi - exact])
     a.bar(x + 0.2, exact, 0.38, color=colors, yerr=err, capsize=4, ecolor=NEUTRAL["ink"])
     for i in x:
-        a.annotate(f"{prior[i]:.2f}", (i - 0.2, prior[i]), xytext=(0, 2), textcoords="offset points", ha="center",
+        a.annotate(prob_text(prior[i]), (i - 0.2, prior[i]), xytext=(0, 2), textcoords="offset points", ha="center",
                    va="bottom", fontsize=FONT["note"], color=NEUTRAL["dark"])  # fmt: skip
         top = exact[i] if err is None else exact[i] + err[1, i]
-        a.annotate(f"{exact[i]:.2f}", (i + 0.2, top), xytext=(0, 2), textcoords="offset points", ha="center",
+        a.annotate(prob_text(exact[i]), (i + 0.2, top), xytext=(0, 2), textcoords="offset points", ha="center",
                    va="bottom", fontsize=FONT["note"])  # fmt: skip
     handles = [
         Patch(facecolor=NEUTRAL["faint"], edgecolor=NEUTRAL["mid"], label="prior (pale, left)"),
@@ -456,7 +458,7 @@ def share_cdfs(prior_cdf, post_cdf, realised: float | None, band: tuple[float, f
     a.plot(100 * x, post_cdf(x), color=NEUTRAL["ink"], lw=2, label="posterior (all evidence)")
     a.axvspan(100 * band[0], 100 * band[1], color=NEUTRAL["accent"], alpha=0.3, lw=0, label=_band(band))
     if realised is not None:
-        a.axvline(100 * realised, color=NEUTRAL["accent"], ls="--", lw=1.5, label=f"realised: {100 * realised:.3f}%")
+        a.axvline(100 * realised, color=NEUTRAL["accent"], ls="--", lw=1.5, label=f"realised: {share_text(realised)}")
     a.set_xscale("log")
     a.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}%"))
     a.set(xlabel="recovered share x of FY2026 revenue (log scale)", ylabel="P(recovered share ≤ x)", ylim=(0, 1.02))
@@ -478,7 +480,7 @@ def forecast_over_time(
     a.step(dates, 100 * mean, where="post", color=NEUTRAL["ink"], lw=2, label="forecast mean")
     a.axhspan(100 * band[0], 100 * band[1], color=NEUTRAL["accent"], alpha=0.3, lw=0, label=_band(band))
     if realised is not None:
-        a.axhline(100 * realised, color=NEUTRAL["accent"], ls="--", lw=1.5, label=f"realised: {100 * realised:.3f}%")
+        a.axhline(100 * realised, color=NEUTRAL["accent"], ls="--", lw=1.5, label=f"realised: {share_text(realised)}")
     a.set_yscale("log")
     a.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}%"))
     _date_axis(a)
@@ -615,10 +617,10 @@ def kappa_sweep_chart(sweep: xr.Dataset, kappa: float, ax: object = None) -> Fig
         kappa * sweep.value.values,
         sweep["theta_mean"].sel(scenario=list(SCENARIOS)).values,
         kappa,
-        "prior strength kappa (pseudo-observations, log scale)",
+        "prior strength (pseudo-observations, log scale)",
         "Posterior propensities as the prior strength varies",
         log_x=True,
-        ylabel="E[theta_s | evidence] (probability)",
+        ylabel="posterior propensity of each scenario",
         ax=ax,
     )
 
@@ -667,16 +669,15 @@ def influence_chart(influence: xr.Dataset, top: int = 10, ax: object = None) -> 
 @_styled
 def sobol_chart(res: SobolResult, title: str, ax: object = None) -> Figure:
     """First-order and total Sobol index per input, as paired horizontal bars."""
-    fig, ax = _fig(h=0.34 * len(res.names) + 1.5, ax=ax)
+    fig, ax = _fig(h=0.5 * len(res.names) + 1.5, ax=ax)
     a = ax[0, 0]
     y = np.arange(len(res.names))
     kw = {"capsize": 2, "error_kw": {"ecolor": NEUTRAL["ink"], "lw": 1}}
-    a.barh(y - 0.19, res.S1, 0.38, xerr=res.S1_conf, color=NEUTRAL["dark"], label="first order S1", **kw)
-    a.barh(y + 0.19, res.ST, 0.38, xerr=res.ST_conf, color=NEUTRAL["light"], label="total ST", **kw)
-    a.set_yticks(y, res.names)
-    a.invert_yaxis()
+    a.barh(y - 0.12, res.S1, 0.22, xerr=res.S1_conf, color=NEUTRAL["dark"], label="alone (first order)", **kw)
+    a.barh(y + 0.12, res.ST, 0.22, xerr=res.ST_conf, color=NEUTRAL["light"], label="with interactions (total)", **kw)
+    _row_labels(a, list(res.names), 0.25)
     a.axvline(0, color=NEUTRAL["ink"], lw=0.8)
-    a.set(xlabel="Sobol index (share of variance)", ylabel="input")
+    a.set(xlabel="Sobol index (share of the variance)")
     _legend(a, ncols=2)
     _title(fig, a, title)
     return fig
@@ -942,7 +943,11 @@ def _revenue_into(a: plt.Axes, c: RevenueCheck) -> None:
     if prior:
         a.plot(c.grid, c.cdf, color=NEUTRAL["ink"], lw=2)
         a.set_xscale("symlog", linthresh=0.01)
-        a.set(xlabel="replicated x_FY (USD bn, symlog scale)", ylabel="P(x_rep ≤ x)", ylim=(0, 1))
+        a.set(
+            xlabel="replicated full-year H20 figure (USD bn, symlog scale)",
+            ylabel="probability of a figure ≤ x",
+            ylim=(0, 1),
+        )
         y = 0.5
     else:
         a.plot(c.grid, c.density, color=NEUTRAL["ink"], lw=2)

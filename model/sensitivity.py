@@ -136,22 +136,26 @@ def _pair(name: str, rng: Range, knobs: Callable[[float], Knobs]) -> tuple[str, 
     return (name, knobs(rng.low), knobs(rng.high), rng.reasoning)
 
 
+def recovery_input(s: str) -> str:
+    """The tornado's name, for people, of scenario ``s``'s recovery prior."""
+    return f"recovery prior of {s}"
+
+
+def signal_input(c: str) -> str:
+    """The tornado's name, for people, of how telling news of signal class ``c`` is."""
+    return f"how telling '{c.replace('_', ' ')}' news is"
+
+
 def tornado_inputs(setup: Setup) -> list[tuple[str, Knobs, Knobs, str]]:
     """(input name, low knobs, high knobs, how the range was set) for every input."""
     r = setup.assumptions.sensitivity
     return [
-        _pair("base-case mean m_base", r.base_mean, lambda v: Knobs(base_mean=v)),
-        _pair("prior strength kappa", r.kappa_factor, lambda v: Knobs(kappa_factor=v)),
-        *(
-            _pair(f"recovery interval r_{s}", r.recovery_scale, lambda v, s=s: Knobs(recovery_scale={s: v}))
-            for s in SCENARIOS
-        ),
-        *(
-            _pair(f"likelihood row {c}", r.signal_row_strength, lambda v, c=c: Knobs(row_strength={c: v}))
-            for c in SIGNALS
-        ),
-        _pair("tempering weight w", r.tempering_weight, lambda v: Knobs(weight=v)),
-        _pair("disclosure precision (sd factor)", r.measurement_sd_factor, lambda v: Knobs(sd_factor=v)),
+        _pair("base case's prior probability", r.base_mean, lambda v: Knobs(base_mean=v)),
+        _pair("prior strength (pseudo-observations)", r.kappa_factor, lambda v: Knobs(kappa_factor=v)),
+        *(_pair(recovery_input(s), r.recovery_scale, lambda v, s=s: Knobs(recovery_scale={s: v})) for s in SCENARIOS),
+        *(_pair(signal_input(c), r.signal_row_strength, lambda v, c=c: Knobs(row_strength={c: v})) for c in SIGNALS),
+        _pair("discount of repeated news (tempering weight)", r.tempering_weight, lambda v: Knobs(weight=v)),
+        _pair("precision of NVIDIA's disclosures", r.measurement_sd_factor, lambda v: Knobs(sd_factor=v)),
         _pair("FY2026 revenue prior", r.revenue_fy2026, lambda v: Knobs(revenue=v)),
     ]
 
@@ -354,7 +358,8 @@ def prior_sobol(setup: Setup, n: int = 2**13) -> dict[str, SobolResult]:
     """
     p = setup.priors
     alpha = p.dirichlet_alpha
-    names = [f"g_{s}" for s in SCENARIOS] + [f"r_{s}" for s in SCENARIOS] + ["revenue"]
+    names = [f"propensity of {s}" for s in SCENARIOS] + [f"recovery share of {s}" for s in SCENARIOS]
+    names.append("FY2026 revenue")
     ppfs: list[Callable[[np.ndarray], np.ndarray]] = [lambda u, a=a: stats.gamma.ppf(u, a) for a in alpha]
     ppfs += [lambda u, a=a, b=b: stats.beta.ppf(u, a, b) for a, b in zip(p.r_alpha, p.r_beta, strict=True)]
     ppfs.append(lambda u: stats.lognorm.ppf(u, s=p.revenue.sigma, scale=np.exp(p.revenue.mu)))
@@ -376,7 +381,7 @@ def check_sobol(results: dict[str, SobolResult]) -> None:
     Raises AssertionError otherwise (prints nothing).
     """
     share = results["mean share"]
-    i = share.names.index("revenue")
+    i = share.names.index("FY2026 revenue")
     assert abs(share.ST[i]) <= 3 * share.ST_conf[i] + 1e-3, f"revenue's total index on the share is {share.ST[i]:.3g}"
 
 

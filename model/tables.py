@@ -32,7 +32,6 @@ from .report import (
     bound_text,
     label,
     num,
-    pct,
     pct_pm,
     prob_text,
     quantity_label,
@@ -226,8 +225,8 @@ def prior_table(p: Priors) -> Table:
                 "prior": r["prior"],
                 "distribution": r["family"],
                 "interval (mass asked → achieved)": f"{r['interval']} "
-                f"({pct(r['mass requested'], 3)} → {pct(r['mass achieved'], 4)})",
-                "mean": f"{r['mean']:,.4g}",
+                f"({prob_text(r['mass requested'])} → {prob_text(r['mass achieved'])})",
+                "mean": sig(r["mean"], 2),
                 "acts like (observations)": acts_like(r),
             }
             for r in prior_rows(p)
@@ -426,9 +425,9 @@ def revision_table(history: Sequence[Revision], show: int = 6) -> Table:
             "date": r.date.isoformat(),
             "what arrived": label("; ".join(r.arrived)),
             head: " · ".join(_pct_digits(float(r.prob_after.sel(scenario=s))) for s in SCENARIOS),
-            "share, %: mean (90%)": f"{pct(share['mean'])[:-1]} ({pct(share['q05'])[:-1]}–{pct(share['q95'])[:-1]})",
-            "log score": num(r.log_score, 2),
-            "CRPS (pp)": num(None if r.crps is None else 100 * r.crps, 3),
+            "share: median (90%)": f"{share_text(share['median'])} ({share_range(share['q05'], share['q95'])})",
+            "log score": score_text(r.log_score, 1),
+            "CRPS (pp)": "—" if r.crps is None else sig(100 * r.crps, 2),
             "out of sample": "no" if r.in_sample else "yes",
         }
 
@@ -447,18 +446,18 @@ def _output_text(var: str, x: float) -> str:
     if var == "scenario_prob":
         return prob_text(x)
     if var == "share_mean":
-        return pct(x)
+        return share_text(x)
     if var == "usd_mean":
-        return usd_m(x)
-    return num(x, 4)
+        return usd_text(x)
+    return sig(x, 2)
 
 
 def _swing_text(var: str, x: float) -> str:
     if var in ("scenario_prob", "theta_mean", "share_mean"):
         if 100 * x < 5e-5:  # below the last digit any other cell shows: no effect
             return "0"
-        return f"{100 * x:.2g} pp"
-    return usd_m(x).removeprefix("USD ")
+        return f"{sig(100 * x, 2)} pp"
+    return usd_text(x).removeprefix("USD ")
 
 
 def tornado_table(t: Tornado, var: str, scenario: str | None = None) -> Table:
@@ -506,8 +505,8 @@ def quality_table(posts: dict[str, ExactPosterior]) -> Table:
             {
                 "evidence used": name.replace("_", " "),
                 **{f"P({s})": prob_text(float(p.labelled()["scenario_prob"].sel(scenario=s))) for s in SCENARIOS},
-                "mean share": pct(p.share_mean()),
-                "90% interval": "{}–{}".format(*(pct(v) for v in p.share_quantile([0.05, 0.95]))),
+                "mean share": share_text(p.share_mean()),
+                "90% interval": share_range(*p.share_quantile([0.05, 0.95])),
             }
             for name, p in posts.items()
         ),

@@ -265,7 +265,7 @@ YAML_CASES = [
         "yaml-recovery-too-narrow",
         setv({"recovery.base.lower": "0.5", "recovery.base.upper": "0.5000001", "recovery.base.mass": "0.99"}),
         "recovery.base",
-        words="fit puts",
+        words="no Beta prior puts",
     ),
     Case(
         "yaml-revenue-too-narrow",

@@ -243,7 +243,8 @@ def test_the_fit_key_moves_with_what_the_fit_reads_and_only_that(inputs):
 
 def test_the_key_follows_the_machines_arithmetic():
     """A cache made under one BLAS kernel or SIMD level is not read under another (MCMC draws and BLAS-backed
-    sums differ in their last bits between them)."""
+    sums differ in their last bits between them).
+    """
     import os
     import subprocess
     import sys

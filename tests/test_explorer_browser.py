@@ -21,7 +21,9 @@ from model import explore
 
 pytestmark = pytest.mark.browser
 EXPLORER, DOWNLOADS = "notebooks/09_explore", "notebooks/10_downloads"
-SLIDERS = ("base_mean", "weight", "sd_factor", "lower", "upper", "step")
+SLIDERS = ("step", "base_mean", "weight", "sd_factor", "lower", "upper")
+"""Moved in this order: the date first, to one before NVIDIA's annual figure, where every other slider can matter
+(at the latest date the base case's probability is below what the page shows, whatever its prior)."""
 LOG_SLIDERS = ("sd_factor", "lower", "upper")
 
 READ_JS = r"""
@@ -94,7 +96,7 @@ def test_every_slider_changes_the_page_and_matches_the_exact_path(context, setup
         "sd_factor": math.log(float(rng.uniform(2.2, 3.5))),
         "lower": math.log(float(np.exp(rng.uniform(np.log(grid["lower_nodes"][0]), np.log(grid["lower_nodes"][2]))))),
         "upper": math.log(float(np.exp(rng.uniform(np.log(grid["upper_nodes"][4]), np.log(grid["upper_nodes"][-1]))))),
-        "step": int(rng.integers(17, 24)),
+        "step": int(rng.integers(8, 16)),  # before NVIDIA reported any H20 revenue under the licences
     }
     before = first
     for key in SLIDERS:

@@ -26,6 +26,7 @@ LAYERS = {
         "parallel",
         "resolution",
         "scoring",
+        "numerics",
         "retrospective",
         "call",
         "__init__",

@@ -60,10 +60,10 @@ def test_tornado_defaults_and_order(setup):
         assert swings == sorted(swings, reverse=True)
     assert t.most_influential("scenario_prob", "domestic") == str(t.swing("scenario_prob", "domestic").input[0].values)
     # kappa never moves P(z | E) (only one scenario is realised); the tempering weight does
-    assert float(t.swing("scenario_prob", "domestic").sel(input="prior strength kappa")) < 1e-12
+    assert float(t.swing("scenario_prob", "domestic").sel(input="prior strength (pseudo-observations)")) < 1e-12
     names = {str(i) for i in t.at.input.values}
-    assert {f"likelihood row {c}" for c in SIGNALS} <= names
-    assert {f"recovery interval r_{s}" for s in SCENARIOS} <= names
+    assert {sens.signal_input(c) for c in SIGNALS} <= names
+    assert {sens.recovery_input(s) for s in SCENARIOS} <= names
 
 
 def test_row_strength_zero_removes_a_row(setup):
@@ -103,7 +103,7 @@ def test_sobol_ishigami_known_indices():
 def test_prior_sobol_revenue_has_no_effect_on_share(setup):
     res = sens.prior_sobol(setup, n=2**11)
     share = res["mean share"]
-    i = share.names.index("revenue")
+    i = share.names.index("FY2026 revenue")
     assert abs(share.ST[i]) < 0.01
     assert res["mean USD bn"].ST[i] > 0.01
 
