@@ -356,6 +356,7 @@ def _score(s: Score) -> dict[str, object]:
         "interval_score": rnd(s.interval, 8),
         "covered": s.covered,
         "ratio_to_outcome": rnd(s.ratio, 4),
+        "ratio_range": [rnd(s.ratio_range[0], 4), rnd(s.ratio_range[1], 4)],
     }
 
 
@@ -460,10 +461,10 @@ def _scenario_lines(h: dict) -> list[str]:
     ranged = "scenario_prob_range" in post
     lines = [
         "Scenario probabilities (exact path; the posterior conditions on NVIDIA's reports: hindsight, not a forecast)",
-        f"  {'scenario':<10}{'prior':>8}  {'posterior':<34}" + ("range over the tempering weight" if ranged else ""),
+        f"  {'scenario':<10}{'prior':>8}  {'posterior':<52}" + ("range over the tempering weight" if ranged else ""),
     ]
     for s in SCENARIOS:
-        line = f"  {s:<10}{prob_text(prior['scenario_prob'][s]):>8}  {post['scenario_prob_text'][s]:<34}"
+        line = f"  {s:<10}{prob_text(prior['scenario_prob'][s]):>8}  {post['scenario_prob_text'][s]:<52}"
         if ranged:
             r = post["scenario_prob_range"][s]
             line += range_text(r["min"], r["max"])
@@ -537,15 +538,17 @@ def _resolution_lines(res: dict, scores: dict | None) -> list[str]:
         lines += [
             "",
             "Scores (only stated numbers; the book's forecasts out of sample)",
-            f"  article: 45% on base -> Brier {a['brier']:.3f}, log {a['log_score']:.3f}; "
-            f"11-12% -> interval score {100 * a['interval_score']:.1f} pp, {a['ratio_to_outcome']:.0f}x the outcome",
+            f"  article: {prob_text(a['p_base'])} on base -> Brier {score_text(a['brier'])}, "
+            f"log {score_text(a['log_score'])}; {share_range(a['interval']['lower'], a['interval']['upper'])} -> "
+            f"interval score {sig(100 * a['interval_score'])} pp, {times_range(*a['ratio_range'])} the outcome",
         ]
         for name, b in scores["baselines_p_base"].items():
-            lines.append(f"  baseline {name}: Brier {b['brier']:.3f}, log {b['log_score']:.3f}")
+            lines.append(f"  baseline {name}: Brier {score_text(b['brier'])}, log {score_text(b['log_score'])}")
         if last:
             lines.append(
-                f"  book, last out of sample ({last['date']}): Brier {last['brier']:.3g}, "
-                f"interval score {100 * last['interval_score']:.2g} pp, covered: {'yes' if last['covered'] else 'no'}"
+                f"  book, last out of sample ({last['date']}): P(base) {prob_text(last['p_base'])}, "
+                f"Brier {score_text(last['brier'])}, interval score {sig(100 * last['interval_score'])} pp, "
+                f"outcome inside its 90% interval: {'yes' if last['covered'] else 'no'}"
             )
     return lines
 
