@@ -22,8 +22,12 @@ from model import explore
 pytestmark = pytest.mark.browser
 EXPLORER, DOWNLOADS = "notebooks/09_explore", "notebooks/10_downloads"
 SLIDERS = ("step", "base_mean", "weight", "sd_factor", "lower", "upper")
-"""Moved in this order: the date first, to one before NVIDIA's annual figure, where every other slider can matter
-(at the latest date the base case's probability is below what the page shows, whatever its prior)."""
+"""Moved in this order. A slider can only change what it can reach: the base case's prior only before NVIDIA
+reported H20 revenue (after that the base case's probability is below what the page shows, whatever its prior),
+the measurement error only once a revenue figure is in. So the date moves first, to a day before any revenue
+figure, and back to the latest day before the measurement error is moved (:data:`LATE`)."""
+LATE = ("sd_factor", "lower", "upper")
+"""Sliders moved at the latest date (where a revenue figure is in force)."""
 LOG_SLIDERS = ("sd_factor", "lower", "upper")
 
 READ_JS = r"""
@@ -100,6 +104,9 @@ def test_every_slider_changes_the_page_and_matches_the_exact_path(context, setup
     }
     before = first
     for key in SLIDERS:
+        if key == LATE[0]:  # back to the latest date, where the revenue figure is in force
+            page.evaluate(SET_JS, ["h20x-step", len(grid["steps"]) - 1])
+            before = page.evaluate(READ_JS)
         page.evaluate(SET_JS, [f"h20x-{key}", targets[key]])
         got = page.evaluate(READ_JS)
         assert got["text"][f"setting-{key}"] != before["text"][f"setting-{key}"], f"{key}: the setting shown is stale"
