@@ -34,8 +34,8 @@ def test_summary_text_with_mcmc():
     assert res.returncode == 0, res.stderr
     out = res.stdout
     for word in (
-        "Scenario probabilities (exact path)",
-        "range over w",
+        "Scenario probabilities (exact path",
+        "range over the tempering weight",
         "realised (reported) share",
         "agreement gate: pass",
         "< 0.01%",
