@@ -166,15 +166,31 @@ CHAPTER_FACTS: dict[str, Callable[[Chapter], facts.Facts]] = {
 
 
 def figure_output() -> None:
-    """Figures as SVG with reproducible ids and no timestamp (same bytes on every build)."""
+    """Charts as HTML pictures: a wide and a narrow SVG drawing, picked by screen width (:func:`plots.chart_html`).
+
+    The SVGs have reproducible ids and no timestamp (same bytes on every build). Outside Jupyter
+    nothing changes.
+    """
     import matplotlib
+    from matplotlib.figure import Figure
+
+    from . import plots
 
     matplotlib.rcParams["svg.hashsalt"] = "h20-risk-book"
     try:
+        from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
     except ImportError:  # outside Jupyter
         return
+    shell = get_ipython()
+    if shell is None:
+        return
+    # Loads the inline backend now (which registers its own formatters once), then clears them.
     set_matplotlib_formats("svg", metadata={"Date": None})
+    formatters = shell.display_formatter.formatters
+    for mime in ("image/png", "image/svg+xml", "image/jpeg", "application/pdf"):
+        formatters[mime].pop(Figure, None)  # one picture per chart, not the same one twice
+    formatters["text/html"].for_type(Figure, plots.chart_html)
 
 
 def open_chapter(name: str, glue: bool = True) -> Chapter:

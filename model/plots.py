@@ -13,13 +13,20 @@ Colours: :data:`SCENARIO_COLORS` mean scenarios and nothing else; every other di
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import datetime as dt
 import functools
+import html
+import io
 import textwrap
-from typing import TYPE_CHECKING, Callable, ParamSpec, Sequence, TypeVar
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterator, ParamSpec, Sequence, TypeVar
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
@@ -79,12 +86,56 @@ CONFIDENCE_MARKERS: dict[str, str] = {"two_sources": "o", "date_uncertain": "D",
 
 FULL_WIDTH = 7.0
 """Width of every figure (inches): 504 pt, shown at 672 CSS px in the book's ~700 px column."""
+NARROW_WIDTH = 3.9
+"""Width of the phone rendering (inches): 281 pt, shown at ~360 CSS px on a 390 px screen, text unshrunk."""
 HEIGHT: dict[str, float] = {"short": 3.0, "medium": 3.6, "tall": 4.4}
 """Figure heights (inches) by how much the message needs; bar lists grow with their rows."""
 MIN_FONT = 10.0
 """No text smaller than this (pt at display size); tests/test_plots.py holds every figure to it."""
 FONT: dict[str, float] = {"title": 13.0, "label": 12.0, "tick": 11.0, "note": MIN_FONT}
-_TITLE_CHARS = 68  # characters per title line at FONT["title"] across FULL_WIDTH
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a chart's width decides: the figure size, where text wraps, legend columns and tick counts.
+
+    Every chart is drawn twice for the book (:func:`chart_html`): :data:`WIDE` for the desktop
+    column and :data:`NARROW` for a phone, which the page picks by screen width.
+    """
+
+    name: str
+    width: float
+    """Figure width (inches)."""
+    title_chars: int
+    """Characters per title line at ``FONT["title"]`` across the width."""
+    row_chars: int
+    """Characters per line of a label written above its bar."""
+    height_scale: float
+    """Heights grow by this factor (narrow: wrapped titles, legends in one column)."""
+    legend_cols: int
+    """At most this many legend columns."""
+    max_ticks: int | None
+    """At most this many major ticks on a linear or date x axis (None: as drawn)."""
+
+
+WIDE = Layout("wide", FULL_WIDTH, 68, 70, 1.0, 5, None)
+NARROW = Layout("narrow", NARROW_WIDTH, 36, 38, 1.35, 1, 4)
+_LAYOUT: ContextVar[Layout] = ContextVar("h20_chart_layout", default=WIDE)
+
+
+@contextlib.contextmanager
+def layout(which: Layout) -> Iterator[Layout]:
+    """Draw the charts made inside this block at ``which`` (default :data:`WIDE`)."""
+    token = _LAYOUT.set(which)
+    try:
+        yield which
+    finally:
+        _LAYOUT.reset(token)
+
+
+def _lay() -> Layout:
+    return _LAYOUT.get()
+
 
 STYLE: dict[str, object] = {
     "figure.dpi": 96,
@@ -118,9 +169,91 @@ def _styled(fn: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with plt.rc_context(STYLE):
-            return fn(*args, **kwargs)
+            fig = fn(*args, **kwargs)
+            if isinstance(fig, Figure) and _own(fig):
+                _thin_ticks(fig, _lay())
+                _fit_text(fig, _lay())
+                fig._h20_redraw = functools.partial(wrapper, *args, **kwargs)  # type: ignore[attr-defined]
+        return fig
 
     return wrapper
+
+
+def svg_bytes(fig: Figure) -> bytes:
+    """The figure as SVG, cropped to its ink, with reproducible ids and no timestamp (same bytes every build)."""
+    buf = io.BytesIO()
+    with plt.rc_context({"svg.hashsalt": "h20-risk-book"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return buf.getvalue()
+
+
+def _svg_img_attrs(svg: bytes) -> str:
+    """``width``/``height`` (CSS px) from the SVG's own size in pt, so that the page reserves the space."""
+    head = svg[:2000].decode("utf-8", "replace")
+    w = float(head.split(' width="', 1)[1].split("pt", 1)[0])
+    h = float(head.split(' height="', 1)[1].split("pt", 1)[0])
+    return f'width="{round(w * 96 / 72)}" height="{round(h * 96 / 72)}"'
+
+
+def _data_uri(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def chart_title(fig: Figure) -> str:
+    """The chart's title as one line (the figure's or its first panel's): its text alternative by default."""
+    own = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    text = own or next((a.get_title() for a in fig.axes if a.get_title()), "")
+    return " ".join(text.split())
+
+
+def chart_html(fig: Figure, alt: str | None = None) -> str:
+    """The chart for a web page: the wide drawing, and for screens up to 600 px the narrow one.
+
+    A ``<picture>`` whose ``<source>`` the browser picks by screen width, so a phone gets a chart
+    drawn for its width (:data:`NARROW`: text at full size, fewer ticks, legends in one column)
+    instead of a shrunken or sideways-scrolling desktop one. Both drawings are inline data URIs
+    (the page stays one self-contained file). A figure not drawn by this module's functions, or
+    drawn on the caller's axes, has only its one drawing.
+    """
+    wide = svg_bytes(fig)
+    alt_text = html.escape(chart_title(fig) if alt is None else alt, quote=True)
+    redraw = getattr(fig, "_h20_redraw", None)
+    source = ""
+    if redraw is not None:
+        with layout(NARROW):
+            small = redraw()
+        narrow = svg_bytes(small)
+        source = f'<source media="(max-width: 600px)" srcset="{_data_uri(narrow)}" {_svg_img_attrs(narrow)}>'
+    img = f'<img class="h20-chart" src="{_data_uri(wide)}" alt="{alt_text}" {_svg_img_attrs(wide)}>'
+    return f'<picture class="h20-chart">{source}{img}</picture>'
+
+
+def _fit_text(fig: Figure, lay: Layout) -> None:
+    """Titles and axis labels re-wrapped to the layout's width (the wide ones are wrapped as drawn)."""
+    if lay == WIDE:
+        return
+
+    def rewrap(text: str, width: int) -> str:
+        return _wrap(" ".join(text.split()), width)
+
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        fig._suptitle.set_text(rewrap(fig._suptitle.get_text(), lay.title_chars))
+    for a in fig.axes:
+        if a.get_title():
+            a.set_title(rewrap(a.get_title(), lay.title_chars))
+        a.set_xlabel(rewrap(a.get_xlabel(), lay.row_chars + 4))
+        a.set_ylabel(rewrap(a.get_ylabel(), lay.row_chars + 4))
+
+
+def _thin_ticks(fig: Figure, lay: Layout) -> None:
+    """At most ``lay.max_ticks`` major ticks on each linear x axis (a date axis keeps its own locator)."""
+    if lay.max_ticks is None:
+        return
+    for a in fig.axes:
+        if a.get_xscale() == "linear" and type(a.xaxis.get_major_locator()) is mticker.AutoLocator:
+            a.xaxis.set_major_locator(mticker.MaxNLocator(nbins=lay.max_ticks, steps=[1, 2, 2.5, 5, 10]))
+            if isinstance(a.xaxis.get_major_formatter(), mticker.ScalarFormatter):
+                a.ticklabel_format(axis="x", useOffset=False)
 
 
 def _fig(
@@ -130,6 +263,8 @@ def _fig(
     if ax is not None:
         axes = np.asarray(ax, dtype=object).reshape(nrows, ncols)
         return axes[0, 0].figure, axes
+    lay = _lay()
+    w, h = min(w, lay.width), h * lay.height_scale
     fig, axes = plt.subplots(nrows, ncols, figsize=(w, h), squeeze=False, layout="constrained", **kw)  # type: ignore[arg-type]
     fig._h20_own = True  # type: ignore[attr-defined]  # ours: title and legends may use the figure's margins
     plt.close(fig)  # shown once, as the value a notebook cell returns, not again by pyplot
@@ -150,9 +285,9 @@ def _title(fig: Figure, a: plt.Axes, text: str, main: bool = False) -> None:
     On the caller's axes, or on one panel of several (unless ``main``), it is the axes' title.
     """
     if _own(fig) and (main or len(fig.axes) == 1):
-        fig.suptitle(_wrap(text, _TITLE_CHARS), x=0.01, ha="left")
+        fig.suptitle(_wrap(text, _lay().title_chars), x=0.01, ha="left")
     else:
-        a.set_title(_wrap(text, 40 if len(fig.axes) > 1 else _TITLE_CHARS))
+        a.set_title(_wrap(text, min(40, _lay().title_chars) if len(fig.axes) > 1 else _lay().title_chars))
 
 
 def _legend(a: plt.Axes, ncols: int = 2, **kw: object) -> None:
@@ -162,7 +297,7 @@ def _legend(a: plt.Axes, ncols: int = 2, **kw: object) -> None:
             **{
                 "loc": "lower left",
                 "bbox_to_anchor": (0, 1.01),
-                "ncols": ncols,
+                "ncols": min(ncols, _lay().legend_cols),
                 "borderaxespad": 0.2,
                 "handlelength": 1.6,
                 **kw,
@@ -174,7 +309,12 @@ def _legend(a: plt.Axes, ncols: int = 2, **kw: object) -> None:
 
 def _date_axis(ax: plt.Axes, monthly: bool = False) -> None:
     """Quarterly ticks (``monthly``: every month) labelled month over year: short labels that survive a phone."""
-    ax.xaxis.set_major_locator(mdates.MonthLocator() if monthly else mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    narrow = _lay().max_ticks is not None
+    if monthly and not narrow:
+        ax.xaxis.set_major_locator(mdates.MonthLocator())
+    else:  # quarterly; on a phone every half year (monthly: every quarter)
+        months = (1, 7) if narrow and not monthly else (1, 4, 7, 10)
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=months))
     ax.xaxis.set_minor_locator(mdates.MonthLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
 
@@ -186,7 +326,7 @@ def _row_labels(a: plt.Axes, labels: Sequence[str], half: float, width: int = 70
     tr = blended_transform_factory(a.transAxes, a.transData)
     for i, label in enumerate(labels):
         a.annotate(
-            _wrap(label, width),
+            _wrap(label, min(width, _lay().row_chars)),
             (0, i - half),
             xycoords=tr,
             xytext=(0, 1),
@@ -314,7 +454,7 @@ def predictive_histograms(prior_share: np.ndarray, prior_usd: np.ndarray, title:
     predictive_usd_histogram(prior_usd, "Recovered revenue", ax=ax[1, 0])
     if _own(fig):
         ax[0, 0].legend(loc="upper right")
-        fig.suptitle(_wrap(title, _TITLE_CHARS), x=0.01, ha="left")
+        fig.suptitle(_wrap(title, _lay().title_chars), x=0.01, ha="left")
     return fig
 
 
@@ -506,8 +646,15 @@ def _tornado_into(
     y = np.arange(len(shown))
     a.vlines(np.full(len(shown), base), y - 0.22, y + 0.22, color=NEUTRAL["ink"], lw=1.2)  # not through the labels
     _row_labels(a, [str(r["input"]) for r in shown], 0.2)
-    a.set_xlabel(f"{output} ({unit}); mark: default {base:.3g}")
+    a.set_xlabel(f"{output} ({unit}); mark: default {sig(base, 2)}")
+    if not shown:
+        a.set_xticks([])
     return len(shown), len(rs) - len(moving)
+
+
+def _resolution(x: float, digits: int = 2) -> float:
+    """Half a unit in the last of ``digits`` significant figures of ``x``: a smaller change does not show."""
+    return 0.5 * 10.0 ** (np.floor(np.log10(abs(x))) - (digits - 1)) if x else 0.0
 
 
 def _tornado_legend(a: plt.Axes) -> None:
@@ -543,14 +690,18 @@ def tornado_chart_one(
     """
     output, (scale, unit) = output_label(var, scenario), TORNADO_UNITS[var]
     rows = [r for r in tornado_rows(t) if r["output"] == output]
-    n = len([r for r in rows if abs(float(r["high"]) - float(r["low"])) * scale > 1e-9])
+    tol = max(_resolution(float(rows[0]["default"]) * scale), 1e-9) if rows else 1e-9  # what the policy prints
+    n = len([r for r in rows if abs(float(r["high"]) - float(r["low"])) * scale > tol])
     n = min(n, top) if top else n
     fig, ax = _fig(h=0.42 * max(n, 1) + 1.7, ax=ax)
     a = ax[0, 0]
-    drawn, dropped = _tornado_into(a, rows, output, scale, unit, top, 1e-9)
-    _tornado_legend(a)
-    note = f"\n({dropped} inputs with no effect not shown)" if dropped else ""
-    _title(fig, a, f"What moves {output}: the {drawn} inputs with the largest swing{note}")
+    drawn, dropped = _tornado_into(a, rows, output, scale, unit, top, tol)
+    if drawn:
+        _tornado_legend(a)
+        note = f"\n({dropped} inputs with no visible effect not shown)" if dropped else ""
+        _title(fig, a, f"What moves {output}: the {drawn} inputs with the largest swing{note}")
+    else:
+        _title(fig, a, f"No input moves {output} by as much as its last shown digit")
     return fig
 
 
@@ -686,7 +837,7 @@ def sobol_chart(res: SobolResult, title: str, ax: object = None) -> Figure:
 def _usd_axis(a: plt.Axes) -> None:
     """A log axis of US dollars with ticks in plain words (USD 1m ... USD 100bn)."""
     a.set_xscale("log")
-    ticks = [1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0]
+    ticks = [1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0][:: 2 if _lay().max_ticks else 1]  # a phone: every other decade
     a.set_xticks(ticks, [usd_text(t, 1) for t in ticks])
     a.xaxis.set_minor_formatter(plt.NullFormatter())
 
@@ -982,9 +1133,8 @@ def revenue_check_plot(prior: RevenueCheck, post: RevenueCheck, ax: object = Non
     ax[0, 0].set_title(f"Prior predictive (two-sided p = {prior.p_value:.3f})")
     ax[1, 0].set_title(f"Posterior predictive (two-sided p = {post.p_value:.3f})")
     if _own(fig):
-        fig.suptitle(
-            _wrap("Post-reversal FY2026 H20 China revenue: replicated vs reported", _TITLE_CHARS), x=0.01, ha="left"
-        )
+        title = "Post-reversal FY2026 H20 China revenue: replicated vs reported"
+        fig.suptitle(_wrap(title, _lay().title_chars), x=0.01, ha="left")
     return fig
 
 
@@ -1044,7 +1194,7 @@ def signal_check_plot(sc: SignalCheck, ax: object = None) -> Figure:
     b.set_title(f"Omnibus G (p = {sc.g_p:.2f})")
     if _own(fig):
         text = f"{_check_name(sc)} check of the signal-class counts: per class (two-sided p), omnibus"
-        fig.suptitle(_wrap(text, _TITLE_CHARS), x=0.01, ha="left")
+        fig.suptitle(_wrap(text, _lay().title_chars), x=0.01, ha="left")
     else:
         a.set_title("Per class (two-sided p)")
     return fig
@@ -1081,7 +1231,7 @@ def sbc_ecdf_plot(res: SBCResult, title: str, ax: object = None) -> Figure:
         fig.suptitle(
             _wrap(
                 f"{title} ({res.n} datasets; grey: band at family-wise {100 * len(tests) * tests[0].alpha:.0f}%)",
-                _TITLE_CHARS,
+                _lay().title_chars,
             ),
             x=0.01,
             ha="left",

@@ -87,7 +87,8 @@ class Table:
 
     ``numeric`` marks right-aligned columns (by header); ``wide`` marks columns of running text
     (given a minimum width so they wrap at sentence length); ``show`` rows are shown, the rest sit
-    in a dropdown named by ``noun``.
+    in a dropdown named by ``noun``. On a phone each row becomes a card, every value beside its
+    header (``data-label``; ``book/_static/book.css``), so no table scrolls sideways.
     """
 
     header: tuple[str, ...]
@@ -102,11 +103,11 @@ class Table:
             c = " ".join(x for x, on in (("n", h in self.numeric), ("w", h in self.wide)) if on)
             return f' class="{c}"' if c else ""
 
+        def td(h: str, c: Cell) -> str:  # data-label: the header, shown beside the value when rows become cards
+            return f'<td{cls(h)} data-label="{html.escape(h, quote=True)}"><span>{_cell_html(c)}</span></td>'
+
         head = "".join(f"<th{cls(h)}>{html.escape(h)}</th>" for h in self.header)
-        body = "".join(
-            "<tr>" + "".join(f"<td{cls(h)}>{_cell_html(c)}</td>" for h, c in zip(self.header, r, strict=True)) + "</tr>"
-            for r in rows
-        )
+        body = "".join("<tr>" + "".join(td(h, c) for h, c in zip(self.header, r, strict=True)) + "</tr>" for r in rows)
         table = f'<table class="h20-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
         return f'<div class="h20-wrap">{table}</div>'
 

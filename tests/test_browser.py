@@ -89,15 +89,27 @@ async () => {
       (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '');
   const snippet = el => (el.innerText || el.getAttribute('alt') || '').trim().replace(/\s+/g, ' ').slice(0, 70);
 
+  const short = u => (u || '').startsWith('data:') ? u.slice(0, 40) + '…' : u;  // charts are inline data URIs
   const images = [...document.images].map(i => ({
-    src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0, visible: i.getClientRects().length > 0}));
+    src: short(i.getAttribute('src')), ok: i.complete && i.naturalWidth > 0, visible: i.getClientRects().length > 0}));
 
   const figures = [...document.querySelectorAll('figure')].map((f, k) => {
     const cap = f.querySelector('figcaption');
     const img = f.querySelector('img');
+    const rect = el => { if (!el) return null; const r = el.getBoundingClientRect();
+      return {left: Math.round(r.left), right: Math.round(r.right), width: Math.round(r.width)}; };
     return {n: k + 1, id: f.id || (f.closest('[id]') || {}).id || '',
-            img: img ? img.getAttribute('src') : '', caption: cap ? cap.innerText.trim() : ''};
+            img: img ? short(img.getAttribute('src')) : '', caption: cap ? cap.innerText.trim() : '',
+            imgBox: rect(img), capBox: rect(cap)};
   });
+  // Anything in the article that scrolls sideways (its content wider than its box), and whether it
+  // is, holds or sits in a figure or a table: on a phone no chart or table may need a swipe.
+  const scrollers = [...document.querySelectorAll('article *')].filter(el => {
+    const o = getComputedStyle(el).overflowX;
+    return (o === 'auto' || o === 'scroll') && el.scrollWidth > el.clientWidth + 1;
+  }).map(el => ({el: name(el), over: el.scrollWidth - el.clientWidth,
+    figure: !!(el.closest('figure, table') || el.querySelector('figure, table, img, svg')),
+    text: snippet(el)}));
   const loose = [...document.querySelectorAll('article img')].filter(i => !i.closest('figure'))
       .map(i => i.getAttribute('src'));
 
@@ -121,7 +133,7 @@ async () => {
 
   return {
     scrollWidth: document.scrollingElement.scrollWidth, innerWidth: iw,
-    text: document.body.innerText, images, figures, loose, offenders,
+    text: document.body.innerText, images, figures, loose, offenders, scrollers,
   };
 }
 """
@@ -248,6 +260,55 @@ def test_every_figure_captioned(visits, page):
     assert not bare, f"{page}: figures without a caption: {bare}"
     if page.startswith("notebooks/"):
         assert not info["loose"], f"{page}: images outside a captioned figure: {info['loose']}"
+
+
+@pages
+@cases
+def test_no_chart_or_table_scrolls_sideways(visits, page, width):
+    """Charts are drawn for the screen (a phone gets its own drawing) and tables become cards on a phone:
+    nothing that holds a figure or a table needs a sideways swipe, at either width.
+    """
+    bad = [s for s in visits[page, width].info["scrollers"] if s["figure"]]
+    assert not bad, f"{page} @{width}px scrolls sideways inside: {bad}"
+
+
+@pages
+@cases
+def test_every_caption_on_screen_with_its_figure(visits, page, width):
+    """The chart and its caption fit the screen's width together (the caption never scrolls away)."""
+    info = visits[page, width].info
+    for f in info["figures"]:
+        for box in (f["imgBox"], f["capBox"]):
+            if box and box["width"] > 0:
+                assert box["left"] >= -1 and box["right"] <= info["innerWidth"] + 1, (
+                    f"{page} @{width}px figure {f['n']} ({f['caption'][:50]}) reaches {box['left']}..{box['right']} px"
+                )
+
+
+LEDE_JS = r"""
+() => {
+  const p = document.querySelector('article p');
+  const r = p.getBoundingClientRect();
+  const strong = p.querySelector('strong');
+  return {text: p.innerText, strong: strong ? strong.innerText : '', bottom: r.bottom, height: window.innerHeight,
+          scrollWidth: document.scrollingElement.scrollWidth};
+}
+"""
+
+
+def test_overview_first_phone_screen_says_the_answer(browser_page):
+    """A reader on a phone (390 x 844) sees the answer without scrolling: the Overview's first paragraph opens
+    with the finding in bold, in words and numbers (dollars and a share), and ends on the first screen.
+    """
+    page = browser_page.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto((HTML / f"{PAGES[0]}.html").as_uri(), wait_until="load")
+    page.wait_for_timeout(300)
+    lede = page.evaluate(LEDE_JS)
+    page.close()
+    assert lede["strong"] and lede["text"].startswith(lede["strong"]), "the first paragraph does not open in bold"
+    assert "USD" in lede["strong"] and "%" in lede["strong"], f"the bold lede states no figures: {lede['strong']}"
+    assert lede["bottom"] <= lede["height"], f"the lede ends {lede['bottom'] - lede['height']:.0f} px below the screen"
 
 
 # ---------------------------------------------------------------------------------------------

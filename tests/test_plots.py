@@ -1,6 +1,9 @@
 """Every figure has a title and labelled axes; the model graph is the same in every process."""
 
+import matplotlib.pyplot as plt
 import numpy as np
+import pytest
+from matplotlib.figure import Figure
 
 from model import plots
 from model import sensitivity as sens
@@ -153,28 +156,34 @@ def _all_figures(setup):
     }
 
 
-def test_figures_drawn_for_their_display_size(setup):
-    """Every public plot function: at most ~7.3 in wide (the book's ~700 px column), nothing sticking
-    out of the figure (the notebooks save with bbox_inches="tight"), no visible text under MIN_FONT pt,
-    and a small SVG.
+@pytest.mark.parametrize("layout", ["wide", "narrow"])
+def test_figures_drawn_for_their_display_size(setup, layout):
+    """Every public plot function, in both drawings: no wider than its layout (wide: the book's ~700 px
+    column; narrow: a 390 px phone), nothing sticking out of the figure (the book saves with
+    bbox_inches="tight"), no visible text under MIN_FONT pt at that size, and a small SVG.
     """
     import inspect
-    import io
 
     import matplotlib.text
 
+    lay = {"wide": plots.WIDE, "narrow": plots.NARROW}[layout]
     public = {
         n
         for n, f in vars(plots).items()
-        if inspect.isfunction(f) and f.__module__ == plots.__name__ and not n.startswith("_")
+        if inspect.isfunction(f)
+        and f.__module__ == plots.__name__
+        and not n.startswith("_")
+        and inspect.signature(f).return_annotation in ("Figure", Figure)
     }
-    figs = _all_figures(setup)
+    with plots.layout(lay):
+        figs = _all_figures(setup)
     assert public == set(figs), f"plot functions without a size check: {public - set(figs)}"
     for name, fs in figs.items():
         for fig in fs:
-            assert fig.get_figwidth() <= 7.3, name
+            assert fig.get_figwidth() <= lay.width + 0.05, name
+            fig.canvas.draw()  # the constrained layout, as when saved
             tight = fig.get_tightbbox(fig.canvas.get_renderer())
-            assert tight.width <= 7.3, (name, tight.width)
+            assert tight.width <= lay.width + 0.3, (name, tight.width)
             small = [
                 (t.get_text()[:30], t.get_fontsize())
                 for t in fig.findobj(matplotlib.text.Text)
@@ -184,9 +193,32 @@ def test_figures_drawn_for_their_display_size(setup):
                 and t.get_fontsize() < plots.MIN_FONT
             ]
             assert not small, (name, small)
-            buf = io.BytesIO()
-            fig.savefig(buf, format="svg", bbox_inches="tight")
-            assert buf.tell() < 300_000, (name, buf.tell())
+            assert len(plots.svg_bytes(fig)) < 300_000, name
+
+
+def test_chart_html_serves_a_phone_its_own_drawing(setup):
+    """The book's charts: one <picture>, the narrow drawing for screens up to 600 px, the wide one otherwise,
+    both inline SVG (nothing fetched), the title as the text alternative, and the same bytes twice.
+    """
+    import base64
+    import re
+
+    retro = _retro_and_call(setup)[0]
+    fig = plots.held_up_chart(retro)
+    page = plots.chart_html(fig)
+    assert page == plots.chart_html(plots.held_up_chart(retro))
+    assert page.startswith('<picture class="h20-chart"><source media="(max-width: 600px)"')
+    uris = re.findall(r'(?:srcset|src)="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)
+    assert len(uris) == 2
+    narrow, wide = (base64.b64decode(u).decode() for u in uris)
+    widths = [float(re.search(r'width="([\d.]+)pt"', svg).group(1)) for svg in (narrow, wide)]
+    assert widths[0] <= plots.NARROW_WIDTH * 72 + 10 < plots.FULL_WIDTH * 72 - 100 < widths[1] + 100
+    alt = re.search(r'alt="([^"]*)"', page).group(1)
+    assert alt and alt == plots.chart_title(fig)
+    mine, _ = plt.subplots()
+    mine.axes[0].plot([0, 1])
+    assert "<source" not in plots.chart_html(mine)  # not drawn by model.plots: one drawing
+    plt.close(mine)
 
 
 def test_scenario_colours_only_for_scenarios():
@@ -194,3 +226,37 @@ def test_scenario_colours_only_for_scenarios():
 
     scen = {to_hex(c) for c in plots.SCENARIO_COLORS.values()}
     assert not scen & {to_hex(c) for c in plots.NEUTRAL.values()}
+
+
+def test_what_the_captions_say_holds_on_the_data(setup):
+    """Captions state the message of their chart in words (notebook cell metadata); the claims that depend
+    on the data are checked here, so a change of inputs that makes one false fails instead of misleading.
+    """
+    import json
+    from pathlib import Path
+
+    retro, _ = _retro_and_call(setup)
+    out = retro.outcome.share
+    before = list(retro.model)  # the book's forecasts before the first revenue datum
+    last = retro.last_out_of_sample.forecast
+    caps = {
+        c["metadata"]["mystnb"]["figure"]["caption"]
+        for f in sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
+        for c in json.loads(f.read_text(encoding="utf-8"))["cells"]
+        if "figure" in c["metadata"].get("mystnb", {})
+    }
+
+    def says(start: str) -> bool:
+        return any(c.startswith(start) for c in caps)
+
+    if says("The outcome lies far below both forecasts"):
+        assert out < last.lower and out < min(retro.article.forecast.lower, retro.article.forecast.upper)
+    if says("Every forecast before NVIDIA reported sat above the outcome") or says(
+        "The forecast fell as the news came in but stayed above the outcome"
+    ):
+        assert before and all(m.forecast.lower > out for m in before)
+    if says("Lower was better, since the base case resolved no"):
+        assert retro.resolution.scenarios["base"].verdict == "no"
+    if says("With NVIDIA's figure in the evidence, no assumption moves the posterior mean recovered share"):
+        fig = plots.tornado_chart_one(sens.tornado(setup), "share_mean")
+        assert not [p for a in fig.axes for p in a.patches], "the share tornado draws bars its caption says are absent"
