@@ -475,7 +475,7 @@ def explore(grid: dict[str, object], error: dict[str, float], leader: str) -> Fa
         "preset_doubt": labels["doubt_nvidia"],
         "preset_base": prob_text(moves["article"]["base_mean"]),
         "preset_weight": f"{moves['ignore_news']['weight']:g}",
-        "preset_sd": f"×{sig(moves['doubt_nvidia']['sd_factor'], 2)}",
+        "preset_sd": f"{moves['doubt_nvidia']['sd_factor']:g}",
         "idle_bound": f"{sig(100 * BOUND, 1)}%",
         "base_top": prob_text(SLIDER_RANGES["base_mean"][1]),
         "moved": grid["moved"],
