@@ -5,6 +5,11 @@
 Each slider is moved; the page's numbers must change, equal the Python copy of its arithmetic
 (:func:`model.explore.explorer_value`) and the exact path within the stated error. The downloads
 page's files must exist in the build with the SHA-256 it shows. Skips as tests/test_browser.py does.
+
+For readers (issue 20, item 6): every number printed as model.report prints it (model.widgets.shown_text),
+the notes beside sliders that cannot matter as model.widgets.idle_sliders finds them, the presets'
+sliders as model.explore defines them, the belief chart in steps from the prior, and at 390 px the
+leading scenario's probability on screen while the last slider is dragged.
 """
 
 from __future__ import annotations
