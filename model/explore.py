@@ -18,6 +18,7 @@ exact path at the same setting; :func:`interpolation_error` compares them at ran
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from .assumptions import ShareInterval, ShareNearZero
 from .evidence import Evidence, log_likelihood_table, select
 from .exact import ScenarioQuadrature, quadrature
 from .likelihood import Likelihood, likelihood_of, revenue_datum
+from .mcmc import BOUND
 from .pipeline import Setup
 from .priors import BetaPrior, ElicitationError, elicit_beta, elicit_beta_quantiles
 
@@ -358,7 +360,43 @@ def explorer_grid(setup: Setup, scenario: str | None = None) -> dict[str, object
         "steps": step_rows,
         "states": _states(setup, evidences, form, lows, highs),
         "tolerance": TOLERANCE,
+        "rounding": a.measurement.rounding.value,
+        "presets": presets(setup, len(steps)),
     }
+
+
+PRESETS: tuple[tuple[str, str], ...] = (
+    ("article", "The article's view"),
+    ("ignore_news", "Ignore the news"),
+    ("doubt_nvidia", "Doubt NVIDIA's disclosures"),
+)
+"""The explorer's preset buttons (key, label); :func:`presets` gives each its slider values."""
+
+
+def presets(setup: Setup, n_steps: int) -> list[dict[str, object]]:
+    """The sliders each preset moves (the others stay at the assumptions), from the assumptions and the sliders' ranges.
+
+    ``article``: the article's own number for the base case (``scenario_prior.base_mean``) at the
+    first date position, before any news or report counts: what the article's view implied.
+    ``ignore_news``: every news item weighs nothing (the weight slider's lower end, 0); only NVIDIA's
+    reported revenue updates the scenarios, all the evidence in.
+    ``doubt_nvidia``: NVIDIA's round revenue figures taken as four times less precise than their
+    rounding implies (the measurement-error slider's upper end), all the evidence in.
+    """
+    a = setup.assumptions
+    last = n_steps - 1
+    moves: dict[str, dict[str, float | int]] = {
+        "article": {"base_mean": a.scenario_prior.base_mean.value, "step": 0},
+        "ignore_news": {"weight": SLIDER_RANGES["weight"][0], "step": last},
+        "doubt_nvidia": {"sd_factor": SD_NODES[-1], "step": last},
+    }
+    return [{"key": k, "label": label, "set": moves[k]} for k, label in PRESETS]
+
+
+def preset_settings(grid: dict[str, object], key: str) -> Settings:
+    """The sliders after pressing preset ``key``: the assumptions, then the preset's moves."""
+    move = next(p["set"] for p in grid["presets"] if p["key"] == key)
+    return Settings(**{**grid["defaults"], **move})
 
 
 _GRIDS: dict[int, tuple[Setup, dict[str, object]]] = {}
@@ -526,6 +564,35 @@ def explorer_value(grid: dict, s: Settings) -> dict[str, object]:
         "usd": {k: v * state["revenue"] for k, v in share.items()},
         "belief": np.array(belief),
     }
+
+
+def idle_reasons(grid: dict, s: Settings) -> dict[str, str]:
+    """The sliders that cannot change the scenario probabilities at the chosen date, each with the reason's key.
+
+    Read from the grid's data at that date, never from a calendar:
+
+    - ``weight``, ``"no_news"``: no news item counts yet (every signal count is 0), so the weight
+      multiplies nothing;
+    - ``sd_factor``, ``"no_revenue"``: no revenue figure is in force (the state's datum is
+      ``"none"``: its likelihood is 1 whatever the error);
+    - ``base_mean``, ``"base_ruled_out"``: even at the top of its slider the base case's probability
+      is below :data:`model.mcmc.BOUND`, the smallest probability the book prints (P(base) rises
+      with its prior, so nowhere on the slider does it reach the bound, and the other scenarios keep
+      their ratios to one another).
+
+    The page (``book/_static/explorer.js``) tests the same conditions; :func:`model.widgets.idle_sliders`
+    adds that the numbers shown are the same at both ends of the base case's slider.
+    """
+    row = grid["steps"][s.step]
+    out: dict[str, str] = {}
+    if not any(row["counts"]):
+        out["weight"] = "no_news"
+    if grid["states"][row["state"]]["kind"] == "none":
+        out["sd_factor"] = "no_revenue"
+    top = dataclasses.replace(s, base_mean=SLIDER_RANGES["base_mean"][1])
+    if explorer_value(grid, top)["prob"][0] < BOUND:
+        out["base_mean"] = "base_ruled_out"
+    return out
 
 
 # --------------------------------------------------------------------------- the exact path at the same setting

@@ -463,11 +463,21 @@ def sbc_mcmc(sbc: SBCResult) -> Facts:
 
 def explore(grid: dict[str, object], error: dict[str, float], leader: str) -> Facts:
     """The explorer's grid in words, its stated interpolation error and the error measured at build time."""
-    from .explore import MEASURED, MIN_RATIO, QUANTILE_LEVELS, TOLERANCE, grid_bytes
+    from .explore import MEASURED, MIN_RATIO, QUANTILE_LEVELS, SLIDER_RANGES, TOLERANCE, grid_bytes
 
     lows, highs, sds = grid["lower_nodes"], grid["upper_nodes"], grid["sd_nodes"]
     d = grid["defaults"]
+    moves = {p["key"]: p["set"] for p in grid["presets"]}
+    labels = {p["key"]: p["label"] for p in grid["presets"]}
     return {
+        "preset_article": labels["article"],
+        "preset_news": labels["ignore_news"],
+        "preset_doubt": labels["doubt_nvidia"],
+        "preset_base": prob_text(moves["article"]["base_mean"]),
+        "preset_weight": f"{moves['ignore_news']['weight']:g}",
+        "preset_sd": f"{moves['doubt_nvidia']['sd_factor']:g}",
+        "idle_bound": f"{sig(100 * BOUND, 1)}%",
+        "base_top": prob_text(SLIDER_RANGES["base_mean"][1]),
         "moved": grid["moved"],
         "moved_leader": leader,
         "moved_form": grid["interval"]["text"],

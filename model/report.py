@@ -88,6 +88,13 @@ def usd_text(x_bn: float, n: int = 2) -> str:
     return f"USD {sig(x_bn, n)}bn"
 
 
+def usd_bn_text(x_bn: float, n: int = 2) -> str:
+    """USD in billions to ``n`` significant figures whatever the size ('USD 0.060bn', 'USD 1.2bn', 'USD 24bn'):
+    for a column of amounts read side by side (the what-if explorer), one unit.
+    """
+    return f"USD {sig(x_bn, n)}bn"
+
+
 def share_range(lo: float, hi: float) -> str:
     """Two shares as a range, the unit once ('11–12%', '0.025–0.030%')."""
     return f"{share_text(lo)[:-1]}–{share_text(hi)}"

@@ -130,3 +130,168 @@ def test_export_writes_every_file_with_its_hash(analysis, grid, tmp_path):
 def test_a_file_outside_the_repository_is_named_by_its_name(tmp_path):
     assert portable(tmp_path / "my assumptions.yaml") == "my assumptions.yaml"
     assert portable(ROOT / "model" / "data" / "events.csv") == "model/data/events.csv"
+
+
+# --------------------------------------------------------------------------- what a reader sees (issue 20, item 6)
+
+
+def test_presets_come_from_the_assumptions_and_change_the_outputs(setup, grid):
+    a = setup.assumptions
+    assert [p["label"] for p in grid["presets"]] == [label for _, label in explore.PRESETS]
+    assert [p["label"] for p in grid["presets"]] == [
+        "The article's view",
+        "Ignore the news",
+        "Doubt NVIDIA's disclosures",
+    ]
+    article = explore.preset_settings(grid, "article")
+    assert article.base_mean == a.scenario_prior.base_mean.value and article.step == 0
+    assert explore.preset_settings(grid, "ignore_news").weight == explore.SLIDER_RANGES["weight"][0] == 0.0
+    assert explore.preset_settings(grid, "doubt_nvidia").sd_factor == max(grid["sd_nodes"])
+    default = explore.explorer_value(grid, explore.settings_default(grid))
+    for key, _ in explore.PRESETS:
+        s = explore.preset_settings(grid, key)
+        moved = {k for k in grid["defaults"] if getattr(s, k) != grid["defaults"][k]}
+        assert moved and moved <= set(next(p["set"] for p in grid["presets"] if p["key"] == key)), key
+        v = explore.explorer_value(grid, s)
+        shift = max(
+            float(np.max(np.abs(v["prob"] - default["prob"]))),
+            *(abs(v["share"][k] / default["share"][k] - 1) for k in ("mean", "q05", "q95")),
+        )
+        assert shift > 5 * explore.TOLERANCE["share"], f"{key} changes nothing beyond the stated error"
+    # the article's view is the prior: the assumed scenario probabilities
+    np.testing.assert_allclose(explore.explorer_value(grid, article)["prob"], setup.priors.m, atol=1e-9)
+
+
+def _moved(grid, s, key, value):
+    return explore.explorer_value(grid, dataclasses.replace(s, **{key: value}))
+
+
+def test_a_slider_noted_as_idle_changes_nothing_and_the_others_do(grid):
+    """At every date: the note's condition (read from the grid's data) holds exactly when the slider
+    cannot move the probabilities; checked by moving it across its range.
+    """
+    from model import widgets
+
+    ends = {
+        "weight": explore.SLIDER_RANGES["weight"],
+        "sd_factor": (grid["sd_nodes"][0], grid["sd_nodes"][-1]),
+        "base_mean": explore.SLIDER_RANGES["base_mean"],
+    }
+    seen = {k: set() for k in ends}
+    for step in range(len(grid["steps"])):
+        s = dataclasses.replace(explore.settings_default(grid), step=step)
+        idle = widgets.idle_sliders(grid, s)
+        for key, (lo, hi) in ends.items():
+            values = np.linspace(lo, hi, 7) if key != "sd_factor" else np.geomspace(lo, hi, 7)
+            shown = [_moved(grid, s, key, float(v)) for v in values]
+            probs = np.array([v["prob"] for v in shown])
+            spread = float(np.max(probs.max(axis=0) - probs.min(axis=0)))
+            shares = np.log([[v["share"][k] for k in ("mean", "q05", "q95")] for v in shown])
+            seen[key].add(key in idle)
+            if key in idle:
+                assert spread < explore.BOUND, (key, step, spread)
+                texts = {
+                    json.dumps(widgets.shown_text(grid, dataclasses.replace(s, **{key: float(v)}))) for v in values
+                }
+                assert len(texts) == 1, f"{key} is noted as idle at step {step} but changes what is shown"
+            else:
+                moves = max(spread, float(np.max(shares.max(axis=0) - shares.min(axis=0))))
+                assert moves > 1e-3, f"{key} moves nothing at step {step} but carries no note"
+    assert all(seen[k] == {True, False} for k in seen), seen  # each note both appears and disappears over the dates
+
+
+def test_idle_notes_follow_the_data_not_the_calendar(grid):
+    """Without any news the weight is idle at every date; without a revenue datum the error is idle."""
+    g = json.loads(json.dumps(grid))
+    for row in g["steps"]:
+        row["counts"] = [0] * len(row["counts"])
+    assert all("weight" in explore.idle_reasons(g, explore.Settings(**{**g["defaults"], "step": k})) for k in range(5))
+    g = json.loads(json.dumps(grid))
+    last = explore.settings_default(g)
+    assert "sd_factor" not in explore.idle_reasons(g, last)
+    g["states"][g["steps"][-1]["state"]]["kind"] = "none"
+    assert "sd_factor" in explore.idle_reasons(g, last)
+
+
+def test_the_words_are_plain_with_units_and_meaning(grid):
+    from model import widgets
+
+    t = widgets.explorer_text(grid)
+    assert set(t["sliders"]) == set(widgets.SLIDERS) == set(grid["defaults"])
+    for key, words in t["sliders"].items():
+        assert words["label"] and words["unit"] and words["meaning"], key
+        for text in words.values():
+            assert "_" not in text and "'" + grid["moved"] + "'" not in text, (key, text)
+            assert "interval of" not in text and "lower end" not in text, (key, text)
+    for text in [*t["steps"], *t["idle"].values(), *t["scenarios"].values()]:
+        assert "_" not in text and not any(w[:1] == "E" and w[1:3].isdigit() for w in text.split()), text
+    assert t["steps"][0].endswith("the article's view, before any news")
+    assert t["err"] == {"prob": "±0.3 pt", "share": "±2%"}
+    assert f"{100 * explore.TOLERANCE['prob']:g} percentage points" in t["err_note"]
+
+
+def test_usd_in_billions_at_the_precision_policy():
+    from model.report import usd_bn_text
+
+    assert usd_bn_text(0.0603) == "USD 0.060bn"
+    assert usd_bn_text(0.0558) == "USD 0.056bn"
+    assert usd_bn_text(16.29) == "USD 16bn"
+    assert usd_bn_text(1.25) == "USD 1.3bn"  # a tie goes up on every machine (report.decided_round)
+    assert usd_bn_text(215.938, 3) == "USD 216bn"
+
+
+FORMAT_VALUES = {
+    "prob": [0.0, 5e-5, 9.99e-5, 1e-4, 0.000123, 0.00095, 0.0095, 0.00999, 0.01, 0.0149, 0.015, 0.125, 0.445, 0.455,
+             0.5, 0.985, 0.99, 0.9900001, 0.995, 1.0],
+    "share": [1e-7, 0.000105, 0.000125, 0.00015, 0.000278, 0.00995, 0.0105, 0.0115, 0.0995, 0.115, 0.995],
+    "usd": [1e-4, 0.055, 0.06, 0.0605, 0.065, 0.0995, 9.95, 99.5, 999.5, 1234.5, 16.29],
+}  # fmt: skip
+"""Values at which the page's formats must print what model.report prints: rounding ties, the policy's
+boundaries (0.01%, 1%, 99%), a change of digit count (0.0995 -> 0.10), thousands."""
+
+
+def format_values(n: int = 400, seed: int = 3) -> dict[str, list[float]]:
+    """:data:`FORMAT_VALUES` and ``n`` random values of each kind (log-uniform, logit-uniform for probabilities)."""
+    rng = np.random.default_rng(seed)
+    return {
+        "prob": FORMAT_VALUES["prob"] + [float(v) for v in 1 / (1 + np.exp(-rng.uniform(-12, 12, n)))],
+        "share": FORMAT_VALUES["share"] + [float(v) for v in np.exp(rng.uniform(np.log(1e-7), np.log(0.9), n))],
+        "usd": FORMAT_VALUES["usd"] + [float(v) for v in np.exp(rng.uniform(np.log(1e-4), np.log(2000.0), n))],
+    }
+
+
+def python_formats(values: dict[str, list[float]]) -> dict[str, list[str]]:
+    from model.report import prob_text, share_text, usd_bn_text
+
+    return {
+        "prob": [prob_text(v) for v in values["prob"]],
+        "share": [share_text(v) for v in values["share"]],
+        "usd": [usd_bn_text(v) for v in values["usd"]],
+    }
+
+
+FORMAT_JS = (
+    "(v) => { const f = window.H20Explorer.fmt;"
+    " return {prob: v.prob.map(f.prob), share: v.share.map(f.share), usd: v.usd.map(x => f.usd(x))}; }"
+)
+"""The page's formats applied to the values (in Chromium: tests/test_explorer_browser.py; here in Node)."""
+
+
+def test_the_page_formats_as_model_report_does_in_node():
+    """The page's formatting functions (book/_static/explorer.js), run by Node when it is installed."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (tests/test_explorer_browser.py checks the same in Chromium)")
+    values = format_values()
+    script = (
+        f"global.window = {{}}; require({json.dumps(str(ROOT / 'book' / '_static' / 'explorer.js'))});"
+        f"console.log(JSON.stringify(({FORMAT_JS})({json.dumps(values)})));"
+    )
+    got = json.loads(subprocess.run([node], input=script, capture_output=True, text=True, check=True).stdout)
+    want = python_formats(values)
+    for kind in want:
+        bad = [(v, w, g) for v, w, g in zip(values[kind], want[kind], got[kind], strict=True) if w != g]
+        assert not bad, f"{kind}: the page prints otherwise than model.report at {bad[:5]}"

@@ -5,6 +5,11 @@
 Each slider is moved; the page's numbers must change, equal the Python copy of its arithmetic
 (:func:`model.explore.explorer_value`) and the exact path within the stated error. The downloads
 page's files must exist in the build with the SHA-256 it shows. Skips as tests/test_browser.py does.
+
+For readers (issue 20, item 6): every number printed as model.report prints it (model.widgets.shown_text),
+the notes beside sliders that cannot matter as model.widgets.idle_sliders finds them, the presets'
+sliders as model.explore defines them, the belief chart in steps from the prior, and at 390 px the
+leading scenario's probability on screen while the last slider is dragged.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import numpy as np
 import pytest
 from test_browser import HTML, _inside_book, _skip_reason, offline_context
 
-from model import explore
+from model import explore, widgets
 
 pytestmark = pytest.mark.browser
 EXPLORER, DOWNLOADS = "notebooks/09_explore", "notebooks/10_downloads"
@@ -38,7 +43,11 @@ READ_JS = r"""
     if (e.hasAttribute('data-value')) num[e.dataset.key] = parseFloat(e.dataset.value);
     text[e.dataset.key] = e.textContent;
   });
-  return {settings: JSON.parse(root.dataset.settings), num, text,
+  const notes = {};
+  root.querySelectorAll('.h20x-idle').forEach(e => { if (!e.hidden) notes[e.dataset.key.slice(5)] = e.textContent; });
+  const pressed = [...root.querySelectorAll('button[aria-pressed="true"]')].map(b => b.dataset.preset);
+  return {settings: JSON.parse(root.dataset.settings), num, text, notes, pressed,
+          idle: JSON.parse(root.dataset.idle),
           points: parseInt(root.querySelector('svg.h20x-belief').dataset.points),
           scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth};
 }
@@ -85,6 +94,14 @@ def _check_against_python(setup, grid, got) -> None:
         assert abs(shown / exact["share"][k] - 1) <= tol["share"], f"share {k} at {s} is off the exact path"
         assert got["num"][f"usd-{k}"] == pytest.approx(mirror["usd"][k], rel=1e-7)
     assert got["points"] == s.step + 1, "the belief chart does not stop at the chosen date"
+    words = widgets.shown_text(grid, s)
+    for key, text in words.items():
+        assert got["text"][key] == text, f"{key}: the page prints {got['text'][key]!r}, model.report {text!r}"
+        assert got["text"][f"sticky-{key}"] == text if f"sticky-{key}" in got["text"] else True
+    idle = widgets.idle_sliders(grid, s)
+    assert got["idle"] == idle, f"notes {got['idle']} where Python finds {idle} at {s}"
+    notes = widgets.explorer_text(grid)["idle"]
+    assert got["notes"] == {k: notes[r] for k, r in idle.items()}, "a note shown is not the one its reason has"
 
 
 @pytest.mark.parametrize("width", (1280, 390))
@@ -137,4 +154,156 @@ def test_downloads_exist_with_the_hashes_shown(context):
         assert path.is_file() and HTML.resolve() in path.resolve().parents, f"{r['name']}: missing in the build"
         assert hashlib.sha256(path.read_bytes()).hexdigest() == r["sha"], f"{r['name']}: hash differs from the page"
     assert not outside and not errors
+    page.close()
+
+
+def _settings(got) -> explore.Settings:
+    return explore.Settings(**got["settings"])
+
+
+def _same_settings(a: explore.Settings, b: explore.Settings) -> bool:
+    return all(math.isclose(getattr(a, k), getattr(b, k), rel_tol=1e-9, abs_tol=1e-12) for k in SLIDERS)
+
+
+@pytest.mark.parametrize("width", (1280, 390))
+def test_presets_set_the_sliders_and_change_the_outputs(context, setup, grid, width):
+    """Each preset button sets the sliders to the values model.explore defines and changes the outputs;
+    reset restores the assumptions.
+    """
+    page, outside, errors = _open(context, EXPLORER, width)
+    default = page.evaluate(READ_JS)
+    assert _same_settings(_settings(default), explore.settings_default(grid)) and default["pressed"] == []
+    labels = page.evaluate("() => [...document.querySelectorAll('.h20x-presets button')].map(b => b.textContent)")
+    assert labels == [p["label"] for p in grid["presets"]] + ["Back to the assumptions"]
+    for key, _ in explore.PRESETS:
+        page.click(f'button[data-preset="{key}"]')
+        got = page.evaluate(READ_JS)
+        assert _same_settings(_settings(got), explore.preset_settings(grid, key)), f"{key}: sliders {got['settings']}"
+        assert got["pressed"] == [key]
+        changed = [
+            k for k in got["text"] if k.startswith(("prob-", "share-", "usd-")) and got["text"][k] != default["text"][k]
+        ]
+        assert changed, f"the preset {key} changed none of the numbers shown"
+        _check_against_python(setup, grid, got)
+        page.click('button[data-preset="reset"]')
+        back = page.evaluate(READ_JS)
+        assert _same_settings(_settings(back), explore.settings_default(grid)) and back["text"] == default["text"]
+    assert not outside and not errors, (outside, errors)
+    page.close()
+
+
+def test_the_cannot_matter_note_appears_and_disappears(context, setup, grid):
+    """Beside a slider that cannot change the numbers at the chosen date, a note says so and why; it goes
+    when the slider matters again. Positions are found from the grid's data, not from dates.
+    """
+    page, outside, errors = _open(context, EXPLORER, 1280)
+    steps = grid["steps"]
+    first_revenue = next(k for k, r in enumerate(steps) if grid["states"][r["state"]]["kind"] != "none")
+    first_news = next(k for k, r in enumerate(steps) if any(r["counts"]))
+    seen = {}
+    for step in (0, first_news, first_revenue - 1, first_revenue, len(steps) - 1):
+        page.evaluate(SET_JS, ["h20x-step", step])
+        got = page.evaluate(READ_JS)
+        _check_against_python(setup, grid, got)
+        for key in ("weight", "sd_factor", "base_mean"):
+            seen.setdefault(key, set()).add(key in got["notes"])
+    assert all(v == {True, False} for v in seen.values()), f"each note should both show and hide: {seen}"
+    page.evaluate(SET_JS, ["h20x-step", 0])
+    got = page.evaluate(READ_JS)
+    assert set(got["notes"]) == {"weight", "sd_factor"}, got["notes"]
+    page.evaluate(SET_JS, ["h20x-step", first_revenue - 1])
+    assert "sd_factor" in page.evaluate(READ_JS)["notes"]
+    page.evaluate(SET_JS, ["h20x-step", first_revenue])
+    assert "sd_factor" not in page.evaluate(READ_JS)["notes"]
+    visible = page.evaluate(
+        "() => [...document.querySelectorAll('.h20x-idle')].filter(e => !e.hidden)"
+        ".map(e => e.getBoundingClientRect().height)"
+    )
+    assert visible and all(h > 0 for h in visible), "a note is in the page but not visible"
+    assert not outside and not errors, (outside, errors)
+    page.close()
+
+
+def test_on_a_phone_the_outputs_stay_on_screen_while_dragging(context, setup, grid):
+    """At 390 px: drag the last slider (the date) with the mouse and with the keyboard; the leading
+    scenario's probability stays inside the viewport, below the theme's header, and follows the drag.
+    No sideways scroll.
+    """
+    page, outside, errors = _open(context, EXPLORER, 390)
+    page.set_viewport_size({"width": 390, "height": 844})
+    leader = grid["scenarios"][int(np.argmax(explore.explorer_value(grid, explore.settings_default(grid))["prob"]))]
+    key = f"sticky-prob-{leader}"
+    where = f"""() => {{
+      const e = document.querySelector('[data-key="{key}"]'), r = e.getBoundingClientRect();
+      const bar = document.querySelector('.bd-header-article');
+      const top = bar && getComputedStyle(bar).position === 'sticky' ? bar.getBoundingClientRect().bottom : 0;
+      const x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2, hit = document.elementFromPoint(x, y);
+      return {{top: r.top, bottom: r.bottom, height: window.innerHeight, header: top, text: e.textContent,
+               visible: hit === e || e.contains(hit), scroll: document.scrollingElement.scrollWidth,
+               width: innerWidth}};
+    }}"""
+    slider = page.locator("#h20x-step")
+    slider.scroll_into_view_if_needed()
+    slider.focus()
+    box = slider.bounding_box()
+    assert box["y"] > 844 / 3, "the slider is not low on the screen: the test would not show anything"
+    page.mouse.move(box["x"] + box["width"] - 4, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    for frac in (0.9, 0.6, 0.3, 0.05):  # drag left, through the dates
+        page.mouse.move(box["x"] + frac * box["width"], box["y"] + box["height"] / 2, steps=3)
+        at = page.evaluate(where)
+        assert at["header"] <= at["top"] and at["bottom"] <= at["height"], f"off screen while dragging: {at}"
+        assert at["visible"], f"the output is covered while dragging: {at}"
+        got = page.evaluate(READ_JS)
+        assert at["text"] == got["text"][f"prob-{leader}"], "the compact output does not follow the drag"
+    page.mouse.up()
+    got = page.evaluate(READ_JS)
+    assert got["settings"]["step"] < len(grid["steps"]) - 1, "the drag did not move the slider"
+    _check_against_python(setup, grid, got)
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+        at = page.evaluate(where)
+        assert at["header"] <= at["top"] and at["bottom"] <= at["height"] and at["visible"], at
+    assert at["scroll"] <= at["width"] + 1, f"the page scrolls sideways at 390 px: {at}"
+    assert not outside and not errors, (outside, errors)
+    page.close()
+
+
+def test_the_page_formats_numbers_as_model_report_does(context):
+    """The page's formatting functions, run in Chromium, print what model.report prints at the policy's
+    boundaries, rounding ties and random values.
+    """
+    from test_explore import FORMAT_JS, format_values, python_formats
+
+    page, outside, errors = _open(context, EXPLORER, 1280)
+    values = format_values()
+    got, want = page.evaluate(FORMAT_JS, values), python_formats(values)
+    for kind in want:
+        bad = [(v, w, g) for v, w, g in zip(values[kind], want[kind], got[kind], strict=True) if w != g]
+        assert not bad, f"{kind}: the page prints otherwise than model.report at {bad[:5]}"
+    page.close()
+
+
+def test_the_belief_chart_is_steps_from_the_prior(context, grid):
+    """Each scenario's line starts at its prior (the dot before the dates) and moves in steps: every
+    segment is horizontal or vertical, one level per evidence date.
+    """
+    page, outside, errors = _open(context, EXPLORER, 1280)
+    got = page.evaluate(
+        """() => [...document.querySelectorAll('svg.h20x-belief polyline')].map(l => ({
+             sc: l.dataset.scenario, pts: l.getAttribute('points').split(' ').map(p => p.split(',').map(Number)),
+             prior: document.querySelector(`circle.h20x-prior[data-scenario="${l.dataset.scenario}"]`)}))
+             .map(o => ({sc: o.sc, pts: o.pts, cx: +o.prior.getAttribute('cx'), cy: +o.prior.getAttribute('cy'),
+                         p0: +o.prior.dataset.value}))"""
+    )
+    m = explore.explorer_value(grid, explore.settings_default(grid))["belief"][0]
+    assert [g["sc"] for g in got] == grid["scenarios"]
+    for i, g in enumerate(got):
+        pts = g["pts"]
+        assert len(pts) == 2 * len(grid["steps"]) - 1
+        assert pts[0] == pytest.approx([g["cx"], g["cy"]], abs=0.06), "the line does not start at the prior's dot"
+        assert g["p0"] == pytest.approx(m[i], abs=1e-12), "the first point is not the prior"
+        assert all(pts[0][0] < p[0] for p in pts[1:]), "the prior is not the first point"
+        for (x1, y1), (x2, y2) in zip(pts, pts[1:]):
+            assert x1 == x2 or y1 == y2, f"{g['sc']}: a sloped segment ({x1},{y1})-({x2},{y2}): not steps"
     page.close()
