@@ -317,7 +317,7 @@ class RevenueCheck:
             self.p_value,
             self.p_value >= PPC_ALPHA,
             rule,
-            f"P(x_rep <= {self.x_obs:.3f}) = {self.cdf_obs:.4f}",
+            f"P(x_rep <= {self.x_obs:.3f}) = {self.cdf_obs:.3f}",
             counted=self.informative,
         )
 
@@ -1365,7 +1365,7 @@ def report_text(rep: CheckReport) -> str:
     """Plain-text summary: one line per check, then the power-scaling table and run times."""
     lines = ["Does the model fit?", ""]
     for c in rep.checks():
-        p = "" if not np.isfinite(c.p_value) else f"p = {c.p_value:.4f}  "
+        p = "" if not np.isfinite(c.p_value) else f"p = {c.p_value:.3f}  "
         verdict = ("PASS" if c.passed else "FAIL") if c.counted else "----"
         lines.append(f"{verdict}  {c.name:<44} {p}{c.detail}" + ("" if c.counted else " (not counted: cannot fail)"))
     lines += ["", "Power-scaling sensitivity (exact path; threshold 0.05):"]

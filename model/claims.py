@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 
+import numpy as np
+
 from .evidence import DATA_DIR
 
 ARTICLE_CLAIMS = DATA_DIR / "article_claims.csv"
@@ -53,6 +55,11 @@ def claims_check() -> list[dict[str, str]]:
     return _rows(CLAIMS_CHECK)
 
 
+def _two(x: float) -> str:
+    """``x`` to two significant figures, as the book shows a derived figure ('14.9' -> '15', '141.7' -> '140')."""
+    return f"{float(f'{x:.2g}'):,.{max(0, 1 - int(np.floor(np.log10(abs(x)))))}f}" if x else "0"
+
+
 @dataclass(frozen=True)
 class AuditLine:
     key: str
@@ -77,7 +84,7 @@ def audit(fy2026_reported_usd_bn: float) -> dict[str, AuditLine]:
             "about 20%",
             "296 / 1,980 FP16 TFLOPS",
             ratio,
-            f"inconsistent: the article's own figures give {ratio:.1%}, not {CLAIMED_TRAINING_RATIO:.0%}",
+            f"inconsistent: the article's own figures give {_two(100 * ratio)}%, not {CLAIMED_TRAINING_RATIO:.0%}",
         ),
         AuditLine(
             "implied_revenue",
@@ -85,7 +92,7 @@ def audit(fy2026_reported_usd_bn: float) -> dict[str, AuditLine]:
             "11-12%",
             "17 / 0.12 to 17 / 0.11 (USD bn)",
             implied_rev[0],
-            f"implies FY2026 revenue of USD {implied_rev[0]:.1f}-{implied_rev[1]:.1f}bn, "
+            f"implies FY2026 revenue of USD {_two(implied_rev[0])}-{_two(implied_rev[1])}bn, "
             f"below the July-2025 consensus of USD {JULY_CONSENSUS_USD_BN:g}bn",
         ),
         AuditLine(
@@ -94,9 +101,9 @@ def audit(fy2026_reported_usd_bn: float) -> dict[str, AuditLine]:
             "11-12%",
             f"0.11-0.12 x {JULY_CONSENSUS_USD_BN:g} (USD bn)",
             lo * JULY_CONSENSUS_USD_BN,
-            f"USD {lo * JULY_CONSENSUS_USD_BN:.1f}-{hi * JULY_CONSENSUS_USD_BN:.1f}bn, "
+            f"USD {_two(lo * JULY_CONSENSUS_USD_BN)}-{_two(hi * JULY_CONSENSUS_USD_BN)}bn, "
             f"above the USD {CEO_H20_USD_BN:g}bn H20 figure NVIDIA's CEO gave "
-            f"({CEO_H20_USD_BN / JULY_CONSENSUS_USD_BN:.1%})",
+            f"({_two(100 * CEO_H20_USD_BN / JULY_CONSENSUS_USD_BN)}%)",
         ),
         AuditLine(
             "reported_share",
@@ -104,7 +111,7 @@ def audit(fy2026_reported_usd_bn: float) -> dict[str, AuditLine]:
             "11-12%",
             f"0.11-0.12 x {fy2026_reported_usd_bn:g} (USD bn)",
             lo * fy2026_reported_usd_bn,
-            f"would have been USD {lo * fy2026_reported_usd_bn:.1f}-{hi * fy2026_reported_usd_bn:.1f}bn",
+            f"would have been USD {_two(lo * fy2026_reported_usd_bn)}-{_two(hi * fy2026_reported_usd_bn)}bn",
         ),
         AuditLine(
             "forward_pe",
@@ -114,13 +121,13 @@ def audit(fy2026_reported_usd_bn: float) -> dict[str, AuditLine]:
             eps,
             f"implies forward EPS of USD {eps:.2f}; sources put the forward P/E at "
             f"{CHECKED_FORWARD_PE[0]:g}-{CHECKED_FORWARD_PE[1]:g}x, i.e. EPS of USD "
-            f"{eps_checked[0]:.2f}-{eps_checked[1]:.2f}: 182x is wrong",
+            f"{_two(eps_checked[0])}-{_two(eps_checked[1])}: 182x is wrong",
         ),
         AuditLine(
             "previous_close",
             "Previous close implied by +4.99%",
             "172.25, +4.99%",
-            "172.25 / 1.0499 (USD per share)",
+            "172.25 / (1 + 4.99%) (USD per share)",
             PRICE_USD / (1 + PRICE_CHANGE),
             f"previous close USD {PRICE_USD / (1 + PRICE_CHANGE):.2f}; the stock closed up about 4.0% that day",
         ),

@@ -223,8 +223,8 @@ def article(setup: Setup) -> Facts:
     rev = setup.fy_revenue()
     lines = audit(rev)
     return {
-        "tflops_ratio_pct": plain(100 * lines["training_ratio"].value, 1),
-        "implied_rev_lo": plain(lines["implied_revenue"].value, 1),
+        "tflops_ratio_pct": float(sig(100 * lines["training_ratio"].value, 2)),
+        "implied_rev_lo": float(sig(lines["implied_revenue"].value, 2).replace(",", "")),
         "fy2026_rev": rev,
     }
 
@@ -263,7 +263,7 @@ def priors(setup: Setup) -> Facts:
         "rv_mass": plain(100 * rv.mass),
         "rv_lo": plain(rv.lower),
         "rv_hi": plain(rv.upper),
-        "n_base": plain(p.recovery["base"].pseudo_n),
+        "n_base": int(float(sig(p.recovery["base"].pseudo_n, 2).replace(",", ""))),
     }
 
 
@@ -496,14 +496,14 @@ def explore(grid: dict[str, object], error: dict[str, float], leader: str) -> Fa
         "grid_kb": f"{grid_bytes(grid) / 1000:,.0f} kB",
         "tol_prob": f"{100 * TOLERANCE['prob']:g} percentage points",
         "tol_share": f"{100 * TOLERANCE['share']:g}%",
-        "err_prob": f"{100 * error['prob']:.2f} percentage points",
-        "err_share": f"{100 * error['share']:.2f}%",
+        "err_prob": f"{sig(100 * error['prob'], 2)} percentage points",
+        "err_share": share_text(error["share"]),
         "err_n": int(error["n"]),
         "meas_n": int(MEASURED["n"]),
         "meas_random": int(MEASURED["n"] - MEASURED["corner"]),
         "meas_corner": int(MEASURED["corner"]),
-        "meas_prob": f"{100 * MEASURED['prob']:.2f} percentage points",
-        "meas_share": f"{100 * MEASURED['share']:.2f}%",
+        "meas_prob": f"{sig(100 * MEASURED['prob'], 2)} percentage points",
+        "meas_share": share_text(MEASURED["share"]),
     }
 
 

@@ -803,7 +803,8 @@ def influence_chart(influence: xr.Dataset, top: int = 10, ax: object = None) -> 
         a.barh(
             np.arange(len(rs)) + (j - 1.5) * h + 0.08, [r[s] for r in rs], height=h, color=SCENARIO_COLORS[s], label=s
         )
-    labels = [f"{r['id']} · {r['date']} · {r['signal']} ({str(r['confidence']).replace('_', ' ')})" for r in rs]
+    human = {r["signal"]: r["signal"].replace("_", " ") for r in rs}  # signal keys as words
+    labels = [f"{r['id']} · {r['date']} · {human[r['signal']]} ({str(r['confidence']).replace('_', ' ')})" for r in rs]
     _row_labels(a, labels, 0.22)
     a.axvline(0, color=NEUTRAL["ink"], lw=0.8)
     mags = sorted((max(abs(float(r[s])) for s in SCENARIOS) for r in rs), reverse=True)
@@ -1102,7 +1103,7 @@ def _revenue_into(a: plt.Axes, c: RevenueCheck) -> None:
         y = 0.5
     else:
         a.plot(c.grid, c.density, color=NEUTRAL["ink"], lw=2)
-        a.set(xlabel="replicated x_FY (USD bn)", ylabel="density (per USD bn)", ylim=(0, None))
+        a.set(xlabel="replicated full-year figure (USD bn)", ylabel="density (per USD bn)", ylim=(0, None))
         y = 0.05 * float(np.max(c.density))
     a.axvline(c.x_obs, color=NEUTRAL["accent"], ls="--", lw=1.5)
     a.annotate(f"observed {c.x_obs:.2f}", (c.x_obs, y), xytext=(5, 0), textcoords="offset points",
@@ -1151,7 +1152,7 @@ def _signal_classes_into(a: plt.Axes, sc: SignalCheck) -> None:
 def _signal_omnibus_into(a: plt.Axes, sc: SignalCheck) -> None:
     a.plot(sc.g_grid, sc.g_cdf, color=NEUTRAL["ink"], lw=2)
     a.axvline(0.0, color=NEUTRAL["accent"], ls="--", lw=1.5)
-    a.set(xlabel="G_rep − G_obs (nats × 2)", ylabel="P(G_rep − G_obs ≤ d)", ylim=(0, 1))
+    a.set(xlabel="G replicated − G observed (nats × 2)", ylabel="P(difference ≤ d)", ylim=(0, 1))
 
 
 def _check_name(sc: SignalCheck) -> str:
@@ -1204,6 +1205,15 @@ def _scenario_of(name: str) -> str | None:
     return next((s for s in SCENARIOS if f"[{s}]" in name), None)
 
 
+SBC_NAMES: dict[str, str] = {"r_z": "recovered share", "theta": "probability of {}", "r": "recovery share of {}"}
+"""Human names of the SBC quantities ('theta[base]' -> 'probability of base')."""
+
+
+def _sbc_name(name: str) -> str:
+    var, _, rest = name.partition("[")
+    return SBC_NAMES.get(var, name).format(rest.rstrip("]")) if var in SBC_NAMES else name.replace("_", " ")
+
+
 @_styled
 def sbc_ecdf_plot(res: SBCResult, title: str, ax: object = None) -> Figure:
     """ECDF minus uniform CDF of the SBC ranks, with the simultaneous band of each test (small multiples)."""
@@ -1219,7 +1229,7 @@ def sbc_ecdf_plot(res: SBCResult, title: str, ax: object = None) -> Figure:
         s = _scenario_of(t.name)
         a.plot(zz, d, color=SCENARIO_COLORS[s] if s else NEUTRAL["ink"], lw=1.4)
         a.axhline(0, color=NEUTRAL["mid"], lw=0.6)
-        a.set_title(f"{t.name}\np = {t.p_value:.2f}", fontsize=FONT["note"], loc="left")
+        a.set_title(f"{_sbc_name(t.name)}\np = {t.p_value:.2f}", fontsize=FONT["note"], loc="left")
         a.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
     for a in ax.flat[len(tests) :]:
         a.set_visible(False)

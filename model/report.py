@@ -6,6 +6,8 @@ module only arranges and rounds what those return.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import xarray as xr
 
@@ -147,6 +149,245 @@ def range_text(lo: float, hi: float, digits: int = 0) -> str:
     if a[0].isdigit() and b[0].isdigit():
         return f"{a[:-1]}–{b}"
     return f"{a} to {b}"
+
+
+# --------------------------------------------------------------------------- the policy as rules
+#
+# The same policy, written so that a test can hold every rendered number to it
+# (tests/test_precision.py): :func:`precision_problem` takes one number as a reader sees it, with
+# the text around it, and says what is wrong with it, or None. What is not a quantity (dates,
+# years, event ids, counts, seeds, versions, parameters that define a distribution, figures quoted
+# from a source) is no concern of the policy; see :func:`quantities`.
+
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e[+-]?\d+)?"
+"""One number as rendered: thousands separated, decimals, or scientific ('24,000', '0.028', '4.4e-05')."""
+
+QUANTITY_RE = re.compile(
+    rf"(?<![\w.,/:#@\-−–])(?P<bound>[<>≤≥]\s?)?(?P<usd>USD\s?~?)?(?P<sign>[+−-])?(?P<a>{NUMBER})"
+    rf"(?:\s?(?:–|-|to)\s?(?:USD\s?)?[+−-]?(?P<b>{NUMBER}))?"
+    r"(?P<unit>\s?(?:%|pp\b|percentage points\b|bn\b|m\b|nats?\b)|×|x\b)?(?![\w.]*\d)"
+)
+"""A number token: an optional bound sign, 'USD', sign, a number, an optional range end and unit
+('×' right after the number: '4 × 10,000' is a product of counts, '380×' a ratio)."""
+
+NOT_QUANTITIES: tuple[tuple[str, str], ...] = (
+    (
+        "date",
+        r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2} (?:January|February|March|April|May|June|July|August|September"
+        r"|October|November|December)(?: \d{4})?\b|\b(?:January|February|March|April|May|June|July|August|September"
+        r"|October|November|December),? \d{4}\b",
+    ),
+    ("identifier", r"\b(?:FY|Q|E|H|B|A|S|v|#)\d[\w.]*|\b[A-Za-z]+\d+[\w.]*"),
+    ("version", r"\b(?:Python|version|v)\s?\d+(?:\.\d+)+\b|\b\d+\.\d+\.\d+\b"),
+    ("reference", r"\b(?:[Ff]igure|[Tt]able|[Ss]ection|[Cc]hapter|[Ff]ig\.|[Ss]eed|seeds?|step)\s\d[\d.,]*"),
+    ("distribution", r"\b(?:Beta|Gamma|Dirichlet|Normal|LogNormal|Lognormal|Uniform|HalfNormal|Binomial)\([^)]*\)"),
+    ("citation", r"\[\d+(?:,\s?\d+)*\]"),
+    ("url", r"https?://\S+|\b[\w-]+(?:\.[\w-]+)+/\S*"),
+    ("file size", r"\b\d[\d,.]*\s?(?:bytes|kB|MB|GB)\b"),
+)
+"""What is not a quantity, by kind: blanked out of a text before its numbers are read."""
+
+TEST_WORDS = re.compile(
+    r"(?:P\(x_rep|r̂|r_hat|r-hat|R-hat|p-value|\bp = |\bp=|k̂|Pareto k|\|z\||\bz = |statistic|sensitivity"
+    r"|power.scaling|Sobol|index|indices)"
+)
+"""Words just before a number that make it a test statistic of the checks: r̂, a p-value, k̂, z, an index."""
+DIAGNOSTIC_WORDS = re.compile(r"(?:MCSE|\bESS\b|r̂|Pareto k|agreement|exact vs MCMC|[Ss]ensitivity)")
+"""Words in a table's headers (or near a number) that make its numbers diagnostics of the computation."""
+SCORE_WORDS = re.compile(r"(?:Brier|log score|\blog\b|log-odds|\bnats?\b|CRPS|score)", re.IGNORECASE)
+"""Words near a number that make it a score or a log-odds (two decimals)."""
+PRICE_WORDS = re.compile(r"(?:per share|EPS|close|pre-market)")
+"""Words near a USD amount that make it a share price (to the cent, as an exchange quotes it)."""
+PSEUDO_COUNT = re.compile(r"acts like\W*$|(?:^\W*observations)")
+"""An integer that is an effective number of observations, computed, not counted."""
+HEADER_UNIT = re.compile(r"(?:\((?P<unit>pp|USD bn|USD m|%|observations)\)|, (?P<pct>%)):\s*$")
+"""A table column's unit, from its header ('CRPS (pp): 13'): a cell reads as ``header: cell``."""
+
+
+def significant_figures(number: str) -> int:
+    """Significant figures of a rendered number ('0.028' -> 2, '1.0' -> 2, '24,000' -> 2, '506' -> 3).
+
+    Trailing zeros of a whole number are not counted ('410' has two, '100' one): the policy writes
+    a rounded thousand as '24,000'. Zeros after the decimal point are ('0.030' has two).
+    """
+    mant = number.replace(",", "").lower().split("e")[0].lstrip("+-−")
+    if "." in mant:
+        whole, frac = mant.split(".")
+        digits = (whole + frac).lstrip("0")
+        return len(digits) if digits else 1
+    digits = mant.lstrip("0").rstrip("0")
+    return max(1, len(digits))
+
+
+def decimal_places(number: str) -> int:
+    """Digits after the decimal point of a rendered number ('0.028' -> 3, '410' -> 0, '9.6e-08' -> 9)."""
+    mant, _, exp = number.replace(",", "").lower().partition("e")
+    return max(0, (len(mant.split(".")[1]) if "." in mant else 0) - int(exp or 0))
+
+
+PRECISION_RULES: dict[str, tuple[int | None, int | None, str]] = {
+    "bound": (1, None, "a bound: one significant figure below ('< 0.01%', '< 0.002%'), '> 99%' above"),
+    "probability": (2, 0, "a probability: whole percent between 1% and 99%"),
+    "percent": (2, None, "a share or probability in percent: two significant figures"),
+    "points": (2, None, "percentage points: two significant figures"),
+    "usd": (2, None, "a dollar amount: two significant figures"),
+    "price": (None, 2, "a share price: to the cent"),
+    "ratio": (2, None, "a ratio: two significant figures ('380×', '3.9×')"),
+    "score": (None, 2, "a score or log-odds: two decimals"),
+    "test": (None, 3, "a test statistic of the checks (r̂, p-value, k̂, z, sensitivity, index): three decimals"),
+    "diagnostic": (
+        4,
+        None,
+        "a diagnostic of the computation (an estimate beside its MCSE, the exact value it is checked "
+        "against): four significant figures",
+    ),
+    "estimate": (None, None, "an estimate ± its MCSE: no more decimals than the MCSE, the MCSE at two figures"),
+    "pseudo_count": (2, None, "an effective number of observations: two significant figures"),
+    "number": (2, None, "a number without a unit: two significant figures"),
+}
+"""The precision policy as rules: kind -> (most significant figures, most decimals, the rule in words)."""
+
+
+def precision_kind(token: str, before: str = "", after: str = "", context: str = "") -> str | None:
+    """The rule of :data:`PRECISION_RULES` a rendered number falls under, or None when it is no quantity.
+
+    ``token`` is one match of :data:`QUANTITY_RE`; ``before`` and ``after`` are the text around it
+    (a table cell reads ``header: cell``), which decide between kinds that look alike: a score and a
+    plain number, a price and an amount, a count and a quantity; ``context`` (a table's headers) marks
+    the numbers of a diagnostics table. A whole number without a unit is a count; a number beside
+    '±' is an estimate with its MCSE.
+    """
+    m = QUANTITY_RE.fullmatch(token.strip())
+    if m is None:
+        return None
+    unit = (m["unit"] or "").strip()
+    line = before.rsplit("\n", 1)[-1]
+    local = line[-40:]
+    near = local + " " + after[:25]
+    header = HEADER_UNIT.search(local)
+    if not unit and header:
+        unit = {"USD bn": "bn", "USD m": "m", "observations": ""}.get(header["unit"] or "%", header["unit"] or "%")
+    if after.lstrip().startswith("±") or re.search(r"±\s?$", before):
+        return "estimate"
+    if m["bound"] and unit == "%":
+        return "bound"
+    if m["usd"] or unit in ("bn", "m"):
+        return "price" if PRICE_WORDS.search(near) else "usd"
+    if unit == "%":
+        return "probability" if re.search(r"P\([^()]*\)\s?=?\s?$", before) else "percent"
+    if unit in ("pp", "percentage points"):
+        return "points"
+    if unit in ("×", "x"):
+        return "ratio"
+    if unit in ("nat", "nats"):
+        return "score"
+    whole = "." not in m["a"] + (m["b"] or "") and "e" not in m["a"].lower()
+    if whole:
+        counted = header is None or header["unit"] != "observations"
+        return "pseudo_count" if not counted or PSEUDO_COUNT.search(local) or PSEUDO_COUNT.search(after[:20]) else None
+    if TEST_WORDS.search(line):
+        return "test"
+    if DIAGNOSTIC_WORDS.search(context + " " + near):
+        return "diagnostic"
+    if m["sign"] or SCORE_WORDS.search(near):
+        return "score"
+    return "number"
+
+
+def precision_problem(token: str, before: str = "", after: str = "", context: str = "") -> str | None:
+    """What is wrong with a rendered number under the precision policy, or None when nothing is.
+
+    >>> precision_problem("0.026723%")
+    '0.026723%: 5 significant figures; a share or probability in percent: two significant figures'
+    """
+    kind = precision_kind(token, before, after, context)
+    if kind is None:
+        return None
+    m = QUANTITY_RE.fullmatch(token.strip())
+    most_sig, most_dec, rule = PRECISION_RULES[kind]
+    numbers = [n for n in (m["a"], m["b"]) if n]
+    if kind == "probability":
+        value = float(numbers[0].replace(",", ""))
+        most_dec = 0 if 1 <= value <= 99 else None
+        most_sig = 1 if value < 1 else 2
+    if kind == "bound" and m["bound"].strip() in ">≥":
+        most_sig = 2  # '> 99%'
+    if kind == "estimate":
+        return None  # held to its MCSE by estimate_problem
+    for n in numbers:
+        if most_dec is not None and "e" in n.lower():
+            most_sig, most_dec = 2, None  # scientific notation: a tiny number to two figures
+        if most_sig is not None and significant_figures(n) > most_sig:
+            return f"{token.strip()}: {significant_figures(n)} significant figures; {rule}"
+        if most_dec is not None and decimal_places(n) > most_dec:
+            return f"{token.strip()}: {decimal_places(n)} decimals; {rule}"
+    return None
+
+
+ESTIMATE_RE = re.compile(rf"(?<![\w.])[+−-]?(?P<a>{NUMBER})(?P<u>%?)\s?±\s?(?P<b>{NUMBER})(?P<v>%|\s?pp)?")
+"""An estimate with its Monte Carlo standard error ('0.99 ± 0.0012', '0.02670% ± 0.00009%')."""
+
+
+def estimate_problem(token: str) -> str | None:
+    """What is wrong with 'value ± MCSE' under the policy: the MCSE at most two significant figures,
+    the value with no more decimals than the MCSE (in the same unit), or None.
+    """
+    m = ESTIMATE_RE.fullmatch(token.strip())
+    if m is None:
+        return None
+    if significant_figures(m["b"]) > 2:
+        return f"{token.strip()}: an MCSE to {significant_figures(m['b'])} significant figures; two at most"
+    if float(m["b"]) == 0:
+        return None  # an exact value: nothing to hold it to
+    if m["u"] == (m["v"] or "").strip() and decimal_places(m["a"]) > decimal_places(m["b"]):
+        return f"{token.strip()}: more decimals than its MCSE supports; {PRECISION_RULES['estimate'][2]}"
+    return None
+
+
+def _quoted(number: str, quoted: frozenset[str]) -> bool:
+    """A figure as a source gives it, or a source's figure rounded to three significant figures ('USD 216bn')."""
+    if number in quoted:
+        return True
+    n = significant_figures(number)
+    if n != 3:
+        return False
+    value = float(number.replace(",", "").lstrip("+-−"))
+    return any(q != "0" and float(f"{float(q.replace(',', '')):.3g}") == value for q in quoted)
+
+
+def quantities(text: str, quoted: frozenset[str] = frozenset()) -> list[tuple[str, str, str]]:
+    """The numbers of a text that fall under the policy, as ``(token, before, after)``.
+
+    What :data:`NOT_QUANTITIES` names is blanked first. A token whose numbers are all in ``quoted``
+    (the numbers of the sourced data files), or are such a number rounded to three significant
+    figures, is a figure as its source gives it and is left out.
+    """
+    for _, pattern in NOT_QUANTITIES:
+        text = re.sub(pattern, lambda m: " " * len(m.group(0)), text)
+    out = []
+    for m in QUANTITY_RE.finditer(text):
+        nums = [n for n in (m["a"], m["b"]) if n]
+        if quoted and all(_quoted(n, quoted) for n in nums):
+            continue
+        out.append((m.group(0), text[max(0, m.start() - 120) : m.start()], text[m.end() : m.end() + 60]))
+    return out
+
+
+def precision_offenders(text: str, quoted: frozenset[str] = frozenset(), context: str = "") -> list[tuple[str, str]]:
+    """Every number of ``text`` that breaks the precision policy, as ``(problem, the text around it)``.
+
+    ``quoted``: see :func:`quantities`; ``context``: see :func:`precision_kind`.
+    """
+    out = []
+    for token, before, after in quantities(text, quoted):
+        problem = precision_problem(token, before, after, context)
+        if problem:
+            out.append((problem, (before[-40:] + token + after[:30]).replace("\n", " ")))
+    for m in ESTIMATE_RE.finditer(text):
+        problem = estimate_problem(m.group(0))
+        if problem:
+            out.append((problem, text[max(0, m.start() - 40) : m.end() + 30].replace("\n", " ")))
+    return out
 
 
 def pct(x: float, sig: int = 3) -> str:
@@ -500,6 +741,17 @@ def _check_line(d: dict) -> list[str]:
     ]
 
 
+def _pseudo_counts_at_policy(warning: str) -> str:
+    """A prior's warning with its effective number of observations to two significant figures
+    ('acts like 11,010 observations' -> 'acts like 11,000 observations'; the JSON keeps the warning as written).
+    """
+
+    def two(m: re.Match) -> str:
+        return m.group(1) + sig(float(m.group(2).replace(",", "")), 2) + m.group(3)
+
+    return re.sub(r"(acts like |kappa = )([\d,]+)( (?:pseudo-)?observations)", two, warning)
+
+
 def summary_text(h: dict) -> str:
     """The headline as plain text for the terminal."""
     inp, prior, post = h["inputs"], h["prior"], h["posterior"]
@@ -523,7 +775,7 @@ def summary_text(h: dict) -> str:
         lines += _call_lines(h["call"])
     if "diagnostics" in h:
         lines += _check_line(h["diagnostics"])
-    lines.extend(f"warning: {w}" for w in h["warnings"])
+    lines.extend(f"warning: {_pseudo_counts_at_policy(w)}" for w in h["warnings"])
     return "\n".join(lines)
 
 
@@ -570,8 +822,8 @@ def _call_lines(c: dict) -> list[str]:
         f"prior {c['log_odds']['prior']:+.2f})",
         f"  holds for tempering weight above {flip:.2g}" if flip else "  holds at every tempering weight",
         f"  the events' own fact counts put the weight between {lo:.2f} and {hi:.2f}",
-        f"  revenue datum favours {c['rival']} by {c['datum_bayes_factor_rival_over_leader']:.2g}x "
-        f"(the ratio of their recovery priors near zero); the call flips above {c['flip_bayes_factor']:.3g}x",
+        f"  revenue datum favours {c['rival']} by {times_text(c['datum_bayes_factor_rival_over_leader'])} "
+        f"(the ratio of their recovery priors near zero); the call flips above {times_text(c['flip_bayes_factor'])}",
     ] + [
         f"  {v['variant']}: P({c['leader']}) {prob_text(v['scenario_prob'][c['leader']])}" for v in c["classification"]
     ]

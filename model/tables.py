@@ -218,7 +218,7 @@ def prior_table(p: Priors) -> Table:
 
     def acts_like(r: dict) -> str:
         n = r["pseudo-sample size"]
-        return "—" if n is None else f"{n:,.0f}" + (" (overconfident)" if r["overconfident"] else "")
+        return "—" if n is None else sig(n, 2) + (" (overconfident)" if r["overconfident"] else "")
 
     return table(
         (

@@ -260,3 +260,77 @@ def test_what_the_captions_say_holds_on_the_data(setup):
     if says("With NVIDIA's figure in the evidence, no assumption moves the posterior mean recovered share"):
         fig = plots.tornado_chart_one(sens.tornado(setup), "share_mean")
         assert not [p for a in fig.axes for p in a.patches], "the share tornado draws bars its caption says are absent"
+
+
+# --------------------------------------------------------------------------- no code identifiers in a chart
+
+CODE_PATTERNS = {
+    "snake_case name": r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b",
+    "dotted attribute name": r"\b(?!e\.g\b|i\.e\b)[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*\b",
+    "expectation written as code": r"\bE\[[^\]]*\]",
+    "likelihood-table jargon": r"\blikelihood row\b",
+    "bracketed index": r"\b\w+\[\w+\]",
+}
+"""What a reader should never see in a chart: a code identifier in place of a human name."""
+
+
+def _csv_headers() -> set[str]:
+    import csv
+    from pathlib import Path
+
+    heads: set[str] = set()
+    for f in (Path(plots.__file__).parent / "data").glob("*.csv"):
+        with open(f, newline="", encoding="utf-8") as fh:
+            heads.update(next(csv.reader(fh)))
+    return heads
+
+
+def _chart_texts(fig) -> list[str]:
+    """Every visible text of a figure: titles, suptitle, axis and tick labels, legend entries, annotations."""
+    import matplotlib.text
+
+    return [
+        t.get_text()
+        for t in fig.findobj(matplotlib.text.Text)
+        if t.get_text().strip() and t.get_visible() and (t.axes is None or t.axes.get_visible())
+    ]
+
+
+def code_identifiers(texts: list[str], headers: set[str]) -> list[str]:
+    """The code identifiers in a figure's texts, each as 'what: text'.
+
+    Rules: a snake_case name, a dotted attribute name, ``E[...]``, a bracketed index (``theta[base]``),
+    'likelihood row', and a column name of the data files that is not an English word (one with '_').
+    A scenario key on its own ('base', 'reban') is the book's name for the scenario, as its prose and
+    tables use it ("*domestic* > 99%"), not a code identifier; in code form it is (``theta[base]``,
+    ``r_reban``). The human names of ``SCENARIO_LABELS`` ('base: controlled access') are for where a
+    chart has the room.
+    """
+    import re
+
+    found = []
+    for text in texts:
+        flat = text.replace("\n", " ")
+        found += [f"{what}: {flat!r}" for what, pat in CODE_PATTERNS.items() if re.search(pat, flat)]
+        found += [f"column name {h!r}: {flat!r}" for h in headers if "_" in h and re.search(rf"\b{h}\b", flat)]
+    return sorted(set(found))
+
+
+def test_code_identifiers_are_caught():
+    heads = _csv_headers()
+    for bad in (["us_permits"], ["r_reban"], ["E[theta_base | data]"], ["likelihood row"], ["p.recovery"]):
+        assert code_identifiers(bad, heads), bad
+    assert code_identifiers(["theta[base]"], heads) and code_identifiers(["total_revenue_usd_bn"], heads)
+    fine = ["base: controlled access", "base", "P(re-ban)", "recovered share (%)", "e.g. 0.5", "3.9×"]
+    assert code_identifiers(fine, heads) == []
+
+
+def test_no_chart_shows_a_code_identifier(setup):
+    heads = _csv_headers()
+    bad = {
+        f"{name} #{k}": found
+        for name, figs in _all_figures(setup).items()
+        for k, fig in enumerate(figs)
+        if (found := code_identifiers(_chart_texts(fig), heads))
+    }
+    assert not bad, "\n".join(f"{n}: {f}" for n, f in bad.items())

@@ -277,7 +277,9 @@
   function beliefFigure(grid, colors) {
     // steps as the book's other charts draw them (each value holds until the next evidence date),
     // the prior (the article's view) as the first point, in a column of its own before the dates
-    var W = 640, H = 250, m = { l: 40, r: 30, t: 10, b: 28 }, GAP = 34;
+    // drawn for the screen it is on: a phone gets a chart of its own width (text unshrunk, fewer ticks)
+    var phone = !!(window.matchMedia && window.matchMedia("(max-width: 600px)").matches);
+    var W = phone ? 350 : 640, H = phone ? 230 : 250, m = { l: 40, r: phone ? 22 : 30, t: 10, b: 28 }, GAP = 34;
     var fig = el("figure", { "class": "h20x-figure" });
     var s = svg("svg", { viewBox: "0 0 " + W + " " + H, width: "100%", role: "img", "class": "h20x-belief",
       "aria-label": "Belief over time" });
@@ -298,7 +300,7 @@
     var d = new Date(t0);
     d.setUTCDate(1);
     for (var k = 0; k < 40; k++) {
-      d.setUTCMonth(d.getUTCMonth() + (k ? 2 : 1));
+      d.setUTCMonth(d.getUTCMonth() + (k ? (phone ? 4 : 2) : 1));
       var iso = d.toISOString().slice(0, 10);
       if (Date.parse(iso) > t1) break;
       var tx = svg("text", { x: X(iso), y: H - 8, "text-anchor": "middle", "font-size": "11", fill: "#555555" });
