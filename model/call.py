@@ -192,7 +192,7 @@ def classification_variants(setup: Setup, leader: str, rival: str) -> tuple[Vari
     for name, desc, flip in (
         (
             f"{worst.id} read the other way",
-            f"the contested event that moves the call most ({worst.id}) read as {worst.alt_signal}",
+            f"the contested event that moves the call most ({worst.id}) read as {worst.alt_signal.replace('_', ' ')}",
             [worst],
         ),
         (

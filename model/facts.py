@@ -120,6 +120,7 @@ def _scores(retro: Retrospective) -> Facts:
         "coin_brier": score_text(coin[0]),
         "coin_log": score_text(coin[1]),
         "article_vs_uniform": "worse than" if (a.brier or 0) > (uniform[0] or 0) else "better than",
+        "article_vs_coin": "worse than" if (a.brier or 0) > (coin[0] or 0) else "better than",
         "last_date": f"{f.date:%-d %B %Y}",
         "last_median": share_text(f.centre),
         "last_q05": share_text(f.lower),
@@ -288,6 +289,7 @@ def evidence(setup: Setup) -> Facts:
         "n_ev": len(ev.events),
         "n_sig": len(ev.signal_events),
         "n_restate": sum(bool(e.restates) for e in ev.events),
+        "restate_sentence": _restate_sentence(sum(bool(e.restates) for e in ev.events)),
         "n_subsumed": len(subsumed),
         "subsumed_md": ", ".join(f"{{ref}}`{e.id} <events-table>`" for e in subsumed) or "none",
         "n_facts": ev.n_facts(),
@@ -373,6 +375,14 @@ def revenue(an: Analysis) -> Facts:
         "usd_threshold": "—" if rev is None else usd_text(an.threshold * rev),
         "threshold": share_text(an.threshold),
     }
+
+
+def _restate_sentence(n: int) -> str:
+    """How many events only re-report an earnings release, as the sentence's opening words."""
+    if n == 0:
+        return "No event only re-reports an earnings release (an event that did would not be a signal:"
+    events, verb = ("event", "re-reports") if n == 1 else ("events", "re-report")
+    return f"{n} {events} only {verb} an earnings release (so not signals:"
 
 
 def drivers(setup: Setup, leader: str, tornado: Tornado, basis: CallBasis) -> Facts:

@@ -239,8 +239,11 @@ def _fit_text(fig: Figure, lay: Layout) -> None:
     if fig._suptitle is not None and fig._suptitle.get_text():
         fig._suptitle.set_text(rewrap(fig._suptitle.get_text(), lay.title_chars))
     for a in fig.axes:
-        if a.get_title():
-            a.set_title(rewrap(a.get_title(), lay.title_chars))
+        spec = a.get_subplotspec()
+        cols = spec.get_gridspec().ncols if spec is not None else 1
+        for loc in ("left", "center", "right"):
+            if a.get_title(loc=loc):
+                a.set_title(_wrap(a.get_title(loc=loc), max(12, lay.title_chars // cols)), loc=loc)  # keeps its lines
         a.set_xlabel(rewrap(a.get_xlabel(), lay.row_chars + 4))
         a.set_ylabel(rewrap(a.get_ylabel(), lay.row_chars + 4))
 
@@ -310,11 +313,10 @@ def _legend(a: plt.Axes, ncols: int = 2, **kw: object) -> None:
 def _date_axis(ax: plt.Axes, monthly: bool = False) -> None:
     """Quarterly ticks (``monthly``: every month) labelled month over year: short labels that survive a phone."""
     narrow = _lay().max_ticks is not None
-    if monthly and not narrow:
-        ax.xaxis.set_major_locator(mdates.MonthLocator())
-    else:  # quarterly; on a phone every half year (monthly: every quarter)
-        months = (1, 7) if narrow and not monthly else (1, 4, 7, 10)
-        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=months))
+    if monthly:  # a short span: every month (on a phone every other month)
+        ax.xaxis.set_major_locator(mdates.MonthLocator(interval=2 if narrow else 1))
+    else:  # quarterly; on a phone every half year
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7) if narrow else (1, 4, 7, 10)))
     ax.xaxis.set_minor_locator(mdates.MonthLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
 
@@ -529,7 +531,8 @@ def quarterly_revenue(periods: Sequence[Period], licence: dt.date, ax: object = 
             "after the\nfirst licence", (post[0] - 0.45, 1.0), xycoords=("data", "axes fraction"),
             va="top", fontsize=FONT["note"],
         )  # fmt: skip
-    a.set_xticks(x, [q.fiscal_period.replace(" ", "\n", 1) for q in qs])
+    short = _lay().max_ticks is not None  # a phone: 'Q3\nFY26'
+    a.set_xticks(x, [q.fiscal_period.replace(" FY20" if short else " ", "\nFY" if short else "\n", 1) for q in qs])
     a.set(xlabel="fiscal quarter", ylabel="revenue (USD bn)")
     a.margins(y=0.12)
     _legend(a, ncols=2)
@@ -693,7 +696,7 @@ def tornado_chart_one(
     tol = max(_resolution(float(rows[0]["default"]) * scale), 1e-9) if rows else 1e-9  # what the policy prints
     n = len([r for r in rows if abs(float(r["high"]) - float(r["low"])) * scale > tol])
     n = min(n, top) if top else n
-    fig, ax = _fig(h=0.42 * max(n, 1) + 1.7, ax=ax)
+    fig, ax = _fig(h=0.42 * n + 1.7 if n else 1.4, ax=ax)  # nothing to draw: a strip with the default's mark
     a = ax[0, 0]
     drawn, dropped = _tornado_into(a, rows, output, scale, unit, top, tol)
     if drawn:
@@ -1218,7 +1221,7 @@ def _sbc_name(name: str) -> str:
 def sbc_ecdf_plot(res: SBCResult, title: str, ax: object = None) -> Figure:
     """ECDF minus uniform CDF of the SBC ranks, with the simultaneous band of each test (small multiples)."""
     tests = res.tests
-    ncols = 3
+    ncols = 2 if _lay().max_ticks else 3  # a phone: two panels a row
     nrows = int(np.ceil(len(tests) / ncols))
     fig, ax = _fig(h=1.75 * nrows + 1.3, ncols=ncols, nrows=nrows, sharex=True, sharey=True, ax=ax)
     for k, t in enumerate(tests):

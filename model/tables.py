@@ -330,11 +330,14 @@ def quarters_table(periods: Sequence[Period]) -> Table:
                 "H20 China (USD bn)": "not disclosed"
                 if q.h20_china_revenue_usd_bn is None
                 else f"{q.h20_china_revenue_usd_bn:g}",
+                "of it under the licences (USD bn)": "—"
+                if q.h20_post_licence_usd_bn is None
+                else f"about {q.h20_post_licence_usd_bn:g}",
                 "confidence": q.confidence.replace("_", " "),
             }
             for q in periods
         ),
-        numeric={"revenue (USD bn)", "H20 China (USD bn)"},
+        numeric={"revenue (USD bn)", "H20 China (USD bn)", "of it under the licences (USD bn)"},
     )
 
 
