@@ -328,22 +328,29 @@ NEUTRAL_ENV: frozenset[str] = frozenset(
 """``H20_*`` variables that change where work runs or is kept, never what a chapter shows."""
 
 
-def build_stamp() -> dict[str, str]:
+def build_stamp(package: Path = PACKAGE_DIR) -> dict[str, str]:
     """What the executed chapters depend on, as two digests (the build's notebook-execution cache).
 
     ``inputs``: the result-cache key (:func:`model.cache.key`: the input files' bytes, the evidence
-    filter, every ``model/*.py``, the numerical libraries) extended by the seed, every ``H20_*``
-    variable but :data:`NEUTRAL_ENV`, the files in ``model/data`` (the article's claims), the
-    stored gate sweep, the commit and the version of every installed distribution (matplotlib,
+    filter, the computation layer's code, the numerical libraries and the machine's arithmetic)
+    extended by the code of every other module (:func:`model.fingerprint.package_digest`: the
+    presentation layer and entry points draw and write what the chapters show), the seed, every
+    ``H20_*`` variable but :data:`NEUTRAL_ENV`, the files in ``model/data`` (the article's claims),
+    the stored gate sweep, the commit and the version of every installed distribution (matplotlib,
     myst-nb, ...). ``downloads``: the files the downloads chapter wrote. ``book/_ext/h20_build.py``
     re-executes every notebook unless both equal the stamp of the last build that executed them.
+
+    Parameters
+    ----------
+    package : the package directory whose code is hashed (a copy, in tests)
     """
     import hashlib
     import os
     from importlib import metadata
 
-    from .cache import files_digest, key
+    from .cache import key
     from .export import git_commit
+    from .fingerprint import files_digest, package_digest
     from .report import GATE_SWEEP
 
     setup = prepare()
@@ -351,10 +358,11 @@ def build_stamp() -> dict[str, str]:
     dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     params = {
         "seed": setup.seed,
+        "package": package_digest(package),
         "env": {k: v for k, v in os.environ.items() if k.startswith("H20_") and k not in NEUTRAL_ENV},
         "gate_sweep": hashlib.sha256((root / GATE_SWEEP).read_bytes()).hexdigest(),
         "data": files_digest(DATA_DIR),  # the shipped files besides the inputs (the article's claims)
         "commit": git_commit(),
         "distributions": hashlib.sha256("\n".join(dists).encode()).hexdigest(),
     }
-    return {"inputs": key("book.chapters", setup, params), "downloads": files_digest(DOWNLOADS_DIR)}
+    return {"inputs": key("book.chapters", setup, params, package), "downloads": files_digest(DOWNLOADS_DIR)}

@@ -6,10 +6,13 @@ everything it depends on:
 * the name of the computation and the arguments that matter (settings, seed, options);
 * the *bytes* of the three input files in force (assumptions, events, quarters) and the evidence
   filter (``as_of``, ``min_confidence``);
-* the bytes of every ``model/*.py`` (sorted by name): any change to the package's source is a new key;
+* the meaning of every module of the computation layer (:func:`model.fingerprint.computation_digest`:
+  the syntax tree without comments or docstrings): any change of code that can move a number is a
+  new key, while a comment, a docstring, the layout, or the presentation layer (plots, tables,
+  report formatting, facts) and the entry points never are;
 * the versions of Python and of the numerical dependencies (:data:`NUMERICAL`) and the platform.
 
-So a changed input, seed, setting, model source file or library can never show an old number.
+So a changed input, seed, setting, computation code or library can never show an old number.
 Location: ``$H20_CACHE_DIR``, else ``$XDG_CACHE_HOME/h20-risk-model``, else
 ``~/.cache/h20-risk-model``. ``H20_NO_CACHE=1`` (the CLI's ``--no-cache``) bypasses it: nothing
 is read or written. Entries are written to a temporary directory, then renamed into place, so
@@ -35,6 +38,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, MutableMapping, TypeVar
 
 import numpy as np
+
+from .fingerprint import computation_digest, files_digest  # noqa: F401 - files_digest: re-exported
 
 if TYPE_CHECKING:
     from .pipeline import Setup
@@ -177,21 +182,11 @@ def enabled() -> bool:
 
 
 def source_digest(package: Path = PACKAGE_DIR) -> str:
-    """sha256 over the names and bytes of every ``*.py`` of the package, sorted by name."""
-    return files_digest(package, "*.py")
+    """The meaning of the package's computation layer (:func:`model.fingerprint.computation_digest`).
 
-
-def files_digest(directory: Path, pattern: str = "*") -> str:
-    """sha256 over the relative names and bytes of the files under ``directory`` matching ``pattern``,
-    sorted by name ('' when there are none).
+    Comments, docstrings, layout and the presentation layer and entry points are not part of it.
     """
-    files = sorted(p for p in directory.rglob(pattern) if p.is_file()) if directory.is_dir() else []
-    if not files:
-        return ""
-    h = hashlib.sha256()
-    for path in files:
-        h.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    return computation_digest(package)
 
 
 @functools.lru_cache(maxsize=1)
@@ -279,7 +274,7 @@ def key(name: str, setup: Setup | None, params: dict[str, Any], package: Path = 
     name : what is computed (e.g. ``"fit_mcmc"``)
     setup : the inputs in force (None for a computation that depends on ``params`` only)
     params : the arguments that matter besides the inputs (settings, seed, options)
-    package : the package directory whose sources are hashed
+    package : the package directory whose computation layer is hashed (:func:`source_digest`)
     """
     parts: dict[str, Any] = {
         "format": FORMAT,

@@ -26,10 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from model import __version__  # noqa: E402
+from model.fingerprint import gate_fingerprint  # noqa: E402
 from model.mcmc import FAMILY_ALPHA, agreement, check_convergence, fit_mcmc  # noqa: E402
 from model.parallel import local_workers, map_tasks  # noqa: E402
 from model.pipeline import Setup, analyse, prepare  # noqa: E402
-from model.report import gate_fingerprint, quantity_label  # noqa: E402
+from model.report import quantity_label  # noqa: E402
 
 
 def run_seed(task: tuple[Setup, int]) -> dict:

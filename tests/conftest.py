@@ -22,6 +22,113 @@ from model.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS  # noqa: E402
 from model.pipeline import Analysis, Setup, analyse, prepare  # noqa: E402
 from model.resolution import DEFAULT_RESOLUTION  # noqa: E402
 
+TIER_MARKERS: tuple[str, ...] = (
+    "slow",
+    "browser",
+    "nbval",
+    "subprocess",
+    "dask",
+    "mcmc",
+    "grid",
+    "figures",
+    "cli",
+    "history",
+    "sbc",
+    "ppc",
+    "quadrature",
+    "fuzz",
+    "book",
+)
+"""Markers of tests that need more than this process and the exact path (see pyproject.toml); every other test is
+``quick``.
+"""
+NEEDS_TEXT: dict[str, tuple[str, ...]] = {
+    "subprocess": ("subprocess", "run_model(", "sys.executable", "Popen("),
+    "mcmc": ("mcmc=True", "fit_mcmc(", "cached_fit(", "sbc_mcmc(", "compile_logp("),
+    "quadrature": ("integrate.quad(",),
+    "grid": ("cached_grid(", "explorer_grid("),
+    "history": ("forecast_history(", "belief_over_time(", "retrospective("),
+    "sbc": ("sbc_exact(",),
+    "ppc": ("predictive_checks(", "forecast_revenue_check("),
+}
+"""Text in a test's own source (or a helper or fixture of its module it names) that shows what it needs: another
+process (the command line, a kernel, another interpreter), a PyMC fit, the explorer's grid, the forecast at every
+evidence date, a simulation-based calibration, the chapters' predictive checks, an adaptive-quadrature reference
+(scipy's ``integrate.quad``).
+"""
+
+
+def _source_needs(fn: object, module: object, seen: set[str]) -> set[str]:
+    """The :data:`NEEDS_TEXT` markers that ``fn``'s source, or that of the functions of ``module`` or of
+    ``conftest`` it names, earns.
+    """
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        source = inspect.getsource(fn)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return set()
+    out = {marker for marker, texts in NEEDS_TEXT.items() if any(t in source for t in texts)}
+
+    for node in ast.walk(ast.parse(textwrap.dedent(source))):
+        name = node.id if isinstance(node, ast.Name) else None
+        if name and name not in seen:
+            seen.add(name)
+            obj = getattr(module, name, None)
+            if inspect.isfunction(obj) and obj.__module__ in (getattr(module, "__name__", None), __name__):
+                out |= _source_needs(obj, module, seen)
+    return out
+
+
+def _needs(item: pytest.Item) -> set[str]:
+    """The tier markers ``item`` earns by what it uses: its path, its fixtures, its own source and that of the
+    helpers and fixtures of its module it calls.
+    """
+    needs = {m.name for m in item.iter_markers() if m.name in TIER_MARKERS}
+    path = Path(str(item.fspath))
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if path.suffix == ".ipynb":
+        needs.add("nbval")
+    if path.name == "test_parallel.py" or "dask" in fixtures:
+        needs.add("dask")
+    if "analysis" in fixtures:  # the session's full PyMC fit
+        needs.add("mcmc")
+    if "chapter" in fixtures:  # a model.book.Chapter: every result a chapter shows (PyMC fit and grid included)
+        needs.add("book")
+    if "run_cli" in fixtures:
+        needs.add("subprocess")
+    if path.name == "test_plots.py":  # draws every figure of the book
+        needs.add("figures")
+    if path.name == "test_cli.py":  # the command line end to end (in this process or another)
+        needs.add("cli")
+    fn, module = getattr(item, "function", None), getattr(item, "module", None)
+    if getattr(fn, "is_hypothesis_test", False):  # a property test: many examples
+        needs.add("fuzz")
+    if fn is not None and module is not None:
+        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        local = [d[-1].func for n, d in defs.items() if d and getattr(d[-1].func, "__module__", "") == module.__name__]
+        for f in [fn, *local]:
+            needs |= _source_needs(f, module, set())
+    return needs
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs (:data:`TIER_MARKERS`), and ``quick`` when it needs none of them.
+
+    Runs before ``-m`` selects, so ``pytest -m quick`` is the unit tests of the exact path in this process;
+    the default ``pytest`` (``-m 'not slow'``) still runs everything.
+    """
+    for item in items:
+        needs = _needs(item)
+        for name in sorted(needs):
+            item.add_marker(name)
+        if not needs:
+            item.add_marker("quick")
+
+
 PREFETCH_FOR = ("08_checks.ipynb", "09_explore.ipynb")
 """Chapters whose slowest results :func:`model.book.prefetch` computes (as during the book build)."""
 

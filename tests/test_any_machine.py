@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from model import report
+from model import fingerprint
 from model.assumptions import load_assumptions
 from model.errors import InputError
 from model.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, load_events, load_periods
@@ -210,12 +210,12 @@ def test_the_gate_fingerprint_does_not_depend_on_the_interpreter():
     interpreters = _interpreters()
     if len(interpreters) < 2:
         pytest.skip("one Python interpreter installed: nothing to compare")
-    code = inspect.getsource(report.python_meaning) + (
+    code = inspect.getsource(fingerprint.python_meaning) + (
         "\nimport hashlib, json, sys\n"
         "print(json.dumps({n: hashlib.sha256(python_meaning(open(n, encoding='utf-8').read()).encode()).hexdigest()"
         " for n in sys.argv[1:]}))\n"
     )
-    names = [n for n in report.GATE_FINGERPRINT_FILES if n.endswith(".py")] + sorted(
+    names = [n for n in fingerprint.GATE_FINGERPRINT_FILES if n.endswith(".py")] + sorted(
         str(p.relative_to(ROOT)) for p in (ROOT / "model").glob("*.py")
     )
     digests = {}
@@ -231,8 +231,8 @@ def test_the_gate_fingerprint_does_not_depend_on_the_interpreter():
 def test_the_fingerprint_ignores_layout_and_sees_code():
     src = "def f(x):\n    '''Doc.'''\n    return x + 1  # one\n"
     same = "def f(x):\n    return (\n        x + 1\n    )\n"
-    assert report.python_meaning(src) == report.python_meaning(same)
-    assert report.python_meaning(src) != report.python_meaning(src.replace("x + 1", "x + 2"))
+    assert fingerprint.python_meaning(src) == fingerprint.python_meaning(same)
+    assert fingerprint.python_meaning(src) != fingerprint.python_meaning(src.replace("x + 1", "x + 2"))
 
 
 def test_every_imported_distribution_is_declared():

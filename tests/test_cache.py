@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -63,21 +62,6 @@ def test_the_seed_the_evidence_filter_and_the_settings_change_the_key(inputs):
         cache.key("sbc_mcmc", base, {"seed": base.seed}),
     }
     assert len(keys) == 6
-
-
-def test_every_model_source_file_is_in_the_key(tmp_path):
-    pkg = tmp_path / "model"
-    shutil.copytree(cache.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__", "data"))
-    before = cache.key("fit_mcmc", None, {}, package=pkg)
-    assert before == cache.key("fit_mcmc", None, {}, package=cache.PACKAGE_DIR)
-    files = sorted(pkg.glob("*.py"))
-    assert {p.name for p in files} >= {"likelihood.py", "mcmc.py", "exact.py", "checks.py", "cache.py"}
-    for path in files:
-        original = path.read_bytes()
-        path.write_bytes(original + b"\n# a comment is a change too\n")
-        assert cache.key("fit_mcmc", None, {}, package=pkg) != before, path.name
-        path.write_bytes(original)
-    assert cache.key("fit_mcmc", None, {}, package=pkg) == before
 
 
 def test_library_versions_are_in_the_key(monkeypatch):

@@ -4,36 +4,10 @@ import ast
 from pathlib import Path
 
 import model
+from model import fingerprint
 
-LAYERS = {
-    "computation": {
-        "errors",
-        "inputs",
-        "assumptions",
-        "priors",
-        "evidence",
-        "measurement",
-        "likelihood",
-        "exact",
-        "mcmc",
-        "simulate",
-        "pipeline",
-        "sensitivity",
-        "checks",
-        "claims",
-        "explore",
-        "cache",
-        "parallel",
-        "resolution",
-        "scoring",
-        "numerics",
-        "retrospective",
-        "call",
-        "__init__",
-    },
-    "presentation": {"report", "tables", "facts", "plots", "widgets", "export"},
-    "entry": {"cli", "__main__", "book"},
-}
+LAYERS = fingerprint.LAYERS
+"""Defined in model/fingerprint.py: a module's layer also decides which digests hash it."""
 RANK = {name: i for i, layer in enumerate(LAYERS) for name in LAYERS[layer]}
 
 

@@ -1,0 +1,236 @@
+"""What a result depends on, as digests: the one place every cache key, staleness check and build stamp hashes.
+
+Three users, three digests of the package's source:
+
+* the **result cache** (:func:`model.cache.key`) hashes :func:`computation_digest`: the meaning
+  (:func:`python_meaning`) of every module of the computation layer (:data:`COMPUTATION`, and any
+  module not yet given a layer). Editing a comment, a docstring or the layout of any module, or any
+  code of the presentation layer (:data:`PRESENTATION`: plots, tables, report formatting, facts) or
+  of the entry points (:data:`ENTRY`), or the book's prose, recomputes no fit.
+* the **gate sweep** (``benchmarks/gate_sweep.json``) is stale when :func:`gate_fingerprint`, the
+  meaning of :data:`GATE_FINGERPRINT_FILES` (the inputs and both inference paths), has changed.
+* the **build stamp** (:func:`model.book.build_stamp`, which decides whether the book re-executes
+  its chapters) hashes :func:`package_digest`: the meaning of *every* module, presentation
+  included, because the chapters show what the presentation layer draws and writes.
+
+The layer lists live here (``tests/test_layers.py`` checks that every module has one and that
+imports point down only), so giving a new module a layer also decides which digests see it.
+Standard library and PyYAML only: this module is imported by the cache and must stay cheap.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGE_DIR.parent
+
+COMPUTATION: frozenset[str] = frozenset(
+    {
+        "errors",
+        "inputs",
+        "assumptions",
+        "priors",
+        "evidence",
+        "measurement",
+        "likelihood",
+        "exact",
+        "mcmc",
+        "simulate",
+        "pipeline",
+        "sensitivity",
+        "checks",
+        "claims",
+        "explore",
+        "cache",
+        "fingerprint",
+        "parallel",
+        "resolution",
+        "scoring",
+        "numerics",
+        "retrospective",
+        "call",
+        "__init__",
+    }
+)
+"""Modules whose code can change a number: every result-cache key hashes their meaning."""
+PRESENTATION: frozenset[str] = frozenset({"report", "tables", "facts", "plots", "widgets", "export"})
+"""Modules that format, draw and write results: the build stamp sees them, the result cache does not."""
+ENTRY: frozenset[str] = frozenset({"cli", "__main__", "book"})
+"""Entry points (command line, the chapters' set-up): the build stamp sees them, the result cache does not."""
+LAYERS: dict[str, frozenset[str]] = {"computation": COMPUTATION, "presentation": PRESENTATION, "entry": ENTRY}
+"""The package's layers, lowest first; a module may import only from its own layer or a lower one."""
+
+GATE_FINGERPRINT_FILES: tuple[str, ...] = (
+    "model/data/assumptions.yaml",
+    "model/data/events.csv",
+    "model/data/quarters.csv",
+    "model/likelihood.py",
+    "model/measurement.py",
+    "model/mcmc.py",
+    "model/exact.py",
+    "model/priors.py",
+)
+"""What the gate's false-alarm rate depends on (relative to the repository root): the inputs and the code of
+both inference paths."""
+GATE_REFRESH = "python scripts/gate_seed_sweep.py --seeds 100"
+"""The command that re-measures the gate and rewrites ``benchmarks/gate_sweep.json`` with the current fingerprint."""
+
+
+def python_meaning(source: str) -> str:
+    """What Python source means, as text that is the same on every interpreter (3.11 to 3.13).
+
+    The syntax tree without docstrings, written the way Python 3.11's ``ast.dump`` writes it
+    (``Name(id='x', ctx=Load())``): layout, comments and docstrings do not change it, code does.
+    ``ast.dump`` itself differs by version (3.12 adds ``type_params=[]``, 3.13 drops empty fields),
+    so this writes the tree itself: fields in ``_fields`` order, optional fields left out when
+    None, and fields that newer versions added left out while empty. Self-contained (standard
+    library only) so that a test can run it on each installed interpreter.
+
+    Parameters
+    ----------
+    source : the text of a Python module
+
+    Returns
+    -------
+    str
+        The module's syntax tree without docstrings, in one interpreter-independent notation.
+    """
+    import ast
+
+    added_since_311 = {"type_params"}  # fields that 3.11's syntax cannot fill
+
+    def strip_docstrings(tree: ast.AST) -> None:
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+                if isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+                    node.body = body[1:] or [ast.Pass()]
+
+    def write(node: object) -> str:
+        if isinstance(node, ast.AST):
+            cls = type(node)
+            args = []
+            for name in cls._fields:
+                if not hasattr(node, name):
+                    continue
+                value = getattr(node, name)
+                if value is None and getattr(cls, name, ...) is None:
+                    continue  # an optional field left empty
+                if name in added_since_311 and value == []:
+                    continue
+                args.append(f"{name}={write(value)}")
+            return f"{cls.__name__}({', '.join(args)})"
+        if isinstance(node, list):
+            return f"[{', '.join(write(x) for x in node)}]"
+        return repr(node)
+
+    tree = ast.parse(source)
+    strip_docstrings(tree)
+    return write(tree)
+
+
+@functools.lru_cache(maxsize=512)
+def _meaning_digest(name: str, data: bytes) -> str:
+    """sha256 of :func:`canonical_bytes`, memoised by the file's name and bytes."""
+    return hashlib.sha256(canonical_bytes(name, data)).hexdigest()
+
+
+def canonical_bytes(name: str, data: bytes) -> bytes:
+    """What a file means, not how it is laid out: Python as :func:`python_meaning`, YAML as sorted JSON.
+
+    Any other file (CSV, Markdown) is its bytes.
+
+    Parameters
+    ----------
+    name : the file's name (its suffix decides the reading)
+    data : the file's bytes
+    """
+    if name.endswith(".py"):
+        return python_meaning(data.decode("utf-8")).encode()
+    if name.endswith((".yaml", ".yml")):
+        import yaml
+
+        return json.dumps(yaml.safe_load(data), sort_keys=True, default=str).encode()
+    return data
+
+
+def meaning_digest(path: Path) -> str:
+    """sha256 of the meaning of one file (:func:`canonical_bytes`); parsed once per distinct content."""
+    data = path.read_bytes()
+    return _meaning_digest(path.name, data)
+
+
+def modules_digest(package: Path, names: frozenset[str] | None = None, exclude: frozenset[str] = frozenset()) -> str:
+    """sha256 over the names and meanings of the package's ``*.py`` modules, sorted by name.
+
+    Parameters
+    ----------
+    package : the package directory
+    names : the module stems to include (None: all of them)
+    exclude : module stems to leave out
+    """
+    h = hashlib.sha256()
+    for path in sorted(package.glob("*.py")):
+        stem = path.stem
+        if (names is not None and stem not in names) or stem in exclude:
+            continue
+        h.update(path.name.encode() + b"\0" + meaning_digest(path).encode() + b"\0")
+    return h.hexdigest()
+
+
+def computation_digest(package: Path = PACKAGE_DIR) -> str:
+    """The meaning of every module that can change a number: all but :data:`PRESENTATION` and :data:`ENTRY`.
+
+    A module in no layer yet counts as computation (a new key rather than a stale number).
+    """
+    return modules_digest(package, exclude=PRESENTATION | ENTRY)
+
+
+def package_digest(package: Path = PACKAGE_DIR) -> str:
+    """The meaning of every module of the package, presentation and entry points included (the build stamp)."""
+    return modules_digest(package)
+
+
+def files_digest(directory: Path, pattern: str = "*") -> str:
+    """sha256 over the relative names and bytes of the files under ``directory`` matching ``pattern``,
+    sorted by name ('' when there are none).
+    """
+    files = sorted(p for p in directory.rglob(pattern) if p.is_file()) if directory.is_dir() else []
+    if not files:
+        return ""
+    h = hashlib.sha256()
+    for path in files:
+        h.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def gate_fingerprint(root: Path = ROOT) -> str:
+    """SHA-256 over the meaning of :data:`GATE_FINGERPRINT_FILES`: a stored sweep with another is stale.
+
+    Reformatting, comments and docstrings leave it unchanged; any change of code or input does not.
+
+    Parameters
+    ----------
+    root : the repository root the file names are relative to
+    """
+    h = hashlib.sha256()
+    for name in GATE_FINGERPRINT_FILES:
+        h.update(name.encode() + b"\0" + canonical_bytes(name, (root / name).read_bytes()))
+    return h.hexdigest()
+
+
+def gate_staleness(stored: str, root: Path = ROOT) -> str | None:
+    """None when a stored gate sweep's fingerprint is current, else one line naming the command that refreshes it.
+
+    Parameters
+    ----------
+    stored : the ``fingerprint`` field of ``benchmarks/gate_sweep.json``
+    root : the repository root
+    """
+    if stored == gate_fingerprint(root):
+        return None
+    return f"benchmarks/gate_sweep.json is stale (the inference code or inputs changed): refresh it with {GATE_REFRESH}"
