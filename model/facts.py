@@ -288,7 +288,6 @@ def evidence(setup: Setup) -> Facts:
     return {
         "n_ev": len(ev.events),
         "n_sig": len(ev.signal_events),
-        "n_restate": sum(bool(e.restates) for e in ev.events),
         "restate_sentence": _restate_sentence(sum(bool(e.restates) for e in ev.events)),
         "n_subsumed": len(subsumed),
         "subsumed_md": ", ".join(f"{{ref}}`{e.id} <events-table>`" for e in subsumed) or "none",

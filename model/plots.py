@@ -45,11 +45,15 @@ from .report import (
     share_range,
     share_text,
     sig,
+    sig_resolution,
     times_range,
     times_text,
     tornado_rows,
     usd_range,
     usd_text,
+)
+from .report import (
+    label as plain,
 )
 from .sensitivity import Revision, SobolResult, Tornado
 
@@ -115,11 +119,13 @@ class Layout:
     legend_cols: int
     """At most this many legend columns."""
     max_ticks: int | None
-    """At most this many major ticks on a linear or date x axis (None: as drawn)."""
+    """At most this many major ticks on a linear x axis (None: as drawn)."""
+    compact: bool
+    """A phone's drawing: sparser date and dollar ticks, short quarter labels, fewer panels a row."""
 
 
-WIDE = Layout("wide", FULL_WIDTH, 68, 70, 1.0, 5, None)
-NARROW = Layout("narrow", NARROW_WIDTH, 36, 38, 1.35, 1, 4)
+WIDE = Layout("wide", FULL_WIDTH, 68, 70, 1.0, 5, None, False)
+NARROW = Layout("narrow", NARROW_WIDTH, 36, 38, 1.35, 1, 4, True)
 _LAYOUT: ContextVar[Layout] = ContextVar("h20_chart_layout", default=WIDE)
 
 
@@ -230,7 +236,7 @@ def chart_html(fig: Figure, alt: str | None = None) -> str:
 
 def _fit_text(fig: Figure, lay: Layout) -> None:
     """Titles and axis labels re-wrapped to the layout's width (the wide ones are wrapped as drawn)."""
-    if lay == WIDE:
+    if not lay.compact:
         return
 
     def rewrap(text: str, width: int) -> str:
@@ -312,11 +318,11 @@ def _legend(a: plt.Axes, ncols: int = 2, **kw: object) -> None:
 
 def _date_axis(ax: plt.Axes, monthly: bool = False) -> None:
     """Quarterly ticks (``monthly``: every month) labelled month over year: short labels that survive a phone."""
-    narrow = _lay().max_ticks is not None
+    compact = _lay().compact
     if monthly:  # a short span: every month (on a phone every other month)
-        ax.xaxis.set_major_locator(mdates.MonthLocator(interval=2 if narrow else 1))
+        ax.xaxis.set_major_locator(mdates.MonthLocator(interval=2 if compact else 1))
     else:  # quarterly; on a phone every half year
-        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7) if narrow else (1, 4, 7, 10)))
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7) if compact else (1, 4, 7, 10)))
     ax.xaxis.set_minor_locator(mdates.MonthLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
 
@@ -493,13 +499,11 @@ def evidence_timeline(ev: Evidence, ax: object = None, *, by: str = "signal") ->
             a.scatter(
                 e.date, pos[k], marker=m, s=42, zorder=3, color=NEUTRAL["ink"], facecolor="none" if m != "x" else None
             )
-    _row_labels(a, [r.replace("_", " ") for r in rows], 0.18)
+    _row_labels(a, [plain(r) for r in rows], 0.18)
     _date_axis(a)
     a.set(xlabel="event date", ylabel="")
     conf = [
-        plt.Line2D(
-            [], [], color=NEUTRAL["ink"], mfc="none", marker=CONFIDENCE_MARKERS[c], ls="", label=c.replace("_", " ")
-        )
+        plt.Line2D([], [], color=NEUTRAL["ink"], mfc="none", marker=CONFIDENCE_MARKERS[c], ls="", label=plain(c))
         for c in reversed(CONFIDENCE_LEVELS)
         if any(e.confidence == c for e in ev.events)
     ]
@@ -531,7 +535,7 @@ def quarterly_revenue(periods: Sequence[Period], licence: dt.date, ax: object = 
             "after the\nfirst licence", (post[0] - 0.45, 1.0), xycoords=("data", "axes fraction"),
             va="top", fontsize=FONT["note"],
         )  # fmt: skip
-    short = _lay().max_ticks is not None  # a phone: 'Q3\nFY26'
+    short = _lay().compact  # a phone: 'Q3\nFY26'
     a.set_xticks(x, [q.fiscal_period.replace(" FY20" if short else " ", "\nFY" if short else "\n", 1) for q in qs])
     a.set(xlabel="fiscal quarter", ylabel="revenue (USD bn)")
     a.margins(y=0.12)
@@ -655,11 +659,6 @@ def _tornado_into(
     return len(shown), len(rs) - len(moving)
 
 
-def _resolution(x: float, digits: int = 2) -> float:
-    """Half a unit in the last of ``digits`` significant figures of ``x``: a smaller change does not show."""
-    return 0.5 * 10.0 ** (np.floor(np.log10(abs(x))) - (digits - 1)) if x else 0.0
-
-
 def _tornado_legend(a: plt.Axes) -> None:
     handles = [
         Patch(color=NEUTRAL["light"], label="input at its low end"),
@@ -693,7 +692,7 @@ def tornado_chart_one(
     """
     output, (scale, unit) = output_label(var, scenario), TORNADO_UNITS[var]
     rows = [r for r in tornado_rows(t) if r["output"] == output]
-    tol = max(_resolution(float(rows[0]["default"]) * scale), 1e-9) if rows else 1e-9  # what the policy prints
+    tol = max(sig_resolution(float(rows[0]["default"]) * scale), 1e-9) if rows else 1e-9  # what the policy prints
     n = len([r for r in rows if abs(float(r["high"]) - float(r["low"])) * scale > tol])
     n = min(n, top) if top else n
     fig, ax = _fig(h=0.42 * n + 1.7 if n else 1.4, ax=ax)  # nothing to draw: a strip with the default's mark
@@ -806,8 +805,7 @@ def influence_chart(influence: xr.Dataset, top: int = 10, ax: object = None) -> 
         a.barh(
             np.arange(len(rs)) + (j - 1.5) * h + 0.08, [r[s] for r in rs], height=h, color=SCENARIO_COLORS[s], label=s
         )
-    human = {r["signal"]: r["signal"].replace("_", " ") for r in rs}  # signal keys as words
-    labels = [f"{r['id']} · {r['date']} · {human[r['signal']]} ({str(r['confidence']).replace('_', ' ')})" for r in rs]
+    labels = [f"{r['id']} · {r['date']} · {plain(str(r['signal']))} ({plain(str(r['confidence']))})" for r in rs]
     _row_labels(a, labels, 0.22)
     a.axvline(0, color=NEUTRAL["ink"], lw=0.8)
     mags = sorted((max(abs(float(r[s])) for s in SCENARIOS) for r in rs), reverse=True)
@@ -841,7 +839,7 @@ def sobol_chart(res: SobolResult, title: str, ax: object = None) -> Figure:
 def _usd_axis(a: plt.Axes) -> None:
     """A log axis of US dollars with ticks in plain words (USD 1m ... USD 100bn)."""
     a.set_xscale("log")
-    ticks = [1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0][:: 2 if _lay().max_ticks else 1]  # a phone: every other decade
+    ticks = [1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0][:: 2 if _lay().compact else 1]  # a phone: every other decade
     a.set_xticks(ticks, [usd_text(t, 1) for t in ticks])
     a.xaxis.set_minor_formatter(plt.NullFormatter())
 
@@ -1147,7 +1145,7 @@ def _signal_classes_into(a: plt.Axes, sc: SignalCheck) -> None:
     a.hlines(y, sc.lower, sc.upper, color=NEUTRAL["light"], lw=7, label="replicated 90% interval")
     a.plot(sc.expected, y, "|", color=NEUTRAL["dark"], ms=13, mew=2, label="replicated mean")
     a.plot(sc.counts, y, "o", color=NEUTRAL["accent"], label="observed")
-    _row_labels(a, [f"{s.replace('_', ' ')}  (p = {sc.class_p[i]:.2f})" for i, s in enumerate(SIGNALS)], 0.22)
+    _row_labels(a, [f"{plain(s)}  (p = {sc.class_p[i]:.2f})" for i, s in enumerate(SIGNALS)], 0.22)
     a.set_xlim(-0.5, max(sc.upper.max(), sc.counts.max()) + 1)
     a.set(xlabel="signal events per class (count)")
 
@@ -1159,7 +1157,7 @@ def _signal_omnibus_into(a: plt.Axes, sc: SignalCheck) -> None:
 
 
 def _check_name(sc: SignalCheck) -> str:
-    return sc.label.replace("_", " ").capitalize()
+    return plain(sc.label).capitalize()
 
 
 @_styled
@@ -1214,14 +1212,14 @@ SBC_NAMES: dict[str, str] = {"r_z": "recovered share", "theta": "probability of 
 
 def _sbc_name(name: str) -> str:
     var, _, rest = name.partition("[")
-    return SBC_NAMES.get(var, name).format(rest.rstrip("]")) if var in SBC_NAMES else name.replace("_", " ")
+    return SBC_NAMES.get(var, name).format(rest.rstrip("]")) if var in SBC_NAMES else plain(name)
 
 
 @_styled
 def sbc_ecdf_plot(res: SBCResult, title: str, ax: object = None) -> Figure:
     """ECDF minus uniform CDF of the SBC ranks, with the simultaneous band of each test (small multiples)."""
     tests = res.tests
-    ncols = 2 if _lay().max_ticks else 3  # a phone: two panels a row
+    ncols = 2 if _lay().compact else 3  # a phone: two panels a row
     nrows = int(np.ceil(len(tests) / ncols))
     fig, ax = _fig(h=1.75 * nrows + 1.3, ncols=ncols, nrows=nrows, sharex=True, sharey=True, ax=ax)
     for k, t in enumerate(tests):

@@ -63,6 +63,11 @@ def sig(x: float, n: int = 2) -> str:
     return f"{rounded:,.{max(0, n - 1 - exp)}f}"
 
 
+def sig_resolution(x: float, n: int = 2) -> float:
+    """Half a unit in the last of ``n`` significant figures of ``x``: a smaller change does not show in :func:`sig`."""
+    return 0.5 * 10.0 ** (np.floor(np.log10(abs(x))) - (n - 1)) if x else 0.0
+
+
 def prob_text(p: float, digits: int = 0) -> str:
     """A probability by the precision policy: '< 0.01%', '0.6%', '37%', '> 99%' (``digits`` decimals in 1-99%)."""
     if p < BOUND:
