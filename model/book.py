@@ -350,7 +350,7 @@ def build_stamp(package: Path = PACKAGE_DIR) -> dict[str, str]:
 
     from .cache import key
     from .export import git_commit
-    from .fingerprint import files_digest, package_digest
+    from .fingerprint import file_digest, files_digest, package_digest
     from .report import GATE_SWEEP
 
     setup = prepare()
@@ -360,7 +360,7 @@ def build_stamp(package: Path = PACKAGE_DIR) -> dict[str, str]:
         "seed": setup.seed,
         "package": package_digest(package),
         "env": {k: v for k, v in os.environ.items() if k.startswith("H20_") and k not in NEUTRAL_ENV},
-        "gate_sweep": hashlib.sha256((root / GATE_SWEEP).read_bytes()).hexdigest(),
+        "gate_sweep": file_digest(root / GATE_SWEEP),
         "data": files_digest(DATA_DIR),  # the shipped files besides the inputs (the article's claims)
         "commit": git_commit(),
         "distributions": hashlib.sha256("\n".join(dists).encode()).hexdigest(),

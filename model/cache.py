@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, MutableMapping, TypeVa
 
 import numpy as np
 
-from .fingerprint import computation_digest, files_digest  # noqa: F401 - files_digest: re-exported
+from .fingerprint import computation_digest, file_digest, files_digest  # noqa: F401 - files_digest: re-exported
 
 if TYPE_CHECKING:
     from .pipeline import Setup
@@ -263,7 +263,7 @@ def input_files(setup: Setup) -> dict[str, str]:
         "quarters": setup.quarters_file,
         "resolution": setup.resolution_file,
     }
-    return {k: hashlib.sha256(Path(v).read_bytes()).hexdigest() for k, v in files.items()}
+    return {k: file_digest(v) for k, v in files.items()}
 
 
 def key(name: str, setup: Setup | None, params: dict[str, Any], package: Path = PACKAGE_DIR) -> str:

@@ -195,6 +195,11 @@ def package_digest(package: Path = PACKAGE_DIR) -> str:
     return modules_digest(package)
 
 
+def file_digest(path: Path | str) -> str:
+    """sha256 of a file's bytes (an input file, the stored gate sweep)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def files_digest(directory: Path, pattern: str = "*") -> str:
     """sha256 over the relative names and bytes of the files under ``directory`` matching ``pattern``,
     sorted by name ('' when there are none).
