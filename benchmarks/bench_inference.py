@@ -46,7 +46,7 @@ def naive_model(priors, lik):  # noqa: ANN001, ANN201
     import pymc as pm
 
     from model import SCENARIOS
-    from model.measurement import normal_logpdf
+    from model.computation.measurement import normal_logpdf
 
     obs = lik.revenue
     with pm.Model(coords={"scenario": list(SCENARIOS)}) as model:
@@ -83,9 +83,9 @@ def fit_once(sampler: str, draws: int, tune: int, seed: int) -> dict:
     """One end-to-end fit (build, compile, sample) and the ESS of its slowest reported quantity."""
     import xarray as xr
 
-    from model.likelihood import conditional_scenario_prob
-    from model.mcmc import build_model, quiet_pymc
-    from model.pipeline import prepare
+    from model.computation.likelihood import conditional_scenario_prob
+    from model.computation.mcmc import build_model, quiet_pymc
+    from model.computation.pipeline import prepare
 
     s = prepare()
     cfg = s.assumptions.inference
@@ -162,8 +162,8 @@ def median(xs: list[float]) -> float:
 
 def exact_rate(repeats: int) -> float:
     """Exact posterior evaluations per second (shipped quadrature nodes), median of ``repeats`` batches."""
-    from model.exact import exact_posterior
-    from model.pipeline import prepare
+    from model.computation.exact import exact_posterior
+    from model.computation.pipeline import prepare
 
     s = prepare()
     n = s.assumptions.inference.quadrature_nodes
@@ -183,8 +183,8 @@ def simulator_fraction(repeats: int, n: int = 1_000_000) -> tuple[float, float]:
     The raw baseline draws the same variates (Dirichlet, uniform, Beta, log-normal; ``n`` of each)
     straight from one ``numpy.random.Generator`` with no bookkeeping.
     """
-    from model.pipeline import prepare
-    from model.simulate import prior_predictive
+    from model.computation.pipeline import prepare
+    from model.computation.simulate import prior_predictive
 
     p = prepare().priors
 
@@ -219,7 +219,7 @@ def main() -> None:
     if args.one:
         child(args.one, args.draws, args.tune, args.seed)
         return
-    from model.pipeline import prepare
+    from model.computation.pipeline import prepare
 
     cfg = prepare().assumptions.inference
     draws, tune = (2000, 500) if args.quick else (cfg.draws, cfg.tune)

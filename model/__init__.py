@@ -10,7 +10,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from .cache import redirect_unwritable_caches
+from .computation.cache import redirect_unwritable_caches
 
 # A read-only or missing home directory: ArviZ (its daily stamp), PyTensor (its compile directory),
 # Matplotlib and this package's result cache would fail at import or first use, and the failure

@@ -1,7 +1,7 @@
-"""``python -m model``: see :mod:`model.cli`."""
+"""``python -m model``: see :mod:`model.entry.cli`."""
 
 import sys
 
-from .cli import main
+from .entry.cli import main
 
 sys.exit(main())

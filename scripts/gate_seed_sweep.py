@@ -7,7 +7,7 @@ against the exact path. With a correct sampler the expected number of failures i
 ``seeds x FAMILY_ALPHA`` (0.02 for 20 seeds): any failure is a finding. Prints one line per
 seed and writes a JSON summary that the Inference chapter reads.
 
-The seeds are a map (:func:`model.parallel.map_tasks`): set ``H20_DASK_SCHEDULER`` to run them on a
+The seeds are a map (:func:`model.computation.parallel.map_tasks`): set ``H20_DASK_SCHEDULER`` to run them on a
 Dask cluster (PyMC starts a process per chain: start its workers with
 ``DASK_DISTRIBUTED__WORKER__DAEMON=False``).
 """
@@ -26,11 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from model import __version__  # noqa: E402
-from model.fingerprint import gate_fingerprint  # noqa: E402
-from model.mcmc import FAMILY_ALPHA, agreement, check_convergence, fit_mcmc  # noqa: E402
-from model.parallel import local_workers, map_tasks  # noqa: E402
-from model.pipeline import Setup, analyse, prepare  # noqa: E402
-from model.report import quantity_label  # noqa: E402
+from model.computation.fingerprint import gate_fingerprint  # noqa: E402
+from model.computation.mcmc import FAMILY_ALPHA, agreement, check_convergence, fit_mcmc  # noqa: E402
+from model.computation.parallel import local_workers, map_tasks  # noqa: E402
+from model.computation.pipeline import Setup, analyse, prepare  # noqa: E402
+from model.presentation.report import quantity_label  # noqa: E402
 
 
 def run_seed(task: tuple[Setup, int]) -> dict:

@@ -17,10 +17,10 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(ROOT), *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT))]
 )
 
-from model.assumptions import DEFAULT_ASSUMPTIONS  # noqa: E402
-from model.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS  # noqa: E402
-from model.pipeline import Analysis, Setup, analyse, prepare  # noqa: E402
-from model.resolution import DEFAULT_RESOLUTION  # noqa: E402
+from model.computation.assumptions import DEFAULT_ASSUMPTIONS  # noqa: E402
+from model.computation.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS  # noqa: E402
+from model.computation.pipeline import Analysis, Setup, analyse, prepare  # noqa: E402
+from model.computation.resolution import DEFAULT_RESOLUTION  # noqa: E402
 
 TIER_MARKERS: tuple[str, ...] = (
     "slow",
@@ -95,7 +95,7 @@ def _needs(item: pytest.Item) -> set[str]:
         needs.add("dask")
     if "analysis" in fixtures:  # the session's full PyMC fit
         needs.add("mcmc")
-    if "chapter" in fixtures:  # a model.book.Chapter: every result a chapter shows (PyMC fit and grid included)
+    if "chapter" in fixtures:  # a model.entry.book.Chapter: every result a chapter shows (PyMC fit and grid included)
         needs.add("book")
     if "run_cli" in fixtures:
         needs.add("subprocess")
@@ -130,7 +130,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 PREFETCH_FOR = ("08_checks.ipynb", "09_explore.ipynb")
-"""Chapters whose slowest results :func:`model.book.prefetch` computes (as during the book build)."""
+"""Chapters whose slowest results :func:`model.entry.book.prefetch` computes (as during the book build)."""
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -138,14 +138,14 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     grid into the result cache in a child process (one worker) while the unit tests run.
 
     The chapters read the same entries, or wait for one the child is still computing
-    (``model/cache.py``); nothing changes but when the work happens. Off with ``H20_PREFETCH=0``
+    (``model/computation/cache.py``); nothing changes but when the work happens. Off with ``H20_PREFETCH=0``
     or ``H20_NO_CACHE=1``; the child is stopped when the session ends.
     """
     if not any(Path(str(item.fspath)).name in PREFETCH_FOR for item in session.items):
         return
     if os.environ.get("H20_NO_CACHE", "").strip() not in ("", "0") or os.environ.get("H20_PREFETCH") == "0":
         return
-    from model.book import start_prefetch
+    from model.entry.book import start_prefetch
 
     session.config.h20_prefetch = start_prefetch()  # type: ignore[attr-defined]
 

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from model import fingerprint
-from model.assumptions import load_assumptions
-from model.errors import InputError
-from model.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, load_events, load_periods
+from model.computation import fingerprint
+from model.computation.assumptions import load_assumptions
+from model.computation.errors import InputError
+from model.computation.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, load_events, load_periods
 
 EARLIEST_ZONE = dt.timezone(dt.timedelta(hours=14))
 """UTC+14 (Kiritimati): where a calendar day starts first."""
@@ -40,8 +40,9 @@ ZONES = ("Pacific/Kiritimati", "Asia/Shanghai", "UTC", "America/Los_Angeles", "E
 
 def _load_in_zone(zone: str, events: Path, quarters: Path) -> subprocess.CompletedProcess[str]:
     code = (
-        "import sys; from model.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, load_events, load_periods\n"
-        "from model.errors import InputError\n"
+        "import sys\n"
+        "from model.computation.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, load_events, load_periods\n"
+        "from model.computation.errors import InputError\n"
         "try:\n    load_events(sys.argv[1]); load_periods(sys.argv[2])\n"
         "except InputError as e:\n    print(e); sys.exit(2)\n"
     )
@@ -182,7 +183,7 @@ def test_unit_tests_ignore_the_users_input_variables(tmp_path, inputs):
 
 
 def test_a_test_that_sets_a_variable_still_sees_it(monkeypatch, inputs):
-    from model.pipeline import prepare
+    from model.computation.pipeline import prepare
 
     monkeypatch.setenv("H20_ASSUMPTIONS", str(inputs["assumptions"]))
     assert prepare().assumptions.source_file == str(inputs["assumptions"])
@@ -315,7 +316,8 @@ def test_a_writable_home_gets_no_note(tmp_path):
 
 def test_an_environment_problem_is_never_bad_input(monkeypatch, capsys):
     """A directory that cannot be written (no temporary directory either) exits 75 naming it, not 2."""
-    from model import cli, pipeline
+    from model.computation import pipeline
+    from model.entry import cli
 
     def unwritable(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied", "/nowhere/.cache/arviz")
@@ -330,7 +332,8 @@ def test_a_failing_library_during_elicitation_is_not_blamed_on_the_intervals(mon
     """The elicitation reports its solvers' failures as input errors; an OSError of the machine on the way
     (ArviZ's stamp directory, PyTensor's compile directory) exits 75 naming the directory, not 2.
     """
-    from model import cli, priors
+    from model.computation import priors
+    from model.entry import cli
 
     def broken(*args: object, **kwargs: object) -> None:
         raise NotADirectoryError(20, "Not a directory", "/home/x/.cache/arviz")
@@ -376,7 +379,7 @@ def installed_here() -> None:
 def test_a_command_in_another_checkout_stops_naming_both(tmp_path, installed_here):
     """``h20-model summary`` run in a second checkout, with this one installed: one line, both paths, exit 75."""
     other = _second_checkout(tmp_path)
-    res = _isolated("import sys; from model.cli import main; sys.exit(main(sys.argv[1:]))", other, "summary")
+    res = _isolated("import sys; from model.entry.cli import main; sys.exit(main(sys.argv[1:]))", other, "summary")
     assert res.returncode == 75, res.stdout[:500] + res.stderr
     line = res.stderr.strip()
     assert "\n" not in line and str(other) in line and str(ROOT / "model") in line and "fix:" in line
@@ -386,7 +389,9 @@ def test_a_chapter_in_another_checkout_stops_naming_both(tmp_path, installed_her
     """A kernel started in the second checkout's notebooks/ (JupyterLab, nbconvert) with this one installed."""
     other = _second_checkout(tmp_path)
     (other / "notebooks").mkdir()
-    res = _isolated("from model.book import open_chapter; open_chapter('priors', glue=False)", other / "notebooks")
+    res = _isolated(
+        "from model.entry.book import open_chapter; open_chapter('priors', glue=False)", other / "notebooks"
+    )
     assert res.returncode != 0
     assert "OtherCheckoutError" in res.stderr and str(other) in res.stderr.strip().splitlines()[-1]
 
@@ -399,7 +404,7 @@ def test_the_build_of_another_checkout_imports_that_checkout(tmp_path, installed
         "spec = importlib.util.spec_from_file_location('h20_build', sys.argv[1])\n"
         "ext = importlib.util.module_from_spec(spec); spec.loader.exec_module(ext)\n"
         "ext.use_this_checkout()\n"
-        "import model; from model.pipeline import prepare\n"
+        "import model; from model.computation.pipeline import prepare\n"
         "print(json.dumps({'model': model.__file__, 'path': os.environ['PYTHONPATH'],"
         " 'm_base': float(prepare().priors.m[0])}))\n"
     )

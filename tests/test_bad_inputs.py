@@ -2,7 +2,7 @@
 
 Table-driven: each case breaks a copy of the shipped files (YAML, events CSV, quarters CSV)
 or passes odd flags or ``H20_*`` variables, then runs ``python -m model`` in-process
-(``model.cli.main``). A few cases run as real subprocesses to check the interpreter-level
+(``model.entry.cli.main``). A few cases run as real subprocesses to check the interpreter-level
 behaviour, and a Hypothesis test mutates valid assumptions at random.
 """
 
@@ -22,12 +22,19 @@ from conftest import run_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import cli
-from model.assumptions import DEFAULT_ASSUMPTIONS, load_assumptions
-from model.errors import InputError
-from model.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, MAX_EVENTS, MAX_PERIODS, load_events, load_periods
-from model.inputs import MAX_CSV_BYTES, MAX_PATH_CHARS, MAX_YAML_BYTES, MAX_YAML_DEPTH
-from model.priors import elicit_priors
+from model.computation.assumptions import DEFAULT_ASSUMPTIONS, load_assumptions
+from model.computation.errors import InputError
+from model.computation.evidence import (
+    DEFAULT_EVENTS,
+    DEFAULT_QUARTERS,
+    MAX_EVENTS,
+    MAX_PERIODS,
+    load_events,
+    load_periods,
+)
+from model.computation.inputs import MAX_CSV_BYTES, MAX_PATH_CHARS, MAX_YAML_BYTES, MAX_YAML_DEPTH
+from model.computation.priors import elicit_priors
+from model.entry import cli
 
 Files = dict[str, Path]
 A, E, Q, V = "assumptions", "events", "quarters", "resolution"
@@ -912,7 +919,7 @@ def test_blank_excel_rows_are_skipped(inputs: Files):
 
 def test_env_relative_path_from_pwd(inputs: Files, tmp_path: Path, monkeypatch):
     """``H20_ASSUMPTIONS=my.yaml jupyter-book build .``: the kernel runs in notebooks/, $PWD is the root."""
-    from model.pipeline import prepare
+    from model.computation.pipeline import prepare
 
     (tmp_path / "notebooks").mkdir()
     monkeypatch.chdir(tmp_path / "notebooks")
@@ -927,7 +934,7 @@ def test_env_relative_path_from_pwd(inputs: Files, tmp_path: Path, monkeypatch):
 
 
 def test_env_relative_path_falls_back_to_cwd(inputs: Files, tmp_path: Path, monkeypatch):
-    from model.pipeline import prepare
+    from model.computation.pipeline import prepare
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PWD", "/")
@@ -939,7 +946,7 @@ def test_env_relative_path_falls_back_to_cwd(inputs: Files, tmp_path: Path, monk
 
 def test_notebook_path_gives_the_same_line(inputs: Files, monkeypatch):
     """What a notebook's ``prepare()`` raises is the line the CLI prints."""
-    from model.pipeline import prepare
+    from model.computation.pipeline import prepare
 
     monkeypatch.setenv("H20_ASSUMPTIONS", "does-not-exist.yaml")
     with pytest.raises(InputError) as ei:
@@ -963,7 +970,7 @@ def test_unreadable_file(inputs: Files, capsys, monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *a, **k)
 
-    monkeypatch.setattr("model.inputs.open", denied, raising=False)
+    monkeypatch.setattr("model.computation.inputs.open", denied, raising=False)
     assert _main(["summary", "--no-mcmc", "--events", str(inputs[E])]) == 2
     _check_line(capsys.readouterr().err, str(inputs[E]), "(file)", "permission denied")
 
@@ -982,7 +989,7 @@ def test_last_resort_is_one_line_exit_70(capsys, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("unexpected\n\x1b[31mfailure")
 
-    monkeypatch.setattr("model.pipeline.prepare", boom)
+    monkeypatch.setattr("model.computation.pipeline.prepare", boom)
     assert _main(["summary", "--no-mcmc"]) == cli.EXIT_INTERNAL == 70
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith(
@@ -991,10 +998,10 @@ def test_last_resort_is_one_line_exit_70(capsys, monkeypatch):
 
 
 def test_sensitivity_elicitation_failure_names_the_range(capsys, monkeypatch):
-    import model.priors
-    from model.priors import ElicitationError
+    import model.computation.priors
+    from model.computation.priors import ElicitationError
 
-    real = model.priors.elicit_beta
+    real = model.computation.priors.elicit_beta
     shipped = {
         (r.lower, r.upper, r.mass)
         for r in (load_assumptions().recovery.of(s) for s in ("base", "reban", "domestic", "easing"))
@@ -1008,8 +1015,8 @@ def test_sensitivity_elicitation_failure_names_the_range(capsys, monkeypatch):
             "Beta", lower, upper, mass, f"no Beta prior puts {mass} of the mass in [{lower}, {upper}]", "narrow it"
         )
 
-    monkeypatch.setattr("model.priors.elicit_beta", fail_when_scaled)
-    monkeypatch.setattr("model.sensitivity.elicit_beta", fail_when_scaled, raising=False)
+    monkeypatch.setattr("model.computation.priors.elicit_beta", fail_when_scaled)
+    monkeypatch.setattr("model.computation.sensitivity.elicit_beta", fail_when_scaled, raising=False)
     assert _main(["sensitivity"]) == 2
     _check_line(capsys.readouterr().err, str(DEFAULT_ASSUMPTIONS), "sensitivity.recovery_scale", "no Beta prior")
 

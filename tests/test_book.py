@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model import facts, report, tables
-from model import sensitivity as sens
-from model.book import CHAPTER_FACTS, Chapter
+from model.computation import sensitivity as sens
+from model.entry.book import CHAPTER_FACTS, Chapter
+from model.presentation import facts, report, tables
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 CHAPTER_OF = {
@@ -121,8 +121,8 @@ def _check_table(t: tables.Table) -> None:
 def test_every_table_is_formatted_for_people(chapter):
     st = chapter.setup
     an = chapter.analysis()
-    from model import claims
-    from model.retrospective import prior_revisions
+    from model.computation import claims
+    from model.computation.retrospective import prior_revisions
 
     res = chapter.retro.resolution
     built = [

@@ -1,4 +1,4 @@
-"""The build extension (book/_ext/h20_build.py) and what it runs (model.book.build_stamp, prefetch).
+"""The build extension (book/_ext/h20_build.py) and what it runs (model.entry.book.build_stamp, prefetch).
 
 The executed notebooks may be reused only while nothing the chapters read has changed; the
 background computation must fill exactly the cache entries the chapters read (else it only wastes
@@ -19,8 +19,9 @@ from types import SimpleNamespace
 import pytest
 from conftest import run_model
 
-from model import book, cache, checks, explore
-from model.pipeline import prepare
+from model.computation import cache, checks, explore
+from model.computation.pipeline import prepare
+from model.entry import book
 
 ROOT = Path(__file__).resolve().parents[1]
 EXT = ROOT / "book" / "_ext" / "h20_build.py"
@@ -65,7 +66,7 @@ def ext(monkeypatch):  # noqa: ANN001, ANN201
     for k in ("H20_NO_CACHE", "H20_PREFETCH"):
         monkeypatch.delenv(k, raising=False)
     _Recorder.calls = []
-    monkeypatch.setattr(subprocess, "Popen", _Recorder)  # model.book.start_prefetch's
+    monkeypatch.setattr(subprocess, "Popen", _Recorder)  # model.entry.book.start_prefetch's
     monkeypatch.setattr(module, "stamp", lambda app: dict(STAMP))
     monkeypatch.setattr(module, "validate_inputs", lambda: None, raising=False)  # tested on its own below
     return module
@@ -188,7 +189,7 @@ def test_the_stamp_moves_with_what_the_chapters_read(tmp_path, monkeypatch, inpu
 
 @pytest.mark.slow
 def test_prefetch_fills_the_entries_the_chapters_read(tmp_path, monkeypatch):
-    """After :func:`model.book.prefetch`, a fresh chapter gets every prefetched result from the cache."""
+    """After :func:`model.entry.book.prefetch`, a fresh chapter gets every prefetched result from the cache."""
     monkeypatch.setenv(cache.ENV_DIR, str(tmp_path / "cache"))
     monkeypatch.delenv(cache.ENV_OFF, raising=False)
     monkeypatch.setattr(book, "SBC_FITS", 6)
@@ -353,7 +354,7 @@ def test_a_sound_cache_with_records_is_kept(tmp_path, ext):
 
 
 def test_bad_input_stops_the_build_with_the_command_lines_line(tmp_path, monkeypatch, inputs, capsys):
-    from model import cli
+    from model.entry import cli
 
     module = _extension()
     text = inputs["assumptions"].read_text(encoding="utf-8").replace("    mass: 0.90\n", "    mass: 1.5\n", 1)
@@ -419,7 +420,7 @@ def test_the_prefetch_child_dies_with_its_parent(tmp_path):
 
     log = tmp_path / "prefetch.log"
     parent_code = (
-        "import sys, time; from pathlib import Path; from model.book import start_prefetch\n"
+        "import sys, time; from pathlib import Path; from model.entry.book import start_prefetch\n"
         "child = start_prefetch(Path(sys.argv[1])); print(child.pid, flush=True); time.sleep(600)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "H20_CACHE_DIR": str(tmp_path / "cache")}

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model import cache
-from model.pipeline import cached_fit, prepare
+from model.computation import cache
+from model.computation.pipeline import cached_fit, prepare
 
 
 @pytest.fixture()
@@ -201,7 +201,7 @@ def test_the_fit_key_moves_with_what_the_fit_reads_and_only_that(inputs):
     """The fit is keyed by its priors, likelihood, sampler settings and seed: a change that moves them refits,
     a change that does not (the reporting threshold) reuses the fit.
     """
-    from model.pipeline import fit_params
+    from model.computation.pipeline import fit_params
 
     def fit_key(setup) -> str:  # noqa: ANN001
         return cache.key("fit_mcmc", None, fit_params(setup))

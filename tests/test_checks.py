@@ -1,4 +1,6 @@
-"""model.checks: every check must pass on data from the model and fail on data or posteriors that are wrong."""
+"""model.computation.checks: every check must pass on data from the model and fail on data or posteriors that are
+wrong.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +12,13 @@ import numpy as np
 import pytest
 from conftest import run_model
 
-from model import SCENARIOS, checks
-from model.evidence import log_likelihood_table
-from model.exact import exact_posterior
-from model.likelihood import Likelihood
-from model.measurement import RevenueObservation
-from model.simulate import rng_for
+from model import SCENARIOS
+from model.computation import checks
+from model.computation.evidence import log_likelihood_table
+from model.computation.exact import exact_posterior
+from model.computation.likelihood import Likelihood
+from model.computation.measurement import RevenueObservation
+from model.computation.simulate import rng_for
 
 
 def _predictive(setup, x: float | None = None):  # noqa: ANN001, ANN202
@@ -128,7 +131,7 @@ def test_sbc_exact_fails_with_an_inflated_measurement_sd(setup):
 
 def test_power_scaling_is_zero_where_nothing_depends_on_the_power(setup):
     p = setup.priors
-    # b = 1 + 1e-12, not 1: model.exact's quadrature meets 0 * log(0) at r = expit(40) == 1.0 when b == 1
+    # b = 1 + 1e-12, not 1: model.computation.exact's quadrature meets 0 * log(0) at r = expit(40) == 1.0 when b == 1
     flat = p.with_(
         m=np.full(4, 0.25),
         kappa=4.0,
@@ -150,7 +153,7 @@ def test_power_scaling_values_and_validity(setup):
     )  # the signals decide reban vs domestic
     lo = checks.powered_priors(p, 0.5)
     assert lo.kappa == pytest.approx((0.5 * (p.dirichlet_alpha - 1) + 1).sum())
-    from model.priors import elicit_beta_quantiles
+    from model.computation.priors import elicit_beta_quantiles
 
     steep = p.with_(recovery={**p.recovery, "domestic": elicit_beta_quantiles(0.001, 0.20, 0.04, 0.90)})
     with pytest.raises(ValueError):
@@ -158,7 +161,7 @@ def test_power_scaling_values_and_validity(setup):
 
 
 def test_data_model_has_the_same_density_as_build_model(setup):
-    from model.mcmc import build_model
+    from model.computation.mcmc import build_model
 
     design = checks.design_of(setup)
     lik = setup.likelihood

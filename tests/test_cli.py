@@ -45,7 +45,7 @@ def test_summary_text_with_mcmc():
 
 
 def test_env_var_points_every_entry_point_at_a_user_file(inputs, monkeypatch):
-    from model.pipeline import prepare
+    from model.computation.pipeline import prepare
 
     f = inputs["assumptions"]
     f.write_text(f.read_text(encoding="utf-8").replace("    value: 0.45\n", "    value: 0.40\n", 1), encoding="utf-8")
@@ -59,8 +59,8 @@ def test_env_var_points_every_entry_point_at_a_user_file(inputs, monkeypatch):
 
 def test_relative_env_path_resolves_from_where_the_user_ran(inputs, monkeypatch, tmp_path):
     """A relative H20_ASSUMPTIONS given at the repository root is found from notebooks/ too."""
-    from model.errors import InputError
-    from model.pipeline import prepare
+    from model.computation.errors import InputError
+    from model.computation.pipeline import prepare
 
     (tmp_path / "notebooks").mkdir()
     monkeypatch.chdir(tmp_path / "notebooks")  # where myst-nb runs a notebook's kernel
@@ -81,7 +81,8 @@ def test_relative_env_path_resolves_from_where_the_user_ran(inputs, monkeypatch,
 
 def test_summary_prints_the_exact_headline_before_the_mcmc_check(monkeypatch, capsys):
     """The headline comes from the exact path: it is on stdout before the PyMC fit starts."""
-    from model import cli, pipeline
+    from model.computation import pipeline
+    from model.entry import cli
 
     real, seen = pipeline.analyse, {}
 
@@ -117,7 +118,8 @@ class _Terminal:
 def test_a_slow_step_shows_progress_on_a_terminal_only(monkeypatch, capsys, tty):
     import time
 
-    from model import cli, pipeline
+    from model.computation import pipeline
+    from model.entry import cli
 
     real = pipeline.analyse
 
@@ -131,8 +133,8 @@ def test_a_slow_step_shows_progress_on_a_terminal_only(monkeypatch, capsys, tty)
     terminal = _Terminal()
     if tty:
         monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.setattr("model.report.summary_text", lambda h: "headline")
-    monkeypatch.setattr("model.report.headline", lambda an, *rest: {"mcmc": an.mcmc is not None})
+    monkeypatch.setattr("model.presentation.report.summary_text", lambda h: "headline")
+    monkeypatch.setattr("model.presentation.report.headline", lambda an, *rest: {"mcmc": an.mcmc is not None})
     assert cli.main(["summary"]) == 0
     out = capsys.readouterr()
     assert out.out.startswith("headline")

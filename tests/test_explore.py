@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from model import explore
-from model import sensitivity as sens
-from model.export import DESCRIPTIONS, MANIFEST_FILE, ExportInputs, export, portable, portable_summary
-from model.report import headline
+from model.computation import explore
+from model.computation import sensitivity as sens
+from model.presentation.export import DESCRIPTIONS, MANIFEST_FILE, ExportInputs, export, portable, portable_summary
+from model.presentation.report import headline
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +170,7 @@ def test_a_slider_noted_as_idle_changes_nothing_and_the_others_do(grid):
     """At every date: the note's condition (read from the grid's data) holds exactly when the slider
     cannot move the probabilities; checked by moving it across its range.
     """
-    from model import widgets
+    from model.presentation import widgets
 
     ends = {
         "weight": explore.SLIDER_RANGES["weight"],
@@ -214,7 +214,7 @@ def test_idle_notes_follow_the_data_not_the_calendar(grid):
 
 
 def test_the_words_are_plain_with_units_and_meaning(grid):
-    from model import widgets
+    from model.presentation import widgets
 
     t = widgets.explorer_text(grid)
     assert set(t["sliders"]) == set(widgets.SLIDERS) == set(grid["defaults"])
@@ -231,7 +231,7 @@ def test_the_words_are_plain_with_units_and_meaning(grid):
 
 
 def test_usd_in_billions_at_the_precision_policy():
-    from model.report import usd_bn_text
+    from model.presentation.report import usd_bn_text
 
     assert usd_bn_text(0.0603) == "USD 0.060bn"
     assert usd_bn_text(0.0558) == "USD 0.056bn"
@@ -246,7 +246,7 @@ FORMAT_VALUES = {
     "share": [1e-7, 0.000105, 0.000125, 0.00015, 0.000278, 0.00995, 0.0105, 0.0115, 0.0995, 0.115, 0.995],
     "usd": [1e-4, 0.055, 0.06, 0.0605, 0.065, 0.0995, 9.95, 99.5, 999.5, 1234.5, 16.29],
 }  # fmt: skip
-"""Values at which the page's formats must print what model.report prints: rounding ties, the policy's
+"""Values at which the page's formats must print what model.presentation.report prints: rounding ties, the policy's
 boundaries (0.01%, 1%, 99%), a change of digit count (0.0995 -> 0.10), thousands."""
 
 
@@ -261,7 +261,7 @@ def format_values(n: int = 400, seed: int = 3) -> dict[str, list[float]]:
 
 
 def python_formats(values: dict[str, list[float]]) -> dict[str, list[str]]:
-    from model.report import prob_text, share_text, usd_bn_text
+    from model.presentation.report import prob_text, share_text, usd_bn_text
 
     return {
         "prob": [prob_text(v) for v in values["prob"]],
@@ -294,4 +294,4 @@ def test_the_page_formats_as_model_report_does_in_node():
     want = python_formats(values)
     for kind in want:
         bad = [(v, w, g) for v, w, g in zip(values[kind], want[kind], got[kind], strict=True) if w != g]
-        assert not bad, f"{kind}: the page prints otherwise than model.report at {bad[:5]}"
+        assert not bad, f"{kind}: the page prints otherwise than model.presentation.report at {bad[:5]}"

@@ -3,12 +3,13 @@
     jupyter-book build . --all && pytest -m browser tests/test_explorer_browser.py
 
 Each slider is moved; the page's numbers must change, equal the Python copy of its arithmetic
-(:func:`model.explore.explorer_value`) and the exact path within the stated error. The downloads
+(:func:`model.computation.explore.explorer_value`) and the exact path within the stated error. The downloads
 page's files must exist in the build with the SHA-256 it shows. Skips as tests/test_browser.py does.
 
-For readers (issue 20, item 6): every number printed as model.report prints it (model.widgets.shown_text),
-the notes beside sliders that cannot matter as model.widgets.idle_sliders finds them, the presets'
-sliders as model.explore defines them, the belief chart in steps from the prior, and at 390 px the
+For readers (issue 20, item 6): every number printed as model.presentation.report prints it
+(model.presentation.widgets.shown_text),
+the notes beside sliders that cannot matter as model.presentation.widgets.idle_sliders finds them, the presets'
+sliders as model.computation.explore defines them, the belief chart in steps from the prior, and at 390 px the
 leading scenario's probability on screen while the last slider is dragged.
 """
 
@@ -22,7 +23,8 @@ import numpy as np
 import pytest
 from test_browser import HTML, _inside_book, _skip_reason, offline_context
 
-from model import explore, widgets
+from model.computation import explore
+from model.presentation import widgets
 
 pytestmark = pytest.mark.browser
 EXPLORER, DOWNLOADS = "notebooks/09_explore", "notebooks/10_downloads"
@@ -96,7 +98,9 @@ def _check_against_python(setup, grid, got) -> None:
     assert got["points"] == s.step + 1, "the belief chart does not stop at the chosen date"
     words = widgets.shown_text(grid, s)
     for key, text in words.items():
-        assert got["text"][key] == text, f"{key}: the page prints {got['text'][key]!r}, model.report {text!r}"
+        assert got["text"][key] == text, (
+            f"{key}: the page prints {got['text'][key]!r}, model.presentation.report {text!r}"
+        )
         assert got["text"][f"sticky-{key}"] == text if f"sticky-{key}" in got["text"] else True
     idle = widgets.idle_sliders(grid, s)
     assert got["idle"] == idle, f"notes {got['idle']} where Python finds {idle} at {s}"
@@ -167,7 +171,7 @@ def _same_settings(a: explore.Settings, b: explore.Settings) -> bool:
 
 @pytest.mark.parametrize("width", (1280, 390))
 def test_presets_set_the_sliders_and_change_the_outputs(context, setup, grid, width):
-    """Each preset button sets the sliders to the values model.explore defines and changes the outputs;
+    """Each preset button sets the sliders to the values model.computation.explore defines and changes the outputs;
     reset restores the assumptions.
     """
     page, outside, errors = _open(context, EXPLORER, width)
@@ -270,7 +274,7 @@ def test_on_a_phone_the_outputs_stay_on_screen_while_dragging(context, setup, gr
 
 
 def test_the_page_formats_numbers_as_model_report_does(context):
-    """The page's formatting functions, run in Chromium, print what model.report prints at the policy's
+    """The page's formatting functions, run in Chromium, print what model.presentation.report prints at the policy's
     boundaries, rounding ties and random values.
     """
     from test_explore import FORMAT_JS, format_values, python_formats
@@ -280,7 +284,7 @@ def test_the_page_formats_numbers_as_model_report_does(context):
     got, want = page.evaluate(FORMAT_JS, values), python_formats(values)
     for kind in want:
         bad = [(v, w, g) for v, w, g in zip(values[kind], want[kind], got[kind], strict=True) if w != g]
-        assert not bad, f"{kind}: the page prints otherwise than model.report at {bad[:5]}"
+        assert not bad, f"{kind}: the page prints otherwise than model.presentation.report at {bad[:5]}"
     page.close()
 
 

@@ -1,4 +1,5 @@
-"""One fingerprint (model/fingerprint.py): comments and presentation recompute no result; code that can move a
+"""One fingerprint (model/computation/fingerprint.py): comments and presentation recompute no result; code that can
+move a
 number does; the build stamp follows everything the chapters show.
 """
 
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from model import book, cache, fingerprint
+from model.computation import cache, fingerprint
+from model.entry import book
 
 COMMENTED = {
     # a comment, and a docstring changed in place (the module's first function with one)
@@ -59,7 +61,7 @@ def test_the_copy_keys_as_the_package(package):
     assert _key(package) == _key(fingerprint.PACKAGE_DIR)
 
 
-@pytest.mark.parametrize("module", ["plots.py", "exact.py"])
+@pytest.mark.parametrize("module", ["presentation/plots.py", "computation/exact.py"])
 @pytest.mark.parametrize("edit", sorted(COMMENTED))
 def test_a_comment_or_docstring_changes_no_key(package, stamp, module, edit):
     """Every cache key (result cache, build stamp) and the gate fingerprint ignore comments and docstrings."""
@@ -72,7 +74,7 @@ def test_a_comment_or_docstring_changes_no_key(package, stamp, module, edit):
 
 def test_code_in_exact_changes_the_key_the_stamp_and_the_gate(package, stamp):
     before = (_key(package), stamp(package), fingerprint.gate_fingerprint(package.parent))
-    path = package / "exact.py"
+    path = package / "computation" / "exact.py"
     path.write_text(path.read_text(encoding="utf-8") + "\nPROBE = 1\n", encoding="utf-8")
     after = (_key(package), stamp(package), fingerprint.gate_fingerprint(package.parent))
     assert [a != b for a, b in zip(after, before)] == [True, True, True]
@@ -81,7 +83,7 @@ def test_code_in_exact_changes_the_key_the_stamp_and_the_gate(package, stamp):
 def test_code_in_plots_changes_the_stamp_not_the_result_key(package, stamp):
     """The chapters show what plots.py draws (the book re-executes); no fit or cached result is recomputed."""
     before = (_key(package), stamp(package), fingerprint.gate_fingerprint(package.parent))
-    path = package / "plots.py"
+    path = package / "presentation" / "plots.py"
     path.write_text(path.read_text(encoding="utf-8") + "\nPROBE = 1\n", encoding="utf-8")
     key, st, gate = _key(package), stamp(package), fingerprint.gate_fingerprint(package.parent)
     assert key == before[0] and gate == before[2]
@@ -94,7 +96,7 @@ def test_every_layer_is_where_its_code_is_hashed(package, layer):
     package digest.
     """
     for name in sorted(fingerprint.LAYERS[layer]):
-        path = package / f"{name}.py"
+        path = package / layer / f"{name}.py"
         original = path.read_bytes()
         before = (_key(package), fingerprint.package_digest(package))
         path.write_bytes(original + b"\nPROBE = 1\n")

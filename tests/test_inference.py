@@ -11,12 +11,12 @@ import pytest
 from scipy import integrate, optimize, stats
 
 from model import SCENARIOS
-from model.evidence import select
-from model.exact import exact_posterior, exact_prior
-from model.likelihood import Likelihood, likelihood_of
-from model.mcmc import Agreement, fit_mcmc, mcse_mean, z_bar
-from model.measurement import RevenueObservation, normal_logpdf
-from model.simulate import prior_predictive, rng_for, summarise
+from model.computation.evidence import select
+from model.computation.exact import exact_posterior, exact_prior
+from model.computation.likelihood import Likelihood, likelihood_of
+from model.computation.mcmc import Agreement, fit_mcmc, mcse_mean, z_bar
+from model.computation.measurement import RevenueObservation, normal_logpdf
+from model.computation.simulate import prior_predictive, rng_for, summarise
 
 
 def _empty(setup):
@@ -143,14 +143,14 @@ def test_exact_and_mcmc_agree(analysis):
 
 @pytest.mark.slow
 def test_mcmc_meets_diagnostic_bars(analysis):
-    from model.mcmc import check_convergence
+    from model.computation.mcmc import check_convergence
 
     assert check_convergence(analysis.mcmc, analysis.setup.assumptions.inference) == []
 
 
 @pytest.mark.slow
 def test_convergence_failure_is_loud(setup):
-    from model.errors import ConvergenceError
+    from model.computation.errors import ConvergenceError
 
     settings = setup.assumptions.inference.model_copy(update={"draws": 100, "tune": 100, "min_ess": 1e6})
     with pytest.raises(ConvergenceError, match="bulk ESS"):
@@ -171,7 +171,7 @@ def test_same_seed_same_numbers(setup):
 
 
 def test_prior_predictive_mc_matches_exact(setup):
-    from model.report import check_mc_against_exact
+    from model.presentation.report import check_mc_against_exact
 
     d = prior_predictive(setup.priors, 200_000, rng_for(setup.seed, "test"))
     check_mc_against_exact(summarise(d.share, 0.11), exact_prior(setup.priors).share_summary(0.11))
@@ -181,7 +181,7 @@ def test_prior_predictive_mc_matches_exact(setup):
 
 @pytest.mark.slow
 def test_posterior_predictive_matches_exact(analysis):
-    from model.report import check_mc_against_exact
+    from model.presentation.report import check_mc_against_exact
 
     check_mc_against_exact(analysis.post_share, analysis.posterior_share())
 
@@ -205,8 +205,8 @@ def test_gate_bar_is_family_wise():
 
 
 def test_seed_override_reaches_every_path(monkeypatch):
-    from model.errors import InputError
-    from model.pipeline import prepare
+    from model.computation.errors import InputError
+    from model.computation.pipeline import prepare
 
     monkeypatch.setenv("H20_SEED", "12345")
     assert prepare().seed == 12345
@@ -221,7 +221,10 @@ def test_import_is_silent_with_a_fresh_home(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "MPLCONFIGDIR": str(home / ".mpl")}
-    code = "import model, model.mcmc, model.pipeline, model.plots, arviz, pymc, preliz; model.pipeline.prepare()"
+    code = (
+        "import model, model.computation.mcmc, model.computation.pipeline, model.presentation.plots, arviz, pymc, "
+        "preliz; model.computation.pipeline.prepare()"
+    )
     res = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300
     )
@@ -234,7 +237,7 @@ def test_import_is_silent_with_a_fresh_home(tmp_path):
 
 def test_the_stored_gate_sweep_passed():
     """The false-alarm rate the book shows comes from a sweep with enough seeds, no failure, every fit converged."""
-    from model.report import load_gate_sweep
+    from model.presentation.report import load_gate_sweep
 
     sweep = load_gate_sweep()
     assert sweep["n_seeds"] >= 20 and sweep["n_failures"] == 0 and sweep["n_not_converged"] == 0
@@ -248,8 +251,8 @@ def test_gate_sweep_is_current():
     """
     import warnings
 
-    from model.fingerprint import gate_staleness
-    from model.report import load_gate_sweep
+    from model.computation.fingerprint import gate_staleness
+    from model.presentation.report import load_gate_sweep
 
     stale = gate_staleness(str(load_gate_sweep()["fingerprint"]))
     if stale:
@@ -257,7 +260,7 @@ def test_gate_sweep_is_current():
 
 
 def test_a_stale_gate_sweep_names_its_refresh():
-    from model.fingerprint import GATE_REFRESH, gate_fingerprint, gate_staleness
+    from model.computation.fingerprint import GATE_REFRESH, gate_fingerprint, gate_staleness
 
     assert gate_staleness(gate_fingerprint()) is None
     assert GATE_REFRESH in gate_staleness("0" * 64) and GATE_REFRESH.endswith("--seeds 100")
@@ -266,8 +269,8 @@ def test_a_stale_gate_sweep_names_its_refresh():
 @pytest.mark.slow
 def test_gate_sweep_is_current_strict():
     """The false-alarm rate the book shows was measured on this model and these inputs."""
-    from model.fingerprint import gate_staleness
-    from model.report import load_gate_sweep
+    from model.computation.fingerprint import gate_staleness
+    from model.presentation.report import load_gate_sweep
 
     stale = gate_staleness(str(load_gate_sweep()["fingerprint"]))
     assert stale is None, stale

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import run_model
 
-from model.assumptions import load_assumptions
-from model.errors import InputError
-from model.evidence import load_events, load_periods
+from model.computation.assumptions import load_assumptions
+from model.computation.errors import InputError
+from model.computation.evidence import load_events, load_periods
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -1,47 +1,80 @@
-"""The package's three layers, imports pointing down only (checked by parsing every module)."""
+"""The package's three layers are its folders, imports pointing down only (checked by parsing every module)."""
 
 import ast
 from pathlib import Path
 
 import model
-from model import fingerprint
+from model.computation import fingerprint
 
-LAYERS = fingerprint.LAYERS
-"""Defined in model/fingerprint.py: a module's layer also decides which digests hash it."""
-RANK = {name: i for i, layer in enumerate(LAYERS) for name in LAYERS[layer]}
+PACKAGE = Path(model.__file__).parent
+RANK = {layer: i for i, layer in enumerate(fingerprint.LAYER_DIRS)}
+ROOT_MODULES = {"__init__": "computation", "__main__": "entry"}
+"""The package's own modules: its root (``SCENARIOS``, ``by_scenario``) is below every layer; ``python -m model``
+is an entry point."""
 
 
-def _imports(path: Path) -> set[str]:
-    """Modules of the package imported by ``path`` (relative or absolute, at any depth)."""
+def _layer(path: Path) -> str:
+    rel = path.relative_to(PACKAGE)
+    return ROOT_MODULES[path.stem] if len(rel.parts) == 1 else rel.parts[0]
+
+
+def _imports(path: Path, package: Path = PACKAGE) -> set[str]:
+    """The layers (folders of the package) that ``path`` imports from, relative or absolute, at any depth.
+
+    An import of the package's root (``from .. import SCENARIOS``) names no layer.
+    """
+    here = path.relative_to(package).parent.parts  # () at the root, ("computation",) in a layer
     out = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        targets: list[tuple[str, ...]] = []
         if isinstance(node, ast.ImportFrom):
-            if node.level == 1 and node.module:
-                out.add(node.module.split(".")[0])
-            elif node.level == 1:
-                out.update(a.name for a in node.names if a.name in RANK)
-            elif node.module and node.module.startswith("model."):
-                out.add(node.module.split(".")[1])
+            if node.level:
+                base = here[: len(here) - (node.level - 1)]
+                mod = tuple(node.module.split(".")) if node.module else ()
+                targets = [(*base, *mod, a.name) for a in node.names]
+            elif node.module and node.module.split(".")[0] == "model":
+                targets = [(*node.module.split(".")[1:], a.name) for a in node.names]
         elif isinstance(node, ast.Import):
-            out.update(a.name.split(".")[1] for a in node.names if a.name.startswith("model."))
+            targets = [tuple(a.name.split(".")[1:]) for a in node.names if a.name.split(".")[0] == "model"]
+        out.update(t[0] for t in targets if t and t[0] in RANK)
     return out
 
 
-def test_every_module_has_a_layer():
-    names = {p.stem for p in Path(model.__file__).parent.glob("*.py")}
-    assert names == set(RANK), names ^ set(RANK)
+def test_every_module_is_in_a_layer_folder():
+    stray = [
+        p.relative_to(PACKAGE).as_posix()
+        for p in PACKAGE.rglob("*.py")
+        if "__pycache__" not in p.parts
+        and not (len(p.relative_to(PACKAGE).parts) == 1 and p.stem in ROOT_MODULES)
+        and p.relative_to(PACKAGE).parts[0] not in RANK
+    ]
+    assert not stray, f"modules outside model/{{{','.join(RANK)}}}/: {stray}"
 
 
 def test_imports_point_down_only():
     bad = []
-    for path in Path(model.__file__).parent.glob("*.py"):
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        layer = _layer(path)
         for dep in _imports(path):
-            if RANK[dep] > RANK[path.stem]:
-                bad.append(f"{path.stem} ({'/'.join(k for k, v in LAYERS.items() if path.stem in v)}) imports {dep}")
+            if RANK[dep] > RANK[layer]:
+                bad.append(f"{path.relative_to(PACKAGE).as_posix()} ({layer}) imports from {dep}")
     assert not bad, bad
 
 
 def test_the_checker_sees_an_upward_import(tmp_path):
-    f = tmp_path / "priors.py"
-    f.write_text("from .plots import x\nfrom . import report\n", encoding="utf-8")
-    assert _imports(f) == {"plots", "report"}
+    pkg = tmp_path / "model"
+    (pkg / "computation").mkdir(parents=True)
+    f = pkg / "computation" / "priors.py"
+    f.write_text(
+        "from ..presentation.plots import x\nfrom ..entry import cli\nfrom . import exact\n"
+        "import model.presentation.tables\nfrom .. import SCENARIOS\n",
+        encoding="utf-8",
+    )
+    assert _imports(f, pkg) == {"presentation", "entry", "computation"}
+
+
+def test_the_fingerprint_layers_are_the_folders():
+    for layer, names in fingerprint.LAYERS.items():
+        assert names == {p.stem for p in (PACKAGE / layer).glob("*.py")} - {"__init__"}, layer

@@ -67,7 +67,8 @@ def test_the_explorer_grid_agrees_across_machines_within_its_precision(tmp_path)
     """
     import json
 
-    code = "import json; from model.pipeline import prepare; from model.explore import explorer_grid; "
+    code = "import json; from model.computation.pipeline import prepare; "
+    code += "from model.computation.explore import explorer_grid; "
     code += "print(json.dumps(explorer_grid(prepare())))"
     grids = []
     for env in ({}, _other_machine()):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import checks, parallel
+from model.computation import checks, parallel
 
 
 def _draw(task: int, rng: np.random.Generator) -> tuple[int, float]:

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from model import plots
-from model import sensitivity as sens
-from model.simulate import prior_predictive, rng_for
+from model.computation import sensitivity as sens
+from model.computation.simulate import prior_predictive, rng_for
+from model.presentation import plots
 
 
 def _title(ax):
@@ -57,7 +57,7 @@ def test_all_figures_titled_and_labelled(setup):
 
 
 def test_model_graph_needs_no_graphviz(setup):
-    from model.mcmc import build_model
+    from model.computation.mcmc import build_model
 
     fig = plots.model_graph(build_model(setup.priors, setup.likelihood))
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
@@ -70,7 +70,8 @@ def test_plots_compose_and_leave_matplotlib_alone(setup):
 
     import matplotlib.pyplot as plt
 
-    code = "import matplotlib as mpl; b = dict(mpl.rcParams); import model.plots; assert dict(mpl.rcParams) == b"
+    code = "import matplotlib as mpl; b = dict(mpl.rcParams); import model.presentation.plots; "
+    code += "assert dict(mpl.rcParams) == b"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120).returncode == 0
     fig, (a, b) = plt.subplots(1, 2)
     assert plots.scenario_prior_densities(setup.priors, ax=a) is fig
@@ -80,19 +81,19 @@ def test_plots_compose_and_leave_matplotlib_alone(setup):
 
 
 def _retro_and_call(setup):
-    from model.call import call_basis
-    from model.retrospective import retrospective
+    from model.computation.call import call_basis
+    from model.computation.retrospective import retrospective
 
     return retrospective(setup, sens.forecast_history(setup)), call_basis(setup)
 
 
 def _all_figures(setup):
     """Every public plot function on the real data, as the notebooks call it: {function name: [figures]}."""
-    from model import checks
-    from model.evidence import log_likelihood_table
-    from model.exact import exact_posterior
-    from model.mcmc import build_model
-    from model.pipeline import analyse
+    from model.computation import checks
+    from model.computation.evidence import log_likelihood_table
+    from model.computation.exact import exact_posterior
+    from model.computation.mcmc import build_model
+    from model.computation.pipeline import analyse
 
     p, ev, obs = setup.priors, setup.evidence, setup.likelihood.revenue
     an = analyse(setup, mcmc=False)
@@ -217,7 +218,7 @@ def test_chart_html_serves_a_phone_its_own_drawing(setup):
     assert alt and alt == plots.chart_title(fig)
     mine, _ = plt.subplots()
     mine.axes[0].plot([0, 1])
-    assert "<source" not in plots.chart_html(mine)  # not drawn by model.plots: one drawing
+    assert "<source" not in plots.chart_html(mine)  # not drawn by model.presentation.plots: one drawing
     plt.close(mine)
 
 

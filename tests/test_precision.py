@@ -1,4 +1,5 @@
-"""Every number the book shows a reader passes the precision policy (model/report.py, "the policy as rules").
+"""Every number the book shows a reader passes the precision policy (model/presentation/report.py, "the policy as
+rules").
 
 The rendered text is read without a build: each chapter's markdown with its glue references
 filled in from the stored glue values, its figure captions, and its stored outputs (tables as
@@ -20,7 +21,7 @@ import nbformat
 import pytest
 from conftest import run_model
 
-from model.report import (
+from model.presentation.report import (
     NUMBER,
     PRECISION_RULES,
     precision_kind,

@@ -3,7 +3,7 @@ import pytest
 from scipy import stats
 
 from model import SCENARIOS
-from model.priors import OVERCONFIDENT_N, beta_interval_mass, elicit_beta, elicit_kappa, elicit_lognormal
+from model.computation.priors import OVERCONFIDENT_N, beta_interval_mass, elicit_beta, elicit_kappa, elicit_lognormal
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_maxent_beta_agrees_with_preliz(lower, upper, mass):
     """
     import preliz as pz
 
-    from model.priors import beta_entropy, beta_interval_mass, elicit_beta
+    from model.computation.priors import beta_entropy, beta_interval_mass, elicit_beta
 
     ours = elicit_beta(lower, upper, mass)
     ref = pz.Beta()
@@ -67,7 +67,7 @@ def test_maxent_beta_agrees_with_preliz(lower, upper, mass):
 def test_maxent_lognormal_agrees_with_preliz():
     import preliz as pz
 
-    from model.priors import elicit_lognormal
+    from model.computation.priors import elicit_lognormal
 
     ours, ref = elicit_lognormal(150.0, 240.0, 0.9), pz.LogNormal()
     pz.maxent(ref, 150.0, 240.0, 0.9, plot=False)
@@ -84,7 +84,7 @@ def test_elicitation_gives_the_same_bits_under_another_blas_and_simd(tmp_path):
     import sys
 
     code = (
-        "from model.priors import elicit_beta, elicit_lognormal, elicit_kappa; "
+        "from model.computation.priors import elicit_beta, elicit_lognormal, elicit_kappa; "
         "print([repr(x) for a in [(0.11,0.12,0.9),(0.10,0.20,0.9),(0.001,0.02,0.9),(0.005,0.06,0.9)]"
         " for x in (elicit_beta(*a).alpha, elicit_beta(*a).beta)], repr(elicit_lognormal(150.0,240.0,0.9).mu),"
         " repr(elicit_kappa(0.45,0.3,0.6,0.9)))"

@@ -13,18 +13,19 @@ import numpy as np
 import pytest
 from conftest import run_model
 
-from model import SCENARIOS, report
-from model import sensitivity as sens
-from model.call import call_basis, log_odds_parts, tiny_bounds, weight_flip
-from model.checks import forecast_revenue_check, predictive_checks
-from model.errors import InputError
-from model.evidence import select
-from model.mcmc import BOUND, complete_shares, realised_prob, shares_rao_blackwell
-from model.pipeline import prepare
-from model.resolution import combine, measured_verdict, quarter_bounds
-from model.retrospective import retrospective
-from model.scoring import brier, interval_score, log_score, time_averaged
-from model.sensitivity import Knobs
+from model import SCENARIOS
+from model.computation import sensitivity as sens
+from model.computation.call import call_basis, log_odds_parts, tiny_bounds, weight_flip
+from model.computation.checks import forecast_revenue_check, predictive_checks
+from model.computation.errors import InputError
+from model.computation.evidence import select
+from model.computation.mcmc import BOUND, complete_shares, realised_prob, shares_rao_blackwell
+from model.computation.pipeline import prepare
+from model.computation.resolution import combine, measured_verdict, quarter_bounds
+from model.computation.retrospective import retrospective
+from model.computation.scoring import brier, interval_score, log_score, time_averaged
+from model.computation.sensitivity import Knobs
+from model.presentation import report
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_the_datum_is_the_10k_running_total(setup):
 
 def test_the_partial_datum_before_the_10k_and_none_before_the_10q(setup):
     ev = setup.evidence
-    from model.likelihood import revenue_datum
+    from model.computation.likelihood import revenue_datum
 
     before_10k = revenue_datum(setup.assumptions, select(ev.events, ev.periods, dt.date(2026, 2, 24)))
     assert before_10k.kind == "partial" and before_10k.periods == ("Q3 FY2026",) and before_10k.usd_bn == 0.05
@@ -188,7 +189,7 @@ def test_the_outcomes_rounding_is_carried_into_what_is_shown(retro):
     """Interval scores move by under 1% within the rounding of "about USD 60m"; the ratios move by about
     8% either way, so they are shown as a range over it.
     """
-    from model.scoring import score
+    from model.computation.scoring import score
 
     o = retro.outcome
     for s in (retro.article, *retro.model):
@@ -200,7 +201,7 @@ def test_the_outcomes_rounding_is_carried_into_what_is_shown(retro):
 
 
 def test_time_averaged_weights_by_days():
-    from model.scoring import Forecast, Score
+    from model.computation.scoring import Forecast, Score
 
     def sc(day: int, b: float) -> Score:
         f = Forecast("x", dt.date(2025, 1, day), 0.5, 0.0, 1.0, 0.5, 0.9)

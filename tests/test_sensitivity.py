@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from model import SCENARIOS, SIGNALS
-from model import sensitivity as sens
-from model.exact import exact_posterior
+from model.computation import sensitivity as sens
+from model.computation.exact import exact_posterior
 
 
 def test_leaving_out_a_favouring_event_lowers_that_scenario(setup):
@@ -67,7 +67,7 @@ def test_tornado_defaults_and_order(setup):
 
 
 def test_row_strength_zero_removes_a_row(setup):
-    from model.evidence import log_likelihood_table
+    from model.computation.evidence import log_likelihood_table
 
     t = sens.scaled_table(log_likelihood_table(setup.assumptions), {"us_permits": 0.0})
     table = np.exp(t)

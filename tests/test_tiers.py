@@ -27,7 +27,7 @@ def _calls_a_spawning_helper() -> None:
 
 
 def _fits() -> None:
-    from model.pipeline import analyse, prepare
+    from model.computation.pipeline import analyse, prepare
 
     analyse(prepare(), mcmc=True)
 

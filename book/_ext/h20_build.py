@@ -12,7 +12,7 @@ names the owner's PID. A second build of the same checkout waits for the first t
 a dead owner's lock is taken over. So no build empties the Jupyter cache under another.
 
 **Inputs first.** Before any chapter executes, the inputs in force (``H20_ASSUMPTIONS``,
-``H20_EVENTS``, ``H20_QUARTERS``, ``H20_SEED``) go through :func:`model.pipeline.prepare`, the
+``H20_EVENTS``, ``H20_QUARTERS``, ``H20_SEED``) go through :func:`model.computation.pipeline.prepare`, the
 command line's own path: a bad input stops the build with the command line's one line (file,
 field, fix) as the last line of the output, exit status 2.
 
@@ -20,7 +20,7 @@ field, fix) as the last line of the output, exit status 2.
 code cells are unchanged gets its outputs from the Jupyter cache (``_build/.jupyter_cache``)
 instead of being re-executed. The chapters also read the input files, the seed, ``model/``,
 the libraries, the commit and the files the downloads chapter wrote; none of that is in the
-Jupyter cache's key. So at ``builder-inited`` this computes :func:`model.book.build_stamp` and
+Jupyter cache's key. So at ``builder-inited`` this computes :func:`model.entry.book.build_stamp` and
 empties the Jupyter cache unless the stamp equals the one stored by the last build that executed
 the notebooks; when a build that executed them ends, their stamp is stored. A Jupyter cache that
 cannot be read or written (a corrupt or read-only database, missing files, another version of
@@ -29,7 +29,7 @@ re-executes.
 
 **Prefetch.** When the chapters will be executed, the SBC of the PyMC path (100 NUTS fits) and
 the explorer's grid, needed only by the last chapters, are computed into the result cache by
-:func:`model.book.prefetch` in a child process (one worker, its log in ``_build/prefetch.log``)
+:func:`model.entry.book.prefetch` in a child process (one worker, its log in ``_build/prefetch.log``)
 on the core the chapters leave idle; a chapter that needs an entry the child is still computing
 waits for it. The cache keys decide what is reused, so this changes when work happens, never a
 number. ``H20_PREFETCH=0`` turns it off; the child is stopped when the build ends, and exits by
@@ -74,7 +74,7 @@ LOCK_FILE = ".h20-build.lock"
 WAIT_ENV = "H20_BUILD_WAIT"
 WAIT_DEFAULT_S = 3600.0
 EXIT_INPUT, EXIT_ENVIRONMENT = 2, 75
-"""The command line's exit codes (``model/cli.py``): bad input; a problem of the environment."""
+"""The command line's exit codes (``model/entry/cli.py``): bad input; a problem of the environment."""
 
 
 def _off(value: str) -> bool:
@@ -162,7 +162,7 @@ class BuildLock:
 
     def acquire(self, wait_s: float) -> int | None:
         """Take the lock, waiting up to ``wait_s`` seconds for a live owner; the PID still holding it, or None."""
-        from model.cache import owner_alive
+        from model.computation.cache import owner_alive
 
         start, told = time.monotonic(), False
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -232,9 +232,9 @@ def lock_build(app: Sphinx) -> None:
 
 def validate_inputs() -> None:
     """The inputs in force through the command line's path; a bad one stops the build with its one line."""
-    from model.cli import environment_cause, environment_line
-    from model.errors import InputError
-    from model.pipeline import prepare
+    from model.computation.errors import InputError
+    from model.computation.pipeline import prepare
+    from model.entry.cli import environment_cause, environment_line
 
     try:
         prepare()
@@ -284,9 +284,9 @@ def empty(cache: Path) -> None:
 
 
 def stamp(app: Sphinx) -> dict[str, str] | None:
-    """:func:`model.book.build_stamp` (None when it fails: then nothing is reused)."""
+    """:func:`model.entry.book.build_stamp` (None when it fails: then nothing is reused)."""
     try:
-        from model.book import build_stamp
+        from model.entry.book import build_stamp
 
         return build_stamp()
     except Exception:  # noqa: BLE001 - unknown stamp: nothing is reused
@@ -326,7 +326,7 @@ def start(app: Sphinx) -> None:
         LOG.info("h20_build: inputs, code or environment changed: every notebook is executed")
     if no_cache or os.environ.get("H20_PREFETCH", "1").strip() == "0":
         return
-    from model.book import start_prefetch
+    from model.entry.book import start_prefetch
 
     log = build_dir(app) / "prefetch.log"
     log.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 Every entry point (CLI, notebooks, tests) goes through :func:`prepare` and :func:`analyse`,
 so a user's own assumptions or evidence files, and a seed override, flow everywhere the same way.
 
-Headline numbers come from the exact path (:mod:`model.exact`); PyMC and the forward Monte
+Headline numbers come from the exact path (:mod:`model.computation.exact`); PyMC and the forward Monte
 Carlo are checks, each shown with its Monte Carlo standard error.
 """
 
@@ -55,7 +55,7 @@ class Setup:
     resolution_file: str = ""
     """The verdicts file in force (``model/data/resolution.csv`` unless the user gives one)."""
     resolution: ResolutionResult | None = None
-    """The article's forecast resolved by the stated criteria (:mod:`model.resolution`)."""
+    """The article's forecast resolved by the stated criteria (:mod:`model.computation.resolution`)."""
 
     def fy_revenue(self) -> float | None:
         """The fiscal year's reported revenue (USD bn), once reported in the evidence in force."""
@@ -130,7 +130,7 @@ def prepare(
 
 
 def cached_priors(a: Assumptions) -> Priors:
-    """:func:`model.priors.elicit_priors`, once per distinct assumptions."""
+    """:func:`model.computation.priors.elicit_priors`, once per distinct assumptions."""
     from .cache import cached
 
     return cached(
@@ -210,7 +210,8 @@ FIT_SETTINGS: frozenset[str] = frozenset({"chains", "draws", "tune", "target_acc
 
 
 def fit_params(setup: Setup) -> dict[str, object]:
-    """Everything :func:`model.mcmc.fit_mcmc` reads: the priors, the likelihood, the sampler settings, the seed.
+    """Everything :func:`model.computation.mcmc.fit_mcmc` reads: the priors, the likelihood, the sampler settings, the
+    seed.
 
     The fit's cache key is made of these (with the package source and library versions), not of the
     input files' bytes: a change that leaves them alone (a reworded event summary, the reporting
@@ -221,7 +222,9 @@ def fit_params(setup: Setup) -> dict[str, object]:
 
 
 def cached_fit(setup: Setup) -> MCMCResult:
-    """:func:`model.mcmc.fit_mcmc` on the setup's inputs and seed, once per distinct input (:mod:`model.cache`)."""
+    """:func:`model.computation.mcmc.fit_mcmc` on the setup's inputs and seed, once per distinct input
+    (:mod:`model.computation.cache`).
+    """
     from .cache import cached
 
     p, lik, settings, seed = setup.priors, setup.likelihood, setup.assumptions.inference, setup.seed

@@ -4,7 +4,7 @@ The criteria (``resolution`` in the assumptions file) were written before any ve
 recorded. The verdicts live in a separate file (``model/data/resolution.csv``: one row per
 condition, with the events and reported periods it cites and the finding in words). This module
 checks that the two fit together and that every citation exists inside the window, decides the
-conditions that the reported figures decide (:class:`model.assumptions.QuarterlyRevenueMeasure`)
+conditions that the reported figures decide (:class:`model.computation.assumptions.QuarterlyRevenueMeasure`)
 from the quarters file itself, and combines condition verdicts into a scenario's verdict by the
 stated rule:
 
@@ -25,7 +25,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import SCENARIOS
+from .. import SCENARIOS
 from .assumptions import VERDICTS, Condition, Criterion, MeasurementSpec, QuarterlyRevenueMeasure, ResolutionSpec
 from .errors import InputError, quote
 from .evidence import DATA_DIR, Event, Period

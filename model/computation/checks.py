@@ -50,7 +50,7 @@ from typing import Sequence
 import numpy as np
 from scipy import special, stats
 
-from . import SCENARIOS, SIGNALS
+from .. import SCENARIOS, SIGNALS
 from .evidence import log_likelihood_table
 from .exact import ExactPosterior, exact_posterior
 from .likelihood import Likelihood
@@ -717,13 +717,13 @@ def sbc_exact(
 ) -> SBCResult:
     """SBC of the exact path: ``n_sims`` prior datasets, exact posterior of each, uniformity of PITs.
 
-    ``posterior`` (default :func:`model.exact.exact_posterior`) and ``priors`` can be replaced to
+    ``posterior`` (default :func:`model.computation.exact.exact_posterior`) and ``priors`` can be replaced to
     show that the test catches a wrong posterior. ``n_nodes`` defaults to the pipeline's
     quadrature nodes; the first ``node_check`` datasets are redone with four times as many: the
     largest PIT difference is reported and must be below 1e-3 (1,000 nodes are not enough: up
     to 4e-3). With every default (the seed's own stream, the shipped posterior) the result is
-    computed once per distinct input (:mod:`model.cache`); the datasets' posteriors are a map
-    (:func:`model.parallel.map_tasks`).
+    computed once per distinct input (:mod:`model.computation.cache`); the datasets' posteriors are a map
+    (:func:`model.computation.parallel.map_tasks`).
     """
     if rng is None and design is None and priors is None and posterior is exact_posterior:
         from .cache import cached
@@ -747,7 +747,9 @@ def _pits_task(task: tuple) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
 def sbc_pits_map(
     priors: Priors, sim: Simulated, design: SBCDesign, n_nodes: int, posterior=exact_posterior
 ) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
-    """:func:`sbc_pits` in chunks of :data:`SBC_CHUNK` datasets, through :func:`model.parallel.map_tasks`."""
+    """:func:`sbc_pits` in chunks of :data:`SBC_CHUNK` datasets, through
+    :func:`model.computation.parallel.map_tasks`.
+    """
     from .parallel import map_tasks
 
     n = sim.z.size
@@ -804,7 +806,7 @@ def _node_check(pit: np.ndarray, pit_full: np.ndarray, n_nodes: int) -> dict:
 
 
 def build_data_model(priors: Priors, sd: float):  # -> pm.Model
-    """:func:`model.mcmc.build_model` for a full-year datum, with the data in ``pm.Data``.
+    """:func:`model.computation.mcmc.build_model` for a full-year datum, with the data in ``pm.Data``.
 
     Same density (tested against ``build_model``); the data can be swapped without recompiling.
     """
@@ -847,7 +849,7 @@ def _nutpie_ranks(compiled, seed: int, task: "SBCFit") -> tuple[np.ndarray, int]
     """One SBC fit: ranks of the true (theta, r) among ``thin_to`` thinned draws, and the divergences.
 
     The collapsed model samples the realised share only; the four shares are completed from the
-    draws exactly (:func:`model.mcmc.complete_shares`), with a stream of their own.
+    draws exactly (:func:`model.computation.mcmc.complete_shares`), with a stream of their own.
     """
     import nutpie
 
@@ -879,7 +881,7 @@ class SBCFit:
 def _started_at(compiled, share: float):  # noqa: ANN001, ANN202 - nutpie's CompiledModel
     """The compiled model with every chain started at ``share`` (the other coordinates as nutpie draws them).
 
-    The simulated datum is a spike in the share (:func:`model.mcmc.start_share` does the same for the
+    The simulated datum is a spike in the share (:func:`model.computation.mcmc.start_share` does the same for the
     real data); the start changes no target density.
     """
     names, slices = compiled.shape_info[0], compiled.shape_info[1]
@@ -918,9 +920,9 @@ def sbc_mcmc(
     Ranks of the true ``theta_s`` and ``r_s`` among ``thin_to`` thinned draws (``thin_to + 1``
     possible ranks, mapped to the midpoints of their cells in [0, 1]); uniformity by the same
     ECDF-band test at ``K = 20`` evaluation points (each a multiple of 1 / (thin_to + 1)).
-    The fits are a map (:func:`model.parallel.map_tasks`, each fit seeded from its own stream of
+    The fits are a map (:func:`model.computation.parallel.map_tasks`, each fit seeded from its own stream of
     the one seed); with the seed's own stream (``rng=None``) the result is computed once per
-    distinct input (:mod:`model.cache`). One chain per fit: the tuning dominates a fit's time, and
+    distinct input (:mod:`model.computation.cache`). One chain per fit: the tuning dominates a fit's time, and
     the ranks need draws, not chains (two chains of 500 took twice as long for the same test).
     """
     args = (n_fits, draws, tune, chains, thin_to, rng, target_accept)
@@ -1240,7 +1242,9 @@ class CheckReport:
     sbc_mcmc: SBCResult | None
     seconds: dict[str, float]
     bounds: dict[str, float] = field(default_factory=dict)
-    """Scenarios below 1e-4: their largest probability under robust revenue likelihoods (:mod:`model.call`)."""
+    """Scenarios below 1e-4: their largest probability under robust revenue likelihoods
+    (:mod:`model.computation.call`).
+    """
 
     @property
     def power(self) -> PowerScaling:
@@ -1266,7 +1270,7 @@ def predictive_checks(setup) -> PredictiveChecks:  # noqa: ANN001
     """Predictive checks of the revenue datum (full-year datum only) and the signal counts, and power-scaling.
 
     Power-scaling also scales the recovery priors of the leading scenario and its rival one at a
-    time: the call rests on their ratio near zero (:mod:`model.call`).
+    time: the call rests on their ratio near zero (:mod:`model.computation.call`).
     """
     t: dict[str, float] = {}
     lik, priors = setup.likelihood, setup.priors

@@ -5,7 +5,7 @@ Three things are compared, never mixed:
 * the **article's stated forecast**: 45% on the base case and about 11-12% of FY2026 revenue
   (``article_claims.csv``, whatever a user's assumptions say);
 * the **book's own forecasts out of sample**: the exact forecast on each evidence date, from what
-  was known then, before the first revenue datum arrived (:func:`model.sensitivity.forecast_history`);
+  was known then, before the first revenue datum arrived (:func:`model.computation.sensitivity.forecast_history`);
 * the **outcome**: the base case's resolution and the realised share, with the rounding of
   NVIDIA's disclosure as its uncertainty.
 

@@ -6,7 +6,7 @@ everything it depends on:
 * the name of the computation and the arguments that matter (settings, seed, options);
 * the *bytes* of the three input files in force (assumptions, events, quarters) and the evidence
   filter (``as_of``, ``min_confidence``);
-* the meaning of every module of the computation layer (:func:`model.fingerprint.computation_digest`:
+* the meaning of every module of the computation layer (:func:`model.computation.fingerprint.computation_digest`:
   the syntax tree without comments or docstrings): any change of code that can move a number is a
   new key, while a comment, a docstring, the layout, or the presentation layer (plots, tables,
   report formatting, facts) and the entry points never are;
@@ -52,7 +52,7 @@ ENV_OFF = "H20_NO_CACHE"
 """Environment variable that bypasses the cache when set to anything but ``''`` or ``0``."""
 NUMERICAL: tuple[str, ...] = ("numpy", "scipy", "pymc", "pytensor", "arviz", "nutpie", "numba", "xarray", "preliz")
 """Distributions whose versions are part of every key."""
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 FORMAT = 1
 """Layout version of an entry; bump it to orphan every existing entry."""
 
@@ -182,7 +182,7 @@ def enabled() -> bool:
 
 
 def source_digest(package: Path = PACKAGE_DIR) -> str:
-    """The meaning of the package's computation layer (:func:`model.fingerprint.computation_digest`).
+    """The meaning of the package's computation layer (:func:`model.computation.fingerprint.computation_digest`).
 
     Comments, docstrings, layout and the presentation layer and entry points are not part of it.
     """
@@ -360,7 +360,7 @@ class _Claim:
     The first process to create it computes; a process that finds it waits until the owner has
     published the entry, has exited (a dead PID: the claim is stale) or :data:`WAIT_LIMIT_S` has
     passed, then reads the entry or computes it itself. So the book build's background process
-    (:func:`model.book.prefetch`) and a chapter, or a build and a test session, never compute the
+    (:func:`model.entry.book.prefetch`) and a chapter, or a build and a test session, never compute the
     same result twice at once. A claim that cannot be made (read-only cache) is simply not owned.
     """
 

@@ -18,8 +18,8 @@ import threading
 import time
 from typing import NoReturn, Sequence
 
-from . import OtherCheckoutError
-from .errors import ConvergenceError, InputError, clean
+from .. import OtherCheckoutError
+from ..computation.errors import ConvergenceError, InputError, clean
 
 EXIT_INPUT, EXIT_CONVERGENCE, EXIT_INTERNAL, EXIT_ENVIRONMENT, EXIT_INTERRUPTED = 2, 3, 70, 75, 130
 """Exit codes besides 0 (documented in the README, "Input limits and exit codes"). 2 is for bad input
@@ -127,7 +127,7 @@ def _date(text: str) -> dt.date:
 
 
 def _seed(text: str) -> int:
-    from .pipeline import parse_seed
+    from ..computation.pipeline import parse_seed
 
     value = parse_seed(text)
     if value is None:
@@ -189,7 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 ELICITATION_FIELD = "(priors)"
-"""The field of the input error the elicitation's catch-all raises (``model.priors``): any failure on the way."""
+"""The field of the input error the elicitation's catch-all raises (``model.computation.priors``): any failure on the
+way.
+"""
 
 
 def environment_cause(exc: InputError) -> OSError | None:
@@ -222,10 +224,10 @@ def environment_line(exc: OSError) -> str:
 
 
 def _export(setup, directory: str, as_json: bool) -> None:  # noqa: ANN001
-    from . import sensitivity as sens
-    from .explore import explorer_grid
-    from .export import ExportInputs, export
-    from .pipeline import analyse
+    from ..computation import sensitivity as sens
+    from ..computation.explore import explorer_grid
+    from ..computation.pipeline import analyse
+    from ..presentation.export import ExportInputs, export
 
     with progress("PyMC fit"):
         an = analyse(setup, mcmc=True)
@@ -250,7 +252,7 @@ def _export(setup, directory: str, as_json: bool) -> None:  # noqa: ANN001
 
 def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:  # noqa: ANN001
     """``python -m model check``: 0 when every check passes, 4 (one line on stderr) otherwise."""
-    from .checks import report_dict, report_text, run_checks
+    from ..computation.checks import report_dict, report_text, run_checks
 
     with progress("model checks" + (" and the SBC of PyMC (100 fits)" if mcmc_sbc else "")):
         rep = run_checks(setup, mcmc_sbc=mcmc_sbc)
@@ -263,11 +265,11 @@ def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:  # noqa: ANN001
 
 
 def _summary(setup, as_json: bool, no_mcmc: bool) -> None:  # noqa: ANN001
-    from .call import call_basis
-    from .pipeline import analyse
-    from .report import headline, summary_text
-    from .retrospective import retrospective
-    from .sensitivity import forecast_history, weight_spread
+    from ..computation.call import call_basis
+    from ..computation.pipeline import analyse
+    from ..computation.retrospective import retrospective
+    from ..computation.sensitivity import forecast_history, weight_spread
+    from ..presentation.report import headline, summary_text
 
     with progress("exact path, the forward Monte Carlo check and the retrospective"):
         spread = weight_spread(setup)
@@ -290,8 +292,8 @@ def _summary(setup, as_json: bool, no_mcmc: bool) -> None:  # noqa: ANN001
 
 
 def _sensitivity(setup, as_json: bool) -> None:  # noqa: ANN001
-    from .priors import ElicitationError
-    from .report import sensitivity_json, sensitivity_text
+    from ..computation.priors import ElicitationError
+    from ..presentation.report import sensitivity_json, sensitivity_text
 
     try:
         with progress("tornado and event influence"):
@@ -310,12 +312,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     any_encoding()
     args = build_parser().parse_args(argv)
     if args.no_cache:
-        from .cache import ENV_OFF
+        from ..computation.cache import ENV_OFF
 
-        os.environ[ENV_OFF] = "1"  # read by model.cache, here and in any worker process
+        os.environ[ENV_OFF] = "1"  # read by model.computation.cache, here and in any worker process
     try:
-        from . import check_checkout
-        from .pipeline import prepare
+        from .. import check_checkout
+        from ..computation.pipeline import prepare
 
         check_checkout()
         setup = prepare(

@@ -11,16 +11,16 @@ import re
 import numpy as np
 import xarray as xr
 
-from . import SCENARIOS
-from . import sensitivity as sens
-from .call import MISREPORT, CallBasis
-from .mcmc import BOUND, Agreement
-from .pipeline import Analysis, Setup
-from .resolution import ConditionVerdict, Resolution, ResolutionResult
-from .retrospective import Retrospective
-from .scoring import Score
-from .sensitivity import Tornado
-from .simulate import Summary
+from .. import SCENARIOS
+from ..computation import sensitivity as sens
+from ..computation.call import MISREPORT, CallBasis
+from ..computation.mcmc import BOUND, Agreement
+from ..computation.pipeline import Analysis, Setup
+from ..computation.resolution import ConditionVerdict, Resolution, ResolutionResult
+from ..computation.retrospective import Retrospective
+from ..computation.scoring import Score
+from ..computation.sensitivity import Tornado
+from ..computation.simulate import Summary
 
 
 def rnd(x: float | None, digits: int = 6) -> float | None:
@@ -639,7 +639,7 @@ def scores_json(rt: Retrospective) -> dict[str, object]:
 
 
 def call_json(cb: CallBasis) -> dict[str, object]:
-    """What the scenario call rests on (:mod:`model.call`)."""
+    """What the scenario call rests on (:mod:`model.computation.call`)."""
     lo, hi = cb.weight_counted
     return {
         "leader": cb.leader,
@@ -678,8 +678,8 @@ def headline(
 
     Exact values are the headline; Monte Carlo values sit under ``checks`` with their MCSE.
     ``spread``: min and max of each scenario's probability across the tempering-weight range
-    (:func:`model.sensitivity.weight_spread`); ``retro``: the resolution and the scores
-    (:func:`model.retrospective.retrospective`); ``call``: what the call rests on.
+    (:func:`model.computation.sensitivity.weight_spread`); ``retro``: the resolution and the scores
+    (:func:`model.computation.retrospective.retrospective`); ``call``: what the call rests on.
     """
     st = an.setup
     checks: dict[str, object] = {"prior_forward_mc": _prior_forward_mc(an)}
@@ -936,5 +936,5 @@ def load_gate_sweep() -> dict[str, object]:
     import json
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / GATE_SWEEP
+    path = Path(__file__).resolve().parents[2] / GATE_SWEEP
     return json.loads(path.read_text(encoding="utf-8"))

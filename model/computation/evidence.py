@@ -16,7 +16,7 @@ each tempered by ``w``::
 
 An event that only re-reports an earnings release (``restates`` names the fiscal periods) is
 not a signal: those figures enter once, through the revenue measurement model
-(:mod:`model.measurement`). An event that anticipates a figure a later report measures
+(:mod:`model.computation.measurement`). An event that anticipates a figure a later report measures
 (``subsumed_by``) is a signal until that report is in the evidence, and not after: each fact
 enters once.
 """
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import SCENARIOS, SIGNALS
+from .. import SCENARIOS, SIGNALS
 from .assumptions import Assumptions
 from .errors import InputError, quote
 from .inputs import InputPath, as_input, read_csv_rows

@@ -10,7 +10,7 @@ so does the evidence date through the signal counts ``n_c(date)``: the page does
 depend only on the revenue datum in force at the date (a few distinct states: none, partial
 sums, the full year), the measurement-error factor and, for the one scenario whose recovery
 interval the sliders move, that interval. Those are computed here by the package's own
-quadrature (:func:`model.exact.quadrature`) on a grid of (error factor, lower, upper) and
+quadrature (:func:`model.computation.exact.quadrature`) on a grid of (error factor, lower, upper) and
 interpolated by the page, linearly in the logarithm of each. :func:`explorer_value` is the
 Python copy of the page's arithmetic (``book/_static/explorer.js``); :func:`exact_value` is the
 exact path at the same setting; :func:`interpolation_error` compares them at random settings.
@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from scipy import special, stats
 
-from . import SCENARIOS, SIGNALS
+from .. import SCENARIOS, SIGNALS
 from . import sensitivity as sens
 from .assumptions import ShareInterval, ShareNearZero
 from .evidence import Evidence, log_likelihood_table, select
@@ -233,9 +233,10 @@ def _cell(q: ScenarioQuadrature) -> dict[str, object]:
 
 
 class _CoarseMemo:
-    """A :class:`~model.likelihood.Likelihood` that remembers ``log p(datum | r)`` at the first ``r`` it is asked for.
+    """A :class:`~model.computation.likelihood.Likelihood` that remembers ``log p(datum | r)`` at the first ``r`` it
+    is asked for.
 
-    :func:`model.exact.quadrature` first evaluates the likelihood on the same coarse logit grid
+    :func:`model.computation.exact.quadrature` first evaluates the likelihood on the same coarse logit grid
     whatever the prior; the grid asks for hundreds of priors under one likelihood, so remembering
     that one array saves about half its time. Values are the likelihood's own, never approximated.
     """
@@ -281,7 +282,7 @@ def _cells_of(task: _CellsTask) -> tuple[list[dict[str, object]], list[list[dict
 def _states(setup: Setup, evidences: list[Evidence], form: IntervalForm, lows, highs) -> list[dict[str, object]]:  # noqa: ANN001
     """Everything the page needs about each revenue datum: per error factor, each scenario and the moved one's grid.
 
-    The (datum, error factor) pairs are independent tasks of :func:`model.parallel.map_tasks`.
+    The (datum, error factor) pairs are independent tasks of :func:`model.computation.parallel.map_tasks`.
     """
     from .parallel import map_tasks
 
@@ -413,7 +414,7 @@ def _load_json(directory: Path) -> dict[str, object]:
 def cached_grid(setup: Setup) -> dict[str, object]:
     """:func:`explorer_grid` of ``setup`` (the moved scenario by computation), computed once.
 
-    Kept per process and in the package's result cache (:mod:`model.cache`, as the JSON the page
+    Kept per process and in the package's result cache (:mod:`model.computation.cache`, as the JSON the page
     carries), so the book's two chapters that need it, which run in separate kernels, compute it
     once per distinct input (about half a minute).
     """
@@ -576,11 +577,11 @@ def idle_reasons(grid: dict, s: Settings) -> dict[str, str]:
     - ``sd_factor``, ``"no_revenue"``: no revenue figure is in force (the state's datum is
       ``"none"``: its likelihood is 1 whatever the error);
     - ``base_mean``, ``"base_ruled_out"``: even at the top of its slider the base case's probability
-      is below :data:`model.mcmc.BOUND`, the smallest probability the book prints (P(base) rises
+      is below :data:`model.computation.mcmc.BOUND`, the smallest probability the book prints (P(base) rises
       with its prior, so nowhere on the slider does it reach the bound, and the other scenarios keep
       their ratios to one another).
 
-    The page (``book/_static/explorer.js``) tests the same conditions; :func:`model.widgets.idle_sliders`
+    The page (``book/_static/explorer.js``) tests the same conditions; :func:`model.presentation.widgets.idle_sliders`
     adds that the numbers shown are the same at both ends of the base case's slider.
     """
     row = grid["steps"][s.step]
@@ -599,7 +600,9 @@ def idle_reasons(grid: dict, s: Settings) -> dict[str, str]:
 
 
 def exact_value(setup: Setup, grid: dict, s: Settings) -> dict[str, object]:
-    """The exact path (:func:`model.sensitivity.posterior`) at one setting: ``prob``, ``share`` (mean, q05, q95)."""
+    """The exact path (:func:`model.computation.sensitivity.posterior`) at one setting: ``prob``, ``share`` (mean,
+    q05, q95).
+    """
     form = interval_form(setup, grid["moved"])
     knobs = sens.Knobs(
         base_mean=s.base_mean,
@@ -672,7 +675,7 @@ def _errors_task(task: tuple[Setup, dict, list[Settings]]) -> list[dict[str, flo
 def largest_errors(setup: Setup, grid: dict, pts: list[Settings], chunk: int = 10) -> dict[str, float]:
     """The largest errors of :func:`explorer_value` at ``pts``, and their number ``n``.
 
-    The settings go in chunks of ``chunk`` through :func:`model.parallel.map_tasks`.
+    The settings go in chunks of ``chunk`` through :func:`model.computation.parallel.map_tasks`.
     """
     from .parallel import map_tasks
 

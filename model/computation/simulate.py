@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import SCENARIOS
+from .. import SCENARIOS
 from .likelihood import Likelihood
 from .mcmc import MCMCResult
 from .priors import Priors

@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 from scipy import optimize, special, stats
 
-from . import SCENARIOS
+from .. import SCENARIOS
 from .assumptions import Assumptions, RecoveryPrior, ShareInterval, ShareNearZero, scenario_mean
 from .errors import InputError
 

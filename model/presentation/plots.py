@@ -34,10 +34,11 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 from scipy import stats
 
-from . import SCENARIOS, SIGNALS
-from .claims import RECOVERY_BAND
-from .evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
-from .priors import Priors
+from .. import SCENARIOS, SIGNALS
+from ..computation.claims import RECOVERY_BAND
+from ..computation.evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
+from ..computation.priors import Priors
+from ..computation.sensitivity import Revision, SobolResult, Tornado
 from .report import (
     influence_rows,
     output_label,
@@ -55,12 +56,11 @@ from .report import (
 from .report import (
     label as plain,
 )
-from .sensitivity import Revision, SobolResult, Tornado
 
 if TYPE_CHECKING:
-    from .call import CallBasis
-    from .checks import PowerScaling, Reliability, RevenueCheck, SBCResult, SignalCheck
-    from .retrospective import Retrospective
+    from ..computation.call import CallBasis
+    from ..computation.checks import PowerScaling, Reliability, RevenueCheck, SBCResult, SignalCheck
+    from ..computation.retrospective import Retrospective
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -580,7 +580,9 @@ def prior_vs_posterior(
 
 @_styled
 def belief_over_time(belief: xr.DataArray, ax: object = None) -> Figure:
-    """Stacked area of P(z = s | evidence up to date) over time (:func:`model.sensitivity.belief_over_time`)."""
+    """Stacked area of P(z = s | evidence up to date) over time
+    (:func:`model.computation.sensitivity.belief_over_time`).
+    """
     fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
     a = ax[0, 0]
     dates = list(belief.date.values)
@@ -1087,7 +1089,8 @@ def model_graph(model: object, ax: plt.Axes | None = None) -> Figure:
     return fig
 
 
-# --------------------------------------------------------------------------- does the model fit? (model.checks)
+# --------------------------------------------------------------------------- does the model fit?
+# (model.computation.checks)
 
 
 def _revenue_into(a: plt.Axes, c: RevenueCheck) -> None:

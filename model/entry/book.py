@@ -2,7 +2,7 @@
 
 It loads the inputs (the user's own files and seed when ``H20_*`` variables are set), sets the
 figure output (SVG, reproducible ids), computes every fact the chapter's prose states
-(:mod:`model.facts`) and glues them for myst-nb. Results a chapter shares with others
+(:mod:`model.presentation.facts`) and glues them for myst-nb. Results a chapter shares with others
 (the analysis, the weight spread, the tornado, the event influence, the forecast history) are
 computed once, when first asked for.
 """
@@ -16,19 +16,20 @@ from typing import Callable, TypeVar
 
 import xarray as xr
 
-from . import explore, facts
-from . import sensitivity as sens
-from .call import CallBasis, call_basis
-from .checks import PredictiveChecks, SBCResult, predictive_checks, sbc_mcmc
-from .evidence import DATA_DIR
-from .export import ExportInputs, Manifest, export
-from .pipeline import Analysis, Setup, analyse, analyse_exact, prepare
-from .report import load_gate_sweep
-from .retrospective import Retrospective, retrospective
-from .sensitivity import Revision, Tornado
+from ..computation import explore
+from ..computation import sensitivity as sens
+from ..computation.call import CallBasis, call_basis
+from ..computation.checks import PredictiveChecks, SBCResult, predictive_checks, sbc_mcmc
+from ..computation.evidence import DATA_DIR
+from ..computation.pipeline import Analysis, Setup, analyse, analyse_exact, prepare
+from ..computation.retrospective import Retrospective, retrospective
+from ..computation.sensitivity import Revision, Tornado
+from ..presentation import facts
+from ..presentation.export import ExportInputs, Manifest, export
+from ..presentation.report import load_gate_sweep
 
 T = TypeVar("T")
-DOWNLOADS_DIR = Path(__file__).resolve().parents[1] / "book" / "_static" / "downloads"
+DOWNLOADS_DIR = Path(__file__).resolve().parents[2] / "book" / "_static" / "downloads"
 """Where the "Data and downloads" chapter writes the files at build time (copied into _build/html/_static)."""
 DOWNLOADS_HREF = "../_static/downloads/"
 """The same folder as a link from a chapter's page (notebooks/*.html)."""
@@ -54,8 +55,10 @@ class Chapter:
         return self._analyses[mcmc]
 
     def shared(self, fn: Callable[[Setup], T]) -> T:
-        """``fn(setup)``, computed once per distinct input across chapters and builds (:mod:`model.cache`)."""
-        from .cache import cached
+        """``fn(setup)``, computed once per distinct input across chapters and builds
+        (:mod:`model.computation.cache`).
+        """
+        from ..computation.cache import cached
 
         return cached(f"book.{fn.__name__}", self.setup, {"seed": self.setup.seed}, lambda: fn(self.setup))
 
@@ -86,7 +89,7 @@ class Chapter:
 
     @cached_property
     def call(self) -> CallBasis:
-        """What the scenario call rests on (:func:`model.call.call_basis`)."""
+        """What the scenario call rests on (:func:`model.computation.call.call_basis`)."""
         return self.shared(call_basis)
 
     @cached_property
@@ -100,13 +103,13 @@ class Chapter:
 
     @cached_property
     def grid(self) -> dict[str, object]:
-        """The what-if explorer's grid (:func:`model.explore.explorer_grid`)."""
+        """The what-if explorer's grid (:func:`model.computation.explore.explorer_grid`)."""
         return explore.cached_grid(self.setup)
 
     @cached_property
     def grid_error(self) -> dict[str, float]:
         """The explorer's largest errors against the exact path at :data:`EXPLORER_CHECK` random settings."""
-        from .cache import cached
+        from ..computation.cache import cached
 
         n, seed = EXPLORER_CHECK
         return cached(
@@ -140,7 +143,7 @@ class Chapter:
 
     def check_mcmc(self) -> None:
         """Raise AssertionError unless the PyMC fit converged and agrees with the exact path (prints nothing)."""
-        from .mcmc import check_convergence
+        from ..computation.mcmc import check_convergence
 
         an = self.analysis(mcmc=True)
         problems = check_convergence(an.mcmc, self.setup.assumptions.inference)
@@ -174,7 +177,7 @@ def figure_output() -> None:
     import matplotlib
     from matplotlib.figure import Figure
 
-    from . import plots
+    from ..presentation import plots
 
     matplotlib.rcParams["svg.hashsalt"] = "h20-risk-book"
     try:
@@ -199,7 +202,7 @@ def open_chapter(name: str, glue: bool = True) -> Chapter:
     Stops (:class:`model.OtherCheckoutError`, one line naming both) when the kernel runs in one
     checkout and imported the package of another (one venv shared by two checkouts).
     """
-    from . import check_checkout
+    from .. import check_checkout
 
     check_checkout()
     chapter = Chapter(prepare())
@@ -217,7 +220,7 @@ def prefetch(log: Callable[[str], None] = print) -> None:
     Run by the book build in a background process (``book/_ext/h20_build.py``) while the first
     chapters execute: the SBC of the PyMC path (the checks chapter), then the explorer's grid and
     its accuracy check. The chapters read the same entries, or wait for one this process is
-    computing (:mod:`model.cache`); the keys decide what is reused, so no number changes. Each
+    computing (:mod:`model.computation.cache`); the keys decide what is reused, so no number changes. Each
     step is logged with its time (``_build/prefetch.log``); a step under a second came from the cache.
     """
     import time
@@ -289,8 +292,8 @@ def prefetch_child(parent: int) -> None:
     prefetch(log)
 
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-CHILD_CODE = "import sys; from model.book import prefetch_child; prefetch_child(int(sys.argv[1]))"
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+CHILD_CODE = "import sys; from model.entry.book import prefetch_child; prefetch_child(int(sys.argv[1]))"
 """What the prefetch process runs (its argument: the parent's PID)."""
 
 
@@ -331,9 +334,9 @@ NEUTRAL_ENV: frozenset[str] = frozenset(
 def build_stamp(package: Path = PACKAGE_DIR) -> dict[str, str]:
     """What the executed chapters depend on, as two digests (the build's notebook-execution cache).
 
-    ``inputs``: the result-cache key (:func:`model.cache.key`: the input files' bytes, the evidence
+    ``inputs``: the result-cache key (:func:`model.computation.cache.key`: the input files' bytes, the evidence
     filter, the computation layer's code, the numerical libraries and the machine's arithmetic)
-    extended by the code of every other module (:func:`model.fingerprint.package_digest`: the
+    extended by the code of every other module (:func:`model.computation.fingerprint.package_digest`: the
     presentation layer and entry points draw and write what the chapters show), the seed, every
     ``H20_*`` variable but :data:`NEUTRAL_ENV`, the files in ``model/data`` (the article's claims),
     the stored gate sweep, the commit and the version of every installed distribution (matplotlib,
@@ -348,13 +351,13 @@ def build_stamp(package: Path = PACKAGE_DIR) -> dict[str, str]:
     import os
     from importlib import metadata
 
-    from .cache import key
-    from .export import git_commit
-    from .fingerprint import file_digest, files_digest, package_digest
-    from .report import GATE_SWEEP
+    from ..computation.cache import key
+    from ..computation.fingerprint import file_digest, files_digest, package_digest
+    from ..presentation.export import git_commit
+    from ..presentation.report import GATE_SWEEP
 
     setup = prepare()
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     params = {
         "seed": setup.seed,

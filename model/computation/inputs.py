@@ -1,6 +1,6 @@
 """One reading path for every input file: path checks, size caps, decoding, YAML and CSV parsing.
 
-Every OS, decoding and parsing problem becomes one :class:`model.errors.InputError` line
+Every OS, decoding and parsing problem becomes one :class:`model.computation.errors.InputError` line
 naming the file, the field and the fix. Nothing here ever writes to an input file.
 
 Limits (documented in the README, "Input limits and exit codes"):
@@ -36,7 +36,7 @@ __doc__ += f"""
 * paths up to {MAX_PATH_CHARS:,} characters, naming a regular file (not a directory or device);
 * assumptions YAML up to {MAX_YAML_BYTES:,} bytes, nested at most {MAX_YAML_DEPTH} deep, integers up
   to {MAX_INT_DIGITS} digits, no duplicate keys, no aliases (``*name``);
-* CSV files up to {MAX_CSV_BYTES:,} bytes; row caps in :mod:`model.evidence`.
+* CSV files up to {MAX_CSV_BYTES:,} bytes; row caps in :mod:`model.computation.evidence`.
 
 Text is UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8").
 """

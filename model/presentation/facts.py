@@ -3,7 +3,7 @@
 A chapter's text refers to these by name (``{glue:text}`leader```); a test checks that every
 name a chapter uses is produced by its function here, so no number is typed into the prose and
 no chapter looks a scenario up by position. Numbers that the prose formats itself (``:.1f``)
-stay numbers; everything else is text formatted by :mod:`model.report`.
+stay numbers; everything else is text formatted by :mod:`model.presentation.report`.
 """
 
 from __future__ import annotations
@@ -12,12 +12,15 @@ from typing import Sequence
 
 import xarray as xr
 
-from . import SCENARIOS
-from .call import MISREPORT, CallBasis, tiny_bounds
-from .checks import PPC_ALPHA, PredictiveChecks, SBCResult
-from .claims import RECOVERY_BAND, audit, stated, stated_base_probability
-from .mcmc import BOUND, FAMILY_ALPHA
-from .pipeline import Analysis, Setup, plain
+from .. import SCENARIOS
+from ..computation.call import MISREPORT, CallBasis, tiny_bounds
+from ..computation.checks import PPC_ALPHA, PredictiveChecks, SBCResult
+from ..computation.claims import RECOVERY_BAND, audit, stated, stated_base_probability
+from ..computation.mcmc import BOUND, FAMILY_ALPHA
+from ..computation.pipeline import Analysis, Setup, plain
+from ..computation.retrospective import Retrospective
+from ..computation.scoring import BASELINES, OUTCOME_VALUE, brier, interval_score, time_averaged
+from ..computation.sensitivity import Revision, Tornado
 from .report import (
     bound_text,
     prob_text,
@@ -31,9 +34,6 @@ from .report import (
     usd_range,
     usd_text,
 )
-from .retrospective import Retrospective
-from .scoring import BASELINES, OUTCOME_VALUE, brier, interval_score, time_averaged
-from .sensitivity import Revision, Tornado
 
 Facts = dict[str, object]
 
@@ -46,7 +46,7 @@ def _top_input(tornado: Tornado, leader: str) -> tuple[str, str, str]:
 
 
 def call_facts(basis: CallBasis) -> Facts:
-    """The call and what it rests on (:mod:`model.call`), in words: shown wherever the call is stated."""
+    """The call and what it rests on (:mod:`model.computation.call`), in words: shown wherever the call is stated."""
     lo, hi = basis.weight_counted
     variants = {v.name: v for v in basis.classification}
     against = variants.get("every reading against the call")
@@ -179,7 +179,9 @@ def overview(an: Analysis, spread: xr.Dataset, retro: Retrospective, basis: Call
 
 
 def basis_bounds(basis: CallBasis) -> dict[str, float]:
-    """Tiny probabilities as the largest value over the robust likelihoods (:func:`model.call.tiny_bounds`)."""
+    """Tiny probabilities as the largest value over the robust likelihoods
+    (:func:`model.computation.call.tiny_bounds`).
+    """
     return tiny_bounds(basis.robust)
 
 
@@ -472,7 +474,7 @@ def sbc_mcmc(sbc: SBCResult) -> Facts:
 
 def explore(grid: dict[str, object], error: dict[str, float], leader: str) -> Facts:
     """The explorer's grid in words, its stated interpolation error and the error measured at build time."""
-    from .explore import MEASURED, MIN_RATIO, QUANTILE_LEVELS, SLIDER_RANGES, TOLERANCE, grid_bytes
+    from ..computation.explore import MEASURED, MIN_RATIO, QUANTILE_LEVELS, SLIDER_RANGES, TOLERANCE, grid_bytes
 
     lows, highs, sds = grid["lower_nodes"], grid["upper_nodes"], grid["sd_nodes"]
     d = grid["defaults"]
@@ -516,7 +518,7 @@ def explore(grid: dict[str, object], error: dict[str, float], leader: str) -> Fa
     }
 
 
-def downloads(manifest) -> Facts:  # noqa: ANN001 (model.export.Manifest)
+def downloads(manifest) -> Facts:  # noqa: ANN001 (model.presentation.export.Manifest)
     """What the downloads were built from, and how much there is."""
     total = sum(f.size for f in manifest.files)
     return {

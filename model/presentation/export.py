@@ -18,13 +18,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from . import SCENARIOS, __version__
-from .assumptions import DEFAULT_ASSUMPTIONS
-from .pipeline import Analysis, Setup
+from .. import SCENARIOS, __version__
+from ..computation.assumptions import DEFAULT_ASSUMPTIONS
+from ..computation.pipeline import Analysis, Setup
+from ..computation.sensitivity import Revision, Tornado
 from .report import headline, influence_rows, tornado_rows
-from .sensitivity import Revision, Tornado
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def portable(path: str | Path, root: Path = ROOT) -> str:
 
 def portable_summary(summary: dict, setup: Setup) -> dict:
     """The headline object with each input file named by :func:`portable` and identified by its SHA-256."""
-    from .cache import input_files
+    from ..computation.cache import input_files
 
     inputs = dict(summary["inputs"])
     for k in ("assumptions", "events", "quarters"):
@@ -197,13 +197,13 @@ class ExportInputs:
     analysis: Analysis
     """With the PyMC fit (``analyse(setup, mcmc=True)``)."""
     spread: object
-    """:func:`model.sensitivity.weight_spread`."""
+    """:func:`model.computation.sensitivity.weight_spread`."""
     tornado: Tornado
     influence: object
-    """:func:`model.sensitivity.event_influence`."""
+    """:func:`model.computation.sensitivity.event_influence`."""
     history: Sequence[Revision]
     grid: dict[str, object]
-    """:func:`model.explore.explorer_grid`."""
+    """:func:`model.computation.explore.explorer_grid`."""
 
 
 def export(inputs: ExportInputs, directory: str | Path) -> Manifest:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special, stats
 
-from . import SCENARIOS, by_scenario
+from .. import SCENARIOS, by_scenario
 from .likelihood import Likelihood
 from .numerics import fdot
 from .priors import Priors

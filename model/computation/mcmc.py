@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Iterator
 import numpy as np
 from scipy import special, stats
 
-from . import SCENARIOS, by_scenario
+from .. import SCENARIOS, by_scenario
 from .assumptions import InferenceSettings
 from .errors import ConvergenceError
 from .exact import ExactPosterior

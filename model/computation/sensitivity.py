@@ -23,7 +23,7 @@ import numpy as np
 import xarray as xr
 from scipy import stats
 
-from . import SCENARIOS, SIGNALS, by_scenario
+from .. import SCENARIOS, SIGNALS, by_scenario
 from .assumptions import Range
 from .evidence import CONFIDENCE_LEVELS, Evidence, log_likelihood_table, select
 from .exact import ExactPosterior, exact_posterior

@@ -6,7 +6,7 @@ Given the realised scenario ``z = s`` and its recovery share ``r_s``::
                           + log p(revenue datum | r_s)          the measurement model
 
 The signal part does not depend on ``r``; the revenue part is
-:func:`model.measurement.revenue_loglik` (partial sums or the full year, never both).
+:func:`model.computation.measurement.revenue_loglik` (partial sums or the full year, never both).
 """
 
 from __future__ import annotations

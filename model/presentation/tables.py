@@ -1,7 +1,7 @@
 """Tables for people: every table the book shows, through one renderer.
 
 Each builder takes results from the computation layer and returns a :class:`Table`: human
-headers with units, numbers already formatted (:mod:`model.report`'s helpers: percentages with
+headers with units, numbers already formatted (:mod:`model.presentation.report`'s helpers: percentages with
 sensible digits, "—" for a missing value, "yes"/"no", no signed zero), long text wrapped, and
 no index column unless it names the row. A long table shows its first rows and keeps the rest in
 a "show all" dropdown. The book styles the ``h20-table`` class in ``book/_static/book.css``.
@@ -19,15 +19,20 @@ from urllib.parse import urlparse
 import numpy as np
 import xarray as xr
 
-from . import SCENARIOS, SIGNALS
-from .assumptions import RecoverySpec, SignalsSpec
-from .call import CallBasis, Variant, tiny_bounds
-from .checks import Check, PowerScaling
-from .claims import AuditLine
-from .evidence import Evidence, Period
-from .exact import ExactPosterior
-from .mcmc import TAIL_KHAT, Agreement, MCMCResult
-from .priors import Priors
+from .. import SCENARIOS, SIGNALS
+from ..computation.assumptions import RecoverySpec, SignalsSpec
+from ..computation.call import CallBasis, Variant, tiny_bounds
+from ..computation.checks import Check, PowerScaling
+from ..computation.claims import AuditLine
+from ..computation.evidence import Evidence, Period
+from ..computation.exact import ExactPosterior
+from ..computation.mcmc import TAIL_KHAT, Agreement, MCMCResult
+from ..computation.priors import Priors
+from ..computation.resolution import ResolutionResult
+from ..computation.retrospective import Retrospective
+from ..computation.scoring import BASELINES
+from ..computation.sensitivity import Revision, SobolResult, Tornado
+from ..computation.simulate import Summary
 from .report import (
     bound_text,
     label,
@@ -45,11 +50,6 @@ from .report import (
     usd_text,
     yes_no,
 )
-from .resolution import ResolutionResult
-from .retrospective import Retrospective
-from .scoring import BASELINES
-from .sensitivity import Revision, SobolResult, Tornado
-from .simulate import Summary
 
 
 @dataclass(frozen=True)
@@ -213,8 +213,8 @@ def claims_check_table(rows: Sequence[dict[str, str]]) -> Table:
 
 
 def prior_table(p: Priors) -> Table:
-    """One row per elicited prior (:func:`model.priors.prior_rows`)."""
-    from .priors import prior_rows
+    """One row per elicited prior (:func:`model.computation.priors.prior_rows`)."""
+    from ..computation.priors import prior_rows
 
     def acts_like(r: dict) -> str:
         n = r["pseudo-sample size"]
@@ -415,7 +415,7 @@ TAIL_NOTE = f"Pareto k above {TAIL_KHAT}: the mean rests on a few draws."
 
 
 def _pct_digits(p: float) -> str:
-    """A probability in percent without the sign, as :func:`model.report.prob_text` words it."""
+    """A probability in percent without the sign, as :func:`model.presentation.report.prob_text` words it."""
     return prob_text(p).removesuffix("%")
 
 
@@ -753,7 +753,7 @@ def power_scaling_table(ps: PowerScaling) -> Table:
     )
 
 
-def downloads_table(manifest, href: str) -> Table:  # noqa: ANN001 (model.export.Manifest)
+def downloads_table(manifest, href: str) -> Table:  # noqa: ANN001 (model.presentation.export.Manifest)
     """Every downloadable file: link, what it holds, size and SHA-256 (``href``: the folder's URL)."""
     return table(
         (

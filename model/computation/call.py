@@ -12,7 +12,7 @@ so the call flips at ``w* = -(prior + datum) / (S1_L - S1_R)``, and at a datum B
 recovery prior's density there: the Bayes factor is the ratio of two elicited densities.
 
 This module computes those parts, the flip points, the range of ``w`` the evidence's own fact
-counts justify (:meth:`model.evidence.Evidence.n_facts`, ``n_campaigns``), the answer under a
+counts justify (:meth:`model.computation.evidence.Evidence.n_facts`, ``n_campaigns``), the answer under a
 stated hyperprior on the two near-zero priors, the answer under other classifications of the
 contested events, and bounds on tiny probabilities under robust revenue likelihoods. Labelled
 results; nothing printed. Method: book/method.md, "What the call rests on".
@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import xarray as xr
 
-from . import SCENARIOS, SIGNALS, by_scenario
+from .. import SCENARIOS, SIGNALS, by_scenario
 from .assumptions import ShareNearZero
 from .evidence import CONFIDENCE_LEVELS, Evidence, log_likelihood_table, select
 from .exact import exact_posterior

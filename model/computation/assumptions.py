@@ -2,7 +2,7 @@
 
 Every entry carries a value, a unit and a provenance (the article's words with an English
 gloss, a URL, or the reasoning for a judgement call). Loading validates it all; a bad entry
-raises :class:`model.errors.InputError` naming the file, the field and the fix.
+raises :class:`model.computation.errors.InputError` naming the file, the field and the fix.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from . import SCENARIOS, SIGNALS
+from .. import SCENARIOS, SIGNALS
 from .errors import InputError
 from .inputs import InputPath, as_input, load_yaml
 

@@ -7,8 +7,10 @@ scenario bars, the recovered share and the belief-over-time chart. Nothing is fe
 Every word the page shows comes from here (:func:`explorer_text`, carried in the JSON as
 ``text``): the sliders' labels, units and meanings, the dates in words, the stated error beside
 each output and the note beside a slider that cannot matter at the chosen date. The page formats
-numbers as :mod:`model.report` does (its ``fmt`` functions mirror :func:`~model.report.prob_text`,
-:func:`~model.report.share_text` and :func:`~model.report.usd_bn_text`); :func:`shown_text` is the
+numbers as :mod:`model.presentation.report` does (its ``fmt`` functions mirror
+:func:`~model.presentation.report.prob_text`,
+:func:`~model.presentation.report.share_text` and :func:`~model.presentation.report.usd_bn_text`); :func:`shown_text`
+is the
 Python copy of what it prints, :func:`idle_sliders` of which notes it shows.
 """
 
@@ -18,8 +20,8 @@ import dataclasses
 import json
 from dataclasses import dataclass
 
-from .explore import SLIDER_RANGES, Settings, explorer_value, idle_reasons
-from .mcmc import BOUND
+from ..computation.explore import SLIDER_RANGES, Settings, explorer_value, idle_reasons
+from ..computation.mcmc import BOUND
 from .plots import SCENARIO_COLORS, SCENARIO_LABELS
 from .report import prob_text, share_text, sig, usd_bn_text, usd_text
 
@@ -135,7 +137,9 @@ def explorer_text(grid: dict[str, object]) -> dict[str, object]:
 
 
 def explorer_html(grid: dict[str, object]) -> Html:
-    """The explorer's mount point with its grid (from :func:`model.explore.explorer_grid`) and words inside."""
+    """The explorer's mount point with its grid (from :func:`model.computation.explore.explorer_grid`) and words
+    inside.
+    """
     data = {**grid, "colors": SCENARIO_COLORS, "text": explorer_text(grid)}
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     html = (
@@ -175,7 +179,7 @@ def shown_text(grid: dict[str, object], s: Settings) -> dict[str, str]:
 def idle_sliders(grid: dict[str, object], s: Settings) -> dict[str, str]:
     """The sliders beside which the page notes that they cannot matter at the chosen date, with the reason's key.
 
-    :func:`model.explore.idle_reasons`, where for the base case's slider the numbers shown must also
+    :func:`model.computation.explore.idle_reasons`, where for the base case's slider the numbers shown must also
     be the same at both ends of its range.
     """
     out = idle_reasons(grid, s)

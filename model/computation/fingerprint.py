@@ -2,19 +2,21 @@
 
 Three users, three digests of the package's source:
 
-* the **result cache** (:func:`model.cache.key`) hashes :func:`computation_digest`: the meaning
-  (:func:`python_meaning`) of every module of the computation layer (:data:`COMPUTATION`, and any
-  module not yet given a layer). Editing a comment, a docstring or the layout of any module, or any
+* the **result cache** (:func:`model.computation.cache.key`) hashes :func:`computation_digest`: the meaning
+  (:func:`python_meaning`) of every module of the computation layer (:data:`COMPUTATION`, the
+  package's root, and any module outside a layer's folder). Editing a comment, a docstring or the layout of any
+  module, or any
   code of the presentation layer (:data:`PRESENTATION`: plots, tables, report formatting, facts) or
   of the entry points (:data:`ENTRY`), or the book's prose, recomputes no fit.
 * the **gate sweep** (``benchmarks/gate_sweep.json``) is stale when :func:`gate_fingerprint`, the
   meaning of :data:`GATE_FINGERPRINT_FILES` (the inputs and both inference paths), has changed.
-* the **build stamp** (:func:`model.book.build_stamp`, which decides whether the book re-executes
+* the **build stamp** (:func:`model.entry.book.build_stamp`, which decides whether the book re-executes
   its chapters) hashes :func:`package_digest`: the meaning of *every* module, presentation
   included, because the chapters show what the presentation layer draws and writes.
 
-The layer lists live here (``tests/test_layers.py`` checks that every module has one and that
-imports point down only), so giving a new module a layer also decides which digests see it.
+A module's layer is its folder (``model/computation/``, ``model/presentation/``, ``model/entry/``;
+``tests/test_layers.py`` checks that imports point down only), so putting a new module in a folder also
+decides which digests see it.
 Standard library and PyYAML only: this module is imported by the cache and must stay cheap.
 """
 
@@ -25,54 +27,37 @@ import hashlib
 import json
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 ROOT = PACKAGE_DIR.parent
 
-COMPUTATION: frozenset[str] = frozenset(
-    {
-        "errors",
-        "inputs",
-        "assumptions",
-        "priors",
-        "evidence",
-        "measurement",
-        "likelihood",
-        "exact",
-        "mcmc",
-        "simulate",
-        "pipeline",
-        "sensitivity",
-        "checks",
-        "claims",
-        "explore",
-        "cache",
-        "fingerprint",
-        "parallel",
-        "resolution",
-        "scoring",
-        "numerics",
-        "retrospective",
-        "call",
-        "__init__",
-    }
-)
+LAYER_DIRS: tuple[str, ...] = ("computation", "presentation", "entry")
+"""The package's layers, lowest first, each a folder of ``model/``; a module may import only from its own
+layer, a lower one, or the package's root (``model/__init__.py``, which counts as computation)."""
+
+
+def layer_modules(layer: str, package: Path = PACKAGE_DIR) -> frozenset[str]:
+    """The stems of the modules in one layer's folder (``__init__`` excluded)."""
+    return frozenset(p.stem for p in (package / layer).glob("*.py") if p.stem != "__init__")
+
+
+COMPUTATION: frozenset[str] = layer_modules("computation")
 """Modules whose code can change a number: every result-cache key hashes their meaning."""
-PRESENTATION: frozenset[str] = frozenset({"report", "tables", "facts", "plots", "widgets", "export"})
+PRESENTATION: frozenset[str] = layer_modules("presentation")
 """Modules that format, draw and write results: the build stamp sees them, the result cache does not."""
-ENTRY: frozenset[str] = frozenset({"cli", "__main__", "book"})
+ENTRY: frozenset[str] = layer_modules("entry")
 """Entry points (command line, the chapters' set-up): the build stamp sees them, the result cache does not."""
 LAYERS: dict[str, frozenset[str]] = {"computation": COMPUTATION, "presentation": PRESENTATION, "entry": ENTRY}
-"""The package's layers, lowest first; a module may import only from its own layer or a lower one."""
+"""The package's layers, lowest first, by folder."""
 
 GATE_FINGERPRINT_FILES: tuple[str, ...] = (
     "model/data/assumptions.yaml",
     "model/data/events.csv",
     "model/data/quarters.csv",
-    "model/likelihood.py",
-    "model/measurement.py",
-    "model/mcmc.py",
-    "model/exact.py",
-    "model/priors.py",
+    "model/computation/likelihood.py",
+    "model/computation/measurement.py",
+    "model/computation/mcmc.py",
+    "model/computation/exact.py",
+    "model/computation/priors.py",
 )
 """What the gate's false-alarm rate depends on (relative to the repository root): the inputs and the code of
 both inference paths."""
@@ -164,30 +149,40 @@ def meaning_digest(path: Path) -> str:
     return _meaning_digest(path.name, data)
 
 
-def modules_digest(package: Path, names: frozenset[str] | None = None, exclude: frozenset[str] = frozenset()) -> str:
-    """sha256 over the names and meanings of the package's ``*.py`` modules, sorted by name.
+def layer_of(path: Path, package: Path = PACKAGE_DIR) -> str:
+    """The layer of a module of ``package``: its folder's, when that is a layer; anything else is computation.
+
+    The package's root modules (``__init__``, ``__main__``) and a module put in no layer's folder count as
+    computation (a new cache key rather than a stale number).
+    """
+    parts = path.relative_to(package).parts
+    return parts[0] if len(parts) > 1 and parts[0] in LAYER_DIRS else "computation"
+
+
+def module_files(package: Path = PACKAGE_DIR, layers: tuple[str, ...] = LAYER_DIRS) -> list[Path]:
+    """The package's ``*.py`` files whose layer (:func:`layer_of`) is in ``layers``, sorted."""
+    files = (p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
+    return sorted(p for p in files if layer_of(p, package) in layers)
+
+
+def modules_digest(package: Path, layers: tuple[str, ...] = LAYER_DIRS) -> str:
+    """sha256 over the relative paths and meanings of the package's modules in ``layers``, sorted by path.
 
     Parameters
     ----------
     package : the package directory
-    names : the module stems to include (None: all of them)
-    exclude : module stems to leave out
+    layers : the layer folders to include (:func:`layer_of`)
     """
     h = hashlib.sha256()
-    for path in sorted(package.glob("*.py")):
-        stem = path.stem
-        if (names is not None and stem not in names) or stem in exclude:
-            continue
-        h.update(path.name.encode() + b"\0" + meaning_digest(path).encode() + b"\0")
+    for path in module_files(package, layers):
+        rel = path.relative_to(package).as_posix()
+        h.update(rel.encode() + b"\0" + meaning_digest(path).encode() + b"\0")
     return h.hexdigest()
 
 
 def computation_digest(package: Path = PACKAGE_DIR) -> str:
-    """The meaning of every module that can change a number: all but :data:`PRESENTATION` and :data:`ENTRY`.
-
-    A module in no layer yet counts as computation (a new key rather than a stale number).
-    """
-    return modules_digest(package, exclude=PRESENTATION | ENTRY)
+    """The meaning of every module that can change a number: the computation layer and the package's root."""
+    return modules_digest(package, ("computation",))
 
 
 def package_digest(package: Path = PACKAGE_DIR) -> str:
