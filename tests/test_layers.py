@@ -77,4 +77,5 @@ def test_the_checker_sees_an_upward_import(tmp_path):
 
 def test_the_fingerprint_layers_are_the_folders():
     for layer, names in fingerprint.LAYERS.items():
-        assert names == {p.stem for p in (PACKAGE / layer).glob("*.py")} - {"__init__"}, layer
+        files = [p for p in (PACKAGE / layer).rglob("*.py") if "__pycache__" not in p.parts]
+        assert names == {p.relative_to(PACKAGE / layer).with_suffix("").as_posix() for p in files} - {"__init__"}

@@ -36,8 +36,13 @@ layer, a lower one, or the package's root (``model/__init__.py``, which counts a
 
 
 def layer_modules(layer: str, package: Path = PACKAGE_DIR) -> frozenset[str]:
-    """The stems of the modules in one layer's folder (``__init__`` excluded)."""
-    return frozenset(p.stem for p in (package / layer).glob("*.py") if p.stem != "__init__")
+    """The modules in one layer's folder, as paths relative to it without ``.py`` (``exact``, ``checks/sbc``).
+
+    The layer's own ``__init__`` is left out; a subpackage's (``checks/__init__``) is in.
+    """
+    folder = package / layer
+    files = (p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
+    return frozenset(p.relative_to(folder).with_suffix("").as_posix() for p in files) - {"__init__"}
 
 
 COMPUTATION: frozenset[str] = layer_modules("computation")
