@@ -217,7 +217,7 @@ def test_the_gate_fingerprint_does_not_depend_on_the_interpreter():
         " for n in sys.argv[1:]}))\n"
     )
     names = [n for n in fingerprint.GATE_FINGERPRINT_FILES if n.endswith(".py")] + sorted(
-        str(p.relative_to(ROOT)) for p in (ROOT / "model").glob("*.py")
+        str(p.relative_to(ROOT)) for p in (ROOT / "model").rglob("*.py") if "__pycache__" not in p.parts
     )
     digests = {}
     for exe in interpreters:
@@ -248,7 +248,7 @@ def test_every_imported_distribution_is_declared():
         for d in project["dependencies"] + extras
     }
     imported = set()
-    for path in (ROOT / "model").glob("*.py"):
+    for path in (ROOT / "model").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 imported |= {a.name.split(".")[0] for a in node.names}
