@@ -233,7 +233,7 @@ def test_the_key_follows_the_machines_arithmetic():
     import subprocess
     import sys
 
-    code = "from model import cache; print(cache.key('x', None, {}))"
+    code = "from model.computation import cache; print(cache.key('x', None, {}))"
     keys = set()
     for env in ({}, {"OPENBLAS_CORETYPE": "Sandybridge"}, {"OPENBLAS_NUM_THREADS": "1"}):
         run = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True, text=True)
