@@ -26,7 +26,8 @@ from ..computation.checks import Check, PowerScaling
 from ..computation.claims import AuditLine
 from ..computation.evidence import Evidence, Period
 from ..computation.exact import ExactPosterior
-from ..computation.mcmc import TAIL_KHAT, Agreement, MCMCResult
+from ..computation.gates import Agreement
+from ..computation.mcmc import TAIL_KHAT, MCMCResult
 from ..computation.priors import Priors
 from ..computation.resolution import ResolutionResult
 from ..computation.retrospective import Retrospective
