@@ -35,7 +35,7 @@ from .exact import ScenarioQuadrature, quadrature
 from .likelihood import Likelihood, likelihood_of, revenue_datum
 from .mcmc import BOUND
 from .pipeline import Setup
-from .priors import BetaPrior, ElicitationError, elicit_beta, elicit_beta_quantiles
+from .priors import BetaPrior, elicit_beta, elicit_beta_quantiles
 
 SD_NODES: tuple[float, ...] = tuple(float(x) for x in 2.0 ** np.linspace(-2.0, 2.0, 13))
 """Grid of the measurement-error factor (a quarter to four times the stated error; 1 is a node)."""
@@ -105,35 +105,13 @@ class IntervalForm:
             return self.default
         if self.kind == "interval":
             return elicit_beta(float(lower), float(upper), self.p_upper)
-        try:
-            return elicit_beta_quantiles(float(lower), self.p_lower, float(upper), self.p_upper)
-        except ElicitationError:  # the package's solver starts at a = 1; retry from a below 1
-            return beta_through_quantiles(float(lower), self.p_lower, float(upper), self.p_upper)
+        return elicit_beta_quantiles(float(lower), self.p_lower, float(upper), self.p_upper)
 
     def describe(self) -> str:
         """The two ends in words, e.g. 'P(r ≤ lower) = 5% and P(r ≤ upper) = 90%'."""
         if self.kind == "interval":
             return f"{100 * self.p_upper:g}% of the prior between the lower and the upper end"
         return f"P(r ≤ lower) = {100 * self.p_lower:g}% and P(r ≤ upper) = {100 * self.p_upper:g}%"
-
-
-def beta_through_quantiles(x1: float, p1: float, x2: float, p2: float) -> BetaPrior:
-    """The Beta with P(r <= x1) = p1 and P(r <= x2) = p2, solved on (log a, log b) from several starts.
-
-    Raises ElicitationError when no start reaches the two quantiles to 1e-9.
-    """
-    from scipy import optimize
-
-    def gap(v: np.ndarray) -> list[float]:
-        a, b = np.exp(v)
-        return [float(stats.beta.cdf(x1, a, b) - p1), float(stats.beta.cdf(x2, a, b) - p2)]
-
-    for a0 in (0.5, 0.2, 2.0, 5.0):
-        sol = optimize.root(gap, np.log([a0, max(a0 / x2, 1.0)]), method="hybr", tol=1e-13)
-        if sol.success and max(abs(g) for g in gap(sol.x)) < 1e-9:
-            a, b = np.exp(sol.x)
-            return BetaPrior(float(a), float(b), x1, x2, p2 - p1, method="quantiles", p_lower=p1)
-    raise ElicitationError("Beta", x1, x2, p2 - p1, f"no Beta has P(r <= {x1:g}) = {p1:g}, P(r <= {x2:g}) = {p2:g}", "")
 
 
 def moved_scenario(setup: Setup, tornado: sens.Tornado | None = None) -> str:

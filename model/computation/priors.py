@@ -242,30 +242,59 @@ def elicit_beta_near_zero(value: float, prob: float) -> BetaPrior:
     return BetaPrior(1.0, b, 0.0, value, prob, method="near_zero")
 
 
+QUANTILE_STARTS: tuple[float, ...] = (1.0, 0.5, 0.2, 2.0, 5.0)
+"""Starting values of ``a`` tried in turn by :func:`elicit_beta_quantiles` (``b`` starts at
+``max(1 / x2 - 1, 1)`` for ``a = 1``, ``max(a / x2, 1)`` for the others): ``a = 1`` fits every prior
+of the assumptions; a lower start reaches the steep Betas the explorer's sliders can ask for."""
+
+
 @lru_cache(maxsize=512)
 def elicit_beta_quantiles(x1: float, p1: float, x2: float, p2: float) -> BetaPrior:
-    """The Beta with ``P(r <= x1) = p1`` and ``P(r <= x2) = p2`` (quantile matching, solved on log a, log b)."""
+    """The Beta with ``P(r <= x1) = p1`` and ``P(r <= x2) = p2`` (quantile matching).
+
+    Solved on ``(log a, log b)`` by Powell's hybrid method from each start of :data:`QUANTILE_STARTS`
+    in turn; the first solution that meets both quantiles to 1e-9 with ``a`` and ``b`` within
+    [:data:`BETA_MIN`, :data:`BETA_MAX`] is returned.
+
+    Parameters
+    ----------
+    x1, x2 : float
+        The two shares, ``0 < x1 < x2 < 1``.
+    p1, p2 : float
+        Their cumulative probabilities, ``0 < p1 < p2 < 1``.
+
+    Returns
+    -------
+    BetaPrior
+        ``method="quantiles"``, ``lower=x1``, ``upper=x2``, ``mass=p2 - p1``, ``p_lower=p1``.
+
+    Raises
+    ------
+    ElicitationError
+        When no start reaches a Beta within the bounds.
+    """
 
     def gap(v: np.ndarray) -> list[float]:
         a, b = np.exp(v)
         return [float(stats.beta.cdf(x1, a, b) - p1), float(stats.beta.cdf(x2, a, b) - p2)]
 
-    start = np.log([1.0, max(1.0 / x2 - 1.0, 1.0)])
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        sol = optimize.root(gap, start, method="hybr", tol=1e-13)
-        miss = max(abs(g) for g in gap(sol.x))
-    a, b = np.exp(sol.x)
-    if not sol.success or not np.isfinite(miss) or miss > 1e-9 or not (BETA_MIN <= min(a, b) and max(a, b) <= BETA_MAX):
-        raise ElicitationError(
-            "Beta",
-            x1,
-            x2,
-            p2 - p1,
-            f"no Beta has P(r <= {x1:g}) = {p1:g} and P(r <= {x2:g}) = {p2:g}",
-            "move the two quantiles further apart or their probabilities closer to what a Beta allows",
-        )
-    return BetaPrior(float(a), float(b), x1, x2, p2 - p1, method="quantiles", p_lower=p1)
+    for a0 in QUANTILE_STARTS:
+        start = np.log([a0, max(1.0 / x2 - 1.0, 1.0) if a0 == 1.0 else max(a0 / x2, 1.0)])
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sol = optimize.root(gap, start, method="hybr", tol=1e-13)
+            miss = max(abs(g) for g in gap(sol.x))
+        a, b = np.exp(sol.x)
+        if sol.success and np.isfinite(miss) and miss <= 1e-9 and BETA_MIN <= min(a, b) and max(a, b) <= BETA_MAX:
+            return BetaPrior(float(a), float(b), x1, x2, p2 - p1, method="quantiles", p_lower=p1)
+    raise ElicitationError(
+        "Beta",
+        x1,
+        x2,
+        p2 - p1,
+        f"no Beta has P(r <= {x1:g}) = {p1:g} and P(r <= {x2:g}) = {p2:g}",
+        "move the two quantiles further apart or their probabilities closer to what a Beta allows",
+    )
 
 
 @lru_cache(maxsize=64)
