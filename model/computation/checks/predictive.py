@@ -1,0 +1,395 @@
+"""Prior, posterior and forecast predictive checks of the signal counts and the revenue datum.
+
+Computation only: every function returns a dataclass; nothing prints. Method: book/method.md,
+"Model checks".
+
+Generative reading of the tempered signal likelihood
+-----------------------------------------------------
+``w`` is read as 1 / (number of reports per independent fact). The ``n`` signal events are
+``K = round(w n)`` independent *facts*, drawn ``Multinomial(K, P(. | z))``, each reported
+``1 / w`` times. The tempered likelihood ``w * sum_c n_c log P(c | s)`` is then exactly the
+likelihood of the facts ``f_c = w n_c``. Replicated signals are therefore facts ``f ~
+Multinomial(K, P(. | z))`` reported as counts ``f / w``; the observed counts enter the
+discrepancies as facts ``K n_c / n`` (the observed class proportions at the replicated size,
+since ``w n`` need not be a whole number). Prior predictive, posterior predictive and SBC all
+use this reading, so what is generated is what is inferred.
+
+Verdict rule (every predictive check)
+--------------------------------------
+A check passes when its tail probability is at least :data:`PPC_ALPHA` = 0.01: two-sided
+(``2 min(P(T_rep <= T_obs), P(T_rep >= T_obs))``, capped at 1) for a single observed
+quantity, one-sided (``P(D_rep >= D_obs)``) for an omnibus discrepancy, where only a large
+misfit is a failure. Posterior predictive p-values are conservative (under the model they pile
+up near 0.5, not uniformly), so 0.01 is a false-alarm rate of at most 1% per check; the book
+shows every p-value, not just the verdict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy import special, stats
+
+from ... import SCENARIOS, SIGNALS
+from ..exact import ExactPosterior, exact_posterior
+from ..measurement import RevenueObservation
+from ..numerics import fdot
+from ..priors import LogNormalPrior, Priors
+from .common import Check, two_sided
+
+PPC_ALPHA: float = 0.01
+"""A predictive check fails when its tail probability is below this."""
+ENUMERATION_LIMIT: int = 2_000_000
+"""Signal-count checks are exact (every composition of K facts enumerated) up to this many compositions."""
+PPC_DRAWS: int = 200_000
+"""Monte Carlo replicates when enumeration is too large."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def n_facts(counts: np.ndarray, weight: float) -> int:
+    """Number of independent facts behind ``counts`` signal events: ``round(w n)``."""
+    return int(round(weight * float(np.sum(counts))))
+
+
+def observed_facts(counts: np.ndarray, weight: float) -> np.ndarray:
+    """Observed facts at the replicated size: ``K n_c / n`` (zeros when there are no events)."""
+    n, k = float(np.sum(counts)), n_facts(counts, weight)
+    return np.zeros_like(counts, dtype=float) if n == 0 else k * np.asarray(counts, dtype=float) / n
+
+
+def g_statistic(y: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """Likelihood-ratio discrepancy ``G = 2 sum_c y_c log(y_c / (K p_c))`` (last axis = class)."""
+    y = np.asarray(y, dtype=float)
+    k = y.sum(axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(y > 0, y * np.log(y / (k * probs)), 0.0)
+    return 2.0 * terms.sum(axis=-1)
+
+
+@lru_cache(maxsize=8)
+def _compositions(k: int, c: int) -> np.ndarray:
+    """Every way to put ``k`` facts into ``c`` classes (stars and bars), shape (N, c)."""
+    bars = np.array(list(itertools.combinations(range(k + c - 1), c - 1)), dtype=np.int64).reshape(-1, c - 1)
+    edges = np.concatenate([np.full((bars.shape[0], 1), -1), bars, np.full((bars.shape[0], 1), k + c - 1)], axis=1)
+    return np.diff(edges, axis=1) - 1
+
+
+def _multinomial_logpmf(y: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    k = y.sum(axis=-1)
+    with np.errstate(divide="ignore"):
+        return special.gammaln(k + 1) - special.gammaln(y + 1).sum(axis=-1) + (y * np.log(probs)).sum(axis=-1)
+
+
+# --------------------------------------------------------------------------- signal-count checks
+
+
+@dataclass(frozen=True)
+class SignalCheck:
+    """Predictive check of the signal-class counts under scenario weights ``weights``."""
+
+    label: str
+    """'prior' or 'posterior'."""
+    counts: np.ndarray
+    """Observed events per class."""
+    weight: float
+    n_facts: int
+    scenario_weights: np.ndarray
+    expected: np.ndarray
+    """Expected events per class under the predictive (report units: facts / w)."""
+    lower: np.ndarray
+    upper: np.ndarray
+    """5% and 95% predictive quantiles per class (report units)."""
+    class_p: np.ndarray
+    """Two-sided tail probability of each class's count."""
+    g_obs: np.ndarray
+    """G discrepancy of the observed facts against each scenario."""
+    g_p: float
+    """P(G_rep >= G_obs) (z drawn from the predictive, G against that z)."""
+    g_mcse: float
+    """0 when exact (enumeration), else the Monte Carlo standard error."""
+    g_grid: np.ndarray
+    g_cdf: np.ndarray
+    """Predictive CDF of G_rep - G_obs(z) (for the plot: the observed value sits at 0)."""
+    method: str
+    n_compositions: int = 0
+    """Compositions of the facts over the classes (enumerated when at most :data:`ENUMERATION_LIMIT`)."""
+
+    @property
+    def n_events(self) -> float:
+        return float(self.counts.sum())
+
+    def checks(self) -> list[Check]:
+        out = [
+            Check(
+                f"{self.label}.signals.omnibus",
+                float(self.scenario_weights @ self.g_obs),
+                self.g_p,
+                self.g_p >= PPC_ALPHA,
+                f"one-sided P(G_rep >= G_obs) >= {PPC_ALPHA}",
+                f"G discrepancy, {self.method}",
+            )
+        ]
+        for i, c in enumerate(SIGNALS):
+            out.append(
+                Check(
+                    f"{self.label}.signals.{c}",
+                    float(self.counts[i]),
+                    float(self.class_p[i]),
+                    bool(self.class_p[i] >= PPC_ALPHA),
+                    f"two-sided tail >= {PPC_ALPHA}",
+                    f"observed {self.counts[i]:g}, predictive 90% [{self.lower[i]:g}, {self.upper[i]:g}]",
+                )
+            )
+        return out
+
+
+def _class_tails(counts_facts: np.ndarray, k: int, probs: np.ndarray, sw: np.ndarray, weight: float):  # noqa: ANN202
+    """Per class, ``f_c ~ sum_z P(z) Binomial(K, P(c | z))``: two-sided tail p and 5%/95% quantiles (report units)."""
+    support = np.arange(k + 1)
+    pmf = np.einsum("z,zcy->cy", sw, stats.binom.pmf(support[None, None, :], k, probs[:, :, None]))
+    cdf = np.cumsum(pmf, axis=1)
+    classes = range(len(SIGNALS))
+    lo_p = np.array([cdf[c, int(np.floor(counts_facts[c] + 1e-9))] for c in classes])
+    above = [int(np.ceil(counts_facts[c] - 1e-9)) for c in classes]
+    hi_p = np.array([1.0 - (cdf[c, above[c] - 1] if above[c] >= 1 else 0.0) for c in classes])
+    class_p = np.array([two_sided(a, b) for a, b in zip(lo_p, hi_p, strict=True)])
+
+    def q(p: float) -> np.ndarray:
+        return np.array([support[np.searchsorted(cdf[c], p - 1e-12)] for c in classes]) / weight
+
+    return class_p, q(0.05), q(0.95)
+
+
+def _omnibus_exact(k: int, probs: np.ndarray, sw: np.ndarray, g_obs: np.ndarray, grid: np.ndarray):  # noqa: ANN202
+    """P(G_rep >= G_obs) and the CDF of G_rep - G_obs by enumerating every composition of ``k`` facts."""
+    y = _compositions(k, len(SIGNALS))
+    g_p, g_cdf = 0.0, np.zeros_like(grid)
+    for z in np.flatnonzero(sw > 0):
+        p_y = np.exp(_multinomial_logpmf(y, probs[z]))
+        diff = g_statistic(y, probs[z]) - g_obs[z]
+        g_p += sw[z] * float(p_y[diff >= -1e-9].sum())
+        order = np.argsort(diff)
+        g_cdf += sw[z] * np.interp(grid, diff[order], np.cumsum(p_y[order]), left=0.0, right=1.0)
+    return g_p, 0.0, g_cdf
+
+
+def _omnibus_mc(k: int, probs: np.ndarray, sw: np.ndarray, g_obs: np.ndarray, grid: np.ndarray, rng):  # noqa: ANN001, ANN202
+    """The same by Monte Carlo (:data:`PPC_DRAWS` replicates), with its MCSE."""
+    zs = rng.choice(len(SCENARIOS), size=PPC_DRAWS, p=sw / sw.sum())
+    y = np.stack([rng.multinomial(k, probs[z]) for z in zs])
+    diff = g_statistic(y, probs[zs]) - g_obs[zs]
+    hit = diff >= -1e-9
+    g_cdf = np.searchsorted(np.sort(diff), grid, side="right") / diff.size
+    return float(hit.mean()), float(hit.std(ddof=1) / np.sqrt(hit.size)), g_cdf
+
+
+def signal_check(
+    counts: np.ndarray,
+    log_table: np.ndarray,
+    weight: float,
+    scenario_weights: np.ndarray,
+    label: str,
+    rng: np.random.Generator | None = None,
+) -> SignalCheck:
+    """Predictive check of the signal counts with ``z`` drawn from ``scenario_weights``.
+
+    Per class: ``f_c ~ sum_z P(z) Binomial(K, P(c | z))`` exactly. Omnibus: the G discrepancy
+    of the facts against the scenario that generated them, ``P(G(f_rep, z) >= G(f_obs, z))``,
+    exact by enumerating every composition of ``K`` facts when there are at most
+    :data:`ENUMERATION_LIMIT`, else Monte Carlo from ``rng``.
+    """
+    counts = np.asarray(counts, dtype=float)
+    probs = np.exp(log_table).T  # (scenario, class)
+    k = n_facts(counts, weight)
+    sw = np.asarray(scenario_weights, dtype=float)
+    grid = np.linspace(-60.0, 30.0, 901)
+    n_comp = math.comb(k + len(SIGNALS) - 1, len(SIGNALS) - 1)
+    zeros = np.zeros(len(SIGNALS))
+    if k == 0:
+        return SignalCheck(
+            label, counts, weight, 0, sw, zeros, zeros, zeros, np.ones(len(SIGNALS)), np.zeros(len(SCENARIOS)),
+            1.0, 0.0, grid, (grid >= 0).astype(float), "no signal events", n_comp,
+        )  # fmt: skip
+    y_obs = observed_facts(counts, weight)
+    class_p, lower, upper = _class_tails(y_obs, k, probs, sw, weight)
+    g_obs = g_statistic(y_obs, probs)
+    if n_comp <= ENUMERATION_LIMIT:
+        g_p, mcse, g_cdf = _omnibus_exact(k, probs, sw, g_obs, grid)
+        method = f"exact over {n_comp:,} compositions"
+    else:
+        g_p, mcse, g_cdf = _omnibus_mc(k, probs, sw, g_obs, grid, rng or np.random.default_rng(0))
+        method = f"Monte Carlo, {PPC_DRAWS:,} replicates"
+    expected = (sw @ probs) * k / weight
+    return SignalCheck(
+        label, counts, weight, k, sw, expected, lower, upper, class_p, g_obs, float(min(g_p, 1.0)), mcse, grid,
+        g_cdf, method, n_comp,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- revenue-datum checks
+
+
+@dataclass(frozen=True)
+class RevenueCheck:
+    """Predictive check of the full-year revenue datum ``x_FY`` (USD bn)."""
+
+    label: str
+    x_obs: float
+    sd: float
+    revenue: float
+    cdf_obs: float
+    """P(x_rep <= x_obs)."""
+    p_value: float
+    grid: np.ndarray
+    cdf: np.ndarray
+    """Predictive CDF of x_rep on ``grid`` (USD bn)."""
+    density: np.ndarray | None = None
+    """Predictive density (per USD bn) on ``grid``, where cheap to compute (posterior)."""
+
+    informative: bool = True
+    """False when the check cannot fail by construction (one datum, fitted by a free recovery share)."""
+
+    def check(self) -> Check:
+        rule = f"two-sided tail >= {PPC_ALPHA}"
+        if not self.informative:
+            rule = "cannot fail by construction (one datum and a free recovery share): shown, not counted"
+        return Check(
+            f"{self.label}.revenue",
+            self.x_obs,
+            self.p_value,
+            self.p_value >= PPC_ALPHA,
+            rule,
+            f"P(x_rep <= {self.x_obs:.3f}) = {self.cdf_obs:.3f}",
+            counted=self.informative,
+        )
+
+
+def _eps_nodes(n: int) -> np.ndarray:
+    return stats.norm.ppf((np.arange(n) + 0.5) / n)
+
+
+def prior_revenue_cdf(priors: Priors, x: np.ndarray, sd: float, n_eps: int = 4000, n_rev: int = 200) -> np.ndarray:
+    """Prior predictive ``P(x_rep <= x)`` of the full-year datum ``x_rep = r_z R + sd eps``.
+
+    ``= sum_s m_s E_{eps, R}[F_s((x - sd eps) / R)]`` with ``F_s`` the Beta CDF; quantile-midpoint
+    nodes for ``eps ~ N(0, 1)`` and ``R ~ LogNormal`` (deterministic).
+    """
+    x = np.atleast_1d(np.asarray(x, dtype=float))
+    eps = _eps_nodes(n_eps)
+    rev = stats.lognorm.ppf((np.arange(n_rev) + 0.5) / n_rev, s=priors.revenue.sigma, scale=np.exp(priors.revenue.mu))
+    out = np.zeros(x.shape)
+    for j, xv in enumerate(x):
+        share = np.clip((xv - sd * eps)[:, None] / rev[None, :], 0.0, 1.0)
+        out[j] = sum(
+            m * stats.beta.cdf(share, a, b).mean()
+            for m, a, b in zip(priors.m, priors.r_alpha, priors.r_beta, strict=True)
+        )
+    return out
+
+
+def prior_revenue_check(priors: Priors, obs: RevenueObservation) -> RevenueCheck:
+    """Prior predictive tail probability of the full-year datum (exact to quadrature error)."""
+    c = float(prior_revenue_cdf(priors, np.array([obs.usd_bn]), obs.sd)[0])
+    grid = np.concatenate([-np.geomspace(0.2, 1e-3, 20), [0.0], np.geomspace(1e-3, 60.0, 100)])
+    cdf = prior_revenue_cdf(priors, grid, obs.sd, n_eps=200, n_rev=40)
+    return RevenueCheck("prior", obs.usd_bn, obs.sd, float("nan"), c, two_sided(c, 1.0 - c), grid, cdf)
+
+
+def posterior_revenue_check(post: ExactPosterior, obs: RevenueObservation) -> RevenueCheck:
+    """``P(x_rep <= x_obs | E) = sum_s P(s | E) sum_i w_i Phi((x_obs - r_i R) / sd)`` over the posterior nodes."""
+    assert obs.revenue is not None
+    grid = np.linspace(obs.usd_bn - 6 * obs.sd, obs.usd_bn + 6 * obs.sd, 401)
+
+    def mix(f, x: np.ndarray) -> np.ndarray:  # noqa: ANN001
+        return sum(
+            p * (q.weights[None, :] * f((x[:, None] - q.nodes[None, :] * obs.revenue) / obs.sd)).sum(axis=1)
+            for p, q in zip(post.scenario_prob, post.parts, strict=True)
+            if p > 0
+        )
+
+    c = float(mix(stats.norm.cdf, np.array([obs.usd_bn]))[0])
+    return RevenueCheck(
+        "posterior",
+        obs.usd_bn,
+        obs.sd,
+        obs.revenue,
+        c,
+        two_sided(c, 1.0 - c),
+        grid,
+        mix(stats.norm.cdf, grid),
+        mix(stats.norm.pdf, grid) / obs.sd,
+        informative=False,
+    )
+
+
+# --------------------------------------------------------------------------- forecasting the datum
+
+
+FORECAST_GRID: int = 6000
+"""Nodes in log X (post-licence revenue, USD bn) of the forecast check."""
+
+
+def _prior_x_density(a: float, b: float, revenue: LogNormalPrior, log_x: np.ndarray, n_rev: int = 400) -> np.ndarray:
+    """Density of ``log X`` for ``X = r R``, ``r ~ Beta(a, b)``, ``R`` log-normal (quantile-midpoint nodes in R)."""
+    rev = stats.lognorm.ppf((np.arange(n_rev) + 0.5) / n_rev, s=revenue.sigma, scale=np.exp(revenue.mu))
+    x = np.exp(log_x)
+    share = np.clip(x[:, None] / rev[None, :], 0.0, 1.0)
+    with np.errstate(divide="ignore"):
+        dens = stats.beta.pdf(share, a, b) / rev[None, :]
+    return np.nan_to_num(dens).mean(axis=1) * x
+
+
+def _partial_likelihood(obs: RevenueObservation, log_x: np.ndarray, n_phi: int = 2000) -> np.ndarray:
+    """``p(c | X) = E_phi[Normal(c | phi X, sd)]`` of a running total ``c`` (quantile-midpoint nodes in phi)."""
+    a = obs.fraction_mean * obs.fraction_concentration
+    b = (1.0 - obs.fraction_mean) * obs.fraction_concentration
+    phi = stats.beta.ppf((np.arange(n_phi) + 0.5) / n_phi, a, b)
+    x = np.exp(log_x)
+    return stats.norm.pdf(obs.usd_bn, phi[None, :] * x[:, None], obs.sd).mean(axis=1)
+
+
+def forecast_revenue_check(setup) -> RevenueCheck | None:  # noqa: ANN001
+    """Predict the full-year disclosure from the evidence the day before it, then compare (a check with power).
+
+    On the day before the annual datum was reported, the model had the news and the running total
+    disclosed so far (a partial datum). Its predictive distribution of the year's figure is
+    ``sum_s P(s | E_t) ∫ p_s(X | c) Phi((x - X) / sd) dX`` with ``p_s(X | c) ∝ p_s(X) p(c | X)`` on a
+    grid in ``log X`` (``p_s``: the recovery prior times the revenue prior). The tail probability of
+    the disclosed figure is two-sided. None when no full-year figure is in force.
+    """
+    from ..evidence import select
+    from ..likelihood import likelihood_of
+
+    obs = setup.likelihood.revenue
+    if obs.kind != "annual":
+        return None
+    year = next(p for p in setup.evidence.periods if p.fiscal_period == obs.periods[0])
+    ev = setup.evidence
+    before = select(ev.events, ev.periods, year.reported - dt.timedelta(days=1), ev.min_confidence)
+    lik_t = likelihood_of(setup.assumptions, before, setup.priors)
+    post_t = exact_posterior(setup.priors, lik_t, setup.assumptions.inference.quadrature_nodes)
+    p = setup.priors
+    log_x = np.linspace(np.log(1e-7), np.log(2.0 * p.revenue.upper), FORECAST_GRID)
+    like = _partial_likelihood(lik_t.revenue, log_x) if lik_t.revenue.kind == "partial" else np.ones_like(log_x)
+    grid = np.concatenate([[0.0], np.geomspace(1e-4, 100.0, 400)])
+    cdf_grid = np.zeros(grid.shape)
+    c = 0.0
+    for k, prob in enumerate(post_t.scenario_prob):
+        if prob <= 0:
+            continue
+        w = _prior_x_density(p.r_alpha[k], p.r_beta[k], p.revenue, log_x) * like
+        if w.sum() <= 0:
+            continue
+        w = w / w.sum()
+        x_nodes = np.exp(log_x)
+        c += prob * fdot(w, stats.norm.cdf((obs.usd_bn - x_nodes) / obs.sd))
+        cdf_grid += prob * (w[None, :] * stats.norm.cdf((grid[:, None] - x_nodes[None, :]) / obs.sd)).sum(axis=1)
+    c = float(np.clip(c, 0.0, 1.0))
+    return RevenueCheck("forecast", obs.usd_bn, obs.sd, obs.revenue, c, two_sided(c, 1.0 - c), grid, cdf_grid)
