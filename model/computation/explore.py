@@ -250,7 +250,7 @@ def _cells_of(task: _CellsTask) -> tuple[list[dict[str, object]], list[list[dict
     return fixed, [[_cell(quadrature(b.alpha, b.beta, lik, GRID_NODES)) for b in row] for row in priors]
 
 
-def _states(setup: Setup, evidences: list[Evidence], form: IntervalForm, lows, highs) -> list[dict[str, object]]:  # noqa: ANN001
+def _states(setup: Setup, evidences: list[Evidence], form: IntervalForm, lows, highs) -> list[dict[str, object]]:
     """Everything the page needs about each revenue datum: per error factor, each scenario and the moved one's grid.
 
     The (datum, error factor) pairs are independent tasks of :func:`model.computation.parallel.map_tasks`.

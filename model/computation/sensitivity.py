@@ -125,7 +125,7 @@ def _probs_task(task: tuple[Setup, Knobs, Evidence | None]) -> np.ndarray:
     return posterior(*task).scenario_prob
 
 
-def _map(fn: Callable, tasks: list) -> list:  # noqa: ANN001
+def _map(fn: Callable, tasks: list) -> list:
     """A sensitivity map (milliseconds a task: local processes never pay; a Dask cluster may run it)."""
     from .parallel import map_tasks
 

@@ -216,7 +216,7 @@ def power_scaling(
     grid = _share_grid(base)
     f0 = base.share_cdf(grid)
 
-    def sensitivity(powered) -> np.ndarray:  # noqa: ANN001 - alpha -> ExactPosterior
+    def sensitivity(powered) -> np.ndarray:
         return sum(dists(powered(a), grid, f0) for a in alphas) / (2 * log2_alpha)
 
     prior = sensitivity(lambda a: exact_posterior(powered_priors(priors, a), lik, n_nodes))

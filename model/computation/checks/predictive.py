@@ -31,6 +31,7 @@ import itertools
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import special, stats
@@ -41,6 +42,9 @@ from ..measurement import RevenueObservation
 from ..numerics import fdot
 from ..priors import LogNormalPrior, Priors
 from .common import Check, two_sided
+
+if TYPE_CHECKING:
+    from ..pipeline import Setup
 
 PPC_ALPHA: float = 0.01
 """A predictive check fails when its tail probability is below this."""
@@ -150,7 +154,7 @@ class SignalCheck:
         return out
 
 
-def _class_tails(counts_facts: np.ndarray, k: int, probs: np.ndarray, sw: np.ndarray, weight: float):  # noqa: ANN202
+def _class_tails(counts_facts: np.ndarray, k: int, probs: np.ndarray, sw: np.ndarray, weight: float):
     """Per class, ``f_c ~ sum_z P(z) Binomial(K, P(c | z))``: two-sided tail p and 5%/95% quantiles (report units)."""
     support = np.arange(k + 1)
     pmf = np.einsum("z,zcy->cy", sw, stats.binom.pmf(support[None, None, :], k, probs[:, :, None]))
@@ -167,7 +171,7 @@ def _class_tails(counts_facts: np.ndarray, k: int, probs: np.ndarray, sw: np.nda
     return class_p, q(0.05), q(0.95)
 
 
-def _omnibus_exact(k: int, probs: np.ndarray, sw: np.ndarray, g_obs: np.ndarray, grid: np.ndarray):  # noqa: ANN202
+def _omnibus_exact(k: int, probs: np.ndarray, sw: np.ndarray, g_obs: np.ndarray, grid: np.ndarray):
     """P(G_rep >= G_obs) and the CDF of G_rep - G_obs by enumerating every composition of ``k`` facts."""
     y = _compositions(k, len(SIGNALS))
     g_p, g_cdf = 0.0, np.zeros_like(grid)
@@ -180,7 +184,7 @@ def _omnibus_exact(k: int, probs: np.ndarray, sw: np.ndarray, g_obs: np.ndarray,
     return g_p, 0.0, g_cdf
 
 
-def _omnibus_mc(k: int, probs: np.ndarray, sw: np.ndarray, g_obs: np.ndarray, grid: np.ndarray, rng):  # noqa: ANN001, ANN202
+def _omnibus_mc(k: int, probs: np.ndarray, sw: np.ndarray, g_obs: np.ndarray, grid: np.ndarray, rng):
     """The same by Monte Carlo (:data:`PPC_DRAWS` replicates), with its MCSE."""
     zs = rng.choice(len(SCENARIOS), size=PPC_DRAWS, p=sw / sw.sum())
     y = np.stack([rng.multinomial(k, probs[z]) for z in zs])
@@ -307,7 +311,7 @@ def posterior_revenue_check(post: ExactPosterior, obs: RevenueObservation) -> Re
     assert obs.revenue is not None
     grid = np.linspace(obs.usd_bn - 6 * obs.sd, obs.usd_bn + 6 * obs.sd, 401)
 
-    def mix(f, x: np.ndarray) -> np.ndarray:  # noqa: ANN001
+    def mix(f, x: np.ndarray) -> np.ndarray:
         return sum(
             p * (q.weights[None, :] * f((x[:, None] - q.nodes[None, :] * obs.revenue) / obs.sd)).sum(axis=1)
             for p, q in zip(post.scenario_prob, post.parts, strict=True)
@@ -355,7 +359,7 @@ def _partial_likelihood(obs: RevenueObservation, log_x: np.ndarray, n_phi: int =
     return stats.norm.pdf(obs.usd_bn, phi[None, :] * x[:, None], obs.sd).mean(axis=1)
 
 
-def forecast_revenue_check(setup) -> RevenueCheck | None:  # noqa: ANN001
+def forecast_revenue_check(setup: Setup) -> RevenueCheck | None:
     """Predict the full-year disclosure from the evidence the day before it, then compare (a check with power).
 
     On the day before the annual datum was reported, the model had the news and the running total

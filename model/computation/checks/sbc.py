@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import stats
@@ -29,6 +30,9 @@ from ..measurement import RevenueObservation
 from ..priors import Priors
 from ..simulate import rng_for
 from .common import SBC_FAMILY_ALPHA, Check, Reliability, UniformityTest, reliability, uniformity_test
+
+if TYPE_CHECKING:
+    from ..pipeline import Setup
 
 # --------------------------------------------------------------------------- SBC of the exact path
 
@@ -43,7 +47,7 @@ class SBCDesign:
     log_table: np.ndarray
 
 
-def design_of(setup) -> SBCDesign:  # noqa: ANN001
+def design_of(setup: Setup) -> SBCDesign:
     lik = setup.likelihood
     sd = lik.revenue.sd if lik.revenue.kind == "annual" else setup.assumptions.measurement.annual_sd.value
     return SBCDesign(
@@ -148,7 +152,7 @@ class SBCResult:
 
 def sbc_pits(
     priors: Priors, sim: Simulated, design: SBCDesign, n_nodes: int, posterior=exact_posterior
-) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+) -> tuple[np.ndarray, np.ndarray]:
     """PIT of (r_z, theta_s x 4, r_s x 4) per dataset, and P(z | E) per dataset."""
     n = sim.z.size
     pit = np.empty((n, 1 + 2 * len(SCENARIOS)))
@@ -168,13 +172,13 @@ SBC_QUANTITIES: tuple[str, ...] = ("r_z", *(f"theta[{s}]" for s in SCENARIOS), *
 
 
 def sbc_exact(
-    setup,
+    setup: Setup,
     n_sims: int = 1000,
     n_nodes: int | None = None,
-    rng: np.random.Generator | None = None,  # noqa: ANN001
+    rng: np.random.Generator | None = None,
     design: SBCDesign | None = None,
     priors: Priors | None = None,
-    posterior=exact_posterior,  # noqa: ANN001
+    posterior=exact_posterior,
     node_check: int = 100,
 ) -> SBCResult:
     """SBC of the exact path: ``n_sims`` prior datasets, exact posterior of each, uniformity of PITs.
@@ -201,14 +205,14 @@ SBC_CHUNK: int = 50
 """Datasets per task of the SBC of the exact path."""
 
 
-def _pits_task(task: tuple) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+def _pits_task(task: tuple) -> tuple[np.ndarray, np.ndarray]:
     """One task of :func:`sbc_pits_map`: the PITs of a chunk of datasets."""
     return sbc_pits(*task)
 
 
 def sbc_pits_map(
     priors: Priors, sim: Simulated, design: SBCDesign, n_nodes: int, posterior=exact_posterior
-) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+) -> tuple[np.ndarray, np.ndarray]:
     """:func:`sbc_pits` in chunks of :data:`SBC_CHUNK` datasets, through
     :func:`model.computation.parallel.map_tasks`.
     """
@@ -227,13 +231,13 @@ def sbc_pits_map(
 
 
 def _sbc_exact(
-    setup,
+    setup: Setup,
     n_sims: int,
     n_nodes: int | None,
-    rng: np.random.Generator | None,  # noqa: ANN001
+    rng: np.random.Generator | None,
     design: SBCDesign | None,
     priors: Priors | None,
-    posterior=exact_posterior,  # noqa: ANN001
+    posterior=exact_posterior,
     node_check: int = 100,
 ) -> SBCResult:
     start = time.perf_counter()

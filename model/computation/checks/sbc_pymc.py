@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import special
@@ -14,6 +15,9 @@ from ..priors import Priors
 from ..simulate import rng_for
 from .common import SBC_FAMILY_ALPHA, uniformity_test
 from .sbc import SBCResult, design_of, simulate_datasets
+
+if TYPE_CHECKING:
+    from ..pipeline import Setup
 
 MAX_DIVERGENT_FRACTION: float = 0.01
 """SBC of PyMC fails when more than this fraction of all its draws diverged."""
@@ -47,7 +51,7 @@ _COMPILED: dict[str, object] = {}
 """Compiled SBC models of this process by fingerprint of (priors, sd); forked local workers inherit them."""
 
 
-def _compiled_data_model(priors: Priors, sd: float):  # noqa: ANN202
+def _compiled_data_model(priors: Priors, sd: float):
     """The nutpie-compiled :func:`build_data_model` (compiled once per process and design)."""
     import hashlib
     import json
@@ -62,7 +66,7 @@ def _compiled_data_model(priors: Priors, sd: float):  # noqa: ANN202
     return _COMPILED[tag]
 
 
-def _nutpie_ranks(compiled, seed: int, task: "SBCFit") -> tuple[np.ndarray, int]:  # noqa: ANN001
+def _nutpie_ranks(compiled, seed: int, task: "SBCFit") -> tuple[np.ndarray, int]:
     """One SBC fit: ranks of the true (theta, r) among ``thin_to`` thinned draws, and the divergences.
 
     The collapsed model samples the realised share only; the four shares are completed from the
@@ -95,7 +99,7 @@ class SBCFit:
     settings: dict
 
 
-def _started_at(compiled, share: float):  # noqa: ANN001, ANN202 - nutpie's CompiledModel
+def _started_at(compiled, share: float):
     """The compiled model with every chain started at ``share`` (the other coordinates as nutpie draws them).
 
     The simulated datum is a spike in the share (:func:`model.computation.mcmc.start_share` does the same for the
@@ -106,7 +110,7 @@ def _started_at(compiled, share: float):  # noqa: ANN001, ANN202 - nutpie's Comp
     base = compiled.initial_point_func
     logit = float(special.logit(np.clip(share, 1e-6, 1.0 - 1e-6)))
 
-    def init(seed):  # noqa: ANN001, ANN202
+    def init(seed):
         v = np.array(base(seed), dtype=float)
         v[i] = logit
         return v
@@ -123,12 +127,12 @@ def sbc_fit(task: SBCFit, rng: np.random.Generator) -> tuple[np.ndarray, int]:
 
 
 def sbc_mcmc(
-    setup,
+    setup: Setup,
     n_fits: int = 100,
     draws: int = 500,
     tune: int = 500,
     chains: int = 1,
-    thin_to: int = 99,  # noqa: ANN001
+    thin_to: int = 99,
     rng: np.random.Generator | None = None,
     target_accept: float | None = None,
 ) -> SBCResult:
@@ -154,7 +158,7 @@ def sbc_mcmc(
 
 
 def _sbc_mcmc(
-    setup,  # noqa: ANN001
+    setup: Setup,
     n_fits: int,
     draws: int,
     tune: int,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +24,9 @@ from .predictive import (
 )
 from .sbc import SBCResult, sbc_exact
 from .sbc_pymc import sbc_mcmc
+
+if TYPE_CHECKING:
+    from ..pipeline import Setup
 
 # --------------------------------------------------------------------------- everything
 
@@ -82,7 +86,7 @@ class CheckReport:
         return next((c for c in self.checks() if c.counted and not c.passed), None)
 
 
-def predictive_checks(setup) -> PredictiveChecks:  # noqa: ANN001
+def predictive_checks(setup: Setup) -> PredictiveChecks:
     """Predictive checks of the revenue datum (full-year datum only) and the signal counts, and power-scaling.
 
     Power-scaling also scales the recovery priors of the leading scenario and its rival one at a
@@ -114,7 +118,7 @@ def predictive_checks(setup) -> PredictiveChecks:  # noqa: ANN001
     return PredictiveChecks(prior_rev, prior_sig, forecast, post_rev, post_sig, ps, t)
 
 
-def run_checks(setup, mcmc_sbc: bool = False, n_sbc: int = 1000, sbc_nodes: int | None = None) -> CheckReport:  # noqa: ANN001
+def run_checks(setup: Setup, mcmc_sbc: bool = False, n_sbc: int = 1000, sbc_nodes: int | None = None) -> CheckReport:
     """Every check of the chapter 'Does the model fit?' (SBC of PyMC only with ``mcmc_sbc``)."""
     pc = predictive_checks(setup)
     t = dict(pc.seconds)
