@@ -21,7 +21,25 @@ BAND_SIMULATIONS: int = 20_000
 
 @dataclass(frozen=True)
 class Check:
-    """One pass/fail check."""
+    """One pass/fail check, as the chapter and ``python -m model check`` list it.
+
+    Attributes
+    ----------
+    name : str
+        Dotted name, e.g. ``posterior_predictive.signals.omnibus`` or ``sbc.exact.r_z``.
+    statistic : float
+        The test statistic (its units depend on the check; NaN when there is none).
+    p_value : float
+        Tail probability of the statistic (NaN for a gate with no p-value).
+    passed : bool
+        Whether the check passed its rule.
+    rule : str
+        The rule, in words.
+    detail : str
+        What was observed, in words.
+    counted : bool
+        False for a check that cannot fail by construction: shown, labelled, and not counted as a pass.
+    """
 
     name: str
     statistic: float
@@ -30,16 +48,29 @@ class Check:
     rule: str
     detail: str = ""
     counted: bool = True
-    """False for a check that cannot fail by construction: shown, labelled, and not counted as a pass."""
 
     @property
     def reason(self) -> str:
+        """Detail, p-value and rule in one line (why it passed or failed)."""
         p = f"p = {self.p_value:.3g} " if np.isfinite(self.p_value) else ""
         return f"{self.detail + '; ' if self.detail else ''}{p}(rule: {self.rule})"
 
 
 def two_sided(lower: float, upper: float) -> float:
-    """``min(1, 2 min(P(T <= t), P(T >= t)))``."""
+    """Two-sided tail probability from the two one-sided ones: ``min(1, 2 min(P(T <= t), P(T >= t)))``.
+
+    Parameters
+    ----------
+    lower : float
+        ``P(T <= t)``.
+    upper : float
+        ``P(T >= t)``.
+
+    Returns
+    -------
+    float
+        The two-sided p-value, in [0, 1].
+    """
     return float(min(1.0, 2.0 * min(lower, upper)))
 
 
@@ -63,21 +94,38 @@ def _min_tail(counts: np.ndarray, n: int, k: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class UniformityTest:
-    """Simultaneous ECDF-band test that PIT values are uniform (Säilynoja et al. 2022)."""
+    """Simultaneous ECDF-band test that PIT values are uniform (Säilynoja et al. 2022).
+
+    Attributes
+    ----------
+    name : str
+        The quantity tested, e.g. ``r_z`` or ``theta[base]``.
+    pit : numpy.ndarray
+        Shape (datasets,): PIT values in [0, 1] (exact path) or Monte Carlo ranks mapped to the
+        midpoints of their cells (PyMC path).
+    k : int
+        Evaluation points ``z_i = i / k``.
+    statistic : float
+        Smallest two-sided binomial tail probability of the ECDF over the evaluation points.
+    p_value : float
+        Rank of ``statistic`` among its null distribution (uniform samples, fixed seed).
+    alpha : float
+        The test's false-alarm rate (the family-wise rate Bonferroni-split).
+    band : tuple of numpy.ndarray
+        ``(z, lower, upper)`` of the simultaneous ``(1 - alpha)`` band for the ECDF, each shape (k - 1,).
+    """
 
     name: str
     pit: np.ndarray
     k: int
-    """Evaluation points z_i = i / k."""
     statistic: float
-    """Smallest two-sided binomial tail probability of the ECDF over the evaluation points."""
     p_value: float
     alpha: float
     band: tuple[np.ndarray, np.ndarray, np.ndarray]
-    """(z, lower, upper) of the simultaneous (1 - alpha) band for the ECDF."""
 
     @property
     def passed(self) -> bool:
+        """``p_value >= alpha``."""
         return self.p_value >= self.alpha
 
     @property
@@ -87,6 +135,18 @@ class UniformityTest:
         return z, np.searchsorted(np.sort(self.pit), z, side="right") / self.pit.size - z
 
     def check(self, prefix: str) -> Check:
+        """This test as a pass/fail row.
+
+        Parameters
+        ----------
+        prefix : str
+            The SBC run's label (``sbc.exact`` or ``sbc.mcmc``).
+
+        Returns
+        -------
+        Check
+            Named ``prefix.name``.
+        """
         return Check(
             f"{prefix}.{self.name}",
             self.statistic,
@@ -98,7 +158,24 @@ class UniformityTest:
 
 
 def uniformity_test(name: str, pit: np.ndarray, alpha: float, k: int = 100) -> UniformityTest:
-    """Test PIT values in [0, 1] (or discrete ranks mapped to cell midpoints) for uniformity."""
+    """Test PIT values in [0, 1] (or discrete ranks mapped to cell midpoints) for uniformity.
+
+    Parameters
+    ----------
+    name : str
+        The quantity tested.
+    pit : numpy.ndarray
+        Shape (datasets,), values in [0, 1].
+    alpha : float
+        False-alarm rate of this test.
+    k : int
+        Evaluation points (at most the number of values).
+
+    Returns
+    -------
+    UniformityTest
+        Statistic, p-value and simultaneous band.
+    """
     pit = np.asarray(pit, dtype=float)
     n = pit.size
     k = min(k, n)
@@ -117,7 +194,18 @@ def uniformity_test(name: str, pit: np.ndarray, alpha: float, k: int = 100) -> U
 
 
 def poisson_binomial_pmf(p: np.ndarray) -> np.ndarray:
-    """Distribution of a sum of independent Bernoulli(p_i) (exact recursion)."""
+    """Distribution of a sum of independent Bernoulli(p_i) (exact recursion).
+
+    Parameters
+    ----------
+    p : numpy.ndarray
+        Shape (n,): the success probabilities.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n + 1,): ``P(sum = j)`` for ``j = 0..n``.
+    """
     pmf = np.zeros(p.size + 1)
     pmf[0] = 1.0
     for i, pi in enumerate(p):
@@ -128,31 +216,64 @@ def poisson_binomial_pmf(p: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Reliability:
-    """Reliability of the predicted P(z = s | E) over SBC datasets (all scenarios pooled)."""
+    """Reliability of the predicted P(z = s | E) over SBC datasets (all scenarios pooled), by bin of prediction.
+
+    Every array has shape (bins,); empty bins hold NaN (or 0 counts).
+
+    Attributes
+    ----------
+    edges : numpy.ndarray
+        Shape (bins + 1,): bin edges of the predicted probability, 0 to 1.
+    n : numpy.ndarray
+        Predictions per bin.
+    mean_pred : numpy.ndarray
+        Mean predicted probability per bin.
+    observed : numpy.ndarray
+        Observed frequency of the event per bin.
+    expected : numpy.ndarray
+        Expected number of events per bin (sum of predictions).
+    hits : numpy.ndarray
+        Observed number of events per bin.
+    bin_p : numpy.ndarray
+        Two-sided Poisson-binomial tail probability of the hits in each bin.
+    lower, upper : numpy.ndarray
+        Central 99% Poisson-binomial interval of the observed frequency per bin, under calibration.
+    p_value : float
+        Bonferroni-adjusted smallest bin p-value.
+    alpha : float
+        The test's false-alarm rate.
+    """
 
     edges: np.ndarray
     n: np.ndarray
-    """Predictions per bin."""
     mean_pred: np.ndarray
     observed: np.ndarray
-    """Observed frequency of the event per bin."""
     expected: np.ndarray
-    """Expected number of events per bin (sum of predictions)."""
     hits: np.ndarray
     bin_p: np.ndarray
-    """Two-sided Poisson-binomial tail probability of the hits in each bin."""
     lower: np.ndarray
     upper: np.ndarray
-    """Central 99% Poisson-binomial interval of the observed frequency per bin, under calibration."""
     p_value: float
-    """Bonferroni-adjusted smallest bin p-value."""
     alpha: float
 
     @property
     def passed(self) -> bool:
+        """``p_value >= alpha``."""
         return self.p_value >= self.alpha
 
     def check(self, prefix: str) -> Check:
+        """This test as a pass/fail row, its detail the worst bin.
+
+        Parameters
+        ----------
+        prefix : str
+            The SBC run's label.
+
+        Returns
+        -------
+        Check
+            Named ``prefix.calibration_P(z)``.
+        """
         worst = int(np.nanargmin(self.bin_p))
         return Check(
             f"{prefix}.calibration_P(z)",
@@ -168,10 +289,24 @@ class Reliability:
 def reliability(pred: np.ndarray, truth: np.ndarray, alpha: float, n_bins: int = 10) -> Reliability:
     """Bins of predicted probability vs observed frequency, each tested against its Poisson binomial.
 
-    ``pred`` (dataset, scenario) are predicted probabilities, ``truth`` (dataset,) the true
-    scenario index. Predictions of one dataset sum to 1, so their outcomes are negatively
-    correlated; treating them as independent overstates the variance of a bin's hits, so the
-    test is conservative.
+    Predictions of one dataset sum to 1, so their outcomes are negatively correlated; treating them
+    as independent overstates the variance of a bin's hits, so the test is conservative.
+
+    Parameters
+    ----------
+    pred : numpy.ndarray
+        Shape (datasets, scenarios): predicted probabilities.
+    truth : numpy.ndarray
+        Shape (datasets,): the true scenario's index.
+    alpha : float
+        The test's false-alarm rate.
+    n_bins : int
+        Equal-width bins over [0, 1].
+
+    Returns
+    -------
+    Reliability
+        Per-bin frequencies, tail probabilities and the Bonferroni-adjusted p-value.
     """
     p = np.ravel(pred)
     y = np.ravel(np.asarray(truth)[:, None] == np.arange(pred.shape[1])[None, :]).astype(float)

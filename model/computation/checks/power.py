@@ -28,6 +28,23 @@ def powered_priors(priors: Priors, alpha: float) -> Priors:
 
     Valid while every parameter stays positive (for ``a < 1``: ``alpha < 1 / (1 - a)``).
     FY2026 revenue is observed once the full year is reported, so its prior plays no part.
+
+    Parameters
+    ----------
+    priors : Priors
+        The elicited priors.
+    alpha : float
+        The power (1 leaves them unchanged).
+
+    Returns
+    -------
+    Priors
+        The power-scaled priors.
+
+    Raises
+    ------
+    ValueError
+        When a parameter would not be positive.
     """
     conc = alpha * (priors.dirichlet_alpha - 1.0) + 1.0
     a = alpha * (priors.r_alpha - 1.0) + 1.0
@@ -40,7 +57,27 @@ def powered_priors(priors: Priors, alpha: float) -> Priors:
 
 
 def powered_recovery(priors: Priors, scenario: str, alpha: float) -> Priors:
-    """Only one scenario's recovery prior raised to ``alpha`` (``Beta(alpha (a - 1) + 1, alpha (b - 1) + 1)``)."""
+    """Only one scenario's recovery prior raised to ``alpha`` (``Beta(alpha (a - 1) + 1, alpha (b - 1) + 1)``).
+
+    Parameters
+    ----------
+    priors : Priors
+        The elicited priors.
+    scenario : str
+        The scenario whose recovery prior is scaled.
+    alpha : float
+        The power.
+
+    Returns
+    -------
+    Priors
+        The priors with that one recovery prior scaled.
+
+    Raises
+    ------
+    ValueError
+        When a parameter would not be positive.
+    """
     i = SCENARIOS.index(scenario)
     a = alpha * (priors.r_alpha[i] - 1.0) + 1.0
     b = alpha * (priors.r_beta[i] - 1.0) + 1.0
@@ -54,6 +91,18 @@ def powered_likelihood(lik: Likelihood, alpha: float) -> Likelihood:
 
     A Normal density to the power alpha is the Normal with sd / sqrt(alpha), up to a constant
     that is the same for every scenario and share, so it cancels.
+
+    Parameters
+    ----------
+    lik : Likelihood
+        The likelihood of the evidence.
+    alpha : float
+        The power.
+
+    Returns
+    -------
+    Likelihood
+        The power-scaled likelihood.
     """
     out = lik.with_signal_weight(alpha)
     if lik.revenue.kind != "none":
@@ -62,7 +111,18 @@ def powered_likelihood(lik: Likelihood, alpha: float) -> Likelihood:
 
 
 def js_distance(p: np.ndarray, q: np.ndarray) -> float:
-    """Jensen-Shannon distance (base 2) between two discrete distributions."""
+    """Jensen-Shannon distance (base 2) between two discrete distributions.
+
+    Parameters
+    ----------
+    p, q : numpy.ndarray
+        Same shape, each summing to 1.
+
+    Returns
+    -------
+    float
+        The distance, in [0, 1].
+    """
     m = 0.5 * (p + q)
 
     def kl(a: np.ndarray) -> float:
@@ -78,6 +138,18 @@ def cjs_distance(x: np.ndarray, f: np.ndarray, g: np.ndarray) -> float:
     ``CJS(F||G) = int F log2(F / ((F + G) / 2)) + (G - F) / (2 ln 2) dx``; the distance is
     ``sqrt((CJS(F||G) + CJS(G||F)) / int (F + G) dx)``, as ``arviz-stats``' psense computes it
     from weighted draws; here from exact CDFs (trapezoid rule).
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Shape (n,): increasing grid.
+    f, g : numpy.ndarray
+        Shape (n,): the two CDFs on ``x``.
+
+    Returns
+    -------
+    float
+        The distance (0 when both CDFs vanish on the grid).
     """
     f, g = np.clip(f, 0.0, 1.0), np.clip(g, 0.0, 1.0)
 
@@ -93,7 +165,25 @@ def cjs_distance(x: np.ndarray, f: np.ndarray, g: np.ndarray) -> float:
 
 @dataclass(frozen=True)
 class PowerScaling:
-    """psense-style sensitivity of the headline quantities on the exact path."""
+    """psense-style sensitivity of the headline quantities on the exact path.
+
+    Attributes
+    ----------
+    quantities : tuple of str
+        :meth:`label` of each scenario, then :attr:`SHARE`.
+    prior, likelihood : numpy.ndarray
+        Shape (quantities,): sensitivity to scaling every prior, and the likelihood.
+    log2_alpha : float
+        The perturbation: ``alpha = 2**(+-log2_alpha)``.
+    threshold : float
+        Sensitivity at or above this is flagged.
+    single : dict of str to numpy.ndarray
+        Sensitivity to one scenario's recovery prior alone (by scenario; shape (quantities,)): scaling
+        one of two priors that compete near zero moves their ratio, which scaling all priors together
+        leaves fixed.
+    SHARE : str
+        Name of the share among :attr:`quantities`.
+    """
 
     quantities: tuple[str, ...]
     prior: np.ndarray
@@ -101,22 +191,55 @@ class PowerScaling:
     log2_alpha: float
     threshold: float
     single: dict[str, np.ndarray] = field(default_factory=dict)
-    """Sensitivity to one scenario's recovery prior alone (by scenario): scaling one of two priors that
-    compete near zero moves their ratio, which scaling all priors together leaves fixed."""
 
     SHARE = "recovered share"
-    """Name of the share among :attr:`quantities`; the others are :meth:`label` of each scenario."""
 
     @staticmethod
     def label(scenario: str) -> str:
+        """Name of P(z = scenario | E) among :attr:`quantities`.
+
+        Parameters
+        ----------
+        scenario : str
+            A scenario.
+
+        Returns
+        -------
+        str
+            ``P(z=scenario)``.
+        """
         return f"P(z={scenario})"
 
     def of(self, scenario: str | None = None) -> tuple[float, float]:
-        """(prior, likelihood) sensitivity of P(z = scenario | E), or of the share when ``scenario`` is None."""
+        """(prior, likelihood) sensitivity of P(z = scenario | E), or of the share.
+
+        Parameters
+        ----------
+        scenario : str, optional
+            A scenario; None for the recovered share.
+
+        Returns
+        -------
+        tuple of float
+            ``(prior, likelihood)``.
+        """
         i = self.quantities.index(self.SHARE if scenario is None else self.label(scenario))
         return float(self.prior[i]), float(self.likelihood[i])
 
     def diagnosis(self, i: int) -> str:
+        """The psense diagnosis of one quantity.
+
+        Parameters
+        ----------
+        i : int
+            Index into :attr:`quantities`.
+
+        Returns
+        -------
+        str
+            ``potential prior-data conflict`` (both at or above the threshold), ``potential strong prior /
+            weak likelihood`` (the prior only) or ``ok``.
+        """
         p, lk = self.prior[i] >= self.threshold, self.likelihood[i] >= self.threshold
         if p and lk:
             return "potential prior-data conflict"
@@ -125,6 +248,13 @@ class PowerScaling:
         return "ok"
 
     def rows(self) -> list[dict[str, object]]:
+        """One row per quantity: its prior and likelihood sensitivity and :meth:`diagnosis`.
+
+        Returns
+        -------
+        list of dict
+            Keys ``quantity``, ``prior``, ``likelihood``, ``diagnosis``.
+        """
         return [
             {
                 "quantity": q,
@@ -136,7 +266,13 @@ class PowerScaling:
         ]
 
     def single_rows(self) -> list[dict[str, object]]:
-        """Sensitivity of each quantity to each scenario's recovery prior scaled alone."""
+        """Sensitivity of each quantity to each scenario's recovery prior scaled alone.
+
+        Returns
+        -------
+        list of dict
+            Keys ``recovery prior``, ``quantity``, ``prior``, ``likelihood``.
+        """
         return [
             {"recovery prior": s, "quantity": q, "prior": float(v[i]), "likelihood": float(self.likelihood[i])}
             for s, v in self.single.items()
@@ -144,6 +280,13 @@ class PowerScaling:
         ]
 
     def checks(self) -> list[Check]:
+        """Each quantity, and each recovery prior scaled alone, as a pass/fail row.
+
+        Returns
+        -------
+        list of Check
+            Failing on a potential prior-data conflict only.
+        """
         rule = f"not both prior and likelihood sensitivity >= {self.threshold}"
         out = [
             Check(
@@ -197,8 +340,27 @@ def power_scaling(
     and ``D`` the distance between the base posterior and the power-scaled one: Jensen-Shannon
     (base 2) for the Bernoulli ``z = s``; for the share the larger cumulative Jensen-Shannon
     distance of the CDF and of the survival function (as psense takes ``x`` and ``-x``), over
-    the range :data:`PS_REFERENCE_DRAWS` draws would span. ``single_priors``: scenarios whose
-    recovery prior is also scaled alone (:attr:`PowerScaling.single`).
+    the range :data:`PS_REFERENCE_DRAWS` draws would span. Every posterior is exact.
+
+    Parameters
+    ----------
+    priors : Priors
+        The elicited priors.
+    lik : Likelihood
+        The likelihood of the evidence.
+    n_nodes : int
+        Quadrature nodes of each exact posterior.
+    log2_alpha : float
+        The perturbation.
+    threshold : float
+        Sensitivity flagged at or above this.
+    single_priors : sequence of str
+        Scenarios whose recovery prior is also scaled alone (:attr:`PowerScaling.single`).
+
+    Returns
+    -------
+    PowerScaling
+        The sensitivities.
     """
     base = exact_posterior(priors, lik, n_nodes)
     alphas = (2.0**-log2_alpha, 2.0**log2_alpha)

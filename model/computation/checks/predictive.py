@@ -58,18 +58,57 @@ PPC_DRAWS: int = 200_000
 
 
 def n_facts(counts: np.ndarray, weight: float) -> int:
-    """Number of independent facts behind ``counts`` signal events: ``round(w n)``."""
+    """Number of independent facts behind ``counts`` signal events: ``round(w n)``.
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        Shape (classes,): signal events per class.
+    weight : float
+        The tempering weight ``w`` (reports per fact, inverted).
+
+    Returns
+    -------
+    int
+        ``K``.
+    """
     return int(round(weight * float(np.sum(counts))))
 
 
 def observed_facts(counts: np.ndarray, weight: float) -> np.ndarray:
-    """Observed facts at the replicated size: ``K n_c / n`` (zeros when there are no events)."""
+    """Observed facts at the replicated size: ``K n_c / n`` (zeros when there are no events).
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        Shape (classes,): signal events per class.
+    weight : float
+        The tempering weight.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (classes,), summing to ``K`` (not necessarily whole numbers).
+    """
     n, k = float(np.sum(counts)), n_facts(counts, weight)
     return np.zeros_like(counts, dtype=float) if n == 0 else k * np.asarray(counts, dtype=float) / n
 
 
 def g_statistic(y: np.ndarray, probs: np.ndarray) -> np.ndarray:
-    """Likelihood-ratio discrepancy ``G = 2 sum_c y_c log(y_c / (K p_c))`` (last axis = class)."""
+    """Likelihood-ratio discrepancy ``G = 2 sum_c y_c log(y_c / (K p_c))`` (last axis = class).
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Shape (..., classes): facts per class.
+    probs : numpy.ndarray
+        Shape broadcastable to ``y``: class probabilities.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``y.shape[:-1]``.
+    """
     y = np.asarray(y, dtype=float)
     k = y.sum(axis=-1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -96,40 +135,75 @@ def _multinomial_logpmf(y: np.ndarray, probs: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class SignalCheck:
-    """Predictive check of the signal-class counts under scenario weights ``weights``."""
+    """Predictive check of the signal-class counts, ``z`` drawn from ``scenario_weights``.
+
+    The per-class tails are exact; the omnibus tail :attr:`g_p` is exact (every composition
+    enumerated) or Monte Carlo, as :attr:`method` says, with its MCSE in :attr:`g_mcse`.
+
+    Attributes
+    ----------
+    label : str
+        ``prior_predictive`` or ``posterior_predictive``.
+    counts : numpy.ndarray
+        Shape (classes,): observed events per class.
+    weight : float
+        The tempering weight.
+    n_facts : int
+        ``K``, the independent facts behind the counts.
+    scenario_weights : numpy.ndarray
+        Shape (scenarios,): P(z) of the predictive (the prior mean ``m`` or the posterior).
+    expected : numpy.ndarray
+        Shape (classes,): expected events per class under the predictive (report units: facts / w).
+    lower, upper : numpy.ndarray
+        Shape (classes,): 5% and 95% predictive quantiles per class (report units).
+    class_p : numpy.ndarray
+        Shape (classes,): two-sided tail probability of each class's count (exact).
+    g_obs : numpy.ndarray
+        Shape (scenarios,): G discrepancy of the observed facts against each scenario.
+    g_p : float
+        ``P(G_rep >= G_obs)`` (z drawn from the predictive, G against that z).
+    g_mcse : float
+        Monte Carlo standard error of :attr:`g_p` (0 when exact, by enumeration).
+    g_grid : numpy.ndarray
+        Grid of ``G_rep - G_obs(z)``.
+    g_cdf : numpy.ndarray
+        Predictive CDF of ``G_rep - G_obs(z)`` on :attr:`g_grid` (for the plot: the observed value sits at 0).
+    method : str
+        How :attr:`g_p` was computed: ``exact over N compositions`` or ``Monte Carlo, N replicates``.
+    n_compositions : int
+        Compositions of the facts over the classes (enumerated when at most :data:`ENUMERATION_LIMIT`).
+    """
 
     label: str
-    """'prior' or 'posterior'."""
     counts: np.ndarray
-    """Observed events per class."""
     weight: float
     n_facts: int
     scenario_weights: np.ndarray
     expected: np.ndarray
-    """Expected events per class under the predictive (report units: facts / w)."""
     lower: np.ndarray
     upper: np.ndarray
-    """5% and 95% predictive quantiles per class (report units)."""
     class_p: np.ndarray
-    """Two-sided tail probability of each class's count."""
     g_obs: np.ndarray
-    """G discrepancy of the observed facts against each scenario."""
     g_p: float
-    """P(G_rep >= G_obs) (z drawn from the predictive, G against that z)."""
     g_mcse: float
-    """0 when exact (enumeration), else the Monte Carlo standard error."""
     g_grid: np.ndarray
     g_cdf: np.ndarray
-    """Predictive CDF of G_rep - G_obs(z) (for the plot: the observed value sits at 0)."""
     method: str
     n_compositions: int = 0
-    """Compositions of the facts over the classes (enumerated when at most :data:`ENUMERATION_LIMIT`)."""
 
     @property
     def n_events(self) -> float:
+        """Observed signal events, all classes."""
         return float(self.counts.sum())
 
     def checks(self) -> list[Check]:
+        """The omnibus test, then each class, as pass/fail rows.
+
+        Returns
+        -------
+        list of Check
+            Named ``label.signals.omnibus`` and ``label.signals.<class>``.
+        """
         out = [
             Check(
                 f"{self.label}.signals.omnibus",
@@ -207,7 +281,27 @@ def signal_check(
     Per class: ``f_c ~ sum_z P(z) Binomial(K, P(c | z))`` exactly. Omnibus: the G discrepancy
     of the facts against the scenario that generated them, ``P(G(f_rep, z) >= G(f_obs, z))``,
     exact by enumerating every composition of ``K`` facts when there are at most
-    :data:`ENUMERATION_LIMIT`, else Monte Carlo from ``rng``.
+    :data:`ENUMERATION_LIMIT`, else Monte Carlo (:data:`PPC_DRAWS` replicates).
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        Shape (classes,): observed events per class.
+    log_table : numpy.ndarray
+        Shape (classes, scenarios): ``log P(c | s)``.
+    weight : float
+        The tempering weight.
+    scenario_weights : numpy.ndarray
+        Shape (scenarios,): P(z) of the predictive.
+    label : str
+        Prefix of the checks' names.
+    rng : numpy.random.Generator, optional
+        Stream of the Monte Carlo branch (a fixed one by default).
+
+    Returns
+    -------
+    SignalCheck
+        Per-class and omnibus tails.
     """
     counts = np.asarray(counts, dtype=float)
     probs = np.exp(log_table).T  # (scenario, class)
@@ -242,25 +336,53 @@ def signal_check(
 
 @dataclass(frozen=True)
 class RevenueCheck:
-    """Predictive check of the full-year revenue datum ``x_FY`` (USD bn)."""
+    """Predictive check of the full-year revenue datum ``x_FY`` (USD bn); every probability is exact
+    (quadrature).
+
+    Attributes
+    ----------
+    label : str
+        ``prior``, ``forecast`` or ``posterior``.
+    x_obs : float
+        The disclosed figure, USD bn.
+    sd : float
+        Its measurement error (sd), USD bn.
+    revenue : float
+        FY2026 revenue ``R``, USD bn (NaN for the prior check, where it is drawn).
+    cdf_obs : float
+        ``P(x_rep <= x_obs)``.
+    p_value : float
+        Two-sided tail probability of ``x_obs``.
+    grid : numpy.ndarray
+        USD bn.
+    cdf : numpy.ndarray
+        Predictive CDF of ``x_rep`` on ``grid``.
+    density : numpy.ndarray or None
+        Predictive density (per USD bn) on ``grid``, where cheap to compute (posterior).
+    informative : bool
+        False when the check cannot fail by construction (one datum, fitted by a free recovery share).
+    """
 
     label: str
     x_obs: float
     sd: float
     revenue: float
     cdf_obs: float
-    """P(x_rep <= x_obs)."""
     p_value: float
     grid: np.ndarray
     cdf: np.ndarray
-    """Predictive CDF of x_rep on ``grid`` (USD bn)."""
     density: np.ndarray | None = None
-    """Predictive density (per USD bn) on ``grid``, where cheap to compute (posterior)."""
 
     informative: bool = True
-    """False when the check cannot fail by construction (one datum, fitted by a free recovery share)."""
 
     def check(self) -> Check:
+        """This check as a pass/fail row (not counted when it is not informative).
+
+        Returns
+        -------
+        Check
+            Named ``label.revenue``.
+        """
         rule = f"two-sided tail >= {PPC_ALPHA}"
         if not self.informative:
             rule = "cannot fail by construction (one datum and a free recovery share): shown, not counted"
@@ -284,6 +406,22 @@ def prior_revenue_cdf(priors: Priors, x: np.ndarray, sd: float, n_eps: int = 400
 
     ``= sum_s m_s E_{eps, R}[F_s((x - sd eps) / R)]`` with ``F_s`` the Beta CDF; quantile-midpoint
     nodes for ``eps ~ N(0, 1)`` and ``R ~ LogNormal`` (deterministic).
+
+    Parameters
+    ----------
+    priors : Priors
+        The elicited priors.
+    x : numpy.ndarray
+        Shape (n,): values of the datum, USD bn.
+    sd : float
+        Measurement error, USD bn.
+    n_eps, n_rev : int
+        Nodes in ``eps`` and in ``R``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n,): the CDF at ``x``.
     """
     x = np.atleast_1d(np.asarray(x, dtype=float))
     eps = _eps_nodes(n_eps)
@@ -299,7 +437,20 @@ def prior_revenue_cdf(priors: Priors, x: np.ndarray, sd: float, n_eps: int = 400
 
 
 def prior_revenue_check(priors: Priors, obs: RevenueObservation) -> RevenueCheck:
-    """Prior predictive tail probability of the full-year datum (exact to quadrature error)."""
+    """Prior predictive tail probability of the full-year datum (exact to quadrature error).
+
+    Parameters
+    ----------
+    priors : Priors
+        The elicited priors.
+    obs : RevenueObservation
+        The full-year datum.
+
+    Returns
+    -------
+    RevenueCheck
+        Labelled ``prior``.
+    """
     c = float(prior_revenue_cdf(priors, np.array([obs.usd_bn]), obs.sd)[0])
     grid = np.concatenate([-np.geomspace(0.2, 1e-3, 20), [0.0], np.geomspace(1e-3, 60.0, 100)])
     cdf = prior_revenue_cdf(priors, grid, obs.sd, n_eps=200, n_rev=40)
@@ -307,7 +458,22 @@ def prior_revenue_check(priors: Priors, obs: RevenueObservation) -> RevenueCheck
 
 
 def posterior_revenue_check(post: ExactPosterior, obs: RevenueObservation) -> RevenueCheck:
-    """``P(x_rep <= x_obs | E) = sum_s P(s | E) sum_i w_i Phi((x_obs - r_i R) / sd)`` over the posterior nodes."""
+    """``P(x_rep <= x_obs | E) = sum_s P(s | E) sum_i w_i Phi((x_obs - r_i R) / sd)`` over the posterior nodes.
+
+    Not informative: one datum, fitted by a free recovery share.
+
+    Parameters
+    ----------
+    post : ExactPosterior
+        The exact posterior given the datum.
+    obs : RevenueObservation
+        The full-year datum (with its ``revenue``).
+
+    Returns
+    -------
+    RevenueCheck
+        Labelled ``posterior``, with its density.
+    """
     assert obs.revenue is not None
     grid = np.linspace(obs.usd_bn - 6 * obs.sd, obs.usd_bn + 6 * obs.sd, 401)
 
@@ -366,7 +532,17 @@ def forecast_revenue_check(setup: Setup) -> RevenueCheck | None:
     disclosed so far (a partial datum). Its predictive distribution of the year's figure is
     ``sum_s P(s | E_t) ∫ p_s(X | c) Phi((x - X) / sd) dX`` with ``p_s(X | c) ∝ p_s(X) p(c | X)`` on a
     grid in ``log X`` (``p_s``: the recovery prior times the revenue prior). The tail probability of
-    the disclosed figure is two-sided. None when no full-year figure is in force.
+    the disclosed figure is two-sided.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs (evidence, assumptions, priors).
+
+    Returns
+    -------
+    RevenueCheck or None
+        Labelled ``forecast``; None when no full-year figure is in force.
     """
     from ..evidence import select
     from ..likelihood import likelihood_of

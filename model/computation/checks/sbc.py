@@ -39,7 +39,19 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class SBCDesign:
-    """What one simulated dataset looks like: the observed design."""
+    """What one simulated dataset looks like: the observed design.
+
+    Attributes
+    ----------
+    n_events : int
+        Signal events observed (all classes).
+    weight : float
+        The tempering weight: ``round(weight * n_events)`` facts are simulated.
+    sd : float
+        Measurement error of the full-year datum, USD bn.
+    log_table : numpy.ndarray
+        Shape (classes, scenarios): ``log P(c | s)``.
+    """
 
     n_events: int
     weight: float
@@ -48,6 +60,18 @@ class SBCDesign:
 
 
 def design_of(setup: Setup) -> SBCDesign:
+    """The observed design of ``setup``: its number of signal events, weight, datum error and table.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+
+    Returns
+    -------
+    SBCDesign
+        The full-year datum's sd when one is in force, else the assumptions' ``annual_sd``.
+    """
     lik = setup.likelihood
     sd = lik.revenue.sd if lik.revenue.kind == "annual" else setup.assumptions.measurement.annual_sd.value
     return SBCDesign(
@@ -60,6 +84,24 @@ def design_of(setup: Setup) -> SBCDesign:
 
 @dataclass(frozen=True)
 class Simulated:
+    """``n`` (parameters, dataset) pairs drawn from the prior (Monte Carlo draws; the truths of an SBC).
+
+    Attributes
+    ----------
+    theta : numpy.ndarray
+        Shape (n, scenarios): scenario probabilities.
+    z : numpy.ndarray
+        Shape (n,): index of the realised scenario.
+    r : numpy.ndarray
+        Shape (n, scenarios): recovery shares, in [0, 1].
+    revenue : numpy.ndarray
+        Shape (n,): FY2026 revenue ``R``, USD bn.
+    facts : numpy.ndarray
+        Shape (n, classes): simulated facts per signal class.
+    x : numpy.ndarray
+        Shape (n,): the full-year datum ``r_z R + sd eps``, USD bn.
+    """
+
     theta: np.ndarray
     z: np.ndarray
     r: np.ndarray
@@ -69,7 +111,24 @@ class Simulated:
 
 
 def simulate_datasets(priors: Priors, design: SBCDesign, n: int, rng: np.random.Generator) -> Simulated:
-    """Draw ``n`` (parameters, dataset) pairs from the prior with the observed design."""
+    """Draw ``n`` (parameters, dataset) pairs from the prior with the observed design.
+
+    Parameters
+    ----------
+    priors : Priors
+        The priors the truths are drawn from.
+    design : SBCDesign
+        The observed design.
+    n : int
+        Number of datasets.
+    rng : numpy.random.Generator
+        The stream.
+
+    Returns
+    -------
+    Simulated
+        The truths and the datasets.
+    """
     theta = rng.dirichlet(priors.dirichlet_alpha, size=n)
     z = np.minimum((theta.cumsum(axis=1) < rng.random((n, 1))).sum(axis=1), len(SCENARIOS) - 1)
     r = rng.beta(priors.r_alpha[None, :], priors.r_beta[None, :], size=(n, len(SCENARIOS)))
@@ -82,7 +141,26 @@ def simulate_datasets(priors: Priors, design: SBCDesign, n: int, rng: np.random.
 
 
 def likelihood_for(facts: np.ndarray, log_table: np.ndarray, x: float, sd: float, revenue: float) -> Likelihood:
-    """The likelihood of one simulated dataset: facts (= w * counts) and a full-year datum."""
+    """The likelihood of one simulated dataset: facts (= w * counts) and a full-year datum.
+
+    Parameters
+    ----------
+    facts : numpy.ndarray
+        Shape (classes,).
+    log_table : numpy.ndarray
+        Shape (classes, scenarios).
+    x : float
+        The datum, USD bn.
+    sd : float
+        Its measurement error, USD bn.
+    revenue : float
+        FY2026 revenue, USD bn.
+
+    Returns
+    -------
+    Likelihood
+        With an ``annual`` revenue observation.
+    """
     return Likelihood(
         signal_loglik=facts @ log_table,
         revenue=RevenueObservation(kind="annual", usd_bn=float(x), sd=sd, revenue=float(revenue)),
@@ -91,14 +169,48 @@ def likelihood_for(facts: np.ndarray, log_table: np.ndarray, x: float, sd: float
 
 
 def theta_cdf(priors: Priors, scenario_prob: np.ndarray, s: int, x: float) -> float:
-    """Posterior CDF of theta_s: ``sum_j P(j | E) Beta(kappa m_s + 1[j = s], kappa (1 - m_s) + 1[j != s])``."""
+    """Posterior CDF of theta_s: ``sum_j P(j | E) Beta(kappa m_s + 1[j = s], kappa (1 - m_s) + 1[j != s])``.
+
+    Parameters
+    ----------
+    priors : Priors
+        The priors.
+    scenario_prob : numpy.ndarray
+        Shape (scenarios,): exact P(z | E).
+    s : int
+        Scenario index.
+    x : float
+        Where the CDF is evaluated, in [0, 1].
+
+    Returns
+    -------
+    float
+        The exact CDF.
+    """
     a = priors.kappa * priors.m[s]
     b = priors.kappa - a
     return float(scenario_prob[s] * stats.beta.cdf(x, a + 1, b) + (1 - scenario_prob[s]) * stats.beta.cdf(x, a, b + 1))
 
 
 def r_cdf(priors: Priors, post: ExactPosterior, s: int, x: float) -> float:
-    """Posterior CDF of r_s: the quadrature posterior given z = s, the prior otherwise."""
+    """Posterior CDF of r_s: the quadrature posterior given z = s, the prior otherwise.
+
+    Parameters
+    ----------
+    priors : Priors
+        The priors.
+    post : ExactPosterior
+        The exact posterior.
+    s : int
+        Scenario index.
+    x : float
+        Where the CDF is evaluated, in [0, 1].
+
+    Returns
+    -------
+    float
+        The CDF (exact to quadrature error).
+    """
     p = post.scenario_prob[s]
     return float(p * post.parts[s].cdf(x) + (1 - p) * stats.beta.cdf(x, priors.r_alpha[s], priors.r_beta[s]))
 
@@ -153,7 +265,26 @@ class SBCResult:
 def sbc_pits(
     priors: Priors, sim: Simulated, design: SBCDesign, n_nodes: int, posterior=exact_posterior
 ) -> tuple[np.ndarray, np.ndarray]:
-    """PIT of (r_z, theta_s x 4, r_s x 4) per dataset, and P(z | E) per dataset."""
+    """PIT of (r_z, theta_s x 4, r_s x 4) per dataset, and P(z | E) per dataset.
+
+    Parameters
+    ----------
+    priors : Priors
+        The priors the posterior uses (may differ from the generating ones, to show a failure).
+    sim : Simulated
+        The datasets and their truths.
+    design : SBCDesign
+        The observed design.
+    n_nodes : int
+        Quadrature nodes.
+    posterior : callable
+        ``(priors, likelihood, n_nodes) -> ExactPosterior``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        PITs, shape (n, 1 + 2 scenarios) in the order of :data:`SBC_QUANTITIES`; P(z | E), shape (n, scenarios).
+    """
     n = sim.z.size
     pit = np.empty((n, 1 + 2 * len(SCENARIOS)))
     pz = np.empty((n, len(SCENARIOS)))
@@ -183,13 +314,36 @@ def sbc_exact(
 ) -> SBCResult:
     """SBC of the exact path: ``n_sims`` prior datasets, exact posterior of each, uniformity of PITs.
 
-    ``posterior`` (default :func:`model.computation.exact.exact_posterior`) and ``priors`` can be replaced to
-    show that the test catches a wrong posterior. ``n_nodes`` defaults to the pipeline's
-    quadrature nodes; the first ``node_check`` datasets are redone with four times as many: the
-    largest PIT difference is reported and must be below 1e-3 (1,000 nodes are not enough: up
-    to 4e-3). With every default (the seed's own stream, the shipped posterior) the result is
-    computed once per distinct input (:mod:`model.computation.cache`); the datasets' posteriors are a map
-    (:func:`model.computation.parallel.map_tasks`).
+    ``n_nodes`` defaults to the pipeline's quadrature nodes; the first ``node_check`` datasets are
+    redone with four times as many: the largest PIT difference is reported and must be below 1e-3
+    (1,000 nodes are not enough: up to 4e-3). With every default (the seed's own stream, the shipped
+    posterior) the result is computed once per distinct input (:mod:`model.computation.cache`); the
+    datasets' posteriors are a map (:func:`model.computation.parallel.map_tasks`).
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs (priors, design, seed).
+    n_sims : int
+        Datasets.
+    n_nodes : int, optional
+        Quadrature nodes.
+    rng : numpy.random.Generator, optional
+        Stream of the datasets (default: the seed's own ``sbc`` stream).
+    design : SBCDesign, optional
+        Design of the datasets (default :func:`design_of`).
+    priors : Priors, optional
+        Priors of the posterior (default the generating ones): replaced to show the test catches a wrong one.
+    posterior : callable
+        Default :func:`model.computation.exact.exact_posterior`; replaced to show the test catches a wrong one.
+    node_check : int
+        Datasets redone with four times the nodes (0: none).
+
+    Returns
+    -------
+    SBCResult
+        Labelled ``sbc.exact``: a uniformity test per quantity of :data:`SBC_QUANTITIES`, the
+        reliability of P(z | E) and the node check's gate.
     """
     if rng is None and design is None and priors is None and posterior is exact_posterior:
         from ..cache import cached
@@ -213,8 +367,17 @@ def _pits_task(task: tuple) -> tuple[np.ndarray, np.ndarray]:
 def sbc_pits_map(
     priors: Priors, sim: Simulated, design: SBCDesign, n_nodes: int, posterior=exact_posterior
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`sbc_pits` in chunks of :data:`SBC_CHUNK` datasets, through
-    :func:`model.computation.parallel.map_tasks`.
+    """:func:`sbc_pits` in chunks of :data:`SBC_CHUNK` datasets, through :func:`model.computation.parallel.map_tasks`.
+
+    Parameters
+    ----------
+    priors, sim, design, n_nodes, posterior
+        As :func:`sbc_pits`.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        As :func:`sbc_pits`, datasets in order.
     """
     from ..parallel import map_tasks
 

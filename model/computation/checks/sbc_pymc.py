@@ -30,6 +30,18 @@ def build_data_model(priors: Priors, sd: float):  # -> pm.Model
     """:func:`model.computation.mcmc.build_model` for a full-year datum, with the data in ``pm.Data``.
 
     Same density (tested against ``build_model``); the data can be swapped without recompiling.
+
+    Parameters
+    ----------
+    priors : Priors
+        The priors.
+    sd : float
+        Measurement error of the datum, USD bn.
+
+    Returns
+    -------
+    pymc.Model
+        Data ``signal_loglik`` (dims ``scenario``), ``x`` and ``revenue`` (USD bn), to be set per dataset.
     """
     import pymc as pm
 
@@ -89,7 +101,23 @@ def _nutpie_ranks(compiled, seed: int, task: "SBCFit") -> tuple[np.ndarray, int]
 
 @dataclass(frozen=True)
 class SBCFit:
-    """One task of the SBC of PyMC: the design, one simulated dataset and its true parameters."""
+    """One task of the SBC of PyMC: the design, one simulated dataset and its true parameters.
+
+    Attributes
+    ----------
+    priors : Priors
+        The priors.
+    sd : float
+        Measurement error of the datum, USD bn.
+    data : dict
+        ``signal_loglik`` (shape (scenarios,)), ``x`` and ``revenue`` (USD bn) of the dataset.
+    truth : numpy.ndarray
+        Shape (2 scenarios,): the true ``theta`` then ``r``.
+    thin_to : int
+        Draws kept per fit for the ranks.
+    settings : dict
+        ``draws``, ``tune``, ``chains``, ``target_accept`` of the sampler.
+    """
 
     priors: Priors
     sd: float
@@ -119,7 +147,21 @@ def _started_at(compiled, share: float):
 
 
 def sbc_fit(task: SBCFit, rng: np.random.Generator) -> tuple[np.ndarray, int]:
-    """Ranks and divergences of one SBC fit (nutpie, seeded from the task's own stream)."""
+    """Ranks and divergences of one SBC fit (nutpie, seeded from the task's own stream).
+
+    Parameters
+    ----------
+    task : SBCFit
+        The dataset and its truth.
+    rng : numpy.random.Generator
+        The task's stream.
+
+    Returns
+    -------
+    tuple
+        Ranks of the truth among the ``thin_to`` kept draws (shape (2 scenarios,)), and the number
+        of divergent transitions.
+    """
     compiled = _compiled_data_model(task.priors, task.sd).with_data(**task.data)
     compiled = _started_at(compiled, float(task.data["x"]) / float(task.data["revenue"]))
     seed = int(rng.integers(0, 2**31))
@@ -145,6 +187,27 @@ def sbc_mcmc(
     the one seed); with the seed's own stream (``rng=None``) the result is computed once per
     distinct input (:mod:`model.computation.cache`). One chain per fit: the tuning dominates a fit's time, and
     the ranks need draws, not chains (two chains of 500 took twice as long for the same test).
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs (priors, design, seed, sampler settings).
+    n_fits : int
+        Datasets, one fit each.
+    draws, tune, chains : int
+        Sampler settings of each fit.
+    thin_to : int
+        Draws kept per fit for the ranks.
+    rng : numpy.random.Generator, optional
+        Stream of the datasets and fits (default: the seed's own, and the result is cached).
+    target_accept : float, optional
+        Default: the assumptions' ``inference.target_accept``.
+
+    Returns
+    -------
+    SBCResult
+        Labelled ``sbc.mcmc``: a uniformity test per ``theta_s`` and ``r_s``, and the gate on the
+        fraction of divergent transitions (:data:`MAX_DIVERGENT_FRACTION`).
     """
     args = (n_fits, draws, tune, chains, thin_to, rng, target_accept)
     if rng is not None:

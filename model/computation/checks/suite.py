@@ -33,19 +33,42 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PredictiveChecks:
-    """The deterministic checks: prior, forecast and posterior predictive checks, and power-scaling."""
+    """The deterministic checks: prior, forecast and posterior predictive checks, and power-scaling.
+
+    Attributes
+    ----------
+    prior_revenue : RevenueCheck or None
+        Prior predictive check of the full-year datum (None without one).
+    prior_signals : SignalCheck
+        Prior predictive check of the signal counts.
+    forecast_revenue : RevenueCheck or None
+        The full-year figure predicted from the evidence the day before it was reported.
+    post_revenue : RevenueCheck or None
+        Posterior predictive check of the full-year datum (shown, not counted).
+    post_signals : SignalCheck
+        Posterior predictive check of the signal counts.
+    power : PowerScaling
+        Power-scaling sensitivity.
+    seconds : dict of str to float
+        Wall-clock time of each part, in seconds.
+    """
 
     prior_revenue: RevenueCheck | None
     prior_signals: SignalCheck
     forecast_revenue: RevenueCheck | None
-    """The full-year figure predicted from the evidence the day before it was reported."""
     post_revenue: RevenueCheck | None
     post_signals: SignalCheck
     power: PowerScaling
     seconds: dict[str, float]
 
     def checks(self) -> list[Check]:
-        """The predictive checks (prior, forecast, then posterior) as pass/fail rows."""
+        """The predictive checks (prior, forecast, then posterior) as pass/fail rows.
+
+        Returns
+        -------
+        list of Check
+            Power-scaling not included (:meth:`CheckReport.checks` adds it).
+        """
         revenue = (self.prior_revenue, self.forecast_revenue)
         out: list[Check] = [c.check() for c in revenue if c is not None]
         out += self.prior_signals.checks()
@@ -55,22 +78,42 @@ class PredictiveChecks:
 
 @dataclass(frozen=True)
 class CheckReport:
-    """Every check: the deterministic ones, the SBC of the exact path and (optionally) of PyMC."""
+    """Every check: the deterministic ones, the SBC of the exact path and (optionally) of PyMC.
+
+    Attributes
+    ----------
+    predictive : PredictiveChecks
+        The deterministic checks.
+    sbc_exact : SBCResult
+        SBC of the exact path.
+    sbc_mcmc : SBCResult or None
+        SBC of the PyMC path, when it was run.
+    seconds : dict of str to float
+        Wall-clock time of each part, in seconds.
+    bounds : dict of str to float
+        Scenarios below 1e-4: their largest probability under robust revenue likelihoods
+        (:mod:`model.computation.call`).
+    """
 
     predictive: PredictiveChecks
     sbc_exact: SBCResult
     sbc_mcmc: SBCResult | None
     seconds: dict[str, float]
     bounds: dict[str, float] = field(default_factory=dict)
-    """Scenarios below 1e-4: their largest probability under robust revenue likelihoods
-    (:mod:`model.computation.call`).
-    """
 
     @property
     def power(self) -> PowerScaling:
+        """Power-scaling sensitivity (of :attr:`predictive`)."""
         return self.predictive.power
 
     def checks(self) -> list[Check]:
+        """Every check as a pass/fail row: predictive, SBC of the exact path, of PyMC, power-scaling.
+
+        Returns
+        -------
+        list of Check
+            In that order.
+        """
         out = self.predictive.checks() + self.sbc_exact.checks()
         if self.sbc_mcmc is not None:
             out += self.sbc_mcmc.checks()
@@ -83,6 +126,7 @@ class CheckReport:
 
     @property
     def first_failure(self) -> Check | None:
+        """The first counted check that failed (None when all pass)."""
         return next((c for c in self.checks() if c.counted and not c.passed), None)
 
 
@@ -91,6 +135,16 @@ def predictive_checks(setup: Setup) -> PredictiveChecks:
 
     Power-scaling also scales the recovery priors of the leading scenario and its rival one at a
     time: the call rests on their ratio near zero (:mod:`model.computation.call`).
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+
+    Returns
+    -------
+    PredictiveChecks
+        Every deterministic check, with their times.
     """
     t: dict[str, float] = {}
     lik, priors = setup.likelihood, setup.priors
@@ -119,7 +173,24 @@ def predictive_checks(setup: Setup) -> PredictiveChecks:
 
 
 def run_checks(setup: Setup, mcmc_sbc: bool = False, n_sbc: int = 1000, sbc_nodes: int | None = None) -> CheckReport:
-    """Every check of the chapter 'Does the model fit?' (SBC of PyMC only with ``mcmc_sbc``)."""
+    """Every check of the chapter "Does the model fit?".
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    mcmc_sbc : bool
+        Also run the SBC of PyMC (100 fits: minutes).
+    n_sbc : int
+        Datasets of the SBC of the exact path.
+    sbc_nodes : int, optional
+        Quadrature nodes of that SBC (default: the assumptions').
+
+    Returns
+    -------
+    CheckReport
+        The checks, the SBC runs, the bounds of the scenarios below 1e-4 and the times.
+    """
     pc = predictive_checks(setup)
     t = dict(pc.seconds)
     sbc = sbc_exact(setup, n_sbc, sbc_nodes)
