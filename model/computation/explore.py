@@ -82,6 +82,21 @@ class IntervalForm:
     ``quantiles``: the Beta with P(r <= lower) = ``p_lower`` and P(r <= upper) = ``p_upper``
     (a near-zero prior ``P(r <= value) = prob`` becomes ``upper = value`` and ``lower`` its
     ``(1 - prob) / 2`` quantile, so the assumed prior is the default).
+
+    Attributes
+    ----------
+    scenario : str
+        The scenario whose recovery prior the sliders move.
+    kind : str
+        ``interval`` or ``quantiles``.
+    lower, upper : float
+        The assumed ends (shares, in (0, 1)).
+    p_lower : float
+        ``P(r <= lower)`` (``quantiles``; 0 for ``interval``).
+    p_upper : float
+        ``P(r <= upper)`` (``quantiles``) or the mass in [lower, upper] (``interval``).
+    default : BetaPrior
+        The assumed prior, returned at the assumed ends.
     """
 
     scenario: str
@@ -93,7 +108,24 @@ class IntervalForm:
     default: BetaPrior
 
     def prior(self, lower: float, upper: float) -> BetaPrior:
-        """The recovery prior at one setting of the two sliders."""
+        """The recovery prior at one setting of the two sliders.
+
+        Parameters
+        ----------
+        lower, upper : float
+            The two ends, shares.
+
+        Returns
+        -------
+        BetaPrior
+            :attr:`default` at the assumed ends, else elicited anew
+            (:func:`model.computation.priors.elicit_beta` or :func:`model.computation.priors.elicit_beta_quantiles`).
+
+        Raises
+        ------
+        model.computation.priors.ElicitationError
+            When no Beta meets the two ends.
+        """
         if (lower, upper) == (self.lower, self.upper):
             return self.default
         if self.kind == "interval":
@@ -101,14 +133,33 @@ class IntervalForm:
         return elicit_beta_quantiles(float(lower), self.p_lower, float(upper), self.p_upper)
 
     def describe(self) -> str:
-        """The two ends in words, e.g. 'P(r ≤ lower) = 5% and P(r ≤ upper) = 90%'."""
+        """The two ends in words, e.g. 'P(r ≤ lower) = 5% and P(r ≤ upper) = 90%'.
+
+        Returns
+        -------
+        str
+            One phrase.
+        """
         if self.kind == "interval":
             return f"{100 * self.p_upper:g}% of the prior between the lower and the upper end"
         return f"P(r ≤ lower) = {100 * self.p_lower:g}% and P(r ≤ upper) = {100 * self.p_upper:g}%"
 
 
 def moved_scenario(setup: Setup, tornado: sens.Tornado | None = None) -> str:
-    """The scenario whose recovery interval moves the leading scenario's probability the most (tornado)."""
+    """The scenario whose recovery interval moves the leading scenario's probability the most (tornado).
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    tornado : Tornado, optional
+        :func:`model.computation.sensitivity.tornado` of ``setup`` (computed when not given).
+
+    Returns
+    -------
+    str
+        A scenario.
+    """
     t = tornado or sens.tornado(setup)
     leader = sens.ranked(t.default["scenario_prob"])[0]
     names = {sens.recovery_input(s): s for s in SCENARIOS}
@@ -116,7 +167,20 @@ def moved_scenario(setup: Setup, tornado: sens.Tornado | None = None) -> str:
 
 
 def interval_form(setup: Setup, scenario: str) -> IntervalForm:
-    """The interval sliders of ``scenario``, defaulting to its assumed prior."""
+    """The interval sliders of ``scenario``, defaulting to its assumed prior.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    scenario : str
+        The scenario whose recovery prior the sliders move.
+
+    Returns
+    -------
+    IntervalForm
+        From the assumptions' form of that prior (interval, near zero or two quantiles).
+    """
     spec, default = setup.assumptions.recovery.of(scenario), setup.priors.recovery[scenario]
     if isinstance(spec, ShareInterval):
         return IntervalForm(scenario, "interval", spec.lower, spec.upper, 0.0, spec.mass, default)
@@ -141,6 +205,16 @@ def interval_nodes(form: IntervalForm) -> tuple[np.ndarray, np.ndarray]:
     its assumed value over ``c`` up to four times it (at most 0.6), with ``c`` chosen so that every
     setting of the two sliders keeps ``upper / lower >= MIN_RATIO`` (``c = 1`` when the assumed
     interval is already narrower).
+
+    Parameters
+    ----------
+    form : IntervalForm
+        The sliders.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Increasing nodes of the lower end and of the upper end (shares).
     """
     lo, hi = form.lower, form.upper
     down, up = INTERVAL_REACH
@@ -153,7 +227,17 @@ def interval_nodes(form: IntervalForm) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class Step:
-    """One position of the date slider: the evidence known that day."""
+    """One position of the date slider: the evidence known that day.
+
+    Attributes
+    ----------
+    date : datetime.date
+        The day.
+    label : str
+        What arrived that day, in words.
+    evidence : Evidence
+        Everything known that day.
+    """
 
     date: dt.date
     label: str
@@ -161,7 +245,19 @@ class Step:
 
 
 def explorer_steps(setup: Setup) -> list[Step]:
-    """The article's view (no evidence), then each evidence date from the reversal on (as :func:`forecast_history`)."""
+    """The article's view (no evidence), then each evidence date from the reversal on (as
+    :func:`model.computation.sensitivity.forecast_history`).
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+
+    Returns
+    -------
+    list of Step
+        In date order.
+    """
     ev = setup.evidence
     start = setup.assumptions.measurement.reversal_date.value
     steps = [Step(start, "the article (prior)", sens.replace_evidence(ev, start))]
@@ -171,13 +267,32 @@ def explorer_steps(setup: Setup) -> list[Step]:
 
 
 def quantile_levels() -> np.ndarray:
-    """The probabilities at which quantile functions are stored (:data:`QUANTILE_LEVELS`)."""
+    """The probabilities at which quantile functions are stored (:data:`QUANTILE_LEVELS`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Logit-spaced probabilities in (0, 1).
+    """
     lo, hi, n = QUANTILE_LEVELS
     return special.expit(np.linspace(special.logit(lo), special.logit(hi), n))
 
 
 def logit_quantiles(q: ScenarioQuadrature, levels: np.ndarray) -> np.ndarray:
-    """The exact inverse of :meth:`ScenarioQuadrature.cdf` at ``levels``, as logit(share)."""
+    """The exact inverse of :meth:`ScenarioQuadrature.cdf` at ``levels``, as logit(share).
+
+    Parameters
+    ----------
+    q : ScenarioQuadrature
+        One scenario's quadrature posterior.
+    levels : numpy.ndarray
+        Probabilities in (0, 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``levels``: logit(share).
+    """
     edges = np.concatenate([[q.t[0] - q.step / 2], q.t + q.step / 2])
     cum = np.concatenate([[0.0], np.cumsum(q.weights)])
     cum = cum / cum[-1]
@@ -286,7 +401,18 @@ def explorer_grid(setup: Setup, scenario: str | None = None) -> dict[str, object
 
     Parameters
     ----------
-    scenario : the scenario whose recovery interval the sliders move (default :func:`moved_scenario`).
+    setup : Setup
+        The inputs.
+    scenario : str, optional
+        The scenario whose recovery interval the sliders move (default :func:`moved_scenario`).
+
+    Returns
+    -------
+    dict
+        Scenarios, signals, the log likelihood table, the prior mean, the moved scenario and its
+        interval, defaults, nodes of every grid slider, quantile levels, the date steps, one state per
+        distinct revenue datum (log Z, mean and logit quantiles of each scenario per grid cell), the
+        stated :data:`TOLERANCE`, the rounding and the presets.
     """
     a, p = setup.assumptions, setup.priors
     form = interval_form(setup, scenario or moved_scenario(setup))
@@ -354,6 +480,18 @@ def presets(setup: Setup, n_steps: int) -> list[dict[str, object]]:
     reported revenue updates the scenarios, all the evidence in.
     ``doubt_nvidia``: NVIDIA's round revenue figures taken as four times less precise than their
     rounding implies (the measurement-error slider's upper end), all the evidence in.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    n_steps : int
+        Positions of the date slider.
+
+    Returns
+    -------
+    list of dict
+        One per preset of :data:`PRESETS`: ``key``, ``label`` and ``set`` (slider name to value).
     """
     a = setup.assumptions
     last = n_steps - 1
@@ -382,6 +520,16 @@ def cached_grid(setup: Setup) -> dict[str, object]:
     Kept per process and in the package's result cache (:mod:`model.computation.cache`, as the JSON the page
     carries), so the book's two chapters that need it, which run in separate kernels, compute it
     once per distinct input (about half a minute).
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+
+    Returns
+    -------
+    dict
+        The grid, as read back from its JSON.
     """
     from .cache import cached
 
@@ -398,8 +546,21 @@ def cached_grid(setup: Setup) -> dict[str, object]:
 
 
 def exact_value(setup: Setup, grid: dict, s: Settings) -> dict[str, object]:
-    """The exact path (:func:`model.computation.sensitivity.posterior`) at one setting: ``prob``, ``share`` (mean,
-    q05, q95).
+    """The exact path (:func:`model.computation.sensitivity.posterior`) at one setting of the sliders.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    grid : dict
+        From :func:`explorer_grid` (names the moved scenario).
+    s : Settings
+        The sliders.
+
+    Returns
+    -------
+    dict
+        ``prob`` (shape (scenarios,)) and ``share`` (``mean``, ``q05``, ``q95``).
     """
     form = interval_form(setup, grid["moved"])
     knobs = sens.Knobs(
@@ -414,14 +575,47 @@ def exact_value(setup: Setup, grid: dict, s: Settings) -> dict[str, object]:
 
 
 def errors_at(setup: Setup, grid: dict, s: Settings) -> dict[str, float]:
-    """Largest absolute error of the probabilities and largest relative error of the share summaries at one setting."""
+    """The page's error against the exact path at one setting.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    grid : dict
+        From :func:`explorer_grid`.
+    s : Settings
+        The sliders.
+
+    Returns
+    -------
+    dict
+        ``prob``: largest absolute error of the probabilities; ``share``: largest relative error of
+        the share's mean and 5% and 95% quantiles.
+    """
     shown, exact = explorer_value(grid, s), exact_value(setup, grid, s)
     rel = [abs(shown["share"][k] / exact["share"][k] - 1.0) for k in ("mean", "q05", "q95")]
     return {"prob": float(np.max(np.abs(shown["prob"] - exact["prob"]))), "share": float(max(rel))}
 
 
 def interpolation_error(setup: Setup, grid: dict, n: int = 60, seed: int = 1) -> dict[str, float]:
-    """The largest errors of :func:`explorer_value` against the exact path at :func:`check_settings`."""
+    """The largest errors of :func:`explorer_value` against the exact path at :func:`check_settings`.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    grid : dict
+        From :func:`explorer_grid`.
+    n : int
+        Random settings (and ``n // 3`` in the narrow corner).
+    seed : int
+        Seed of the settings.
+
+    Returns
+    -------
+    dict
+        As :func:`largest_errors`.
+    """
     return largest_errors(setup, grid, check_settings(grid, n, seed))
 
 
@@ -434,6 +628,22 @@ def largest_errors(setup: Setup, grid: dict, pts: list[Settings], chunk: int = 1
     """The largest errors of :func:`explorer_value` at ``pts``, and their number ``n``.
 
     The settings go in chunks of ``chunk`` through :func:`model.computation.parallel.map_tasks`.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    grid : dict
+        From :func:`explorer_grid`.
+    pts : list of Settings
+        Where to compare.
+    chunk : int
+        Settings per task.
+
+    Returns
+    -------
+    dict
+        ``prob`` and ``share`` (largest errors, as :func:`errors_at`) and ``n``.
     """
     from .parallel import map_tasks
 

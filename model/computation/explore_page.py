@@ -24,7 +24,21 @@ SLIDER_RANGES: dict[str, tuple[float, float]] = {"base_mean": (0.05, 0.95), "wei
 
 @dataclass(frozen=True)
 class Settings:
-    """One position of the explorer's sliders."""
+    """One position of the explorer's sliders.
+
+    Attributes
+    ----------
+    base_mean : float
+        Prior mean of the base case, in :data:`SLIDER_RANGES`.
+    weight : float
+        Weight of the news (the tempering weight), in :data:`SLIDER_RANGES`.
+    sd_factor : float
+        Multiplier of the stated measurement error of NVIDIA's figures.
+    lower, upper : float
+        The two ends of the moved scenario's recovery interval (shares).
+    step : int
+        Index into :func:`model.computation.explore.explorer_steps` (0: the article's view, before any evidence).
+    """
 
     base_mean: float
     weight: float
@@ -32,22 +46,61 @@ class Settings:
     lower: float
     upper: float
     step: int
-    """Index into :func:`explorer_steps` (0: the article's view, before any evidence)."""
 
 
 def preset_settings(grid: dict[str, object], key: str) -> Settings:
-    """The sliders after pressing preset ``key``: the assumptions, then the preset's moves."""
+    """The sliders after pressing preset ``key``: the assumptions, then the preset's moves.
+
+    Parameters
+    ----------
+    grid : dict
+        From :func:`model.computation.explore.explorer_grid`.
+    key : str
+        A key of :data:`model.computation.explore.PRESETS`.
+
+    Returns
+    -------
+    Settings
+        The sliders.
+
+    Raises
+    ------
+    StopIteration
+        When the grid has no such preset.
+    """
     move = next(p["set"] for p in grid["presets"] if p["key"] == key)
     return Settings(**{**grid["defaults"], **move})
 
 
 def grid_bytes(grid: dict[str, object]) -> int:
-    """Size of the grid as the page carries it (compact JSON)."""
+    """Size of the grid as the page carries it (compact JSON).
+
+    Parameters
+    ----------
+    grid : dict
+        From :func:`model.computation.explore.explorer_grid`.
+
+    Returns
+    -------
+    int
+        Bytes, UTF-8.
+    """
     return len(json.dumps(grid, separators=(",", ":")).encode())
 
 
 def settings_default(grid: dict[str, object]) -> Settings:
-    """The sliders as the page first shows them: the assumed values, all the evidence."""
+    """The sliders as the page first shows them: the assumed values, all the evidence.
+
+    Parameters
+    ----------
+    grid : dict
+        From :func:`model.computation.explore.explorer_grid`.
+
+    Returns
+    -------
+    Settings
+        The defaults the grid carries.
+    """
     return Settings(**grid["defaults"])  # type: ignore[arg-type]
 
 
@@ -148,8 +201,19 @@ def _mixture_quantile(levels: np.ndarray, qs: np.ndarray, prob: np.ndarray, p: f
 def explorer_value(grid: dict, s: Settings) -> dict[str, object]:
     """What the page shows at one setting of the sliders (a copy of ``book/_static/explorer.js``).
 
-    Returns ``prob`` (P(z = s | evidence to the date), by scenario), ``share`` and ``usd`` (mean,
-    q05, q95) and ``belief`` (the probabilities at every step up to the chosen one, rows by step).
+    Parameters
+    ----------
+    grid : dict
+        From :func:`model.computation.explore.explorer_grid`.
+    s : Settings
+        The sliders.
+
+    Returns
+    -------
+    dict
+        ``prob`` (P(z = s | evidence to the date), shape (scenarios,)), ``share`` and ``usd`` (mean,
+        q05, q95; USD bn for ``usd``) and ``belief`` (the probabilities at every step up to the chosen
+        one, shape (steps, scenarios)).
     """
     logm = np.log(_prior_mean(grid, s.base_mean))
     table = np.asarray(grid["log_table"], dtype=float)
@@ -195,6 +259,18 @@ def idle_reasons(grid: dict, s: Settings) -> dict[str, str]:
 
     The page (``book/_static/explorer.js``) tests the same conditions; :func:`model.presentation.widgets.idle_sliders`
     adds that the numbers shown are the same at both ends of the base case's slider.
+
+    Parameters
+    ----------
+    grid : dict
+        From :func:`model.computation.explore.explorer_grid`.
+    s : Settings
+        The sliders.
+
+    Returns
+    -------
+    dict of str to str
+        Slider name to reason key (empty when every slider can move the probabilities).
     """
     row = grid["steps"][s.step]
     out: dict[str, str] = {}
@@ -209,7 +285,22 @@ def idle_reasons(grid: dict, s: Settings) -> dict[str, str]:
 
 
 def random_settings(grid: dict, n: int, seed: int) -> list[Settings]:
-    """``n`` settings drawn uniformly over every slider's range (log scale for the grid's sliders): off the grid."""
+    """``n`` settings drawn uniformly over every slider's range (log scale for the grid's sliders): off the grid.
+
+    Parameters
+    ----------
+    grid : dict
+        From :func:`model.computation.explore.explorer_grid`.
+    n : int
+        Settings.
+    seed : int
+        Seed of the draws.
+
+    Returns
+    -------
+    list of Settings
+        The settings.
+    """
     rng = np.random.default_rng(seed)
 
     def log_u(nodes: list[float]) -> float:
@@ -232,6 +323,20 @@ def corner_settings(grid: dict, n: int, seed: int) -> list[Settings]:
     """``n`` random settings in the narrowest corner of the interval sliders (lower end in its top
     cell, upper end in its bottom cell), where interpolation is hardest; the other sliders as in
     :func:`random_settings`.
+
+    Parameters
+    ----------
+    grid : dict
+        From :func:`model.computation.explore.explorer_grid`.
+    n : int
+        Settings.
+    seed : int
+        Seed of the draws.
+
+    Returns
+    -------
+    list of Settings
+        The settings.
     """
     rng = np.random.default_rng(seed)
     lo, hi = grid["lower_nodes"], grid["upper_nodes"]
@@ -244,5 +349,20 @@ def corner_settings(grid: dict, n: int, seed: int) -> list[Settings]:
 
 
 def check_settings(grid: dict, n: int, seed: int) -> list[Settings]:
-    """The settings an accuracy check uses: ``n`` random ones and ``n // 3`` in the narrow corner."""
+    """The settings an accuracy check uses: ``n`` random ones and ``n // 3`` in the narrow corner.
+
+    Parameters
+    ----------
+    grid : dict
+        From :func:`model.computation.explore.explorer_grid`.
+    n : int
+        Random settings.
+    seed : int
+        Seed of the draws.
+
+    Returns
+    -------
+    list of Settings
+        :func:`random_settings`, then :func:`corner_settings`.
+    """
     return random_settings(grid, n, seed) + corner_settings(grid, n // 3, seed + 1)
