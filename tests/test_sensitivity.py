@@ -1,7 +1,10 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
 from model import SCENARIOS, SIGNALS
+from model.computation import gates
 from model.computation import sensitivity as sens
 from model.computation.exact import exact_posterior
 
@@ -116,6 +119,10 @@ def test_prior_sobol_revenue_has_no_effect_on_share(setup):
     i = share.names.index("FY2026 revenue")
     assert abs(share.ST[i]) < 0.01
     assert res["mean USD bn"].ST[i] > 0.01
+    assert gates.sobol_gate(res).ok
+    moved = dataclasses.replace(share, ST=np.where(np.arange(share.ST.size) == i, 0.2, share.ST))
+    bad = gates.sobol_gate({**res, "mean share": moved})
+    assert not bad.ok and "0.2" in bad.failures[0]
 
 
 def test_belief_over_time_ends_at_headline(setup):

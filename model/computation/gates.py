@@ -10,7 +10,8 @@ comparison; the others only gather what is compared:
 * :func:`forward_agreement` -- a forward Monte Carlo summary (mean, median, 5% and 95% quantiles,
   P(exceed)) against its exact value, at the fixed bar :data:`MC_Z`;
 * :func:`mcmc_gate` -- :func:`agreement` plus the fit's convergence diagnostics;
-* :func:`checks_gate` -- the pass/fail rows of a simulation-based check (:class:`Check`).
+* :func:`checks_gate` -- the pass/fail rows of a simulation-based check (:class:`Check`);
+* :func:`sobol_gate` -- a Sobol index known to be exactly zero against its Monte Carlo estimate.
 
 Each returns a :class:`Gate`, a result object; the caller reports it or raises
 (:meth:`Gate.raise_if_failed`), as PyMC's ``stats/convergence.py`` does. :func:`load_gate_sweep`
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from .checks import Check
     from .exact import ExactPosterior
     from .mcmc import MCMCResult
+    from .sensitivity import SobolResult
     from .simulate import Summary
 
 MC_Z: float = 4.5
@@ -383,6 +385,27 @@ def checks_gate(checks: Sequence[Check]) -> Gate:
     return Gate((), tuple(f"{c.name}: {c.reason}" for c in checks if not c.passed))
 
 
+def sobol_gate(results: dict[str, SobolResult]) -> Gate:
+    """Revenue cannot move the recovered share, so its total Sobol index on the share is exactly zero:
+    the Monte Carlo estimate must be within three of its 95% half-widths of zero, plus 1e-3.
+
+    Parameters
+    ----------
+    results : dict of str to SobolResult
+        :func:`model.computation.sensitivity.prior_sobol` (reads ``mean share``).
+
+    Returns
+    -------
+    Gate
+        A problem when the estimate is farther from zero.
+    """
+    share = results["mean share"]
+    i = share.names.index("FY2026 revenue")
+    st, conf = float(share.ST[i]), float(share.ST_conf[i])
+    ok = abs(st) <= 3 * conf + 1e-3
+    return Gate((), () if ok else (f"revenue's total Sobol index on the share is {st:.3g} ± {conf:.2g}, not 0",))
+
+
 def load_gate_sweep(root: Path | None = None) -> dict[str, object]:
     """The stored seed sweep of :func:`agreement` (written by ``scripts/gate_seed_sweep.py``).
 
@@ -419,5 +442,6 @@ __all__ = [
     "forward_agreement",
     "load_gate_sweep",
     "mcmc_gate",
+    "sobol_gate",
     "z_bar",
 ]
