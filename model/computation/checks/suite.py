@@ -14,14 +14,8 @@ from ..exact import exact_posterior
 from ..simulate import rng_for
 from .common import Check
 from .power import PowerScaling, power_scaling
-from .predictive import (
-    RevenueCheck,
-    SignalCheck,
-    forecast_revenue_check,
-    posterior_revenue_check,
-    prior_revenue_check,
-    signal_check,
-)
+from .predictive import SignalCheck, signal_check
+from .revenue import RevenueCheck, forecast_revenue_check, posterior_revenue_check, prior_revenue_check
 from .sbc import SBCResult, sbc_exact
 from .sbc_pymc import sbc_mcmc
 
