@@ -199,11 +199,11 @@ def test_prefetch_fills_the_entries_the_chapters_read(tmp_path, monkeypatch):
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("recomputed: the prefetch filled a different cache entry")
 
-    monkeypatch.setattr(checks, "_sbc_mcmc", fail)
+    monkeypatch.setattr(checks.sbc_pymc, "_sbc_mcmc", fail)
     monkeypatch.setattr(explore, "explorer_grid", fail)
     monkeypatch.setattr(explore, "interpolation_error", fail)
     chapter = book.Chapter(prepare())
-    assert chapter.sbc_mcmc.n == 6
+    assert chapter.sbc_mcmc.n_datasets == 6
     for name in book.PREFETCHED:
         getattr(chapter, name)
 

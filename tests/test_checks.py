@@ -66,7 +66,7 @@ def test_signal_check_enumeration_matches_monte_carlo(setup, monkeypatch):
     table = log_likelihood_table(setup.assumptions)
     counts, m = setup.evidence.signal_counts(), setup.priors.m
     exact = checks.signal_check(counts, table, 0.5, m, "prior")
-    monkeypatch.setattr(checks, "ENUMERATION_LIMIT", 0)
+    monkeypatch.setattr(checks.predictive, "ENUMERATION_LIMIT", 0)
     mc = checks.signal_check(counts, table, 0.5, m, "prior", np.random.default_rng(3))
     assert exact.g_mcse == 0 and mc.g_mcse > 0
     assert abs(exact.g_p - mc.g_p) < 4 * mc.g_mcse
@@ -205,3 +205,42 @@ def test_cli_check_exit_4_on_a_conflicting_input(inputs):
 def test_sbc_mcmc_passes(setup):
     res = checks.sbc_mcmc(setup, n_fits=100)
     assert all(c.passed for c in res.checks()), [c for c in res.checks() if not c.passed]
+
+
+# --------------------------------------------------------------------------- the gates (model.computation.gates)
+
+
+def test_gate_bar_counts_only_what_is_compared_by_z():
+    """Bound and tail rows do not widen the Bonferroni bar; a bound row never fails, a tail row keeps its rule."""
+    from model.computation import gates
+
+    z_rows = [gates.Estimate("theta", s, 0.2, 0.2 + 1e-4, 1e-4) for s in SCENARIOS]
+    tiny = gates.Estimate("p_z", "base", 1e-6, 5e-5, 1e-7, is_probability=True)  # 500 MCSE apart, both below BOUND
+    tail = gates.Estimate("p_z", "reban", 0.02, 0.03, 1e-4, khat=1.2, is_probability=True)  # 50% off: fails
+    g = gates.compare([*z_rows, tiny, tail])
+    assert [r.method for r in g] == ["z"] * len(SCENARIOS) + ["bound", "tail"]
+    assert g[0].z_bar == pytest.approx(gates.z_bar(len(SCENARIOS)))
+    assert g[-2].ok and not g[-1].ok and not g.ok
+    assert len(g.failures) == 1 and "p_z[reban]" in g.failures[0]
+
+
+def test_a_failed_gate_raises_naming_each_failure():
+    from model.computation import gates
+
+    g = gates.compare([gates.Estimate("mean", "", 0.10, 0.11, 1e-3), gates.Estimate("q05", "", 0.05, 0.05, 1e-3)], 4.5)
+    assert [r.ok for r in g] == [False, True]
+    with pytest.raises(gates.GateError, match=r"Monte Carlo mean 0\.11 ± 0\.001 disagrees with the exact 0\.1"):
+        g.raise_if_failed()
+    gates.compare([gates.Estimate("mean", "", 0.10, 0.10 + 4e-3, 1e-3)], 4.5).raise_if_failed()  # 4 MCSE: passes
+
+
+def test_checks_gate_carries_every_failed_check():
+    from model.computation import gates
+
+    rows = [
+        checks.Check("sbc.exact.r_z", 0.5, 0.3, True, "p >= 0.001"),
+        checks.Check("sbc.exact.theta[base]", 1e-5, 1e-5, False, "p >= 0.001", "worst"),
+    ]
+    g = gates.checks_gate(rows)
+    assert not g.ok and g.failures == [f"sbc.exact.theta[base]: {rows[1].reason}"]
+    assert gates.checks_gate(rows[:1]).ok

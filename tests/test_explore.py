@@ -14,6 +14,7 @@ from conftest import ROOT
 
 from model.computation import explore
 from model.computation import sensitivity as sens
+from model.computation.mcmc import BOUND
 from model.presentation.export import DESCRIPTIONS, MANIFEST_FILE, ExportInputs, export, portable, portable_summary
 from model.presentation.report import headline
 
@@ -189,7 +190,7 @@ def test_a_slider_noted_as_idle_changes_nothing_and_the_others_do(grid):
             shares = np.log([[v["share"][k] for k in ("mean", "q05", "q95")] for v in shown])
             seen[key].add(key in idle)
             if key in idle:
-                assert spread < explore.BOUND, (key, step, spread)
+                assert spread < BOUND, (key, step, spread)
                 texts = {
                     json.dumps(widgets.shown_text(grid, dataclasses.replace(s, **{key: float(v)}))) for v in values
                 }

@@ -13,8 +13,9 @@ from scipy import integrate, optimize, stats
 from model import SCENARIOS
 from model.computation.evidence import select
 from model.computation.exact import exact_posterior, exact_prior
+from model.computation.gates import Agreement, GateError, forward_agreement, z_bar
 from model.computation.likelihood import Likelihood, likelihood_of
-from model.computation.mcmc import Agreement, fit_mcmc, mcse_mean, z_bar
+from model.computation.mcmc import fit_mcmc, mcse_mean
 from model.computation.measurement import RevenueObservation, normal_logpdf
 from model.computation.simulate import prior_predictive, rng_for, summarise
 
@@ -171,19 +172,18 @@ def test_same_seed_same_numbers(setup):
 
 
 def test_prior_predictive_mc_matches_exact(setup):
-    from model.presentation.report import check_mc_against_exact
-
     d = prior_predictive(setup.priors, 200_000, rng_for(setup.seed, "test"))
-    check_mc_against_exact(summarise(d.share, 0.11), exact_prior(setup.priors).share_summary(0.11))
-    with pytest.raises(AssertionError):
-        check_mc_against_exact(summarise(d.share * 1.05, 0.11), exact_prior(setup.priors).share_summary(0.11))
+    exact = exact_prior(setup.priors).share_summary(0.11)
+    assert forward_agreement(summarise(d.share, 0.11), exact).ok
+    off = forward_agreement(summarise(d.share * 1.05, 0.11), exact)
+    assert not off.ok
+    with pytest.raises(GateError, match="mean"):
+        off.raise_if_failed()
 
 
 @pytest.mark.slow
 def test_posterior_predictive_matches_exact(analysis):
-    from model.presentation.report import check_mc_against_exact
-
-    check_mc_against_exact(analysis.post_share, analysis.posterior_share())
+    forward_agreement(analysis.post_share, analysis.posterior_share()).raise_if_failed()
 
 
 def test_mcse_catches_a_rare_burst():
@@ -197,11 +197,11 @@ def test_gate_bar_is_family_wise():
     assert z_bar(12) == pytest.approx(stats.norm.isf(0.001 / 24))
     assert 3.85 < z_bar(10) < 3.9 < z_bar(12) < 4.0
     g = Agreement("theta", "base", 0.45, 0.45 + 3.5e-3, 1e-3, 0.1, "z", z_bar(12))
-    assert g.ok and not replace(g, mcmc=0.45 + 4.5e-3).ok
+    assert g.ok and not replace(g, mc=0.45 + 4.5e-3).ok
     assert Agreement("theta", "base", 0.45, 0.45 + 1e-13, 0.0, -np.inf, "z", 4.0).ok  # zero MCSE: equal to rounding
     assert not Agreement("theta", "base", 0.45, 0.46, 0.0, -np.inf, "z", 4.0).ok
     tail = Agreement("p_z", "reban", 0.02, 0.024, 1e-4, 1.5, "tail", 4.0)
-    assert tail.ok and not replace(tail, mcmc=0.03).ok  # 20% off passes, 50% off fails
+    assert tail.ok and not replace(tail, mc=0.03).ok  # 20% off passes, 50% off fails
 
 
 def test_seed_override_reaches_every_path(monkeypatch):
@@ -237,7 +237,7 @@ def test_import_is_silent_with_a_fresh_home(tmp_path):
 
 def test_the_stored_gate_sweep_passed():
     """The false-alarm rate the book shows comes from a sweep with enough seeds, no failure, every fit converged."""
-    from model.presentation.report import load_gate_sweep
+    from model.computation.gates import load_gate_sweep
 
     sweep = load_gate_sweep()
     assert sweep["n_seeds"] >= 20 and sweep["n_failures"] == 0 and sweep["n_not_converged"] == 0
@@ -252,7 +252,7 @@ def test_gate_sweep_is_current():
     import warnings
 
     from model.computation.fingerprint import gate_staleness
-    from model.presentation.report import load_gate_sweep
+    from model.computation.gates import load_gate_sweep
 
     stale = gate_staleness(str(load_gate_sweep()["fingerprint"]))
     if stale:
@@ -270,7 +270,7 @@ def test_a_stale_gate_sweep_names_its_refresh():
 def test_gate_sweep_is_current_strict():
     """The false-alarm rate the book shows was measured on this model and these inputs."""
     from model.computation.fingerprint import gate_staleness
-    from model.presentation.report import load_gate_sweep
+    from model.computation.gates import load_gate_sweep
 
     stale = gate_staleness(str(load_gate_sweep()["fingerprint"]))
     assert stale is None, stale

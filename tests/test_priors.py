@@ -104,3 +104,35 @@ def test_elicitation_gives_the_same_bits_under_another_blas_and_simd(tmp_path):
         assert run.returncode == 0, run.stderr
         outs.add(run.stdout)
     assert len(outs) == 1, outs
+
+
+@pytest.mark.parametrize("x1,p1,x2,p2", [(0.004, 0.05, 0.05, 0.9), (1e-5, 0.4, 0.01, 0.9), (1e-4, 0.4, 0.2, 0.99)])
+def test_two_quantile_beta_meets_both_quantiles(x1, p1, x2, p2):
+    """Checked with scipy's CDF, the steep Betas (a start below a = 1 needed) included."""
+    from model.computation.priors import elicit_beta_quantiles
+
+    b = elicit_beta_quantiles(x1, p1, x2, p2)
+    assert stats.beta.cdf(x1, b.alpha, b.beta) == pytest.approx(p1, abs=1e-9)
+    assert stats.beta.cdf(x2, b.alpha, b.beta) == pytest.approx(p2, abs=1e-9)
+
+
+def test_two_quantile_beta_tries_more_than_one_start(monkeypatch):
+    """A steep Beta (a ~ 0.12) is out of reach from a = 1 alone: the other starts are what find it."""
+    from model.computation import priors
+
+    elicit = priors.elicit_beta_quantiles.__wrapped__
+    monkeypatch.setattr(priors, "QUANTILE_STARTS", (1.0,))
+    with pytest.raises(priors.ElicitationError):
+        elicit(1e-5, 0.4, 0.01, 0.9)
+    monkeypatch.undo()
+    assert elicit(1e-5, 0.4, 0.01, 0.9).alpha < 0.2
+
+
+def test_two_quantile_beta_is_bounds_checked():
+    """Quantiles only a Beta with a < BETA_MIN meets are refused with the fix, not returned."""
+    from model.computation.priors import BETA_MIN, ElicitationError, elicit_beta_quantiles
+
+    with pytest.raises(ElicitationError, match="move the two quantiles"):
+        elicit_beta_quantiles(1e-6, 0.4, 0.01, 0.6)
+    b = elicit_beta_quantiles(1e-3, 0.4, 0.2, 0.6)  # a ~ 0.074: steep but within the bounds
+    assert BETA_MIN <= b.alpha < 0.1

@@ -1,7 +1,10 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
 from model import SCENARIOS, SIGNALS
+from model.computation import gates
 from model.computation import sensitivity as sens
 from model.computation.exact import exact_posterior
 
@@ -66,17 +69,27 @@ def test_tornado_defaults_and_order(setup):
     assert {sens.recovery_input(s) for s in SCENARIOS} <= names
 
 
-def test_row_strength_zero_removes_a_row(setup):
+def test_row_strength_scales_one_row_and_keeps_the_others(setup):
+    """Strength 0 flattens a row before the columns are renormalised, 2 doubles its contrast, 1 changes nothing;
+    the other rows keep their ratios to one another exactly.
+    """
     from model.computation.evidence import log_likelihood_table
 
-    t = sens.scaled_table(log_likelihood_table(setup.assumptions), {"us_permits": 0.0})
-    table = np.exp(t)
-    np.testing.assert_allclose(table.sum(axis=0), 1.0)
-    row = table[SIGNALS.index("us_permits")]
-    others = np.delete(table, SIGNALS.index("us_permits"), axis=0)
-    # after renormalising, a flat row gives every scenario the same likelihood ratio
-    assert np.ptp(row) < np.ptp(np.exp(log_likelihood_table(setup.assumptions))[SIGNALS.index("us_permits")])
-    assert others.shape[0] == len(SIGNALS) - 1
+    log_table = log_likelihood_table(setup.assumptions)
+    orig = np.exp(log_table)
+    i, j, k = SIGNALS.index("us_permits"), SIGNALS.index("china_discourages"), SIGNALS.index("sales_absent")
+    np.testing.assert_allclose(sens.scaled_table(log_table, {"us_permits": 1.0}), log_table, rtol=0, atol=1e-14)
+    for strength in (0.0, 0.5, 2.0):
+        t = np.exp(sens.scaled_table(log_table, {"us_permits": strength}))
+        np.testing.assert_allclose(t.sum(axis=0), 1.0, rtol=0, atol=1e-14)
+        # an unchanged row j is orig[j] / column sum, so t[i] * orig[j] / t[j] is row i before renormalising
+        before = t[i] * orig[j] / t[j]
+        mean = orig[i].mean()
+        want = np.maximum(mean + strength * (orig[i] - mean), sens.ROW_FLOOR)
+        np.testing.assert_allclose(before, want, rtol=1e-12)
+        np.testing.assert_allclose(t[j] / t[k], orig[j] / orig[k], rtol=1e-12)
+    flat = np.exp(sens.scaled_table(log_table, {"us_permits": 0.0}))
+    assert np.ptp(flat[i] * orig[j] / flat[j]) < 1e-15  # no information left in the row
 
 
 def test_sobol_ishigami_known_indices():
@@ -106,23 +119,51 @@ def test_prior_sobol_revenue_has_no_effect_on_share(setup):
     i = share.names.index("FY2026 revenue")
     assert abs(share.ST[i]) < 0.01
     assert res["mean USD bn"].ST[i] > 0.01
+    assert gates.sobol_gate(res).ok
+    moved = dataclasses.replace(share, ST=np.where(np.arange(share.ST.size) == i, 0.2, share.ST))
+    bad = gates.sobol_gate({**res, "mean share": moved})
+    assert not bad.ok and "0.2" in bad.failures[0]
 
 
 def test_belief_over_time_ends_at_headline(setup):
+    """Before any revenue figure, P(z | E) is m_s exp(w S_s) normalised (Z_s = 1): exact at the first date."""
+    from model.computation.evidence import log_likelihood_table
+    from model.computation.likelihood import revenue_datum
+
     hist = sens.belief_over_time(setup)
     assert hist.dims == ("date", "scenario")
-    np.testing.assert_allclose(
-        hist.isel(date=0), sens.posterior(setup, evidence=sens.select((), (), None)).scenario_prob, atol=0.2
-    )
+    ev, a = setup.evidence, setup.assumptions
+    first = sens.select(ev.events, ev.periods, hist.date.values[0], ev.min_confidence)
+    assert revenue_datum(a, first).kind == "none" and first.signal_counts().sum() > 0
+    w = a.signals.tempering_weight.value
+    logp = np.log(setup.priors.m) + w * first.signal_counts() @ log_likelihood_table(a)
+    np.testing.assert_allclose(hist.isel(date=0), np.exp(logp) / np.exp(logp).sum(), rtol=1e-10)
     np.testing.assert_allclose(hist.isel(date=-1), sens.posterior(setup).scenario_prob, rtol=1e-12)
+    np.testing.assert_allclose(hist.sum("scenario"), 1.0, rtol=0, atol=1e-12)
     dates = list(hist.date.values)
     assert dates == sorted(dates)
 
 
 def test_evidence_quality_drops_weak_rows(setup):
+    """Dropping the weaker news changes only the signal term: log P(z | E) moves by w x (the counts dropped)
+    @ log P(c | z), the same revenue factor Z_s on both sides.
+    """
+    from model.computation.evidence import CONFIDENCE_LEVELS, log_likelihood_table
+    from model.computation.likelihood import revenue_datum
+
     q = sens.evidence_quality(setup)
     assert set(q) == {"all", "two_sources"}
-    assert not np.allclose(q["all"].scenario_prob, q["two_sources"].scenario_prob)
+    ev, a = setup.evidence, setup.assumptions
+    strong = sens.select(ev.events, ev.periods, ev.as_of, CONFIDENCE_LEVELS[-1])
+    dropped = ev.signal_counts() - strong.signal_counts()
+    assert dropped.min() >= 0 and dropped.sum() > 0
+    assert revenue_datum(a, strong) == revenue_datum(a, ev)
+    np.testing.assert_allclose(q["all"].scenario_prob, sens.posterior(setup).scenario_prob, rtol=1e-12)
+    alive = (q["all"].scenario_prob > 0) & (q["two_sources"].scenario_prob > 0)
+    assert alive.sum() >= 2
+    shift = np.log(q["all"].scenario_prob[alive]) - np.log(q["two_sources"].scenario_prob[alive])
+    signal = a.signals.tempering_weight.value * dropped @ log_likelihood_table(a)
+    np.testing.assert_allclose(np.ptp(shift - signal[alive]), 0.0, atol=1e-8)
 
 
 def test_cli_sensitivity_json(run_cli):

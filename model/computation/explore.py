@@ -12,44 +12,45 @@ sums, the full year), the measurement-error factor and, for the one scenario who
 interval the sliders move, that interval. Those are computed here by the package's own
 quadrature (:func:`model.computation.exact.quadrature`) on a grid of (error factor, lower, upper) and
 interpolated by the page, linearly in the logarithm of each. :func:`explorer_value` is the
-Python copy of the page's arithmetic (``book/_static/explorer.js``); :func:`exact_value` is the
-exact path at the same setting; :func:`interpolation_error` compares them at random settings.
+Python copy of the page's arithmetic (``book/_static/explorer.js``; it and the sliders live in
+:mod:`model.computation.explore_page`, the sliders' meaning in :mod:`model.computation.explore_inputs`,
+both re-exported here); :func:`exact_value` is the exact path at
+the same setting; :func:`interpolation_error` compares them at random settings.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from .. import SCENARIOS, SIGNALS
 from . import sensitivity as sens
-from .assumptions import ShareInterval, ShareNearZero
-from .evidence import Evidence, log_likelihood_table, select
+from .evidence import Evidence, log_likelihood_table
 from .exact import ScenarioQuadrature, quadrature
+
+# the inputs' and the page's sides, re-exported: the chapters, the widgets and the tests read the explorer as one module
+from .explore_inputs import INTERVAL_REACH as INTERVAL_REACH
+from .explore_inputs import MIN_RATIO as MIN_RATIO
+from .explore_inputs import NODE_STEP as NODE_STEP
+from .explore_inputs import IntervalForm, explorer_steps, interval_form, interval_nodes, moved_scenario
+from .explore_page import SLIDER_RANGES, Settings, check_settings, explorer_value
+from .explore_page import corner_settings as corner_settings
+from .explore_page import grid_bytes as grid_bytes
+from .explore_page import idle_reasons as idle_reasons
+from .explore_page import preset_settings as preset_settings
+from .explore_page import random_settings as random_settings
+from .explore_page import settings_default as settings_default
 from .likelihood import Likelihood, likelihood_of, revenue_datum
-from .mcmc import BOUND
 from .pipeline import Setup
-from .priors import BetaPrior, ElicitationError, elicit_beta, elicit_beta_quantiles
 
 SD_NODES: tuple[float, ...] = tuple(float(x) for x in 2.0 ** np.linspace(-2.0, 2.0, 13))
 """Grid of the measurement-error factor (a quarter to four times the stated error; 1 is a node)."""
-INTERVAL_REACH: tuple[float, float] = (8.0, 4.0)
-"""The lower end's slider reaches down to an eighth of its assumed value, the upper end's up to four times its own."""
-MIN_RATIO = 7.0
-"""Narrowest interval the sliders allow: upper / lower >= this anywhere in their ranges (narrower
-priors change shape too fast between nodes to interpolate within the stated error)."""
-NODE_STEP = 1.6
-"""Largest ratio between neighbouring nodes of an interval end (log-spaced)."""
 QUANTILE_LEVELS: tuple[float, float, int] = (1e-6, 1.0 - 1e-6, 64)
 """Probabilities at which each scenario's posterior quantile function is stored (logit-spaced: low, high, count)."""
-SLIDER_RANGES: dict[str, tuple[float, float]] = {"base_mean": (0.05, 0.95), "weight": (0.0, 1.0)}
-"""Ranges of the two sliders the page computes exactly (no grid)."""
 TOLERANCE: dict[str, float] = {"prob": 0.003, "share": 0.02}
 """The stated interpolation error: scenario probabilities within 0.3 percentage points, the mean
 and the 5% and 95% quantiles of the recovered share (and USD) within 2% of their exact values.
@@ -68,145 +69,33 @@ MEASURED: dict[str, float] = {"n": 300, "corner": 60, "prob": 0.0011, "share": 0
 """The measurement :data:`TOLERANCE` was set from (settings, of which in the narrow corner, largest errors)."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    """One position of the explorer's sliders."""
-
-    base_mean: float
-    weight: float
-    sd_factor: float
-    lower: float
-    upper: float
-    step: int
-    """Index into :func:`explorer_steps` (0: the article's view, before any evidence)."""
-
-
-@dataclass(frozen=True)
-class IntervalForm:
-    """How the two interval sliders set one scenario's recovery prior.
-
-    ``interval``: maximum-entropy Beta with ``mass`` in [lower, upper] (the assumptions' form).
-    ``quantiles``: the Beta with P(r <= lower) = ``p_lower`` and P(r <= upper) = ``p_upper``
-    (a near-zero prior ``P(r <= value) = prob`` becomes ``upper = value`` and ``lower`` its
-    ``(1 - prob) / 2`` quantile, so the assumed prior is the default).
-    """
-
-    scenario: str
-    kind: str
-    lower: float
-    upper: float
-    p_lower: float
-    p_upper: float
-    default: BetaPrior
-
-    def prior(self, lower: float, upper: float) -> BetaPrior:
-        """The recovery prior at one setting of the two sliders."""
-        if (lower, upper) == (self.lower, self.upper):
-            return self.default
-        if self.kind == "interval":
-            return elicit_beta(float(lower), float(upper), self.p_upper)
-        try:
-            return elicit_beta_quantiles(float(lower), self.p_lower, float(upper), self.p_upper)
-        except ElicitationError:  # the package's solver starts at a = 1; retry from a below 1
-            return beta_through_quantiles(float(lower), self.p_lower, float(upper), self.p_upper)
-
-    def describe(self) -> str:
-        """The two ends in words, e.g. 'P(r ≤ lower) = 5% and P(r ≤ upper) = 90%'."""
-        if self.kind == "interval":
-            return f"{100 * self.p_upper:g}% of the prior between the lower and the upper end"
-        return f"P(r ≤ lower) = {100 * self.p_lower:g}% and P(r ≤ upper) = {100 * self.p_upper:g}%"
-
-
-def beta_through_quantiles(x1: float, p1: float, x2: float, p2: float) -> BetaPrior:
-    """The Beta with P(r <= x1) = p1 and P(r <= x2) = p2, solved on (log a, log b) from several starts.
-
-    Raises ElicitationError when no start reaches the two quantiles to 1e-9.
-    """
-    from scipy import optimize
-
-    def gap(v: np.ndarray) -> list[float]:
-        a, b = np.exp(v)
-        return [float(stats.beta.cdf(x1, a, b) - p1), float(stats.beta.cdf(x2, a, b) - p2)]
-
-    for a0 in (0.5, 0.2, 2.0, 5.0):
-        sol = optimize.root(gap, np.log([a0, max(a0 / x2, 1.0)]), method="hybr", tol=1e-13)
-        if sol.success and max(abs(g) for g in gap(sol.x)) < 1e-9:
-            a, b = np.exp(sol.x)
-            return BetaPrior(float(a), float(b), x1, x2, p2 - p1, method="quantiles", p_lower=p1)
-    raise ElicitationError("Beta", x1, x2, p2 - p1, f"no Beta has P(r <= {x1:g}) = {p1:g}, P(r <= {x2:g}) = {p2:g}", "")
-
-
-def moved_scenario(setup: Setup, tornado: sens.Tornado | None = None) -> str:
-    """The scenario whose recovery interval moves the leading scenario's probability the most (tornado)."""
-    t = tornado or sens.tornado(setup)
-    leader = sens.ranked(t.default["scenario_prob"])[0]
-    names = {sens.recovery_input(s): s for s in SCENARIOS}
-    return next(names[str(i)] for i in t.swing("scenario_prob", leader).input.values if str(i) in names)
-
-
-def interval_form(setup: Setup, scenario: str) -> IntervalForm:
-    """The interval sliders of ``scenario``, defaulting to its assumed prior."""
-    spec, default = setup.assumptions.recovery.of(scenario), setup.priors.recovery[scenario]
-    if isinstance(spec, ShareInterval):
-        return IntervalForm(scenario, "interval", spec.lower, spec.upper, 0.0, spec.mass, default)
-    if isinstance(spec, ShareNearZero):
-        p_lo = (1.0 - spec.near_zero.prob) / 2.0
-        lo = float(stats.beta.ppf(p_lo, default.alpha, default.beta))
-        return IntervalForm(scenario, "quantiles", lo, spec.near_zero.value, p_lo, spec.near_zero.prob, default)
-    q1, q2 = spec.quantiles
-    return IntervalForm(scenario, "quantiles", q1.value, q2.value, q1.prob, q2.prob, default)
-
-
-def _geom(a: float, b: float) -> np.ndarray:
-    """Log-spaced nodes from ``a`` to ``b`` (both included), neighbours at most :data:`NODE_STEP` apart."""
-    n = max(int(np.ceil(np.log(b / a) / np.log(NODE_STEP) - 1e-9)), 1) + 1
-    return np.geomspace(a, b, n)
-
-
-def interval_nodes(form: IntervalForm) -> tuple[np.ndarray, np.ndarray]:
-    """Grid of the lower end and of the upper end; the assumed values are nodes.
-
-    The lower end runs from an eighth of its assumed value up to ``c`` times it, the upper end from
-    its assumed value over ``c`` up to four times it (at most 0.6), with ``c`` chosen so that every
-    setting of the two sliders keeps ``upper / lower >= MIN_RATIO`` (``c = 1`` when the assumed
-    interval is already narrower).
-    """
-    lo, hi = form.lower, form.upper
-    down, up = INTERVAL_REACH
-    c = float(np.clip(np.sqrt(hi / lo / MIN_RATIO), 1.0, up))
-    lows = np.concatenate([_geom(lo / down, lo)[:-1], [lo], _geom(lo, c * lo)[1:]] if c > 1 else [_geom(lo / down, lo)])
-    top = min(up * hi, 0.6)
-    highs = np.concatenate([_geom(hi / c, hi)[:-1], [hi], _geom(hi, top)[1:]] if c > 1 else [_geom(hi, top)])
-    return lows, highs
-
-
-@dataclass(frozen=True)
-class Step:
-    """One position of the date slider: the evidence known that day."""
-
-    date: dt.date
-    label: str
-    evidence: Evidence
-
-
-def explorer_steps(setup: Setup) -> list[Step]:
-    """The article's view (no evidence), then each evidence date from the reversal on (as :func:`forecast_history`)."""
-    ev = setup.evidence
-    start = setup.assumptions.measurement.reversal_date.value
-    steps = [Step(start, "the article (prior)", sens.replace_evidence(ev, start))]
-    for d in (d for d in ev.dates() if d >= start):
-        steps.append(Step(d, "; ".join(sens._arrivals(ev, d)), select(ev.events, ev.periods, d, ev.min_confidence)))
-    return steps
-
-
 def quantile_levels() -> np.ndarray:
-    """The probabilities at which quantile functions are stored (:data:`QUANTILE_LEVELS`)."""
+    """The probabilities at which quantile functions are stored (:data:`QUANTILE_LEVELS`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Logit-spaced probabilities in (0, 1).
+    """
     lo, hi, n = QUANTILE_LEVELS
     return special.expit(np.linspace(special.logit(lo), special.logit(hi), n))
 
 
 def logit_quantiles(q: ScenarioQuadrature, levels: np.ndarray) -> np.ndarray:
-    """The exact inverse of :meth:`ScenarioQuadrature.cdf` at ``levels``, as logit(share)."""
+    """The exact inverse of :meth:`ScenarioQuadrature.cdf` at ``levels``, as logit(share).
+
+    Parameters
+    ----------
+    q : ScenarioQuadrature
+        One scenario's quadrature posterior.
+    levels : numpy.ndarray
+        Probabilities in (0, 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``levels``: logit(share).
+    """
     edges = np.concatenate([[q.t[0] - q.step / 2], q.t + q.step / 2])
     cum = np.concatenate([[0.0], np.cumsum(q.weights)])
     cum = cum / cum[-1]
@@ -279,7 +168,7 @@ def _cells_of(task: _CellsTask) -> tuple[list[dict[str, object]], list[list[dict
     return fixed, [[_cell(quadrature(b.alpha, b.beta, lik, GRID_NODES)) for b in row] for row in priors]
 
 
-def _states(setup: Setup, evidences: list[Evidence], form: IntervalForm, lows, highs) -> list[dict[str, object]]:  # noqa: ANN001
+def _states(setup: Setup, evidences: list[Evidence], form: IntervalForm, lows, highs) -> list[dict[str, object]]:
     """Everything the page needs about each revenue datum: per error factor, each scenario and the moved one's grid.
 
     The (datum, error factor) pairs are independent tasks of :func:`model.computation.parallel.map_tasks`.
@@ -315,7 +204,18 @@ def explorer_grid(setup: Setup, scenario: str | None = None) -> dict[str, object
 
     Parameters
     ----------
-    scenario : the scenario whose recovery interval the sliders move (default :func:`moved_scenario`).
+    setup : Setup
+        The inputs.
+    scenario : str, optional
+        The scenario whose recovery interval the sliders move (default :func:`moved_scenario`).
+
+    Returns
+    -------
+    dict
+        Scenarios, signals, the log likelihood table, the prior mean, the moved scenario and its
+        interval, defaults, nodes of every grid slider, quantile levels, the date steps, one state per
+        distinct revenue datum (log Z, mean and logit quantiles of each scenario per grid cell), the
+        stated :data:`TOLERANCE`, the rounding and the presets.
     """
     a, p = setup.assumptions, setup.priors
     form = interval_form(setup, scenario or moved_scenario(setup))
@@ -383,6 +283,18 @@ def presets(setup: Setup, n_steps: int) -> list[dict[str, object]]:
     reported revenue updates the scenarios, all the evidence in.
     ``doubt_nvidia``: NVIDIA's round revenue figures taken as four times less precise than their
     rounding implies (the measurement-error slider's upper end), all the evidence in.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    n_steps : int
+        Positions of the date slider.
+
+    Returns
+    -------
+    list of dict
+        One per preset of :data:`PRESETS`: ``key``, ``label`` and ``set`` (slider name to value).
     """
     a = setup.assumptions
     last = n_steps - 1
@@ -392,12 +304,6 @@ def presets(setup: Setup, n_steps: int) -> list[dict[str, object]]:
         "doubt_nvidia": {"sd_factor": SD_NODES[-1], "step": last},
     }
     return [{"key": k, "label": label, "set": moves[k]} for k, label in PRESETS]
-
-
-def preset_settings(grid: dict[str, object], key: str) -> Settings:
-    """The sliders after pressing preset ``key``: the assumptions, then the preset's moves."""
-    move = next(p["set"] for p in grid["presets"] if p["key"] == key)
-    return Settings(**{**grid["defaults"], **move})
 
 
 _GRIDS: dict[int, tuple[Setup, dict[str, object]]] = {}
@@ -417,6 +323,16 @@ def cached_grid(setup: Setup) -> dict[str, object]:
     Kept per process and in the package's result cache (:mod:`model.computation.cache`, as the JSON the page
     carries), so the book's two chapters that need it, which run in separate kernels, compute it
     once per distinct input (about half a minute).
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+
+    Returns
+    -------
+    dict
+        The grid, as read back from its JSON.
     """
     from .cache import cached
 
@@ -429,179 +345,25 @@ def cached_grid(setup: Setup) -> dict[str, object]:
     return grid
 
 
-def grid_bytes(grid: dict[str, object]) -> int:
-    """Size of the grid as the page carries it (compact JSON)."""
-    return len(json.dumps(grid, separators=(",", ":")).encode())
-
-
-def settings_default(grid: dict[str, object]) -> Settings:
-    """The sliders as the page first shows them: the assumed values, all the evidence."""
-    return Settings(**grid["defaults"])  # type: ignore[arg-type]
-
-
-# --------------------------------------------------------------------------- the page's arithmetic, in Python
-
-
-def _weights(nodes: list[float], v: float, cubic: bool) -> list[tuple[int, float]]:
-    """Interpolation weights of ``v`` on ``nodes``, in log(v), clamped to the ends.
-
-    Linear between the two bracketing nodes (weights in [0, 1]), or cubic: Lagrange through the four
-    nearest nodes (three or two where fewer exist).
-    """
-    n = len(nodes)
-    if n == 1:
-        return [(0, 1.0)]
-    x = [float(np.log(u)) for u in nodes]
-    lv = min(max(float(np.log(v)), x[0]), x[-1])
-    i = 0
-    while i < n - 2 and lv > x[i + 1]:
-        i += 1
-    if not cubic or n < 3:
-        t = (lv - x[i]) / (x[i + 1] - x[i])
-        return [(i, 1.0 - t), (i + 1, t)]
-    lo = max(0, min(i - 1, n - 4))
-    idx = list(range(lo, min(lo + 4, n)))
-    out = []
-    for j in idx:
-        w = 1.0
-        for k in idx:
-            if k != j:
-                w *= (lv - x[k]) / (x[j] - x[k])
-        out.append((j, w))
-    return out
-
-
-def _axes(grid: dict, state: dict, s: Settings, cubic: bool) -> list[list[tuple[int, float]]]:
-    return [
-        _weights(state["sd"], s.sd_factor, cubic),
-        _weights(grid["lower_nodes"], s.lower, cubic),
-        _weights(grid["upper_nodes"], s.upper, cubic),
-    ]
-
-
-def _state_at(grid: dict, state: dict, s: Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Log Z, mean and logit quantiles of each scenario under one state (cubic in the log of each grid slider)."""
-    out = []
-    for sc in range(len(grid["scenarios"])):
-        parts = []
-        for cubic in (True, CUBIC_QUANTILES):
-            sd_w, lo_w, hi_w = _axes(grid, state, s, cubic)
-            if sc == state["moved_index"]:
-                cells = [(ws * wl * wh, state["moved"][a][b][c]) for a, ws in sd_w for b, wl in lo_w for c, wh in hi_w]
-            else:
-                cells = [(ws, state["fixed"][a][sc]) for a, ws in sd_w]
-            parts.append(cells)
-        log_z = sum(w * c["log_z"] for w, c in parts[0])
-        mean = sum(w * c["mean"] for w, c in parts[0])
-        q = sum(w * np.asarray(c["q"], dtype=float) for w, c in parts[1])
-        out.append((log_z, mean, q))
-    return np.array([o[0] for o in out]), np.array([o[1] for o in out]), np.array([o[2] for o in out])
-
-
-def _prior_mean(grid: dict, base: float) -> np.ndarray:
-    m = np.asarray(grid["m"], dtype=float)
-    rest = m[1:] / m[1:].sum()
-    return np.concatenate([[base], (1.0 - base) * rest])
-
-
-def _cdf(levels: np.ndarray, q: np.ndarray, t: float) -> float:
-    """A scenario's CDF at logit(share) ``t`` from its logit quantiles: linear in logit between levels, 0/1 outside."""
-    if t < q[0]:
-        return 0.0
-    if t >= q[-1]:
-        return 1.0
-    j = 0
-    while q[j + 1] <= t:
-        j += 1
-    u = (t - q[j]) / (q[j + 1] - q[j])
-    return float(special.expit(levels[j] + u * (levels[j + 1] - levels[j])))
-
-
-CUBIC_QUANTILES = True
-"""Quantile functions are interpolated like log Z and the mean (cubic); False: linearly."""
-MIX_BRACKET: tuple[float, float, int] = (-40.0, 10.0, 60)
-"""Bisection of the mixture CDF: logit(share) range and number of halvings (resolution 4e-17 in logit)."""
-
-
-def _mixture_quantile(levels: np.ndarray, qs: np.ndarray, prob: np.ndarray, p: float) -> float:
-    """The share x with sum_s P_s F_s(x) = p, by bisection in logit(x)."""
-    lo, hi, n = MIX_BRACKET
-    for _ in range(n):
-        mid = 0.5 * (lo + hi)
-        f = sum(w * _cdf(levels, q, mid) for w, q in zip(prob, qs, strict=True) if w > 0)
-        lo, hi = (mid, hi) if f < p else (lo, mid)
-    return float(special.expit(0.5 * (lo + hi)))
-
-
-def explorer_value(grid: dict, s: Settings) -> dict[str, object]:
-    """What the page shows at one setting of the sliders (a copy of ``book/_static/explorer.js``).
-
-    Returns ``prob`` (P(z = s | evidence to the date), by scenario), ``share`` and ``usd`` (mean,
-    q05, q95) and ``belief`` (the probabilities at every step up to the chosen one, rows by step).
-    """
-    logm = np.log(_prior_mean(grid, s.base_mean))
-    table = np.asarray(grid["log_table"], dtype=float)
-    cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    belief = []
-    for row in grid["steps"][: s.step + 1]:
-        k = row["state"]
-        if k not in cache:
-            cache[k] = _state_at(grid, grid["states"][k], s)
-        logp = logm + s.weight * np.asarray(row["counts"], dtype=float) @ table + cache[k][0]
-        p = np.exp(logp - logp.max())
-        belief.append(p / p.sum())
-    prob = belief[-1]
-    state = grid["states"][grid["steps"][s.step]["state"]]
-    _, means, qs = cache[grid["steps"][s.step]["state"]]
-    levels = np.asarray(grid["levels"], dtype=float)
-    share = {
-        "mean": float(prob @ means),
-        "q05": _mixture_quantile(levels, qs, prob, 0.05),
-        "q95": _mixture_quantile(levels, qs, prob, 0.95),
-    }
-    return {
-        "prob": prob,
-        "share": share,
-        "usd": {k: v * state["revenue"] for k, v in share.items()},
-        "belief": np.array(belief),
-    }
-
-
-def idle_reasons(grid: dict, s: Settings) -> dict[str, str]:
-    """The sliders that cannot change the scenario probabilities at the chosen date, each with the reason's key.
-
-    Read from the grid's data at that date, never from a calendar:
-
-    - ``weight``, ``"no_news"``: no news item counts yet (every signal count is 0), so the weight
-      multiplies nothing;
-    - ``sd_factor``, ``"no_revenue"``: no revenue figure is in force (the state's datum is
-      ``"none"``: its likelihood is 1 whatever the error);
-    - ``base_mean``, ``"base_ruled_out"``: even at the top of its slider the base case's probability
-      is below :data:`model.computation.mcmc.BOUND`, the smallest probability the book prints (P(base) rises
-      with its prior, so nowhere on the slider does it reach the bound, and the other scenarios keep
-      their ratios to one another).
-
-    The page (``book/_static/explorer.js``) tests the same conditions; :func:`model.presentation.widgets.idle_sliders`
-    adds that the numbers shown are the same at both ends of the base case's slider.
-    """
-    row = grid["steps"][s.step]
-    out: dict[str, str] = {}
-    if not any(row["counts"]):
-        out["weight"] = "no_news"
-    if grid["states"][row["state"]]["kind"] == "none":
-        out["sd_factor"] = "no_revenue"
-    top = dataclasses.replace(s, base_mean=SLIDER_RANGES["base_mean"][1])
-    if explorer_value(grid, top)["prob"][0] < BOUND:
-        out["base_mean"] = "base_ruled_out"
-    return out
-
-
 # --------------------------------------------------------------------------- the exact path at the same setting
 
 
 def exact_value(setup: Setup, grid: dict, s: Settings) -> dict[str, object]:
-    """The exact path (:func:`model.computation.sensitivity.posterior`) at one setting: ``prob``, ``share`` (mean,
-    q05, q95).
+    """The exact path (:func:`model.computation.sensitivity.posterior`) at one setting of the sliders.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    grid : dict
+        From :func:`explorer_grid` (names the moved scenario).
+    s : Settings
+        The sliders.
+
+    Returns
+    -------
+    dict
+        ``prob`` (shape (scenarios,)) and ``share`` (``mean``, ``q05``, ``q95``).
     """
     form = interval_form(setup, grid["moved"])
     knobs = sens.Knobs(
@@ -615,55 +377,48 @@ def exact_value(setup: Setup, grid: dict, s: Settings) -> dict[str, object]:
     return {"prob": ex.scenario_prob, "share": {"mean": ex.share_mean(), "q05": float(q05), "q95": float(q95)}}
 
 
-def random_settings(grid: dict, n: int, seed: int) -> list[Settings]:
-    """``n`` settings drawn uniformly over every slider's range (log scale for the grid's sliders): off the grid."""
-    rng = np.random.default_rng(seed)
-
-    def log_u(nodes: list[float]) -> float:
-        return float(np.exp(rng.uniform(np.log(nodes[0]), np.log(nodes[-1]))))
-
-    return [
-        Settings(
-            base_mean=float(rng.uniform(*SLIDER_RANGES["base_mean"])),
-            weight=float(rng.uniform(*SLIDER_RANGES["weight"])),
-            sd_factor=log_u(grid["sd_nodes"]),
-            lower=log_u(grid["lower_nodes"]),
-            upper=log_u(grid["upper_nodes"]),
-            step=int(rng.integers(0, len(grid["steps"]))),
-        )
-        for _ in range(n)
-    ]
-
-
-def corner_settings(grid: dict, n: int, seed: int) -> list[Settings]:
-    """``n`` random settings in the narrowest corner of the interval sliders (lower end in its top
-    cell, upper end in its bottom cell), where interpolation is hardest; the other sliders as in
-    :func:`random_settings`.
-    """
-    rng = np.random.default_rng(seed)
-    lo, hi = grid["lower_nodes"], grid["upper_nodes"]
-    out = []
-    for s in random_settings(grid, n, seed + 1):
-        lower = float(np.exp(rng.uniform(np.log(lo[-2]), np.log(lo[-1]))))
-        upper = float(np.exp(rng.uniform(np.log(hi[0]), np.log(hi[1]))))
-        out.append(Settings(s.base_mean, s.weight, s.sd_factor, lower, upper, s.step))
-    return out
-
-
 def errors_at(setup: Setup, grid: dict, s: Settings) -> dict[str, float]:
-    """Largest absolute error of the probabilities and largest relative error of the share summaries at one setting."""
+    """The page's error against the exact path at one setting.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    grid : dict
+        From :func:`explorer_grid`.
+    s : Settings
+        The sliders.
+
+    Returns
+    -------
+    dict
+        ``prob``: largest absolute error of the probabilities; ``share``: largest relative error of
+        the share's mean and 5% and 95% quantiles.
+    """
     shown, exact = explorer_value(grid, s), exact_value(setup, grid, s)
     rel = [abs(shown["share"][k] / exact["share"][k] - 1.0) for k in ("mean", "q05", "q95")]
     return {"prob": float(np.max(np.abs(shown["prob"] - exact["prob"]))), "share": float(max(rel))}
 
 
-def check_settings(grid: dict, n: int, seed: int) -> list[Settings]:
-    """The settings an accuracy check uses: ``n`` random ones and ``n // 3`` in the narrow corner."""
-    return random_settings(grid, n, seed) + corner_settings(grid, n // 3, seed + 1)
-
-
 def interpolation_error(setup: Setup, grid: dict, n: int = 60, seed: int = 1) -> dict[str, float]:
-    """The largest errors of :func:`explorer_value` against the exact path at :func:`check_settings`."""
+    """The largest errors of :func:`explorer_value` against the exact path at :func:`check_settings`.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    grid : dict
+        From :func:`explorer_grid`.
+    n : int
+        Random settings (and ``n // 3`` in the narrow corner).
+    seed : int
+        Seed of the settings.
+
+    Returns
+    -------
+    dict
+        As :func:`largest_errors`.
+    """
     return largest_errors(setup, grid, check_settings(grid, n, seed))
 
 
@@ -676,6 +431,22 @@ def largest_errors(setup: Setup, grid: dict, pts: list[Settings], chunk: int = 1
     """The largest errors of :func:`explorer_value` at ``pts``, and their number ``n``.
 
     The settings go in chunks of ``chunk`` through :func:`model.computation.parallel.map_tasks`.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    grid : dict
+        From :func:`explorer_grid`.
+    pts : list of Settings
+        Where to compare.
+    chunk : int
+        Settings per task.
+
+    Returns
+    -------
+    dict
+        ``prob`` and ``share`` (largest errors, as :func:`errors_at`) and ``n``.
     """
     from .parallel import map_tasks
 

@@ -1,4 +1,4 @@
-"""The MCMC path: PyMC NUTS on the full model, its diagnostics, and the agreement gate.
+"""The MCMC path: PyMC NUTS on the full model and its diagnostics (agreement: :mod:`model.computation.gates`).
 
 ``theta ~ Dirichlet(kappa m)``, ``r ~ Beta(a, b)`` per scenario; the realised scenario is summed
 out by log-sum-exp, so NUTS explores only continuous parameters (plus ``phi`` and FY2026
@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from .. import SCENARIOS, by_scenario
 from .assumptions import InferenceSettings
 from .errors import ConvergenceError
-from .exact import ExactPosterior
 from .likelihood import Likelihood
 from .measurement import RevenueObservation, normal_logpdf
 from .priors import Priors
@@ -371,75 +370,3 @@ def fit_mcmc(priors: Priors, lik: Likelihood, settings: InferenceSettings, seed:
             "MCMC failed its diagnostics: " + "; ".join(problems) + "; raise inference.draws or inference.target_accept"
         )
     return result
-
-
-# --------------------------------------------------------------------------- agreement gate
-
-
-@dataclass(frozen=True)
-class Agreement:
-    """Exact vs MCMC for one quantity, with how it is judged.
-
-    ``method`` is ``z`` (|MCMC - exact| / MCSE within the family-wise bar), ``tail`` (Pareto
-    k > 0.7: the MCSE is unreliable, so a relative tolerance) or ``bound`` (both below 1e-4).
-    """
-
-    var: str
-    scenario: str
-    exact: float
-    mcmc: float
-    mcse: float
-    khat: float
-    method: str
-    z_bar: float
-
-    @property
-    def z(self) -> float:
-        """Difference in Monte Carlo standard errors (inf when the MCSE is zero and they differ)."""
-        diff = self.mcmc - self.exact
-        if self.mcse > 0:
-            return float(diff / self.mcse)
-        return 0.0 if abs(diff) <= 1e-9 else float("inf")
-
-    @property
-    def ok(self) -> bool:
-        if self.method == "bound":
-            return True
-        if self.method == "tail":  # the MCSE may understate the error: widen, never narrow, the bar
-            return abs(self.mcmc - self.exact) <= max(TAIL_REL_TOL * abs(self.exact), self.z_bar * self.mcse)
-        return abs(self.z) <= self.z_bar
-
-    @property
-    def reason(self) -> str:
-        if self.method == "bound":
-            return "both below 1e-4: reported as a bound"
-        if self.method == "tail":
-            k = f"{self.khat:.2f}" if np.isfinite(self.khat) else "> 1"
-            return (
-                f"Pareto k {k} > {TAIL_KHAT}: MCSE may understate the error; "
-                f"within {TAIL_REL_TOL:.0%} of exact or {self.z_bar:.2f} MCSE"
-            )
-        return f"|z| ≤ {self.z_bar:.2f}"
-
-
-def z_bar(n_compared: int, alpha: float = FAMILY_ALPHA) -> float:
-    """Bonferroni bar: two-sided, family-wise false-alarm rate ``alpha`` over ``n_compared`` z-tests."""
-    return float(stats.norm.isf(alpha / (2 * max(n_compared, 1))))
-
-
-def agreement(exact: ExactPosterior, mcmc: MCMCResult) -> list[Agreement]:
-    """Exact vs MCMC for every reported quantity, judged by the family-wise gate."""
-    exact_values = exact.labelled().rename({"scenario_prob": "p_z", "theta_mean": "theta", "r_mean": "r"})
-
-    def method(q: Quantity, target: float) -> str:
-        if q.is_probability and max(target, q.mean) < BOUND:
-            return "bound"
-        return "tail" if q.khat > TAIL_KHAT else "z"
-
-    targets = [float(exact_values[q.var].sel(scenario=q.scenario)) for q in mcmc.quantities]
-    methods = [method(q, t) for q, t in zip(mcmc.quantities, targets, strict=True)]
-    bar = z_bar(sum(m == "z" for m in methods))
-    return [
-        Agreement(q.var, q.scenario, t, q.mean, q.mcse, q.khat, m, bar)
-        for q, t, m in zip(mcmc.quantities, targets, methods, strict=True)
-    ]

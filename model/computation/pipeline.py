@@ -20,8 +20,9 @@ from .assumptions import Assumptions, load_assumptions
 from .errors import InputError
 from .evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, Evidence, load_evidence, select
 from .exact import ExactPosterior, ExactPrior, exact_posterior, exact_prior
+from .gates import Gate, agreement
 from .likelihood import Likelihood, likelihood_of
-from .mcmc import Agreement, MCMCResult, Quantity, agreement, fit_mcmc
+from .mcmc import MCMCResult, Quantity, fit_mcmc
 from .priors import Priors, elicit_priors
 from .resolution import DEFAULT_RESOLUTION, ResolutionResult, resolve
 from .simulate import Draws, Summary, posterior_predictive, prior_predictive, rng_for, summarise
@@ -150,7 +151,8 @@ class Analysis:
     post_draws: Draws | None = None
     post_share: Summary | None = None
     post_usd: Summary | None = None
-    agreement: list[Agreement] = field(default_factory=list)
+    agreement: Gate = field(default_factory=lambda: Gate(()))
+    """The PyMC fit against the exact path (:func:`model.computation.gates.agreement`; empty without a fit)."""
 
     @property
     def revenue_fy2026(self) -> float | None:

@@ -41,9 +41,24 @@ MASS_TOLERANCE: float = 0.005
 
 
 class ElicitationError(ValueError):
-    """No prior of the family meets an elicited interval: what failed and what would work."""
+    """No prior of the family meets an elicited interval: what failed and what would work.
+
+    Parameters
+    ----------
+    family : str
+        ``Beta``, ``Dirichlet`` or ``log-normal``.
+    lower, upper : float
+        The interval's ends (or the two quantiles' values).
+    mass : float
+        The probability asked inside it.
+    problem : str
+        What failed, in words.
+    fix : str
+        What would work, in words.
+    """
 
     def __init__(self, family: str, lower: float, upper: float, mass: float, problem: str, fix: str) -> None:
+        """Keep the parts (read by :func:`elicited_field`) and word the message ``problem; fix: fix``."""
         self.family, self.lower, self.upper, self.mass = family, lower, upper, mass
         self.problem, self.fix = problem, fix
         super().__init__(f"{problem}; fix: {fix}")
@@ -51,7 +66,23 @@ class ElicitationError(ValueError):
 
 @dataclass(frozen=True)
 class BetaPrior:
-    """A Beta prior elicited from ``mass`` in ``[lower, upper]``."""
+    """A Beta prior of a recovery share, and how it was elicited.
+
+    Attributes
+    ----------
+    alpha, beta : float
+        The Beta's parameters.
+    lower, upper : float
+        The elicited interval (shares; for ``quantiles`` the two quantiles' values, for
+        ``near_zero`` 0 and the value).
+    mass_requested : float
+        Probability asked inside [lower, upper].
+    method : str
+        ``maxent`` (mass in [lower, upper], maximum entropy), ``quantiles`` (P(r <= lower) and
+        P(r <= upper) matched) or ``near_zero`` (``Beta(1, b)`` with P(r <= upper) matched).
+    p_lower : float
+        For ``quantiles``: the elicited P(r <= lower).
+    """
 
     alpha: float
     beta: float
@@ -59,12 +90,11 @@ class BetaPrior:
     upper: float
     mass_requested: float
     method: str = "maxent"
-    """``maxent`` (mass in [lower, upper]) or ``quantiles`` (P(r <= lower), P(r <= upper) matched)."""
     p_lower: float = 0.0
-    """For ``quantiles``: the elicited P(r <= lower)."""
 
     @property
     def mean(self) -> float:
+        """Prior mean ``alpha / (alpha + beta)`` (share)."""
         return self.alpha / (self.alpha + self.beta)
 
     @property
@@ -86,13 +116,24 @@ class BetaPrior:
 
     @property
     def mass_achieved(self) -> float:
+        """Probability the fitted Beta puts in [lower, upper] (compare :attr:`mass_requested`)."""
         d = stats.beta(self.alpha, self.beta)
         return float(d.cdf(self.upper) - d.cdf(self.lower))
 
 
 @dataclass(frozen=True)
 class LogNormalPrior:
-    """Log-normal prior on FY2026 revenue (USD bn)."""
+    """Log-normal prior on FY2026 revenue (USD bn).
+
+    Attributes
+    ----------
+    mu, sigma : float
+        Mean and sd of log revenue (log USD bn).
+    lower, upper : float
+        The elicited interval, USD bn.
+    mass_requested : float
+        Probability asked inside it.
+    """
 
     mu: float
     sigma: float
@@ -102,17 +143,35 @@ class LogNormalPrior:
 
     @property
     def mean(self) -> float:
+        """Prior mean ``exp(mu + sigma^2 / 2)``, USD bn."""
         return float(np.exp(self.mu + 0.5 * self.sigma**2))
 
     @property
     def mass_achieved(self) -> float:
+        """Probability the fitted log-normal puts in [lower, upper]."""
         d = stats.lognorm(s=self.sigma, scale=np.exp(self.mu))
         return float(d.cdf(self.upper) - d.cdf(self.lower))
 
 
 @dataclass(frozen=True)
 class Priors:
-    """All priors of the model, as numbers (arrays in :data:`model.SCENARIOS` order)."""
+    """All priors of the model, as numbers (arrays in :data:`model.SCENARIOS` order).
+
+    Attributes
+    ----------
+    m : numpy.ndarray
+        Shape (scenarios,): prior mean of theta (sums to 1).
+    kappa : float
+        Dirichlet strength (pseudo-observations).
+    kappa_interval : tuple of float
+        ``(lower, upper, mass)`` of the base case's interval ``kappa`` was elicited from.
+    recovery : dict of str to BetaPrior
+        Recovery-share prior by scenario.
+    revenue : LogNormalPrior
+        FY2026 revenue prior (USD bn).
+    warnings : tuple of str
+        Overconfidence warnings (:func:`overconfidence_warnings`).
+    """
 
     m: np.ndarray
     kappa: float
@@ -128,20 +187,44 @@ class Priors:
 
     @property
     def r_alpha(self) -> np.ndarray:
+        """Shape (scenarios,): the recovery priors' ``alpha``."""
         return np.array([self.recovery[s].alpha for s in SCENARIOS])
 
     @property
     def r_beta(self) -> np.ndarray:
+        """Shape (scenarios,): the recovery priors' ``beta``."""
         return np.array([self.recovery[s].beta for s in SCENARIOS])
 
     def with_(self, **changes: object) -> "Priors":
-        """A copy with some fields replaced (used by sensitivity sweeps)."""
+        """A copy with some fields replaced (used by sensitivity sweeps).
+
+        Parameters
+        ----------
+        **changes
+            Field names and their new values.
+
+        Returns
+        -------
+        Priors
+            The copy.
+        """
         return replace(self, **changes)
 
 
 @lru_cache(maxsize=512)
 def beta_entropy(a: float, b: float) -> float:
-    """Differential entropy of ``Beta(a, b)`` (nats)."""
+    """Differential entropy of ``Beta(a, b)`` (nats).
+
+    Parameters
+    ----------
+    a, b : float
+        The Beta's parameters (positive).
+
+    Returns
+    -------
+    float
+        Nats.
+    """
     return float(
         special.betaln(a, b)
         - (a - 1.0) * special.digamma(a)
@@ -177,6 +260,18 @@ def maxent_beta(lower: float, upper: float, mass: float) -> tuple[float, float] 
     the largest entropy (Brent's bounded minimum, to 1e-13). PreliZ's ``maxent`` solves the same
     problem by a general optimiser whose answer differs between BLAS kernels in the fourth digit;
     a test checks the two agree to its tolerance.
+
+    Parameters
+    ----------
+    lower, upper : float
+        Interval ends, shares.
+    mass : float
+        Probability inside, in (0, 1).
+
+    Returns
+    -------
+    tuple of float or None
+        ``(a, b)``, or None when no Beta puts ``mass`` there.
     """
     lo_m, hi_m = max(lower, 1e-12), min(upper, 1.0 - 1e-12)
     if not lo_m < hi_m:
@@ -199,8 +294,15 @@ def elicit_beta(lower: float, upper: float, mass: float) -> BetaPrior:
 
     Parameters
     ----------
-    lower, upper : interval ends, as shares in [0, 1]
-    mass : probability inside the interval, in (0, 1)
+    lower, upper : float
+        Interval ends, as shares in [0, 1].
+    mass : float
+        Probability inside the interval, in (0, 1).
+
+    Returns
+    -------
+    BetaPrior
+        ``method="maxent"``.
 
     Raises
     ------
@@ -228,6 +330,23 @@ def elicit_beta_near_zero(value: float, prob: float) -> BetaPrior:
     """``Beta(1, b)`` with ``P(r <= value) = prob``.
 
     ``1 - (1 - value)^b = prob``, so ``b = log(1 - prob) / log(1 - value)``.
+
+    Parameters
+    ----------
+    value : float
+        A share in (0, 1).
+    prob : float
+        ``P(r <= value)``, in (0, 1).
+
+    Returns
+    -------
+    BetaPrior
+        ``method="near_zero"``.
+
+    Raises
+    ------
+    ElicitationError
+        When ``b`` is not finite or outside [:data:`BETA_MIN`, :data:`BETA_MAX`].
     """
     b = float(np.log1p(-prob) / np.log1p(-value))
     if not (np.isfinite(b) and BETA_MIN <= b <= BETA_MAX):
@@ -242,30 +361,59 @@ def elicit_beta_near_zero(value: float, prob: float) -> BetaPrior:
     return BetaPrior(1.0, b, 0.0, value, prob, method="near_zero")
 
 
+QUANTILE_STARTS: tuple[float, ...] = (1.0, 0.5, 0.2, 2.0, 5.0)
+"""Starting values of ``a`` tried in turn by :func:`elicit_beta_quantiles` (``b`` starts at
+``max(1 / x2 - 1, 1)`` for ``a = 1``, ``max(a / x2, 1)`` for the others): ``a = 1`` fits every prior
+of the assumptions; a lower start reaches the steep Betas the explorer's sliders can ask for."""
+
+
 @lru_cache(maxsize=512)
 def elicit_beta_quantiles(x1: float, p1: float, x2: float, p2: float) -> BetaPrior:
-    """The Beta with ``P(r <= x1) = p1`` and ``P(r <= x2) = p2`` (quantile matching, solved on log a, log b)."""
+    """The Beta with ``P(r <= x1) = p1`` and ``P(r <= x2) = p2`` (quantile matching).
+
+    Solved on ``(log a, log b)`` by Powell's hybrid method from each start of :data:`QUANTILE_STARTS`
+    in turn; the first solution that meets both quantiles to 1e-9 with ``a`` and ``b`` within
+    [:data:`BETA_MIN`, :data:`BETA_MAX`] is returned.
+
+    Parameters
+    ----------
+    x1, x2 : float
+        The two shares, ``0 < x1 < x2 < 1``.
+    p1, p2 : float
+        Their cumulative probabilities, ``0 < p1 < p2 < 1``.
+
+    Returns
+    -------
+    BetaPrior
+        ``method="quantiles"``, ``lower=x1``, ``upper=x2``, ``mass=p2 - p1``, ``p_lower=p1``.
+
+    Raises
+    ------
+    ElicitationError
+        When no start reaches a Beta within the bounds.
+    """
 
     def gap(v: np.ndarray) -> list[float]:
         a, b = np.exp(v)
         return [float(stats.beta.cdf(x1, a, b) - p1), float(stats.beta.cdf(x2, a, b) - p2)]
 
-    start = np.log([1.0, max(1.0 / x2 - 1.0, 1.0)])
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        sol = optimize.root(gap, start, method="hybr", tol=1e-13)
-        miss = max(abs(g) for g in gap(sol.x))
-    a, b = np.exp(sol.x)
-    if not sol.success or not np.isfinite(miss) or miss > 1e-9 or not (BETA_MIN <= min(a, b) and max(a, b) <= BETA_MAX):
-        raise ElicitationError(
-            "Beta",
-            x1,
-            x2,
-            p2 - p1,
-            f"no Beta has P(r <= {x1:g}) = {p1:g} and P(r <= {x2:g}) = {p2:g}",
-            "move the two quantiles further apart or their probabilities closer to what a Beta allows",
-        )
-    return BetaPrior(float(a), float(b), x1, x2, p2 - p1, method="quantiles", p_lower=p1)
+    for a0 in QUANTILE_STARTS:
+        start = np.log([a0, max(1.0 / x2 - 1.0, 1.0) if a0 == 1.0 else max(a0 / x2, 1.0)])
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sol = optimize.root(gap, start, method="hybr", tol=1e-13)
+            miss = max(abs(g) for g in gap(sol.x))
+        a, b = np.exp(sol.x)
+        if sol.success and np.isfinite(miss) and miss <= 1e-9 and BETA_MIN <= min(a, b) and max(a, b) <= BETA_MAX:
+            return BetaPrior(float(a), float(b), x1, x2, p2 - p1, method="quantiles", p_lower=p1)
+    raise ElicitationError(
+        "Beta",
+        x1,
+        x2,
+        p2 - p1,
+        f"no Beta has P(r <= {x1:g}) = {p1:g} and P(r <= {x2:g}) = {p2:g}",
+        "move the two quantiles further apart or their probabilities closer to what a Beta allows",
+    )
 
 
 @lru_cache(maxsize=64)
@@ -275,6 +423,23 @@ def elicit_lognormal(lower: float, upper: float, mass: float) -> LogNormalPrior:
     A log-normal's entropy is ``mu + log sigma`` plus a constant. For each ``mu`` inside the log
     interval the ``sigma`` that meets the mass is a root (Brent); ``mu`` maximises the entropy
     (Brent's bounded minimum): scalar algorithms, the same bits on every machine (as :func:`maxent_beta`).
+
+    Parameters
+    ----------
+    lower, upper : float
+        Interval ends, USD bn; ``upper / lower`` in [1.01, 1000].
+    mass : float
+        Probability inside, in (0, 1).
+
+    Returns
+    -------
+    LogNormalPrior
+        The prior.
+
+    Raises
+    ------
+    ElicitationError
+        When the interval is outside those bounds.
     """
     fix = "give an interval whose upper end is 1.01 to 1000 times its lower end, or lower the mass"
     if not (0 < lower < upper and 1.01 <= upper / lower <= 1000.0):
@@ -299,7 +464,20 @@ def elicit_lognormal(lower: float, upper: float, mass: float) -> LogNormalPrior:
 
 
 def beta_interval_mass(a: float, b: float, lower: float, upper: float) -> float:
-    """``P(lower <= X <= upper)`` for ``X ~ Beta(a, b)`` (scalar C code: the same bits on every machine)."""
+    """``P(lower <= X <= upper)`` for ``X ~ Beta(a, b)`` (scalar C code: the same bits on every machine).
+
+    Parameters
+    ----------
+    a, b : float
+        The Beta's parameters.
+    lower, upper : float
+        Interval ends (clipped to [0, 1]).
+
+    Returns
+    -------
+    float
+        The probability.
+    """
     return float(special.betainc(a, b, min(max(upper, 0.0), 1.0)) - special.betainc(a, b, min(max(lower, 0.0), 1.0)))
 
 
@@ -308,6 +486,25 @@ def elicit_kappa(mean: float, lower: float, upper: float, mass: float) -> float:
 
     The marginal of one Dirichlet component is ``Beta(kappa m_b, kappa (1 - m_b))``; its mass
     in an interval around its mean grows with ``kappa``, so one root exists (Brent on log kappa).
+
+    Parameters
+    ----------
+    mean : float
+        The component's prior mean ``m_b``.
+    lower, upper : float
+        Interval ends (shares).
+    mass : float
+        Probability inside.
+
+    Returns
+    -------
+    float
+        ``kappa``, pseudo-observations, in [1e-2, 1e7].
+
+    Raises
+    ------
+    ElicitationError
+        When no strength in that range meets the mass, with what would work.
     """
 
     def gap(log_k: float) -> float:
@@ -349,7 +546,20 @@ def elicit_kappa(mean: float, lower: float, upper: float, mass: float) -> float:
 
 
 def overconfidence_warnings(recovery: dict[str, BetaPrior], kappa: float) -> tuple[str, ...]:
-    """Warnings for priors that act like more than :data:`OVERCONFIDENT_N` observations."""
+    """Warnings for priors that act like more than :data:`OVERCONFIDENT_N` observations.
+
+    Parameters
+    ----------
+    recovery : dict of str to BetaPrior
+        Recovery priors by scenario.
+    kappa : float
+        Dirichlet strength.
+
+    Returns
+    -------
+    tuple of str
+        One line per overconfident prior (empty when none).
+    """
     out = []
     for key, p in recovery.items():
         if p.pseudo_n > OVERCONFIDENT_N:
@@ -365,7 +575,25 @@ def overconfidence_warnings(recovery: dict[str, BetaPrior], kappa: float) -> tup
 
 
 def elicit_recovery(spec: RecoveryPrior, scale: float = 1.0) -> BetaPrior:
-    """The Beta prior of one recovery share; ``scale`` multiplies the elicited shares (sensitivity)."""
+    """The Beta prior of one recovery share, in the assumptions' form (interval, near zero or two quantiles).
+
+    Parameters
+    ----------
+    spec : RecoveryPrior
+        The assumptions' entry.
+    scale : float
+        Multiplies the elicited shares (sensitivity; a scaled share is capped below 1).
+
+    Returns
+    -------
+    BetaPrior
+        The prior.
+
+    Raises
+    ------
+    ElicitationError
+        When no Beta meets the elicited values.
+    """
 
     def scaled(x: float, cap: float) -> float:  # a scaled share stays inside (0, 1)
         return x if scale == 1.0 else min(x * scale, cap)
@@ -401,7 +629,20 @@ def _fields_named(fn: Callable[[Assumptions], Priors]) -> Callable[[Assumptions]
 
 
 def elicited_field(a: Assumptions, exc: ElicitationError) -> str:
-    """The assumptions field whose interval ``exc`` could not meet."""
+    """The assumptions field whose interval ``exc`` could not meet.
+
+    Parameters
+    ----------
+    a : Assumptions
+        The assumptions.
+    exc : ElicitationError
+        The failure.
+
+    Returns
+    -------
+    str
+        A dotted field, e.g. ``recovery.domestic`` (``recovery`` when no interval matches).
+    """
     if exc.family == "Dirichlet":
         return "scenario_prior.base_interval"
     if exc.family == "log-normal":
@@ -421,7 +662,23 @@ def elicited_field(a: Assumptions, exc: ElicitationError) -> str:
 
 @_fields_named
 def elicit_priors(a: Assumptions) -> Priors:
-    """Elicit every prior from the assumptions."""
+    """Elicit every prior from the assumptions.
+
+    Parameters
+    ----------
+    a : Assumptions
+        The assumptions.
+
+    Returns
+    -------
+    Priors
+        The priors, with their overconfidence warnings.
+
+    Raises
+    ------
+    InputError
+        Naming the assumptions file, the field and the fix, when an elicitation fails.
+    """
     m_map = scenario_mean(a)
     m = np.array([m_map[s] for s in SCENARIOS])
     bi = a.scenario_prior.base_interval
@@ -437,55 +694,3 @@ def elicit_priors(a: Assumptions) -> Priors:
         revenue=revenue,
         warnings=overconfidence_warnings(recovery, kappa),
     )
-
-
-def _prior_row(name: str, family: str, interval: str, mass: tuple[float, float], mean: float, n: float | None) -> dict:
-    return {
-        "prior": name,
-        "family": family,
-        "interval": interval,
-        "mass requested": mass[0],
-        "mass achieved": mass[1],
-        "mean": mean,
-        "pseudo-sample size": n,
-        "overconfident": n is not None and n > OVERCONFIDENT_N,
-    }
-
-
-def prior_rows(p: Priors) -> list[dict[str, object]]:
-    """One row per elicited prior: interval, mass requested and achieved, mean, pseudo-sample size (None: n/a)."""
-    lo, hi, mass = p.kappa_interval
-    a, b = p.kappa * p.m[0], p.kappa * (1 - p.m[0])  # the base case: the Dirichlet's first marginal
-    rows = [
-        _prior_row(
-            "theta_base (Dirichlet marginal)",
-            f"Beta({a:.2f}, {b:.2f})",
-            f"[{lo:g}, {hi:g}]",
-            (mass, beta_interval_mass(a, b, lo, hi)),
-            p.m[0],
-            p.kappa,
-        )
-    ]
-    for s, r in p.recovery.items():
-        rows.append(
-            _prior_row(
-                f"r_{s} (recovery share)",
-                f"Beta({r.alpha:.2f}, {r.beta:.2f})",
-                r.description,
-                (r.mass_requested, r.mass_achieved),
-                r.mean,
-                r.pseudo_n,
-            )
-        )
-    v = p.revenue
-    rows.append(
-        _prior_row(
-            "FY2026 revenue (USD bn)",
-            f"LogNormal({v.mu:.3f}, {v.sigma:.3f})",
-            f"[{v.lower:g}, {v.upper:g}]",
-            (v.mass_requested, v.mass_achieved),
-            v.mean,
-            None,
-        )
-    )
-    return rows

@@ -41,7 +41,27 @@ ROW_FLOOR = 0.005
 
 @dataclass(frozen=True)
 class Knobs:
-    """Inputs of the exact path that the sensitivity analysis moves (None = as assumed)."""
+    """Inputs of the exact path that the sensitivity analysis moves (None = as assumed).
+
+    Attributes
+    ----------
+    base_mean : float or None
+        Prior mean of the base case (the other scenarios keep their ratios).
+    kappa_factor : float
+        Multiplies the Dirichlet strength.
+    recovery_scale : dict of str to float or None
+        Multiplies the elicited shares of a scenario's recovery prior.
+    row_strength : dict of str to float or None
+        Strength of a signal class's likelihood row (:func:`scaled_table`).
+    weight : float or None
+        The tempering weight.
+    sd_factor : float
+        Multiplies the measurement error of NVIDIA's figures.
+    revenue : float or None
+        FY2026 revenue (USD bn) while it is unreported (the USD output only).
+    recovery_prior : dict of str to BetaPrior or None
+        Recovery priors that replace the elicited ones outright (the explorer's interval sliders).
+    """
 
     base_mean: float | None = None
     kappa_factor: float = 1.0
@@ -51,7 +71,6 @@ class Knobs:
     sd_factor: float = 1.0
     revenue: float | None = None
     recovery_prior: dict[str, BetaPrior] | None = None
-    """Recovery priors that replace the elicited ones outright (the explorer's interval sliders)."""
 
 
 def scaled_table(log_table: np.ndarray, strengths: dict[str, float]) -> np.ndarray:
@@ -59,6 +78,18 @@ def scaled_table(log_table: np.ndarray, strengths: dict[str, float]) -> np.ndarr
 
     ``strength 0`` makes a row carry no information, ``2`` doubles its contrast. Entries
     are floored at :data:`ROW_FLOOR` before renormalising.
+
+    Parameters
+    ----------
+    log_table : numpy.ndarray
+        Shape (classes, scenarios): ``log P(c | s)``.
+    strengths : dict of str to float
+        Signal class to strength (1: unchanged).
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape: the scaled ``log P(c | s)``, each column summing to 1 in probability.
     """
     table = np.exp(log_table)
     for c, k in strengths.items():
@@ -69,7 +100,22 @@ def scaled_table(log_table: np.ndarray, strengths: dict[str, float]) -> np.ndarr
 
 
 def posterior(setup: Setup, knobs: Knobs = Knobs(), evidence: Evidence | None = None) -> ExactPosterior:
-    """The exact posterior with some inputs moved."""
+    """The exact posterior with some inputs moved.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    knobs : Knobs
+        What is moved (default: nothing).
+    evidence : Evidence, optional
+        Default: all of ``setup``'s.
+
+    Returns
+    -------
+    ExactPosterior
+        By :func:`model.computation.exact.exact_posterior`.
+    """
     a, p = setup.assumptions, setup.priors
     if knobs.base_mean is not None:
         rest = p.m[1:] / p.m[1:].sum()
@@ -93,7 +139,23 @@ def posterior(setup: Setup, knobs: Knobs = Knobs(), evidence: Evidence | None = 
 
 
 def outputs(setup: Setup, knobs: Knobs = Knobs(), evidence: Evidence | None = None) -> xr.Dataset:
-    """The tornado's outputs (:data:`OUTPUTS`) for one setting of the knobs, labelled by scenario."""
+    """The tornado's outputs (:data:`OUTPUTS`) for one setting of the knobs, labelled by scenario.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    knobs : Knobs
+        What is moved.
+    evidence : Evidence, optional
+        Default: all of ``setup``'s.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``scenario_prob`` and ``theta_mean`` (dim ``scenario``), ``share_mean`` (share) and
+        ``usd_mean`` (USD bn).
+    """
     ex = posterior(setup, knobs, evidence)
     ev = evidence or setup.evidence
     rev = revenue_datum(setup.assumptions, ev).revenue
@@ -125,7 +187,7 @@ def _probs_task(task: tuple[Setup, Knobs, Evidence | None]) -> np.ndarray:
     return posterior(*task).scenario_prob
 
 
-def _map(fn: Callable, tasks: list) -> list:  # noqa: ANN001
+def _map(fn: Callable, tasks: list) -> list:
     """A sensitivity map (milliseconds a task: local processes never pay; a Dask cluster may run it)."""
     from .parallel import map_tasks
 
@@ -137,17 +199,50 @@ def _pair(name: str, rng: Range, knobs: Callable[[float], Knobs]) -> tuple[str, 
 
 
 def recovery_input(s: str) -> str:
-    """The tornado's name, for people, of scenario ``s``'s recovery prior."""
+    """The tornado's name, for people, of scenario ``s``'s recovery prior.
+
+    Parameters
+    ----------
+    s : str
+        A scenario.
+
+    Returns
+    -------
+    str
+        ``recovery prior of s``.
+    """
     return f"recovery prior of {s}"
 
 
 def signal_input(c: str) -> str:
-    """The tornado's name, for people, of how telling news of signal class ``c`` is."""
+    """The tornado's name, for people, of how telling news of signal class ``c`` is.
+
+    Parameters
+    ----------
+    c : str
+        A signal class.
+
+    Returns
+    -------
+    str
+        The name.
+    """
     return f"how telling '{c.replace('_', ' ')}' news is"
 
 
 def tornado_inputs(setup: Setup) -> list[tuple[str, Knobs, Knobs, str]]:
-    """(input name, low knobs, high knobs, how the range was set) for every input."""
+    """Every input of the tornado with its two ends.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+
+    Returns
+    -------
+    list of tuple
+        ``(input name, low knobs, high knobs, how the range was set)``.
+    """
     r = setup.assumptions.sensitivity
     return [
         _pair("base case's prior probability", r.base_mean, lambda v: Knobs(base_mean=v)),
@@ -164,32 +259,86 @@ def tornado_inputs(setup: Setup) -> list[tuple[str, Knobs, Knobs, str]]:
 class Tornado:
     """Each input moved to its stated low and high: the outputs at both ends and at the defaults.
 
-    ``at`` has dims ``input`` (with the coord ``reasoning``: how the range was set) and ``bound``
-    (``low``, ``high``), plus ``scenario`` for scenario-indexed outputs; ``default`` holds
-    :func:`outputs` at the assumed values.
+    Attributes
+    ----------
+    at : xarray.Dataset
+        :func:`outputs` at each end: dims ``input`` (with the coord ``reasoning``: how the range was
+        set) and ``bound`` (``low``, ``high``), plus ``scenario`` for scenario-indexed outputs.
+    default : xarray.Dataset
+        :func:`outputs` at the assumed values.
     """
 
     at: xr.Dataset
     default: xr.Dataset
 
     def select(self, var: str, scenario: str | None = None) -> xr.DataArray:
-        """One output, dims (input, bound)."""
+        """One output, dims (input, bound).
+
+        Parameters
+        ----------
+        var : str
+            One of :data:`OUTPUTS`.
+        scenario : str, optional
+            For a scenario-indexed output.
+
+        Returns
+        -------
+        xarray.DataArray
+            Dims ``input``, ``bound`` (and ``scenario`` when it is not given).
+        """
         da = self.at[var]
         return da.sel(scenario=scenario) if scenario is not None else da
 
     def swing(self, var: str, scenario: str | None = None) -> xr.DataArray:
-        """|high - low| of one output per input, largest first."""
+        """|high - low| of one output per input, largest first.
+
+        Parameters
+        ----------
+        var : str
+            One of :data:`OUTPUTS`.
+        scenario : str, optional
+            For a scenario-indexed output.
+
+        Returns
+        -------
+        xarray.DataArray
+            Dim ``input``, sorted by decreasing swing.
+        """
         da = self.select(var, scenario)
         sw = abs(da.sel(bound="high") - da.sel(bound="low"))
         return sw.sortby(-sw)
 
     def most_influential(self, var: str, scenario: str | None = None) -> str:
-        """The input with the largest swing of one output."""
+        """The input with the largest swing of one output.
+
+        Parameters
+        ----------
+        var : str
+            One of :data:`OUTPUTS`.
+        scenario : str, optional
+            For a scenario-indexed output.
+
+        Returns
+        -------
+        str
+            The input's name.
+        """
         return str(self.swing(var, scenario).input.values[0])
 
 
 def tornado(setup: Setup) -> Tornado:
-    """Every tornado input (:func:`tornado_inputs`) at its low and high end, exact path."""
+    """Every tornado input (:func:`tornado_inputs`) at its low and high end, exact path.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+
+    Returns
+    -------
+    Tornado
+        The outputs at both ends and at the defaults.
+    """
     pairs = tornado_inputs(setup)
     out = _map(_outputs_task, [(setup, k, None) for _, lo, hi, _ in pairs for k in (lo, hi)])
     ends = [xr.concat(out[2 * i : 2 * i + 2], dim="bound") for i in range(len(pairs))]
@@ -207,7 +356,27 @@ SWEEP_GRIDS: dict[str, np.ndarray] = {
 
 
 def sweep(setup: Setup, name: str, grid: Sequence[float] | None = None) -> xr.Dataset:
-    """Posterior P(z = s | E) and E[theta_s | E] over a grid of ``kappa_factor`` or ``weight`` (dim ``value``)."""
+    """Posterior P(z = s | E) and E[theta_s | E] over a grid of ``kappa_factor`` or ``weight`` (dim ``value``).
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    name : str
+        ``kappa_factor`` or ``weight``.
+    grid : sequence of float, optional
+        Default :data:`SWEEP_GRIDS`.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``scenario_prob`` and ``theta_mean``, dims (value, scenario).
+
+    Raises
+    ------
+    ValueError
+        For another ``name``.
+    """
     if name not in SWEEP_GRIDS:
         raise ValueError(f"unknown sweep '{name}'")
     grid = SWEEP_GRIDS[name] if grid is None else grid
@@ -217,14 +386,38 @@ def sweep(setup: Setup, name: str, grid: Sequence[float] | None = None) -> xr.Da
 
 
 def weight_spread(setup: Setup, n: int = 16) -> xr.Dataset:
-    """Min and max of each P(z = s | E) over the stated range of the tempering weight (exact path)."""
+    """Min and max of each P(z = s | E) over the stated range of the tempering weight (exact path).
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    n : int
+        Weights evaluated, evenly spaced over the range.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``min`` and ``max``, dim ``scenario``.
+    """
     r = setup.assumptions.signals.weight_range
     probs = sweep(setup, "weight", np.linspace(r.low, r.high, n))["scenario_prob"]
     return xr.Dataset({"min": probs.min("value"), "max": probs.max("value")})
 
 
 def leader(spread: xr.Dataset) -> str | None:
-    """The scenario that leads at every weight in the range (its minimum beats every other's maximum), if any."""
+    """The scenario that leads at every weight in the range (its minimum beats every other's maximum), if any.
+
+    Parameters
+    ----------
+    spread : xarray.Dataset
+        :func:`weight_spread`.
+
+    Returns
+    -------
+    str or None
+        The scenario, or None when the lead changes within the range.
+    """
     for s in SCENARIOS:
         others = spread["max"].drop_sel(scenario=s)
         if bool((spread["min"].sel(scenario=s) > others).all()):
@@ -233,17 +426,38 @@ def leader(spread: xr.Dataset) -> str | None:
 
 
 def ranked(probs: xr.DataArray) -> list[str]:
-    """Scenarios from the most to the least probable (ties in :data:`SCENARIOS` order)."""
+    """Scenarios from the most to the least probable (ties in :data:`SCENARIOS` order).
+
+    Parameters
+    ----------
+    probs : xarray.DataArray
+        Dim ``scenario``.
+
+    Returns
+    -------
+    list of str
+        The scenarios.
+    """
     order = np.argsort(-probs.values, kind="stable")
     return [str(probs.scenario.values[i]) for i in order]
 
 
 def evidence_items(setup: Setup) -> list[tuple[str, str, dt.date, str, str]]:
-    """(id, label, date, confidence, kind) of every item of evidence that enters the likelihood.
+    """Every item of evidence that enters the likelihood.
 
     The signal events, and the revenue datum as one item named by the period that defines it
     (the full year, or the latest quarter of a partial sum); leaving it out falls back to what
     was known without that report.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+
+    Returns
+    -------
+    list of tuple
+        ``(id, label, date, confidence, kind)``, ``kind`` ``event`` or ``revenue``.
     """
     ev = setup.evidence
     items = [(e.id, e.signal, e.date, e.confidence, "event") for e in ev.signal_events]
@@ -259,10 +473,18 @@ def evidence_items(setup: Setup) -> list[tuple[str, str, dt.date, str, str]]:
 def event_influence(setup: Setup) -> xr.Dataset:
     """Leave-one-out: log-odds(s | all evidence) - log-odds(s | all but this item), per scenario.
 
-    ``delta`` has dims (item, scenario); positive values mean the item raised the scenario. Items
-    carry ``date``, ``label`` (signal class, or the revenue datum), ``confidence`` and ``kind``
-    (``event`` or ``revenue``), and are sorted by the largest absolute change over scenarios
-    (ties, e.g. events of one signal class, by date).
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``delta`` with dims (item, scenario), positive where the item raised the scenario, and
+        ``max_abs`` (dim ``item``); items carry ``date``, ``label`` (signal class, or the revenue
+        datum), ``confidence`` and ``kind`` (``event`` or ``revenue``), and are sorted by the largest
+        absolute change over scenarios (ties, e.g. events of one signal class, by date).
     """
     full = posterior(setup).log_odds()
     items = evidence_items(setup)
@@ -287,7 +509,17 @@ def event_influence(setup: Setup) -> xr.Dataset:
 def most_influential_events(influence: xr.Dataset, scenario: str) -> list[str]:
     """The news events (not quarterly reports) that move ``scenario``'s log-odds the most, by date.
 
-    More than one when they tie (events of one signal class move it equally).
+    Parameters
+    ----------
+    influence : xarray.Dataset
+        :func:`event_influence`.
+    scenario : str
+        A scenario.
+
+    Returns
+    -------
+    list of str
+        Event ids; more than one when they tie (events of one signal class move it equally).
     """
     events = influence.isel(item=(influence["kind"] == "event").values)
     move = abs(events["delta"].sel(scenario=scenario)).values
@@ -296,12 +528,36 @@ def most_influential_events(influence: xr.Dataset, scenario: str) -> list[str]:
 
 
 def most_influential_event(influence: xr.Dataset, scenario: str) -> str:
-    """The earliest of :func:`most_influential_events`."""
+    """The earliest of :func:`most_influential_events`.
+
+    Parameters
+    ----------
+    influence : xarray.Dataset
+        :func:`event_influence`.
+    scenario : str
+        A scenario.
+
+    Returns
+    -------
+    str
+        An event id.
+    """
     return most_influential_events(influence, scenario)[0]
 
 
 def evidence_quality(setup: Setup) -> dict[str, ExactPosterior]:
-    """The exact posterior with all evidence and with only ``two_sources`` evidence."""
+    """The exact posterior with all evidence and with only ``two_sources`` evidence.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+
+    Returns
+    -------
+    dict of str to ExactPosterior
+        Keys ``all`` and ``two_sources``.
+    """
     st = setup.evidence
     strong = select(st.events, st.periods, st.as_of, CONFIDENCE_LEVELS[-1])
     return {"all": posterior(setup), CONFIDENCE_LEVELS[-1]: posterior(setup, evidence=strong)}
@@ -312,6 +568,20 @@ def evidence_quality(setup: Setup) -> dict[str, ExactPosterior]:
 
 @dataclass(frozen=True)
 class SobolResult:
+    """Sobol indices of one output (Monte Carlo estimates, SALib).
+
+    Attributes
+    ----------
+    names : tuple of str
+        The inputs.
+    S1, ST : numpy.ndarray
+        Shape (inputs,): first-order and total indices.
+    S1_conf, ST_conf : numpy.ndarray
+        Shape (inputs,): their 95% confidence half-widths.
+    n_evaluations : int
+        Evaluations of the output.
+    """
+
     names: tuple[str, ...]
     S1: np.ndarray
     S1_conf: np.ndarray
@@ -333,9 +603,21 @@ def sobol_indices(
 
     Parameters
     ----------
-    func : maps an (N, d) array of inputs to N outputs
-    ppfs : inverse CDF of each input
-    n : base sample size (a power of 2); SALib evaluates ``n (d + 2)`` points
+    func : callable
+        Maps an (N, d) array of inputs to N outputs.
+    names : sequence of str
+        The inputs' names.
+    ppfs : sequence of callable
+        Inverse CDF of each input.
+    n : int
+        Base sample size (a power of 2); SALib evaluates ``n (d + 2)`` points.
+    seed : int
+        Seed of the sample and of the bootstrap.
+
+    Returns
+    -------
+    SobolResult
+        The indices with their confidence half-widths.
     """
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
@@ -354,7 +636,20 @@ def prior_sobol(setup: Setup, n: int = 2**13) -> dict[str, SobolResult]:
 
     The Dirichlet is drawn through independent Gammas (theta = g / sum g), so the eight inputs
     (four Gammas, four recovery shares) and FY2026 revenue are independent by construction.
-    Second output: mean recovered USD = share * revenue.
+    Second output: mean recovered USD = share * revenue. Checked by
+    :func:`model.computation.gates.sobol_gate`.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    n : int
+        Base sample size (a power of 2).
+
+    Returns
+    -------
+    dict of str to SobolResult
+        ``mean share`` and ``mean USD bn``.
     """
     p = setup.priors
     alpha = p.dirichlet_alpha
@@ -375,21 +670,24 @@ def prior_sobol(setup: Setup, n: int = 2**13) -> dict[str, SobolResult]:
     }
 
 
-def check_sobol(results: dict[str, SobolResult]) -> None:
-    """A built-in check of the Sobol estimates: revenue cannot move the share, so its total index is zero within error.
-
-    Raises AssertionError otherwise (prints nothing).
-    """
-    share = results["mean share"]
-    i = share.names.index("FY2026 revenue")
-    assert abs(share.ST[i]) <= 3 * share.ST_conf[i] + 1e-3, f"revenue's total index on the share is {share.ST[i]:.3g}"
-
-
 # --------------------------------------------------------------------------- time and scores
 
 
 def belief_over_time(setup: Setup, start: dt.date | None = None) -> xr.DataArray:
-    """Exact P(z = s | evidence up to d), dims (date, scenario): the article's date, then each evidence date."""
+    """Exact P(z = s | evidence up to d): the article's date, then each evidence date.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    start : datetime.date, optional
+        The first date (default: the reversal date).
+
+    Returns
+    -------
+    xarray.DataArray
+        Dims (date, scenario).
+    """
     ev = setup.evidence
     start = start or setup.assumptions.measurement.reversal_date.value
     dates = [start] + [d for d in ev.dates() if d > start]
@@ -401,23 +699,37 @@ def belief_over_time(setup: Setup, start: dt.date | None = None) -> xr.DataArray
 
 @dataclass(frozen=True)
 class Revision:
-    """The forecast after one evidence date, and how it scores against the realised share."""
+    """The forecast after one evidence date, and how it scores against the realised share.
+
+    Attributes
+    ----------
+    date : datetime.date
+        The evidence date.
+    arrived : tuple of str
+        What arrived that day: event ids with their signal class, or a report.
+    prob_before : xarray.DataArray
+        P(z = s | evidence before this date), dim ``scenario``.
+    prob_after : xarray.DataArray
+        P(z = s | evidence up to this date), dim ``scenario``.
+    share : dict of str to float
+        Exact forecast of the recovered share: mean, median, q05, q95, p_exceed.
+    log_score : float or None
+        Log density of the realised share under the forecast (higher is better; None unscored).
+    crps : float or None
+        Continuous ranked probability score against the realised share, in share units (lower is better).
+    in_sample : bool
+        The forecast already saw a revenue datum (a quarter's or the year's H20 sales), which is what
+        the realised share is made of: its score is not a test of forecasting.
+    """
 
     date: dt.date
     arrived: tuple[str, ...]
-    """What arrived that day: event ids with their signal class, or a report."""
     prob_before: xr.DataArray
-    """P(z = s | evidence before this date), dim ``scenario``."""
     prob_after: xr.DataArray
     share: dict[str, float]
-    """Exact forecast of the recovered share: mean, median, q05, q95, p_exceed."""
     log_score: float | None
-    """log density of the realised share under the forecast (higher is better)."""
     crps: float | None
-    """Continuous ranked probability score against the realised share, in share units (lower is better)."""
     in_sample: bool = False
-    """The forecast already saw a revenue datum (a quarter's or the year's H20 sales), which is what
-    the realised share is made of: its score is not a test of forecasting."""
 
 
 def _arrivals(ev: Evidence, d: dt.date) -> tuple[str, ...]:
@@ -429,9 +741,22 @@ def _arrivals(ev: Evidence, d: dt.date) -> tuple[str, ...]:
 def forecast_history(setup: Setup, realised: float | None = None, until: dt.date | None = None) -> list[Revision]:
     """The exact forecast of scenario and recovered share after each evidence date, scored.
 
-    The first row is the article's view (the prior, before any evidence). ``realised``
-    defaults to the realised share of the full evidence (None while FY2026 is unreported:
-    then nothing is scored). ``until``: the last evidence date replayed (default: every one).
+    The first row is the article's view (the prior, before any evidence).
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs.
+    realised : float, optional
+        The realised share (default: that of the full evidence; None while FY2026 is unreported,
+        and then nothing is scored).
+    until : datetime.date, optional
+        The last evidence date replayed (default: every one).
+
+    Returns
+    -------
+    list of Revision
+        In date order.
     """
     from .exact import crps as crps_score
 
@@ -462,5 +787,18 @@ def forecast_history(setup: Setup, realised: float | None = None, until: dt.date
 
 
 def replace_evidence(ev: Evidence, as_of: dt.date) -> Evidence:
-    """No evidence at all, dated ``as_of`` (the article's view)."""
+    """No evidence at all, dated ``as_of`` (the article's view).
+
+    Parameters
+    ----------
+    ev : Evidence
+        Gives the confidence level.
+    as_of : datetime.date
+        The date.
+
+    Returns
+    -------
+    Evidence
+        Empty.
+    """
     return select((), (), as_of, ev.min_confidence)

@@ -21,12 +21,12 @@ from ..computation import sensitivity as sens
 from ..computation.call import CallBasis, call_basis
 from ..computation.checks import PredictiveChecks, SBCResult, predictive_checks, sbc_mcmc
 from ..computation.evidence import DATA_DIR
+from ..computation.gates import GATE_SWEEP, load_gate_sweep, mcmc_gate
 from ..computation.pipeline import Analysis, Setup, analyse, analyse_exact, prepare
 from ..computation.retrospective import Retrospective, retrospective
 from ..computation.sensitivity import Revision, Tornado
 from ..presentation import facts
 from ..presentation.export import ExportInputs, Manifest, export
-from ..presentation.report import load_gate_sweep
 
 T = TypeVar("T")
 DOWNLOADS_DIR = Path(__file__).resolve().parents[2] / "book" / "_static" / "downloads"
@@ -142,13 +142,16 @@ class Chapter:
         self.facts.update(values)
 
     def check_mcmc(self) -> None:
-        """Raise AssertionError unless the PyMC fit converged and agrees with the exact path (prints nothing)."""
-        from ..computation.mcmc import check_convergence
+        """Raise unless the PyMC fit converged and agrees with the exact path (prints nothing).
 
+        Raises
+        ------
+        model.computation.gates.GateError
+            Naming every diagnostic that failed and every quantity that disagrees
+            (:func:`model.computation.gates.mcmc_gate`).
+        """
         an = self.analysis(mcmc=True)
-        problems = check_convergence(an.mcmc, self.setup.assumptions.inference)
-        problems += [f"{g.var}[{g.scenario}] disagrees with the exact path" for g in an.agreement if not g.ok]
-        assert not problems, "; ".join(problems)
+        mcmc_gate(an.exact, an.mcmc, self.setup.assumptions.inference).raise_if_failed()
 
 
 CHAPTER_FACTS: dict[str, Callable[[Chapter], facts.Facts]] = {
@@ -354,7 +357,6 @@ def build_stamp(package: Path = PACKAGE_DIR) -> dict[str, str]:
     from ..computation.cache import key
     from ..computation.fingerprint import file_digest, files_digest, package_digest
     from ..presentation.export import git_commit
-    from ..presentation.report import GATE_SWEEP
 
     setup = prepare()
     root = Path(__file__).resolve().parents[2]

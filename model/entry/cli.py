@@ -252,7 +252,8 @@ def _export(setup, directory: str, as_json: bool) -> None:  # noqa: ANN001
 
 def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:  # noqa: ANN001
     """``python -m model check``: 0 when every check passes, 4 (one line on stderr) otherwise."""
-    from ..computation.checks import report_dict, report_text, run_checks
+    from ..computation.checks import run_checks
+    from ..presentation.summaries import report_dict, report_text
 
     with progress("model checks" + (" and the SBC of PyMC (100 fits)" if mcmc_sbc else "")):
         rep = run_checks(setup, mcmc_sbc=mcmc_sbc)

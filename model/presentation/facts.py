@@ -462,7 +462,7 @@ def sbc_mcmc(sbc: SBCResult) -> Facts:
     """SBC of the PyMC path (Monte Carlo: changes with the seed and the machine)."""
     chains = sbc.notes["chains"]
     return {
-        "mc_fits": sbc.n,
+        "mc_fits": sbc.n_datasets,
         "mc_chains": "one chain" if chains == 1 else f"{chains} chains",
         "mc_draws": sbc.notes["draws"],
         "mc_tune": sbc.notes["tune"],

@@ -1244,7 +1244,8 @@ def sbc_ecdf_plot(res: SBCResult, title: str, ax: object = None) -> Figure:
     if _own(fig):
         fig.suptitle(
             _wrap(
-                f"{title} ({res.n} datasets; grey: band at family-wise {100 * len(tests) * tests[0].alpha:.0f}%)",
+                f"{title} ({res.n_datasets} datasets; "
+                f"grey: band at family-wise {100 * len(tests) * tests[0].alpha:.0f}%)",
                 _lay().title_chars,
             ),
             x=0.01,

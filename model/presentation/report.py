@@ -14,7 +14,8 @@ import xarray as xr
 from .. import SCENARIOS
 from ..computation import sensitivity as sens
 from ..computation.call import MISREPORT, CallBasis
-from ..computation.mcmc import BOUND, Agreement
+from ..computation.gates import Agreement
+from ..computation.mcmc import BOUND
 from ..computation.pipeline import Analysis, Setup
 from ..computation.resolution import ConditionVerdict, Resolution, ResolutionResult
 from ..computation.retrospective import Retrospective
@@ -907,34 +908,3 @@ def sensitivity_text(rep: dict) -> str:
             + "".join(f"{row[s]:>10.3f}" for s in SCENARIOS)
         )
     return "\n".join(lines)
-
-
-MC_Z: float = 4.5
-"""A Monte Carlo check fails beyond this many MCSE (five summaries: false-alarm rate about 3e-5)."""
-
-
-def check_mc_against_exact(mc: Summary, exact: dict[str, float], scale: float = 1.0) -> None:
-    """Assert that forward Monte Carlo summaries agree with the exact ones within :data:`MC_Z` MCSE.
-
-    ``scale`` converts the exact values to the Monte Carlo units (e.g. USD bn per unit share).
-    Prints nothing on success; raises AssertionError naming the summary otherwise.
-    """
-    for key, est in mc.as_dict().items():
-        target = exact[key] * (1.0 if key == "p_exceed" else scale)
-        gap = abs(est["value"] - target)
-        assert gap <= MC_Z * est["mcse"] + 1e-9 * max(1.0, abs(target)), (
-            f"Monte Carlo {key} {est['value']:.6g} ± {est['mcse']:.2g} disagrees with the exact {target:.6g}"
-        )
-
-
-GATE_SWEEP = "benchmarks/gate_sweep.json"
-"""Result of ``scripts/gate_seed_sweep.py``, relative to the repository root."""
-
-
-def load_gate_sweep() -> dict[str, object]:
-    """The stored seed sweep of the agreement gate (written by ``scripts/gate_seed_sweep.py``)."""
-    import json
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[2] / GATE_SWEEP
-    return json.loads(path.read_text(encoding="utf-8"))

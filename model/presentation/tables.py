@@ -26,7 +26,8 @@ from ..computation.checks import Check, PowerScaling
 from ..computation.claims import AuditLine
 from ..computation.evidence import Evidence, Period
 from ..computation.exact import ExactPosterior
-from ..computation.mcmc import TAIL_KHAT, Agreement, MCMCResult
+from ..computation.gates import Agreement
+from ..computation.mcmc import TAIL_KHAT, MCMCResult
 from ..computation.priors import Priors
 from ..computation.resolution import ResolutionResult
 from ..computation.retrospective import Retrospective
@@ -213,8 +214,8 @@ def claims_check_table(rows: Sequence[dict[str, str]]) -> Table:
 
 
 def prior_table(p: Priors) -> Table:
-    """One row per elicited prior (:func:`model.computation.priors.prior_rows`)."""
-    from ..computation.priors import prior_rows
+    """One row per elicited prior (:func:`model.presentation.summaries.prior_rows`)."""
+    from .summaries import prior_rows
 
     def acts_like(r: dict) -> str:
         n = r["pseudo-sample size"]
