@@ -140,26 +140,62 @@ def cached_priors(a: Assumptions) -> Priors:
 
 @dataclass(frozen=True)
 class Analysis:
+    """The results of one analysis: the exact path, the forward Monte Carlo and (optionally) PyMC.
+
+    Names say where a number comes from: ``exact_*`` and ``*_exact()`` are the deterministic
+    quadrature of :mod:`model.computation.exact` (the headline numbers); ``*_mc`` are Monte Carlo
+    summaries, each value with its Monte Carlo standard error (checks of the exact path). Shares are
+    fractions of FY2026 revenue in [0, 1]; USD amounts are in USD bn; probabilities are in [0, 1].
+    Arrays indexed by scenario follow :data:`model.SCENARIOS` (dim ``scenario``).
+
+    Attributes
+    ----------
+    setup : Setup
+        The validated inputs the analysis ran on.
+    exact_posterior : ExactPosterior
+        Exact posterior of the scenario, theta and the recovery shares (arrays of shape (4,), dim ``scenario``).
+    exact_prior : ExactPrior
+        Exact prior predictive of the recovered share and of recovered USD (not the priors: those are
+        ``setup.priors``).
+    prior_draws : Draws
+        Forward Monte Carlo draws from the prior predictive, shape (1, ``inference.forward_draws``) each.
+    prior_share_mc : Summary
+        Monte Carlo summary of ``prior_draws.share`` (fraction), ``p_exceed`` at :attr:`threshold`.
+    prior_usd_mc : Summary
+        Monte Carlo summary of ``prior_draws.usd`` (USD bn), ``p_exceed`` at :attr:`threshold` times the prior
+        mean of FY2026 revenue.
+    mcmc : MCMCResult or None
+        The PyMC fit (None without PyMC, :func:`analyse_exact`).
+    posterior_draws : Draws or None
+        Posterior predictive draws from the PyMC fit, shape (chain, draw) each (None without PyMC).
+    posterior_share_mc : Summary or None
+        Monte Carlo summary of ``posterior_draws.share`` (fraction), ``p_exceed`` at :attr:`threshold`.
+    posterior_usd_mc : Summary or None
+        Monte Carlo summary of ``posterior_draws.usd`` (USD bn), ``p_exceed`` at :attr:`usd_threshold`.
+    agreement : list of Agreement
+        Exact vs PyMC for every reported quantity (empty without PyMC).
+    """
+
     setup: Setup
-    exact: ExactPosterior
-    prior: ExactPrior
+    exact_posterior: ExactPosterior
+    exact_prior: ExactPrior
     prior_draws: Draws
-    prior_share: Summary
-    prior_usd: Summary
+    prior_share_mc: Summary
+    prior_usd_mc: Summary
     mcmc: MCMCResult | None = None
-    post_draws: Draws | None = None
-    post_share: Summary | None = None
-    post_usd: Summary | None = None
+    posterior_draws: Draws | None = None
+    posterior_share_mc: Summary | None = None
+    posterior_usd_mc: Summary | None = None
     agreement: list[Agreement] = field(default_factory=list)
 
     @property
     def revenue_fy2026(self) -> float | None:
-        """FY2026 revenue (USD bn) once reported with the full-year datum."""
+        """FY2026 revenue (USD bn) once reported with the full-year datum, else None (``events.csv``)."""
         return self.setup.likelihood.revenue.revenue
 
     @property
     def threshold(self) -> float:
-        """The share in P(recovered share >= threshold) (``inference.recovery_threshold``)."""
+        """The share (fraction) in P(recovered share >= threshold) (``inference.recovery_threshold``)."""
         return self.setup.assumptions.inference.recovery_threshold
 
     @property
@@ -168,23 +204,52 @@ class Analysis:
         rev = self.revenue_fy2026
         return self.threshold * (rev if rev is not None else self.setup.priors.revenue.mean)
 
-    def posterior_share(self) -> dict[str, float]:
-        """Exact posterior summary of the recovered share."""
-        return self.exact.share_summary(self.threshold)
+    def posterior_share_exact(self) -> dict[str, float]:
+        """Exact posterior summary of the recovered share.
 
-    def posterior_usd(self) -> dict[str, float] | None:
-        """Exact posterior summary in USD bn once FY2026 revenue is reported (else None)."""
+        Returns
+        -------
+        dict of str to float
+            ``mean``, ``median``, ``q05``, ``q95`` (fractions of FY2026 revenue) and ``p_exceed``
+            (P(share >= :attr:`threshold` | E)).
+        """
+        return self.exact_posterior.share_summary(self.threshold)
+
+    def posterior_usd_exact(self) -> dict[str, float] | None:
+        """Exact posterior summary in USD bn once FY2026 revenue is reported.
+
+        Returns
+        -------
+        dict of str to float or None
+            :meth:`posterior_share_exact` scaled by the reported revenue (USD bn; ``p_exceed`` unchanged,
+            at :attr:`usd_threshold`); None while FY2026 revenue is not reported.
+        """
         rev = self.revenue_fy2026
         if rev is None:
             return None
-        s = self.posterior_share()
+        s = self.posterior_share_exact()
         return {k: (v if k == "p_exceed" else v * rev) for k, v in s.items()}
 
     def prior_share_exact(self) -> dict[str, float]:
-        return self.prior.share_summary(self.threshold)
+        """Exact prior predictive summary of the recovered share.
+
+        Returns
+        -------
+        dict of str to float
+            ``mean``, ``median``, ``q05``, ``q95`` (fractions) and ``p_exceed`` (P(share >= :attr:`threshold`)).
+        """
+        return self.exact_prior.share_summary(self.threshold)
 
     def prior_usd_exact(self) -> dict[str, float]:
-        return self.prior.usd_summary(self.threshold * self.setup.priors.revenue.mean)
+        """Exact prior predictive summary of recovered revenue.
+
+        Returns
+        -------
+        dict of str to float
+            ``mean``, ``median``, ``q05``, ``q95`` (USD bn) and ``p_exceed`` (P(USD >= :attr:`threshold` times
+            the prior mean of FY2026 revenue)).
+        """
+        return self.exact_prior.usd_summary(self.threshold * self.setup.priors.revenue.mean)
 
 
 def save_fit(result: MCMCResult, directory: Path) -> None:
@@ -250,9 +315,9 @@ def analyse(setup: Setup, mcmc: bool = True) -> Analysis:
     return dataclasses.replace(
         out,
         mcmc=fit,
-        post_draws=post,
-        post_share=summarise(post.share, thr),
-        post_usd=summarise(post.usd, usd_thr),
+        posterior_draws=post,
+        posterior_share_mc=summarise(post.share, thr),
+        posterior_usd_mc=summarise(post.usd, usd_thr),
         agreement=agreement(exact, fit),
     )
 

@@ -99,7 +99,7 @@ class Chapter:
     @cached_property
     def leader(self) -> str:
         """The most probable scenario after all the evidence (exact path)."""
-        return sens.ranked(self.analysis().exact.labelled()["scenario_prob"])[0]
+        return sens.ranked(self.analysis().exact_posterior.labelled()["scenario_prob"])[0]
 
     @cached_property
     def grid(self) -> dict[str, object]:
