@@ -85,7 +85,7 @@ class Setup:
         Returns
         -------
         float or None
-            NVIDIA's total revenue of the fiscal year ending ``measurement.fiscal_year_end`` (``quarters.csv``), or
+            Total revenue of the fiscal year ending ``measurement.fiscal_year_end`` (``quarters.csv``), or
             None while it is not reported.
         """
         return self.evidence.year_revenue(self.assumptions.measurement.fiscal_year_end.value)
@@ -285,7 +285,7 @@ class Analysis:
 
     @property
     def revenue_fy2026(self) -> float | None:
-        """FY2026 revenue (USD bn) once reported with the full-year datum, else None (``events.csv``)."""
+        """FY2026 revenue (USD bn) once reported with the full-year datum, else None (``quarters.csv``)."""
         return self.setup.likelihood.revenue.revenue
 
     @property
