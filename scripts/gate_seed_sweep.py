@@ -39,7 +39,7 @@ def run_seed(task: tuple[Setup, int]) -> dict:
     setup, seed = task
     t0 = time.perf_counter()
     cfg = setup.assumptions.inference
-    exact = analyse(setup, mcmc=False).exact
+    exact = analyse(setup, mcmc=False).exact_posterior
     fit = fit_mcmc(setup.priors, setup.likelihood, cfg, seed, check=False)
     gate = agreement(exact, fit)
     problems = check_convergence(fit, cfg)

@@ -121,9 +121,13 @@ def _all_figures(setup):
         "quarterly_revenue": [
             plots.quarterly_revenue(ev.periods, setup.assumptions.measurement.first_licence_date.value)
         ],
-        "prior_vs_posterior": [plots.prior_vs_posterior(p.m, an.exact.scenario_prob, sens.weight_spread(setup))],
+        "prior_vs_posterior": [
+            plots.prior_vs_posterior(p.m, an.exact_posterior.scenario_prob, sens.weight_spread(setup))
+        ],
         "belief_over_time": [plots.belief_over_time(bot)],
-        "share_cdfs": [plots.share_cdfs(an.prior.share_cdf, an.exact.share_cdf, obs.realised_share, band)],
+        "share_cdfs": [
+            plots.share_cdfs(an.exact_prior.share_cdf, an.exact_posterior.share_cdf, obs.realised_share, band)
+        ],
         "forecast_over_time": [plots.forecast_over_time(hist, obs.realised_share, band)],
         "tornado_chart_one": [
             plots.tornado_chart_one(rows, "scenario_prob", "domestic"),

@@ -58,7 +58,13 @@ FORMAT = 1
 
 
 def cache_dir() -> Path:
-    """Where entries live: ``$H20_CACHE_DIR``, else ``$XDG_CACHE_HOME/h20-risk-model``, else ``~/.cache/...``."""
+    """Where entries live: ``$H20_CACHE_DIR``, else ``$XDG_CACHE_HOME/h20-risk-model``, else ``~/.cache/...``.
+
+    Returns
+    -------
+    pathlib.Path
+        The directory (not created here).
+    """
     explicit = os.environ.get(ENV_DIR, "").strip()
     if explicit:
         return Path(explicit).expanduser()
@@ -86,6 +92,16 @@ def library_cache_dirs(env: Mapping[str, str] = os.environ) -> dict[str, Path | 
     ``PYTENSOR_FLAGS``: PyTensor's compile directory (``base_compiledir``, ``~/.pytensor``);
     ``IPYTHONDIR`` and ``JUPYTER_RUNTIME_DIR``: what a notebook kernel writes; ``H20_CACHE_DIR``:
     the result cache when set. None: the location cannot be known (no home directory).
+
+    Parameters
+    ----------
+    env : mapping of str to str
+        The environment to read (default: this process's).
+
+    Returns
+    -------
+    dict of str to pathlib.Path or None
+        By the variable that moves it, each location; None where it cannot be known.
     """
     home = _home_or_none()
 
@@ -116,8 +132,19 @@ def library_cache_dirs(env: Mapping[str, str] = os.environ) -> dict[str, Path | 
 
 
 def writable(directory: Path) -> bool:
-    """Whether a file can be created in ``directory``, or, while it does not exist, in its nearest existing
-    ancestor (so that it could be made there): tried, not guessed from modes; nothing is left behind.
+    """Whether a file can be created in ``directory`` (or, while it does not exist, in its nearest existing ancestor).
+
+    Tried, not guessed from modes; nothing is left behind.
+
+    Parameters
+    ----------
+    directory : pathlib.Path
+        The directory, existing or not.
+
+    Returns
+    -------
+    bool
+        True when a temporary file could be created there.
     """
     probe = directory
     while not probe.exists() and probe.parent != probe:
@@ -133,7 +160,16 @@ def scratch_dir() -> Path:
     """This user's directory for redirected caches under the system's temporary directory, kept across runs.
 
     Owned by the user and private (mode 700); if another user holds that name, a fresh one is made.
-    Raises OSError when no temporary directory can be written either.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<tmp>/h20-risk-model-caches-<uid>``, or a fresh private directory beside it.
+
+    Raises
+    ------
+    OSError
+        When no temporary directory can be written either.
     """
     base = Path(tempfile.gettempdir())
     uid = os.getuid() if hasattr(os, "getuid") else 0
@@ -155,6 +191,16 @@ def redirect_unwritable_caches(env: MutableMapping[str, str] = os.environ) -> st
     prefetch, inherit it) and returns the one-line note to show, or None when every location is
     writable. When no temporary directory can be written either, changes nothing and returns None:
     the first write then fails with an OSError naming the directory (``python -m model`` exits 75).
+
+    Parameters
+    ----------
+    env : mutable mapping of str to str
+        The environment to read and change (default: this process's).
+
+    Returns
+    -------
+    str or None
+        The note naming what was redirected and where, or None when nothing was.
     """
     bad = {var: path for var, path in library_cache_dirs(env).items() if path is None or not writable(path)}
     if not bad:
@@ -177,7 +223,13 @@ def redirect_unwritable_caches(env: MutableMapping[str, str] = os.environ) -> st
 
 
 def enabled() -> bool:
-    """False when ``H20_NO_CACHE`` is set to anything but ``''`` or ``0``."""
+    """False when ``H20_NO_CACHE`` is set to anything but ``''`` or ``0``.
+
+    Returns
+    -------
+    bool
+        Whether :func:`cached` reads and writes entries.
+    """
     return os.environ.get(ENV_OFF, "").strip() in ("", "0")
 
 
@@ -185,14 +237,29 @@ def source_digest(package: Path = PACKAGE_DIR) -> str:
     """The meaning of the package's computation layer (:func:`model.computation.fingerprint.computation_digest`).
 
     Comments, docstrings, layout and the presentation layer and entry points are not part of it.
+
+    Parameters
+    ----------
+    package : pathlib.Path
+        The package directory (default: this package's).
+
+    Returns
+    -------
+    str
+        Hex digest, 64 characters.
     """
     return computation_digest(package)
 
 
 @functools.lru_cache(maxsize=1)
 def versions() -> dict[str, str]:
-    """Python, platform, the numerical dependencies' versions (``absent`` when not installed), and what of the
-    machine can change a result's last digits (:func:`arithmetic`).
+    """Python, platform, the numerical dependencies' versions, and what of the machine can change last digits.
+
+    Returns
+    -------
+    dict of str to str
+        ``python``, ``machine``, ``system``, each of :data:`NUMERICAL` (``absent`` when not installed), and
+        :func:`arithmetic`'s ``blas`` and ``simd``.
     """
     out = {"python": platform.python_version(), "machine": platform.machine(), "system": platform.system()}
     for name in NUMERICAL:
@@ -209,6 +276,12 @@ def arithmetic() -> dict[str, str]:
     MCMC draws and any BLAS-backed sum differ in the last bits between machines of one kind (an
     AVX-512 kernel on one, Haswell on another): a cache copied between them must miss, not carry
     another machine's digits.
+
+    Returns
+    -------
+    dict of str to str
+        ``blas`` (kernel, version, architecture, threads; ``none`` or ``unknown``) and ``simd`` (the CPU features
+        NumPy uses, comma-separated; ``unknown`` when NumPy does not say).
     """
     out = {"blas": "unknown", "simd": "unknown"}
     try:
@@ -220,19 +293,37 @@ def arithmetic() -> dict[str, str]:
             if i.get("user_api") == "blas"
         ]
         out["blas"] = ";".join(sorted(blas)) or "none"
-    except Exception:  # noqa: BLE001 - a key part, never a failure
+    except Exception:  # a key part, never a failure
         pass
     try:
         from numpy._core._multiarray_umath import __cpu_features__
 
         out["simd"] = ",".join(sorted(k for k, on in __cpu_features__.items() if on))
-    except Exception:  # noqa: BLE001
+    except Exception:  # likewise
         pass
     return out
 
 
 def canonical(obj: Any) -> Any:
-    """A JSON-ready, order-stable form of ``obj`` (dataclasses, pydantic models, arrays, dates)."""
+    """A JSON-ready, order-stable form of ``obj`` (dataclasses, pydantic models, arrays, dates).
+
+    Parameters
+    ----------
+    obj : object
+        A dataclass, pydantic model, NumPy array or scalar, dict, list, tuple, date, path, str, number or None,
+        nested.
+
+    Returns
+    -------
+    object
+        Dicts (sorted keys), lists, strings, ints and None; a float as its shortest exact repr, an array as its
+        dtype, shape and the sha256 of its bytes.
+
+    Raises
+    ------
+    TypeError
+        For any other type.
+    """
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         fields = {f.name: canonical(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
         return {"__dc__": type(obj).__name__, **fields}
@@ -256,7 +347,18 @@ def canonical(obj: Any) -> Any:
 
 
 def input_files(setup: Setup) -> dict[str, str]:
-    """sha256 of the bytes of each input file in force (assumptions, events, quarters, verdicts)."""
+    """sha256 of the bytes of each input file in force (assumptions, events, quarters, verdicts).
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs in force.
+
+    Returns
+    -------
+    dict of str to str
+        Hex digests by ``assumptions``, ``events``, ``quarters``, ``resolution``.
+    """
     files = {
         "assumptions": setup.assumptions.source_file,
         "events": setup.events_file,
@@ -271,10 +373,24 @@ def key(name: str, setup: Setup | None, params: dict[str, Any], package: Path = 
 
     Parameters
     ----------
-    name : what is computed (e.g. ``"fit_mcmc"``)
-    setup : the inputs in force (None for a computation that depends on ``params`` only)
-    params : the arguments that matter besides the inputs (settings, seed, options)
-    package : the package directory whose computation layer is hashed (:func:`source_digest`)
+    name : str
+        What is computed (e.g. ``"fit_mcmc"``).
+    setup : Setup or None
+        The inputs in force (None for a computation that depends on ``params`` only).
+    params : dict of str to object
+        The arguments that matter besides the inputs (settings, seed, options), as :func:`canonical` takes them.
+    package : pathlib.Path
+        The package directory whose computation layer is hashed (:func:`source_digest`).
+
+    Returns
+    -------
+    str
+        Hex digest, 64 characters.
+
+    Raises
+    ------
+    TypeError
+        When ``params`` holds a value :func:`canonical` cannot fingerprint.
     """
     parts: dict[str, Any] = {
         "format": FORMAT,
@@ -311,6 +427,31 @@ def cached(
     ``save(value, directory)`` writes an entry's files and ``load(directory)`` reads them back
     (default: one pickle). A missing, corrupt or unreadable entry is recomputed; a cache that
     cannot be written (read-only home, full disk) is skipped silently.
+
+    Parameters
+    ----------
+    name : str
+        What is computed; entries live under ``cache_dir() / name``.
+    setup : Setup or None
+        The inputs in force (None when ``params`` says everything).
+    params : dict of str to object
+        The arguments that matter besides the inputs (:func:`key`).
+    compute : callable
+        ``compute() -> value``: called on a miss, or always when the cache is off (:func:`enabled`).
+    save : callable, optional
+        ``save(value, directory)``: writes an entry's files (default: one pickle).
+    load : callable, optional
+        ``load(directory) -> value``: reads them back (default: the pickle).
+
+    Returns
+    -------
+    object
+        The value ``compute()`` returns, or returned under the same key before.
+
+    Raises
+    ------
+    TypeError
+        When ``params`` holds a value :func:`canonical` cannot fingerprint.
     """
     if not enabled():
         return compute()
@@ -331,7 +472,7 @@ def cached(
             save(value, tmp)
             (tmp / "done").write_text(json.dumps({"name": name, "params": canonical(params)}), encoding="utf-8")
             _publish(tmp, entry)
-        except Exception:  # noqa: BLE001 - caching is an optimisation: never fail the computation
+        except Exception:  # caching is an optimisation: never fail the computation
             if "tmp" in locals():
                 shutil.rmtree(tmp, ignore_errors=True)
     return value
@@ -345,7 +486,7 @@ def _read(entry: Path, load: Callable[[Path], T]) -> Any:
     if (entry / "done").is_file():
         try:
             return load(entry)
-        except Exception:  # noqa: BLE001 - a corrupt entry is a miss, never an error
+        except Exception:  # a corrupt entry is a miss, never an error
             shutil.rmtree(entry, ignore_errors=True)
     return _MISS
 
@@ -434,4 +575,4 @@ def _save_pickle(value: object, directory: Path) -> None:
 def _load_pickle(directory: Path) -> Any:
     """The pickled value of an entry (written by this package, under a key that hashes its source)."""
     with open(directory / "value.pickle", "rb") as f:
-        return pickle.load(f)  # noqa: S301 - the user's own cache; the key pins the classes' source
+        return pickle.load(f)  # the user's own cache; the key pins the classes' source

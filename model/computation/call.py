@@ -52,7 +52,17 @@ TAIL_DF: float = 3.0
 
 @dataclass(frozen=True)
 class Variant:
-    """The call under one alternative reading of the evidence or one alternative likelihood."""
+    """The call under one alternative reading of the evidence or one alternative likelihood.
+
+    Attributes
+    ----------
+    name : str
+        Short label of the variant.
+    description : str
+        What the variant changes, in a sentence.
+    probs : xarray.DataArray
+        Exact P(z = s | E) under the variant, dim ``scenario``.
+    """
 
     name: str
     description: str
@@ -62,7 +72,35 @@ class Variant:
 
 @dataclass(frozen=True)
 class CallBasis:
-    """The call and what it rests on (see the module docstring)."""
+    """The call and what it rests on (see the module docstring); every number from the exact path.
+
+    Attributes
+    ----------
+    leader, rival : str
+        The leading scenario after all the evidence, and the runner-up.
+    probs : xarray.DataArray
+        P(z = s | E), dim ``scenario``.
+    parts : dict of str to float
+        Log-odds (nats) of leader over rival: ``prior``, ``signals``, ``revenue``.
+    weight : float
+        The tempering weight in force (``signals.tempering_weight``).
+    weight_flip : float or None
+        The tempering weight below which the rival leads.
+    n_signals, n_facts, n_campaigns : int
+        Signal events in force, and the distinct facts and campaigns they report.
+    datum_factor : float
+        Bayes factor of the revenue datum, rival over leader.
+    flip_factor : float
+        The datum's Bayes factor (rival over leader) at which the call would flip.
+    hyperprior : xarray.DataArray
+        P(z = s | E) under the hyperprior on the near-zero recovery priors, dim ``scenario``.
+    ratio_sweep : xarray.Dataset
+        ``datum_factor`` and ``p_leader`` over the rival's recovery-prior scale, dim ``factor``.
+    classification : tuple of Variant
+        The call under other classifications of the contested events (:func:`classification_variants`).
+    robust : tuple of Variant
+        The call under robust revenue likelihoods, the model's own first (:func:`robust_variants`).
+    """
 
     leader: str
     rival: str
@@ -88,6 +126,7 @@ class CallBasis:
 
     @property
     def total(self) -> float:
+        """Posterior log-odds of leader over rival (nats): the sum of :attr:`parts`."""
         return sum(self.parts.values())
 
     @property
@@ -96,12 +135,39 @@ class CallBasis:
         return self.n_campaigns / self.n_signals, self.n_facts / self.n_signals
 
     def bound(self, scenario: str) -> float:
-        """The largest P(z = scenario | E) over the robust likelihood variants (the model's own included)."""
+        """The largest P(z = scenario | E) over the robust likelihood variants (the model's own included).
+
+        Parameters
+        ----------
+        scenario : str
+            One of :data:`model.SCENARIOS`.
+
+        Returns
+        -------
+        float
+            A probability in [0, 1].
+        """
         return max(float(v.probs.sel(scenario=scenario)) for v in self.robust)
 
 
 def log_odds_parts(setup: Setup, leader: str, rival: str, lik: Likelihood | None = None) -> dict[str, float]:
-    """The exact split of log P(leader | E) / P(rival | E) into prior, signals and revenue datum."""
+    """The exact split of log P(leader | E) / P(rival | E) into prior, signals and revenue datum.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs in force.
+    leader, rival : str
+        Two of :data:`model.SCENARIOS`.
+    lik : Likelihood, optional
+        The likelihood to split (default: ``setup.likelihood``).
+
+    Returns
+    -------
+    dict of str to float
+        Log-odds (nats) of leader over rival: ``prior`` (prior means), ``signals`` (tempered signal counts),
+        ``revenue`` (the datum's log Bayes factor); their sum is the posterior log-odds.
+    """
     lik = lik or setup.likelihood
     post = exact_posterior(setup.priors, lik, setup.assumptions.inference.quadrature_nodes)
     i, j = SCENARIOS.index(leader), SCENARIOS.index(rival)
@@ -115,7 +181,20 @@ def log_odds_parts(setup: Setup, leader: str, rival: str, lik: Likelihood | None
 
 
 def weight_flip(parts: dict[str, float], weight: float) -> float | None:
-    """The tempering weight at which leader and rival tie (the signal part is linear in w); None outside (0, 1]."""
+    """The tempering weight at which leader and rival tie (the signal part is linear in w); None outside (0, 1].
+
+    Parameters
+    ----------
+    parts : dict of str to float
+        Log-odds parts from :func:`log_odds_parts`, at tempering weight ``weight``.
+    weight : float
+        The tempering weight the parts were computed at (> 0).
+
+    Returns
+    -------
+    float or None
+        The weight in (0, 1] below which the rival leads; None when the leader leads at every weight in (0, 1].
+    """
     per_unit = parts["signals"] / weight
     if per_unit <= 0:
         return None
@@ -133,6 +212,18 @@ def hyperprior_probs(setup: Setup, factors: np.ndarray = HYPER_FACTORS) -> xr.Da
     The factors are equally weighted (a log-uniform hyperprior on [1/4, 4] times the elicited point);
     ``P(z = s | E) ∝ m_s e^{S_s} mean_f Z_s(f)``: each scenario's marginal likelihood is averaged
     over its own factor, the scenarios independently.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs in force.
+    factors : numpy.ndarray
+        Scale factors of each near-zero prior's elicited point, shape (n,) (default :data:`HYPER_FACTORS`).
+
+    Returns
+    -------
+    xarray.DataArray
+        Exact P(z = s | E), dim ``scenario``.
     """
     nodes = setup.assumptions.inference.quadrature_nodes
     log_z = np.array([q.log_z for q in exact_posterior(setup.priors, setup.likelihood, nodes).parts])
@@ -146,7 +237,22 @@ def hyperprior_probs(setup: Setup, factors: np.ndarray = HYPER_FACTORS) -> xr.Da
 
 
 def ratio_sweep(setup: Setup, leader: str, rival: str, factors: np.ndarray = SWEEP_FACTORS) -> xr.Dataset:
-    """The rival's recovery prior scaled by each factor: the datum's Bayes factor (rival over leader) and P(leader)."""
+    """The rival's recovery prior scaled by each factor: the datum's Bayes factor (rival over leader) and P(leader).
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs in force.
+    leader, rival : str
+        Two of :data:`model.SCENARIOS`.
+    factors : numpy.ndarray
+        Scale factors of the rival's recovery prior, shape (n,) (default :data:`SWEEP_FACTORS`).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``datum_factor`` (Bayes factor, rival over leader) and ``p_leader`` (exact P(leader | E)), dim ``factor``.
+    """
     i, j = SCENARIOS.index(leader), SCENARIOS.index(rival)
     rows = []
     for f in factors:
@@ -169,6 +275,19 @@ def classification_variants(setup: Setup, leader: str, rival: str) -> tuple[Vari
     event flipped alone (the one that moves P(leader) most is kept), all flipped together, and
     every flip that lowers the leader's log-odds over the rival applied together (the reading most
     against the call).
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs in force; its evidence is reclassified.
+    leader, rival : str
+        The call and its runner-up (:data:`model.SCENARIOS`).
+
+    Returns
+    -------
+    tuple of Variant
+        ``as classified`` first, then ``two-source evidence only``, then the three reclassifications when some
+        event is contested.
     """
     ev = setup.evidence
     out = [Variant("as classified", "every event read as classified", _probs(setup, ev))]
@@ -183,7 +302,7 @@ def classification_variants(setup: Setup, leader: str, rival: str) -> tuple[Vari
     w = setup.assumptions.signals.tempering_weight.value
     i, j = SCENARIOS.index(leader), SCENARIOS.index(rival)
 
-    def shift(e) -> float:  # noqa: ANN001 - change of the leader's log-odds over the rival if e is read the other way
+    def shift(e) -> float:  # change of the leader's log-odds over the rival if e is read the other way
         a, b = SIGNALS.index(e.alt_signal), SIGNALS.index(e.signal)
         return w * float((table[a, i] - table[a, j]) - (table[b, i] - table[b, j]))
 
@@ -216,12 +335,23 @@ def robust_variants(setup: Setup) -> tuple[Variant, ...]:
     Misreport: with probability ``eps`` the disclosure is unrelated to the truth and the reported
     figure is uniform between zero and the year's revenue. Heavy tails: Student-t errors with
     :data:`TAIL_DF` degrees of freedom on the same scale. All on :data:`BOUND_NODES` nodes.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs in force.
+
+    Returns
+    -------
+    tuple of Variant
+        The model's likelihood first; then, with a revenue datum, the Student-t and the misreport variants
+        (:data:`MISREPORT`).
     """
     lik = setup.likelihood
     obs = lik.revenue
     width = obs.revenue if obs.revenue is not None else setup.priors.revenue.mean
 
-    def probs(o) -> xr.DataArray:  # noqa: ANN001
+    def probs(o) -> xr.DataArray:
         return by_scenario(exact_posterior(setup.priors, lik.with_revenue(o), BOUND_NODES).scenario_prob)
 
     out = [Variant("the model's likelihood", "Normal rounding error", probs(obs))]
@@ -244,7 +374,20 @@ def robust_variants(setup: Setup) -> tuple[Variant, ...]:
 
 
 def tiny_bounds(variants: tuple[Variant, ...], bound: float = BOUND) -> dict[str, float]:
-    """For each scenario below ``bound`` under the model's likelihood, its largest probability over the variants."""
+    """For each scenario below ``bound`` under the model's likelihood, its largest probability over the variants.
+
+    Parameters
+    ----------
+    variants : tuple of Variant
+        From :func:`robust_variants`, the model's likelihood first.
+    bound : float
+        Probabilities below it are tiny (default :data:`model.computation.mcmc.BOUND`).
+
+    Returns
+    -------
+    dict of str to float
+        By tiny scenario, its largest P(z = s | E) over the variants (an upper bound to report).
+    """
     model = variants[0].probs
     return {
         s: max(float(v.probs.sel(scenario=s)) for v in variants)
@@ -254,7 +397,18 @@ def tiny_bounds(variants: tuple[Variant, ...], bound: float = BOUND) -> dict[str
 
 
 def call_basis(setup: Setup) -> CallBasis:
-    """Everything the headline's scenario call rests on (see :class:`CallBasis`)."""
+    """Everything the headline's scenario call rests on (see :class:`CallBasis`).
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs in force.
+
+    Returns
+    -------
+    CallBasis
+        The call, its log-odds parts, flip points, hyperprior, prior-ratio sweep and variants.
+    """
     probs = by_scenario(posterior(setup).scenario_prob)
     leader, rival = ranked(probs)[:2]
     parts = log_odds_parts(setup, leader, rival)

@@ -37,7 +37,19 @@ def _log_beta_pdf(r: np.ndarray, a: float, b: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class ScenarioQuadrature:
-    """The posterior of ``r_s`` given ``z = s`` on midpoint nodes in ``t = logit(r)``."""
+    """The posterior of ``r_s`` given ``z = s`` on midpoint nodes in ``t = logit(r)``.
+
+    Attributes
+    ----------
+    t : numpy.ndarray
+        Node centres on the logit scale, shape (n_nodes,), increasing.
+    step : float
+        The nodes' spacing in ``t``.
+    weights : numpy.ndarray
+        Normalised cell masses, shape (n_nodes,), summing to 1.
+    log_z : float
+        ``log ∫ Beta(r; a, b) L(r) dr`` (nats): the marginal likelihood of the revenue datum given ``z = s``.
+    """
 
     t: np.ndarray
     """Node centres (logit scale)."""
@@ -49,13 +61,32 @@ class ScenarioQuadrature:
 
     @property
     def nodes(self) -> np.ndarray:
+        """Node centres as shares (fractions in (0, 1)), shape (n_nodes,)."""
         return special.expit(self.t)
 
     def mean(self) -> float:
+        """E[r_s | z = s, E] (a fraction).
+
+        Returns
+        -------
+        float
+            The cell masses' mean of the nodes, correctly rounded (:func:`model.computation.numerics.fdot`).
+        """
         return fdot(self.weights, self.nodes)
 
     def cdf(self, x: np.ndarray) -> np.ndarray:
-        """P(r_s <= x | z = s, E): cumulative cell masses, linear in logit inside a cell."""
+        """P(r_s <= x | z = s, E): cumulative cell masses, linear in logit inside a cell.
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            Shares (fractions), any shape; clipped to [0, 1].
+
+        Returns
+        -------
+        numpy.ndarray
+            Probabilities in [0, 1], the shape of ``x``.
+        """
         edges = np.concatenate([[self.t[0] - self.step / 2], self.t + self.step / 2])
         cum = np.concatenate([[0.0], np.cumsum(self.weights)])
         with np.errstate(divide="ignore"):
@@ -69,6 +100,25 @@ def quadrature(a: float, b: float, lik: Likelihood, n_nodes: int) -> ScenarioQua
     With ``r = expit(t)`` the integrand in ``t`` is ``Beta(r) L(r) r (1 - r)``. A coarse pass
     over :data:`T_RANGE` finds where its log is within :data:`WINDOW_NATS` of the peak; ``n_nodes``
     midpoints over that range carry the cell masses.
+
+    Parameters
+    ----------
+    a, b : float
+        The Beta prior of the scenario's recovery share (``a, b > 0``).
+    lik : Likelihood
+        The likelihood; only its revenue part depends on ``r``.
+    n_nodes : int
+        Number of midpoint nodes (``inference.quadrature_nodes``).
+
+    Returns
+    -------
+    ScenarioQuadrature
+        Nodes, normalised cell masses and the log marginal likelihood.
+
+    Raises
+    ------
+    ValueError
+        When the prior and the revenue datum leave no finite density on (0, 1).
     """
 
     def log_f(t: np.ndarray) -> np.ndarray:
@@ -95,7 +145,27 @@ def quadrature(a: float, b: float, lik: Likelihood, n_nodes: int) -> ScenarioQua
 
 @dataclass(frozen=True)
 class ExactPosterior:
-    """Posterior by closed form and 1-D quadrature (arrays in :data:`model.SCENARIOS` order)."""
+    """Posterior by closed form and 1-D quadrature (arrays in :data:`model.SCENARIOS` order).
+
+    Every array has shape (4,), dim ``scenario``; shares are fractions of FY2026 revenue.
+
+    Attributes
+    ----------
+    scenario_prob : numpy.ndarray
+        P(z = s | E), summing to 1.
+    log_evidence : numpy.ndarray
+        log p(E | z = s) (nats).
+    theta_mean : numpy.ndarray
+        E[theta_s | E].
+    r_mean : numpy.ndarray
+        E[r_s | E], marginal over z.
+    r_cond_mean : numpy.ndarray
+        E[r_s | z = s, E].
+    parts : tuple of ScenarioQuadrature
+        The per-scenario quadratures, one per scenario.
+    log_weights : numpy.ndarray or None
+        ``log m_s + log p(E | z = s)``: the unnormalised log posterior of each scenario.
+    """
 
     scenario_prob: np.ndarray
     """P(z = s | E)."""
@@ -112,36 +182,98 @@ class ExactPosterior:
     """``log m_s + log p(E | z = s)``: the unnormalised log posterior of each scenario."""
 
     def log_odds(self) -> np.ndarray:
-        """``log P(z = s | E) / P(z != s | E)`` per scenario, from the log weights (stable where P is near 0 or 1)."""
+        """``log P(z = s | E) / P(z != s | E)`` per scenario, from the log weights (stable where P is near 0 or 1).
+
+        Returns
+        -------
+        numpy.ndarray
+            Log-odds (nats), shape (4,), dim ``scenario``.
+        """
         lw = np.asarray(self.log_weights, dtype=float)
         others = np.array([special.logsumexp(np.delete(lw, i)) for i in range(lw.size)])
         return lw - others
 
     def labelled(self):  # -> xarray.Dataset
-        """The scenario-indexed results (P(z = s | E), E[theta_s | E], E[r_s | E], E[r_s | z = s, E]) by name."""
+        """The scenario-indexed results (P(z = s | E), E[theta_s | E], E[r_s | E], E[r_s | z = s, E]) by name.
+
+        Returns
+        -------
+        xarray.Dataset
+            ``scenario_prob``, ``theta_mean``, ``r_mean``, ``r_cond_mean``, dim ``scenario``.
+        """
         import xarray as xr
 
         names = ("scenario_prob", "theta_mean", "r_mean", "r_cond_mean")
         return xr.Dataset({n: by_scenario(getattr(self, n)) for n in names})
 
     def share_mean(self) -> float:
-        """E[r_z | E]: the expected recovered share."""
+        """E[r_z | E]: the expected recovered share.
+
+        Returns
+        -------
+        float
+            A fraction of FY2026 revenue.
+        """
         return fdot(self.scenario_prob, self.r_cond_mean)
 
     def share_cdf(self, x: float | np.ndarray) -> np.ndarray:
-        """P(r_z <= x | E)."""
+        """P(r_z <= x | E).
+
+        Parameters
+        ----------
+        x : float or numpy.ndarray
+            Shares (fractions), any shape.
+
+        Returns
+        -------
+        numpy.ndarray
+            Probabilities, the shape of ``x``.
+        """
         return sum(p * q.cdf(x) for p, q in zip(self.scenario_prob, self.parts, strict=True))
 
     def share_quantile(self, q: float | np.ndarray) -> np.ndarray:
-        """Quantiles of the recovered share ``r_z`` (root of the mixture CDF, to 1e-12 in r)."""
+        """Quantiles of the recovered share ``r_z`` (root of the mixture CDF, to 1e-12 in r).
+
+        Parameters
+        ----------
+        q : float or numpy.ndarray
+            Probabilities in (0, 1), a scalar or 1-D.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shares (fractions): a scalar for a scalar ``q``, else shape (len(q),).
+        """
         return mixture_quantile(self.share_cdf, q)
 
     def share_exceed(self, t: float | np.ndarray) -> np.ndarray:
-        """P(r_z >= t | E)."""
+        """P(r_z >= t | E).
+
+        Parameters
+        ----------
+        t : float or numpy.ndarray
+            Thresholds (fractions), any shape.
+
+        Returns
+        -------
+        numpy.ndarray
+            Probabilities, the shape of ``t``.
+        """
         return 1.0 - self.share_cdf(t)
 
     def share_density(self, x: float) -> float:
-        """Posterior density of the recovered share at ``x`` in (0, 1) (per unit share)."""
+        """Posterior density of the recovered share at ``x`` in (0, 1) (per unit share).
+
+        Parameters
+        ----------
+        x : float
+            A share in (0, 1).
+
+        Returns
+        -------
+        float
+            The density, interpolated between the quadrature nodes.
+        """
         tx = float(special.logit(x))
         dens_t = sum(
             p * np.interp(tx, q.t, q.weights / q.step, left=0.0, right=0.0)
@@ -150,7 +282,18 @@ class ExactPosterior:
         return float(dens_t / (x * (1.0 - x)))
 
     def share_summary(self, threshold: float) -> dict[str, float]:
-        """Mean, median, 5% and 95% quantiles and P(share >= threshold)."""
+        """Mean, median, 5% and 95% quantiles and P(share >= threshold).
+
+        Parameters
+        ----------
+        threshold : float
+            A share (fraction), e.g. ``inference.recovery_threshold``.
+
+        Returns
+        -------
+        dict of str to float
+            ``mean``, ``median``, ``q05``, ``q95`` (fractions) and ``p_exceed`` (a probability).
+        """
         q05, q50, q95 = self.share_quantile([0.05, 0.5, 0.95])
         return {
             "mean": self.share_mean(),
@@ -161,15 +304,48 @@ class ExactPosterior:
         }
 
 
-def mixture_quantile(cdf, q: float | np.ndarray) -> np.ndarray:  # noqa: ANN001
-    """Invert a continuous CDF on [0, 1] by Brent's method, elementwise."""
+def mixture_quantile(cdf, q: float | np.ndarray) -> np.ndarray:
+    """Invert a continuous CDF on [0, 1] by Brent's method, elementwise.
+
+    Parameters
+    ----------
+    cdf : callable
+        ``cdf(x) -> float`` for ``x`` in [0, 1], continuous and increasing from 0 to 1.
+    q : float or numpy.ndarray
+        Probabilities in (0, 1), a scalar or 1-D.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``x`` with ``cdf(x) = q`` (to 1e-12 relative): a scalar for a scalar ``q``, else shape (len(q),).
+    """
     qs = np.atleast_1d(np.asarray(q, dtype=float))
     out = np.array([optimize.brentq(lambda x, p=p: float(cdf(x)) - p, 0.0, 1.0, xtol=1e-13, rtol=1e-12) for p in qs])
     return out if np.ndim(q) else out[0]
 
 
 def exact_posterior(priors: Priors, lik: Likelihood, n_nodes: int = 4000) -> ExactPosterior:
-    """Exact posterior of the scenario, theta and the recovery shares (see :func:`quadrature`)."""
+    """Exact posterior of the scenario, theta and the recovery shares (see :func:`quadrature`).
+
+    Parameters
+    ----------
+    priors : Priors
+        The elicited priors (``assumptions.yaml``).
+    lik : Likelihood
+        The likelihood of the evidence in force.
+    n_nodes : int
+        Quadrature nodes per scenario (``inference.quadrature_nodes``).
+
+    Returns
+    -------
+    ExactPosterior
+        P(z = s | E), E[theta | E], E[r_s | E] and the per-scenario quadratures.
+
+    Raises
+    ------
+    ValueError
+        When a scenario's prior and the revenue datum leave no finite density (:func:`quadrature`).
+    """
     parts = tuple(quadrature(priors.r_alpha[i], priors.r_beta[i], lik, n_nodes) for i in range(len(SCENARIOS)))
     log_evidence = lik.signal_loglik + np.array([q.log_z for q in parts])
     logp = np.log(priors.m) + log_evidence
@@ -193,33 +369,107 @@ def exact_posterior(priors: Priors, lik: Likelihood, n_nodes: int = 4000) -> Exa
 
 @dataclass(frozen=True)
 class ExactPrior:
-    """The prior predictive of the recovered share and of recovered USD, exactly."""
+    """The prior predictive of the recovered share and of recovered USD, exactly.
+
+    Attributes
+    ----------
+    priors : Priors
+        The elicited priors.
+    revenue_nodes : numpy.ndarray
+        Quantile-midpoint nodes of FY2026 revenue (USD bn, equal weights), shape (n_revenue,).
+    """
 
     priors: Priors
     revenue_nodes: np.ndarray
     """Quantile-midpoint nodes of FY2026 revenue (equal weights)."""
 
     def share_cdf(self, x: float | np.ndarray) -> np.ndarray:
+        """P(r_z <= x): the prior mixture ``sum_s m_s Beta(a_s, b_s)``.
+
+        Parameters
+        ----------
+        x : float or numpy.ndarray
+            Shares (fractions), any shape.
+
+        Returns
+        -------
+        numpy.ndarray
+            Probabilities, the shape of ``x``.
+        """
         p = self.priors
         return sum(m * stats.beta.cdf(x, a, b) for m, a, b in zip(p.m, p.r_alpha, p.r_beta, strict=True))
 
     def usd_cdf(self, u: float | np.ndarray) -> np.ndarray:
-        """P(r_z R <= u): the share CDF averaged over revenue nodes."""
+        """P(r_z R <= u): the share CDF averaged over revenue nodes.
+
+        Parameters
+        ----------
+        u : float or numpy.ndarray
+            Recovered revenue (USD bn), any shape.
+
+        Returns
+        -------
+        numpy.ndarray
+            Probabilities, the shape of ``u``.
+        """
         u = np.asarray(u, dtype=float)
         return np.mean(self.share_cdf(np.clip(u[..., None] / self.revenue_nodes, 0.0, 1.0)), axis=-1)
 
     def share_density(self, x: float) -> float:
+        """Prior predictive density of the recovered share at ``x`` (per unit share).
+
+        Parameters
+        ----------
+        x : float
+            A share in (0, 1).
+
+        Returns
+        -------
+        float
+            ``sum_s m_s Beta(x; a_s, b_s)``.
+        """
         p = self.priors
         return float(sum(m * stats.beta.pdf(x, a, b) for m, a, b in zip(p.m, p.r_alpha, p.r_beta, strict=True)))
 
     def share_mean(self) -> float:
+        """E[r_z] under the prior.
+
+        Returns
+        -------
+        float
+            A fraction of FY2026 revenue.
+        """
         p = self.priors
         return fdot(p.m, p.r_alpha / (p.r_alpha + p.r_beta))
 
     def share_quantile(self, q: float | np.ndarray) -> np.ndarray:
+        """Prior quantiles of the recovered share.
+
+        Parameters
+        ----------
+        q : float or numpy.ndarray
+            Probabilities in (0, 1), a scalar or 1-D.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shares (fractions): a scalar for a scalar ``q``, else shape (len(q),).
+        """
         return mixture_quantile(self.share_cdf, q)
 
     def share_summary(self, threshold: float) -> dict[str, float]:
+        """Mean, median, 5% and 95% quantiles and P(share >= threshold) under the prior.
+
+        Parameters
+        ----------
+        threshold : float
+            A share (fraction).
+
+        Returns
+        -------
+        dict of str to float
+            ``mean``, ``median``, ``q05``, ``q95`` (fractions) and ``p_exceed`` (a probability).
+        """
         q05, q50, q95 = mixture_quantile(self.share_cdf, [0.05, 0.5, 0.95])
         return {
             "mean": self.share_mean(),
@@ -230,6 +480,18 @@ class ExactPrior:
         }
 
     def usd_summary(self, threshold: float) -> dict[str, float]:
+        """Mean, median, 5% and 95% quantiles and P(USD >= threshold) of recovered revenue under the prior.
+
+        Parameters
+        ----------
+        threshold : float
+            Recovered revenue (USD bn).
+
+        Returns
+        -------
+        dict of str to float
+            ``mean``, ``median``, ``q05``, ``q95`` (USD bn) and ``p_exceed`` (a probability).
+        """
         top = float(self.revenue_nodes.max())
         qs = [
             optimize.brentq(lambda u, q=q: float(self.usd_cdf(u)) - q, 0.0, top, xtol=1e-10) for q in (0.05, 0.5, 0.95)
@@ -245,15 +507,41 @@ class ExactPrior:
 
 
 def exact_prior(priors: Priors, n_revenue: int = 2000) -> ExactPrior:
+    """The exact prior predictive of the recovered share and of recovered USD.
+
+    Parameters
+    ----------
+    priors : Priors
+        The elicited priors; FY2026 revenue is log-normal (USD bn).
+    n_revenue : int
+        Number of equal-weight quantile-midpoint nodes of FY2026 revenue.
+
+    Returns
+    -------
+    ExactPrior
+        The priors and the revenue nodes, shape (n_revenue,).
+    """
     u = (np.arange(n_revenue) + 0.5) / n_revenue
     rev = stats.lognorm.ppf(u, s=priors.revenue.sigma, scale=np.exp(priors.revenue.mu))
     return ExactPrior(priors, rev)
 
 
-def crps(cdf, x_obs: float) -> float:  # noqa: ANN001
+def crps(cdf, x_obs: float) -> float:
     """Continuous ranked probability score ``∫ (F(x) - 1[x >= x_obs])^2 dx`` over [0, 1] (lower is better).
 
     Trapezoid rule on a grid dense on the log scale near 0 and around ``x_obs``.
+
+    Parameters
+    ----------
+    cdf : callable
+        The forecast's CDF of the share, vectorised: ``cdf(numpy.ndarray) -> numpy.ndarray``.
+    x_obs : float
+        The observed share (fraction).
+
+    Returns
+    -------
+    float
+        The score, in share units (>= 0).
     """
     grid = np.unique(
         np.concatenate(

@@ -39,6 +39,18 @@ def layer_modules(layer: str, package: Path = PACKAGE_DIR) -> frozenset[str]:
     """The modules in one layer's folder, as paths relative to it without ``.py`` (``exact``, ``checks/sbc``).
 
     The layer's own ``__init__`` is left out; a subpackage's (``checks/__init__``) is in.
+
+    Parameters
+    ----------
+    layer : str
+        One of :data:`LAYER_DIRS`.
+    package : pathlib.Path
+        The package directory (default: this package's).
+
+    Returns
+    -------
+    frozenset of str
+        POSIX paths relative to the layer's folder, without suffix.
     """
     folder = package / layer
     files = (p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
@@ -83,7 +95,8 @@ def python_meaning(source: str) -> str:
 
     Parameters
     ----------
-    source : the text of a Python module
+    source : str
+        The text of a Python module.
 
     Returns
     -------
@@ -137,8 +150,15 @@ def canonical_bytes(name: str, data: bytes) -> bytes:
 
     Parameters
     ----------
-    name : the file's name (its suffix decides the reading)
-    data : the file's bytes
+    name : str
+        The file's name (its suffix decides the reading).
+    data : bytes
+        The file's bytes.
+
+    Returns
+    -------
+    bytes
+        :func:`python_meaning` (UTF-8) for ``.py``, sorted JSON for ``.yaml``/``.yml``, else ``data``.
     """
     if name.endswith(".py"):
         return python_meaning(data.decode("utf-8")).encode()
@@ -150,7 +170,18 @@ def canonical_bytes(name: str, data: bytes) -> bytes:
 
 
 def meaning_digest(path: Path) -> str:
-    """sha256 of the meaning of one file (:func:`canonical_bytes`); parsed once per distinct content."""
+    """sha256 of the meaning of one file (:func:`canonical_bytes`); parsed once per distinct content.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    str
+        Hex digest, 64 characters.
+    """
     data = path.read_bytes()
     return _meaning_digest(path.name, data)
 
@@ -160,13 +191,38 @@ def layer_of(path: Path, package: Path = PACKAGE_DIR) -> str:
 
     The package's root modules (``__init__``, ``__main__``) and a module put in no layer's folder count as
     computation (a new cache key rather than a stale number).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A module inside ``package``.
+    package : pathlib.Path
+        The package directory (default: this package's).
+
+    Returns
+    -------
+    str
+        One of :data:`LAYER_DIRS`.
     """
     parts = path.relative_to(package).parts
     return parts[0] if len(parts) > 1 and parts[0] in LAYER_DIRS else "computation"
 
 
 def module_files(package: Path = PACKAGE_DIR, layers: tuple[str, ...] = LAYER_DIRS) -> list[Path]:
-    """The package's ``*.py`` files whose layer (:func:`layer_of`) is in ``layers``, sorted."""
+    """The package's ``*.py`` files whose layer (:func:`layer_of`) is in ``layers``, sorted.
+
+    Parameters
+    ----------
+    package : pathlib.Path
+        The package directory (default: this package's).
+    layers : tuple of str
+        Layers to include (default: all).
+
+    Returns
+    -------
+    list of pathlib.Path
+        Sorted paths, ``__pycache__`` left out.
+    """
     files = (p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
     return sorted(p for p in files if layer_of(p, package) in layers)
 
@@ -176,8 +232,15 @@ def modules_digest(package: Path, layers: tuple[str, ...] = LAYER_DIRS) -> str:
 
     Parameters
     ----------
-    package : the package directory
-    layers : the layer folders to include (:func:`layer_of`)
+    package : pathlib.Path
+        The package directory.
+    layers : tuple of str
+        The layer folders to include (:func:`layer_of`).
+
+    Returns
+    -------
+    str
+        Hex digest, 64 characters.
     """
     h = hashlib.sha256()
     for path in module_files(package, layers):
@@ -187,23 +250,67 @@ def modules_digest(package: Path, layers: tuple[str, ...] = LAYER_DIRS) -> str:
 
 
 def computation_digest(package: Path = PACKAGE_DIR) -> str:
-    """The meaning of every module that can change a number: the computation layer and the package's root."""
+    """The meaning of every module that can change a number: the computation layer and the package's root.
+
+    Parameters
+    ----------
+    package : pathlib.Path
+        The package directory (default: this package's).
+
+    Returns
+    -------
+    str
+        Hex digest (:func:`modules_digest`), the result cache's source key.
+    """
     return modules_digest(package, ("computation",))
 
 
 def package_digest(package: Path = PACKAGE_DIR) -> str:
-    """The meaning of every module of the package, presentation and entry points included (the build stamp)."""
+    """The meaning of every module of the package, presentation and entry points included (the build stamp).
+
+    Parameters
+    ----------
+    package : pathlib.Path
+        The package directory (default: this package's).
+
+    Returns
+    -------
+    str
+        Hex digest (:func:`modules_digest`).
+    """
     return modules_digest(package)
 
 
 def file_digest(path: Path | str) -> str:
-    """sha256 of a file's bytes (an input file, the stored gate sweep)."""
+    """sha256 of a file's bytes (an input file, the stored gate sweep).
+
+    Parameters
+    ----------
+    path : pathlib.Path or str
+        The file.
+
+    Returns
+    -------
+    str
+        Hex digest, 64 characters.
+    """
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def files_digest(directory: Path, pattern: str = "*") -> str:
-    """sha256 over the relative names and bytes of the files under ``directory`` matching ``pattern``,
-    sorted by name ('' when there are none).
+    """sha256 over the relative names and bytes of the files under ``directory`` matching ``pattern``, sorted by name.
+
+    Parameters
+    ----------
+    directory : pathlib.Path
+        Searched recursively; a missing directory has no files.
+    pattern : str
+        Glob pattern of the file names (default: every file).
+
+    Returns
+    -------
+    str
+        Hex digest, or ``''`` when no file matches.
     """
     files = sorted(p for p in directory.rglob(pattern) if p.is_file()) if directory.is_dir() else []
     if not files:
@@ -221,7 +328,13 @@ def gate_fingerprint(root: Path = ROOT) -> str:
 
     Parameters
     ----------
-    root : the repository root the file names are relative to
+    root : pathlib.Path
+        The repository root the file names are relative to.
+
+    Returns
+    -------
+    str
+        Hex digest, 64 characters (the ``fingerprint`` field of ``benchmarks/gate_sweep.json``).
     """
     h = hashlib.sha256()
     for name in GATE_FINGERPRINT_FILES:
@@ -234,8 +347,15 @@ def gate_staleness(stored: str, root: Path = ROOT) -> str | None:
 
     Parameters
     ----------
-    stored : the ``fingerprint`` field of ``benchmarks/gate_sweep.json``
-    root : the repository root
+    stored : str
+        The ``fingerprint`` field of ``benchmarks/gate_sweep.json``.
+    root : pathlib.Path
+        The repository root.
+
+    Returns
+    -------
+    str or None
+        None when current, else one line naming :data:`GATE_REFRESH`.
     """
     if stored == gate_fingerprint(root):
         return None

@@ -46,7 +46,13 @@ model showed at 4,000 draws of such an average (book/method.md, "Two inference p
 
 @contextlib.contextmanager
 def quiet_pymc() -> Iterator[None]:
-    """Keep PyMC's INFO chatter (sampler choice, timings) out of outputs."""
+    """Keep PyMC's INFO chatter (sampler choice, timings) out of outputs.
+
+    Yields
+    ------
+    None
+        Inside the block the PyMC loggers are at ERROR; their levels are restored on exit.
+    """
     loggers = [logging.getLogger(n) for n in ("pymc", "pymc.sampling", "pymc.stats.convergence")]
     levels = [lg.level for lg in loggers]
     for lg in loggers:
@@ -58,8 +64,21 @@ def quiet_pymc() -> Iterator[None]:
             lg.setLevel(lv)
 
 
-def log_beta(priors: Priors, share):  # noqa: ANN001, ANN201 - a PyTensor scalar or a NumPy array
-    """``log Beta(share; a_s, b_s)`` for every scenario (last axis), for PyTensor tensors and NumPy arrays alike."""
+def log_beta(priors: Priors, share):  # a PyTensor scalar or a NumPy array, and the same back
+    """``log Beta(share; a_s, b_s)`` for every scenario (last axis), for PyTensor tensors and NumPy arrays alike.
+
+    Parameters
+    ----------
+    priors : Priors
+        The recovery priors ``Beta(a_s, b_s)``, shape (4,) each.
+    share : numpy.ndarray or pytensor.tensor.TensorVariable
+        Shares (fractions); a NumPy array of any shape, or a PyTensor scalar.
+
+    Returns
+    -------
+    numpy.ndarray or pytensor.tensor.TensorVariable
+        Log densities (nats), shape ``share.shape + (4,)`` (``-inf`` at 0 or 1 where the density vanishes).
+    """
     a, b = priors.r_alpha, priors.r_beta
     norm = special.betaln(a, b)
     if isinstance(share, np.ndarray):
@@ -81,6 +100,19 @@ def build_model(priors: Priors, lik: Likelihood):  # -> pm.Model
     per scenario, the spike would sit on whichever scenario's share happens to be in it, and a
     chain could never move it to another). The per-scenario shares are recovered from the draws
     (:func:`realised_prob`, :func:`shares_rao_blackwell`).
+
+    Parameters
+    ----------
+    priors : Priors
+        The elicited priors.
+    lik : Likelihood
+        The likelihood of the evidence in force.
+
+    Returns
+    -------
+    pymc.Model
+        With coords ``scenario``: ``theta`` (dims ``scenario``) and ``share`` (with ``phi`` and ``revenue``
+        for a partial sum); without a revenue datum, ``theta`` and ``r`` per scenario.
     """
     import pymc as pm
 
@@ -122,6 +154,18 @@ def start_share(obs: RevenueObservation, priors: Priors) -> float:
 
     A datum stated to a few million dollars is a spike in the share; a chain started far from it
     spends its tuning finding it. The start changes no target density, only how soon it is reached.
+
+    Parameters
+    ----------
+    obs : RevenueObservation
+        The revenue datum (USD bn).
+    priors : Priors
+        The elicited priors (FY2026 revenue's mean for a partial sum; the share prior means without a datum).
+
+    Returns
+    -------
+    float
+        A share in [1e-6, 1 - 1e-6].
     """
     if obs.kind == "annual" and obs.revenue:
         x = obs.usd_bn / obs.revenue
@@ -136,6 +180,22 @@ def realised_prob(priors: Priors, signal_loglik: np.ndarray, theta: np.ndarray, 
     """``P(z = s | theta, share, E)`` per draw (last axis: scenario); the revenue datum is common and cancels.
 
     With ``theta`` = the prior means ``m`` (broadcast), it is ``P(z = s | share, E)``: theta integrated out.
+
+    Parameters
+    ----------
+    priors : Priors
+        The recovery priors.
+    signal_loglik : numpy.ndarray
+        Tempered signal log-likelihood per scenario, shape (4,).
+    theta : numpy.ndarray
+        Scenario propensities, shape (chain, draw, 4).
+    share : numpy.ndarray
+        The realised scenario's share per draw (fraction), shape (chain, draw).
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities summing to 1 over the last axis, shape (chain, draw, 4).
     """
     with np.errstate(divide="ignore"):
         logw = np.log(theta) + signal_loglik + log_beta(priors, share)
@@ -143,16 +203,48 @@ def realised_prob(priors: Priors, signal_loglik: np.ndarray, theta: np.ndarray, 
 
 
 def shares_rao_blackwell(priors: Priors, p_z: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """Per draw, ``E[r_s | theta, share, E]``: the realised share with probability ``P(z = s | ...)``, else the
-    prior mean. Its mean over draws is ``E[r_s | E]``.
+    """Per draw, ``E[r_s | theta, share, E]``: the realised share with probability ``P(z = s | ...)``, else prior mean.
+
+    Its mean over draws is ``E[r_s | E]``.
+
+    Parameters
+    ----------
+    priors : Priors
+        The recovery priors (their means for the scenarios not realised).
+    p_z : numpy.ndarray
+        ``P(z = s | ...)`` per draw, shape (chain, draw, 4) (:func:`realised_prob`).
+    share : numpy.ndarray
+        The realised scenario's share per draw (fraction), shape (chain, draw).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shares (fractions), shape (chain, draw, 4).
     """
     prior_mean = priors.r_alpha / (priors.r_alpha + priors.r_beta)
     return p_z * share[..., None] + (1.0 - p_z) * prior_mean
 
 
 def complete_shares(priors: Priors, p_z: np.ndarray, share: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Joint posterior draws of all four shares: ``z ~ P(z | ...)``, ``r_z`` = the drawn share, the others from
-    their priors (exact draws of the full model, e.g. for the ranks of simulation-based calibration).
+    """Joint posterior draws of all four shares: ``z ~ P(z | ...)``, ``r_z`` = the drawn share, the others from priors.
+
+    Exact draws of the full model, e.g. for the ranks of simulation-based calibration.
+
+    Parameters
+    ----------
+    priors : Priors
+        The recovery priors (the scenarios not realised are drawn from them).
+    p_z : numpy.ndarray
+        ``P(z = s | ...)`` per draw, shape (..., 4).
+    share : numpy.ndarray
+        The realised scenario's share per draw (fraction), shape (...).
+    rng : numpy.random.Generator
+        The stream to draw ``z`` and the other shares from.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shares (fractions), shape (..., 4).
     """
     z = (p_z.cumsum(axis=-1) < rng.random(p_z.shape[:-1] + (1,))).sum(axis=-1)
     z = np.minimum(z, len(SCENARIOS) - 1)
@@ -170,7 +262,15 @@ def mcse_mean(x: np.ndarray, batches_per_chain: int = 10) -> float:
 
     Parameters
     ----------
-    x : array of shape (chain, draw)
+    x : numpy.ndarray
+        Draws, shape (chain, draw).
+    batches_per_chain : int
+        Contiguous batches per chain for the batch-means estimate.
+
+    Returns
+    -------
+    float
+        The MCSE, in the units of ``x`` (0 when every draw is equal).
     """
     import arviz as az
 
@@ -191,6 +291,16 @@ def tail_khat(x: np.ndarray) -> float:
     The MCMC estimate of a small ``P(z = s | E)`` averages per-draw probabilities that are
     near zero except in rare draws (one near 1 is the mirror image); the deviations from the
     bulk capture both cases. k-hat > 0.7 says the average rests on a few draws.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Draws, any shape (flattened).
+
+    Returns
+    -------
+    float
+        Pareto k-hat; ``-inf`` when every draw is equal.
     """
     import arviz as az
 
@@ -214,7 +324,25 @@ realised scenario's share, the variable NUTS samples."""
 
 @dataclass(frozen=True)
 class Quantity:
-    """One reported posterior quantity (a variable at one scenario) with its diagnostics."""
+    """One reported posterior quantity (a variable at one scenario) with its diagnostics (Monte Carlo, from PyMC).
+
+    Attributes
+    ----------
+    var : str
+        One of :data:`MCMC_VARS`.
+    scenario : str
+        One of :data:`model.SCENARIOS`.
+    mean : float
+        Posterior mean over the draws (a probability for ``p_z`` and ``theta``, a share fraction for ``r``).
+    mcse : float
+        Its Monte Carlo standard error (:func:`mcse_mean`), same units.
+    ess_bulk : float
+        Bulk effective sample size (draws).
+    r_hat : float
+        Rank-normalised split R-hat.
+    khat : float
+        Pareto k-hat of the draws' tail (:func:`tail_khat`).
+    """
 
     var: str
     scenario: str
@@ -232,7 +360,22 @@ class Quantity:
 
 
 def diagnose(var: str, scenario: str, x: np.ndarray) -> Quantity:
-    """Mean, robust MCSE, bulk ESS, rank r_hat and tail k-hat of draws of shape (chain, draw)."""
+    """Mean, robust MCSE, bulk ESS, rank r_hat and tail k-hat of draws of shape (chain, draw).
+
+    Parameters
+    ----------
+    var : str
+        The variable's name (:data:`MCMC_VARS`).
+    scenario : str
+        The scenario the draws are of.
+    x : numpy.ndarray
+        Draws, shape (chain, draw).
+
+    Returns
+    -------
+    Quantity
+        Constant draws get MCSE 0, ESS = their number, r_hat 1 and k-hat ``-inf``.
+    """
     import arviz as az
 
     if np.ptp(x) == 0.0:
@@ -250,16 +393,59 @@ def diagnose(var: str, scenario: str, x: np.ndarray) -> Quantity:
 
 @dataclass(frozen=True)
 class MCMCResult:
+    """A PyMC fit and the diagnostics of every reported quantity: Monte Carlo, a check of the exact path.
+
+    Attributes
+    ----------
+    idata : arviz.InferenceData
+        The fit; its posterior holds :data:`MCMC_VARS` with dims (chain, draw, scenario) (and ``share``, dims
+        (chain, draw), when there is a revenue datum).
+    quantities : tuple of Quantity
+        Every variable of :data:`MCMC_VARS` at every scenario, in that order.
+    divergences : int
+        Divergent transitions over all chains (after tuning).
+    """
+
     idata: az.InferenceData
     """ArviZ InferenceData of the fit; its posterior holds :data:`MCMC_VARS`, dims (chain, draw, scenario)."""
     quantities: tuple[Quantity, ...]
     divergences: int
 
     def quantity(self, var: str, scenario: str) -> Quantity:
+        """The diagnostics of one variable at one scenario.
+
+        Parameters
+        ----------
+        var : str
+            One of :data:`MCMC_VARS`.
+        scenario : str
+            One of :data:`model.SCENARIOS`.
+
+        Returns
+        -------
+        Quantity
+            Its posterior mean, MCSE and diagnostics.
+
+        Raises
+        ------
+        StopIteration
+            When no quantity has that name and scenario.
+        """
         return next(q for q in self.quantities if q.var == var and q.scenario == scenario)
 
     def draws(self, var: str) -> np.ndarray:
-        """Posterior draws of one of :data:`MCMC_VARS`, shape (chain, draw, scenario)."""
+        """Posterior draws of one of :data:`MCMC_VARS`, shape (chain, draw, scenario).
+
+        Parameters
+        ----------
+        var : str
+            ``p_z``, ``theta`` or ``r``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (chain, draw, 4), scenarios in :data:`model.SCENARIOS` order.
+        """
         return np.asarray(self.idata.posterior[var].transpose("chain", "draw", "scenario").values)
 
     def share_draws(self, z: np.ndarray | None = None) -> np.ndarray:
@@ -267,6 +453,21 @@ class MCMCResult:
 
         The collapsed model samples it; without a revenue datum it is the share of the scenario ``z``
         drawn for each draw.
+
+        Parameters
+        ----------
+        z : numpy.ndarray, optional
+            Index of the realised scenario per draw, shape (chain, draw); needed only without a revenue datum.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shares (fractions), shape (chain, draw).
+
+        Raises
+        ------
+        ValueError
+            When the fit has no ``share`` (no revenue datum) and ``z`` is None.
         """
         post = self.idata.posterior
         if "share" in post:
@@ -276,7 +477,18 @@ class MCMCResult:
         return np.take_along_axis(self.draws("r"), z[..., None], axis=-1)[..., 0]
 
     def estimate(self, var: str):  # -> xarray.Dataset
-        """Posterior mean and MCSE of one variable, labelled by scenario."""
+        """Posterior mean and MCSE of one variable, labelled by scenario.
+
+        Parameters
+        ----------
+        var : str
+            One of :data:`MCMC_VARS`.
+
+        Returns
+        -------
+        xarray.Dataset
+            ``mean`` and ``mcse``, dim ``scenario``.
+        """
         import xarray as xr
 
         qs = [self.quantity(var, s) for s in SCENARIOS]
@@ -287,6 +499,18 @@ def check_convergence(result: MCMCResult, settings: InferenceSettings) -> list[s
     """Problems with the fit: divergences, r_hat above the bar, bulk ESS below it (empty when fine).
 
     Quantities below :data:`BOUND` on every draw are reported as a bound and not diagnosed.
+
+    Parameters
+    ----------
+    result : MCMCResult
+        The fit.
+    settings : InferenceSettings
+        The bars: ``max_rhat`` and ``min_ess`` (``assumptions.yaml``, ``inference``).
+
+    Returns
+    -------
+    list of str
+        One line per problem; empty when the fit passes.
     """
     problems = []
     if result.divergences:
@@ -301,12 +525,26 @@ def check_convergence(result: MCMCResult, settings: InferenceSettings) -> list[s
     return problems
 
 
-def sample(model, settings: InferenceSettings, seed: int):  # noqa: ANN001, ANN201 (pm.Model -> InferenceData)
+def sample(model, settings: InferenceSettings, seed: int):  # pm.Model -> az.InferenceData
     """NUTS draws of ``model`` with the sampler the settings name: nutpie (default) or PyMC's own.
 
     nutpie compiles the model with numba and samples in Rust; ``benchmarks/bench_inference.py``
     measures it against PyMC's NUTS end to end (README, "Sampler"). Both are NUTS on the same
     density, so either passes the same agreement gate.
+
+    Parameters
+    ----------
+    model : pymc.Model
+        The model (:func:`build_model`).
+    settings : InferenceSettings
+        ``sampler``, ``chains``, ``draws``, ``tune``, ``target_accept``.
+    seed : int
+        The one seed; chains get independent streams derived from it by the sampler.
+
+    Returns
+    -------
+    arviz.InferenceData
+        The draws after tuning, with sample stats.
     """
     cores = min(settings.chains, os.cpu_count() or 1)
     if settings.sampler == "nutpie":
@@ -344,8 +582,27 @@ def fit_mcmc(priors: Priors, lik: Likelihood, settings: InferenceSettings, seed:
 
     Parameters
     ----------
-    seed : the single seed; chains get independent streams derived from it by the sampler.
-    check : raise :class:`ConvergenceError` when the diagnostics fail.
+    priors : Priors
+        The elicited priors.
+    lik : Likelihood
+        The likelihood of the evidence in force.
+    settings : InferenceSettings
+        The sampler's settings and the convergence bars (``assumptions.yaml``, ``inference``).
+    seed : int
+        The single seed; chains get independent streams derived from it by the sampler.
+    check : bool
+        Raise :class:`ConvergenceError` when the diagnostics fail.
+
+    Returns
+    -------
+    MCMCResult
+        The fit with ``p_z`` and the Rao-Blackwellised ``r`` added to its posterior, and every quantity's
+        diagnostics.
+
+    Raises
+    ------
+    ConvergenceError
+        With ``check``, when :func:`check_convergence` finds a problem.
     """
     idata = sample(build_model(priors, lik), settings, seed)
     post = idata.posterior

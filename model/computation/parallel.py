@@ -33,17 +33,49 @@ ENV_WORKERS = "H20_WORKERS"
 
 
 def task_seeds(seed: int, stream: str, n: int) -> list[np.random.SeedSequence]:
-    """Independent seed sequences of ``n`` tasks, derived from the one seed and a stream name."""
+    """Independent seed sequences of ``n`` tasks, derived from the one seed and a stream name.
+
+    Parameters
+    ----------
+    seed : int
+        The one seed (the assumptions' or ``--seed``).
+    stream : str
+        Name of the random stream: different jobs, independent streams.
+    n : int
+        Number of tasks.
+
+    Returns
+    -------
+    list of numpy.random.SeedSequence
+        ``n`` children of ``SeedSequence([seed, crc32(stream)])``, in task order.
+    """
     return np.random.SeedSequence([seed, zlib.crc32(stream.encode())]).spawn(n)
 
 
 def task_rng(seq: np.random.SeedSequence) -> np.random.Generator:
-    """The generator of one task."""
+    """The generator of one task.
+
+    Parameters
+    ----------
+    seq : numpy.random.SeedSequence
+        The task's seed sequence (:func:`task_seeds`).
+
+    Returns
+    -------
+    numpy.random.Generator
+        A PCG64 generator seeded by ``seq``.
+    """
     return np.random.default_rng(seq)
 
 
 def local_workers() -> int:
-    """Local worker processes: ``H20_WORKERS`` if a positive integer, else the number of CPUs."""
+    """Local worker processes: ``H20_WORKERS`` if a positive integer, else the number of CPUs.
+
+    Returns
+    -------
+    int
+        At least 1.
+    """
     text = os.environ.get(ENV_WORKERS, "").strip()
     if text.isdigit() and int(text) > 0:
         return int(text)
@@ -51,7 +83,21 @@ def local_workers() -> int:
 
 
 def backend(n_tasks: int, local_processes: bool = True) -> str:
-    """Where a map of ``n_tasks`` would run: ``dask``, ``processes`` or ``serial``."""
+    """Where a map of ``n_tasks`` would run: ``dask``, ``processes`` or ``serial``.
+
+    Parameters
+    ----------
+    n_tasks : int
+        Number of tasks in the map.
+    local_processes : bool
+        False for tasks too cheap to ship to local processes (a Dask cluster still gets them).
+
+    Returns
+    -------
+    str
+        ``dask`` when ``H20_DASK_SCHEDULER`` is set; else ``processes`` for more than one task and more than one
+        local worker (:func:`local_workers`) when ``local_processes``; else ``serial``.
+    """
     if os.environ.get(ENV_SCHEDULER, "").strip():
         return "dask"
     if local_processes and n_tasks > 1 and local_workers() > 1:
@@ -75,11 +121,22 @@ def map_tasks(
 
     Parameters
     ----------
-    fn : a module-level function (it is pickled to reach worker processes)
-    tasks : picklable arguments, one per call
-    seed : the one seed; task ``i`` gets the generator of ``task_seeds(seed, stream, n)[i]``
-    stream : name of the random stream (different jobs, independent streams)
-    local_processes : False for tasks too cheap to ship to local processes (Dask still gets them)
+    fn : callable
+        A module-level function (it is pickled to reach worker processes): ``fn(task)``, or ``fn(task, rng)``
+        when ``seed`` is given.
+    tasks : sequence
+        Picklable arguments, one per call.
+    seed : int, optional
+        The one seed; task ``i`` gets the generator of ``task_seeds(seed, stream, n)[i]``.
+    stream : str
+        Name of the random stream (different jobs, independent streams).
+    local_processes : bool
+        False for tasks too cheap to ship to local processes (Dask still gets them).
+
+    Returns
+    -------
+    list
+        ``fn``'s results in task order, the same whichever backend (:func:`backend`) ran them.
     """
     tasks = list(tasks)
     seqs: list[np.random.SeedSequence | None] = (

@@ -35,24 +35,81 @@ BASELINES: dict[str, float] = {"uniform over the four scenarios": 0.25, "no skil
 
 
 def brier(p: float, outcome: float) -> float:
-    """Brier score of a probability ``p`` for an event whose outcome is 1 or 0 (0 is perfect, 1 is worst)."""
+    """Brier score of a probability ``p`` for an event whose outcome is 1 or 0 (0 is perfect, 1 is worst).
+
+    Parameters
+    ----------
+    p : float
+        Forecast probability of the event, in [0, 1].
+    outcome : float
+        1.0 if the event happened (YES), 0.0 if not (NO).
+
+    Returns
+    -------
+    float
+        ``(p - outcome)^2``, in [0, 1].
+    """
     return (p - outcome) ** 2
 
 
 def log_score(p: float, outcome: float) -> float:
-    """Logarithmic score (natural log; 0 is perfect, -inf is worst)."""
+    """Logarithmic score (natural log; 0 is perfect, -inf is worst).
+
+    Parameters
+    ----------
+    p : float
+        Forecast probability of the event, in [0, 1].
+    outcome : float
+        1.0 if the event happened (YES), 0.0 if not (NO).
+
+    Returns
+    -------
+    float
+        ``log p`` if YES, ``log(1 - p)`` if NO (nats, <= 0); ``-inf`` for a probability of 0 on what happened.
+    """
     q = p if outcome == 1.0 else 1.0 - p
     return math.log(q) if q > 0 else -math.inf
 
 
 def interval_score(lower: float, upper: float, x: float, alpha: float) -> float:
-    """Interval score of the central ``1 - alpha`` interval ``[lower, upper]`` at the outcome ``x``."""
+    """Interval score of the central ``1 - alpha`` interval ``[lower, upper]`` at the outcome ``x``.
+
+    Parameters
+    ----------
+    lower, upper : float
+        The interval's ends (shares of FY2026 revenue, fractions).
+    x : float
+        The outcome (the same units).
+    alpha : float
+        One minus the interval's coverage probability, in (0, 1).
+
+    Returns
+    -------
+    float
+        Width plus ``2 / alpha`` times the miss (the same units as ``x``; lower is better).
+    """
     return (upper - lower) + (2.0 / alpha) * max(lower - x, 0.0) + (2.0 / alpha) * max(x - upper, 0.0)
 
 
 @dataclass(frozen=True)
 class Forecast:
-    """A forecast as stated on one date: a probability for the base case and an interval for the share."""
+    """A forecast as stated on one date: a probability for the base case and an interval for the share.
+
+    Attributes
+    ----------
+    forecaster : str
+        Who stated it (the article, or the model).
+    date : datetime.date
+        When it was stated (an evidence date for the model).
+    p_base : float
+        Probability of the base case, in [0, 1].
+    lower, upper : float
+        The interval for the recovered share of FY2026 revenue (fractions).
+    centre : float
+        The forecast's point (fraction).
+    coverage : float
+        The interval's probability, in (0, 1).
+    """
 
     forecaster: str
     date: dt.date
@@ -67,7 +124,25 @@ class Forecast:
 
 @dataclass(frozen=True)
 class Score:
-    """One forecast scored against the resolution and the outcome."""
+    """One forecast scored against the resolution and the outcome.
+
+    Attributes
+    ----------
+    forecast : Forecast
+        The forecast scored.
+    base_outcome : float or None
+        1 (YES) or 0 (NO) for the base case; None when it resolved PARTLY.
+    brier, log : float or None
+        Brier and log score of ``forecast.p_base`` (None when not scored).
+    interval : float
+        Interval score of the share interval (share units; lower is better).
+    covered : bool
+        Whether the interval holds the outcome share.
+    ratio : float
+        The forecast's point over the outcome.
+    ratio_range : tuple of (float, float)
+        The ratio over the shares the outcome's rounding allows.
+    """
 
     forecast: Forecast
     base_outcome: float | None
@@ -87,7 +162,21 @@ def score(
 ) -> Score:
     """Score one forecast: its base-case probability against the resolution, its interval against the share.
 
-    ``outcome_range``: the shares the outcome's rounding allows (default: the point).
+    Parameters
+    ----------
+    f : Forecast
+        The forecast.
+    resolution : ResolutionResult
+        The resolved verdicts (``resolution.csv``); the base case's is scored.
+    outcome_share : float
+        The recovered share of FY2026 revenue that happened (fraction, > 0).
+    outcome_range : tuple of (float, float), optional
+        The shares the outcome's rounding allows (default: the point).
+
+    Returns
+    -------
+    Score
+        The forecast's Brier, log and interval scores, coverage and ratio to the outcome.
     """
     o = OUTCOME_VALUE.get(resolution.verdict("base"))
     lo, hi = outcome_range or (outcome_share, outcome_share)
@@ -104,13 +193,39 @@ def score(
 
 
 def baseline_scores(resolution: ResolutionResult) -> dict[str, tuple[float | None, float | None]]:
-    """(Brier, log score) of each reference forecast of the base case (:data:`BASELINES`)."""
+    """(Brier, log score) of each reference forecast of the base case (:data:`BASELINES`).
+
+    Parameters
+    ----------
+    resolution : ResolutionResult
+        The resolved verdicts; the base case's is scored.
+
+    Returns
+    -------
+    dict of str to tuple of (float or None, float or None)
+        By baseline name; ``(None, None)`` when the base case resolved PARTLY.
+    """
     o = OUTCOME_VALUE.get(resolution.verdict("base"))
     return {k: (None, None) if o is None else (brier(p, o), log_score(p, o)) for k, p in BASELINES.items()}
 
 
 def time_averaged(scores: Sequence[Score], end: dt.date, field: str) -> float | None:
-    """A score averaged over time, each forecast weighted by the days it stood (until ``end``), as platforms do."""
+    """A score averaged over time, each forecast weighted by the days it stood (until ``end``), as platforms do.
+
+    Parameters
+    ----------
+    scores : sequence of Score
+        Scores of one forecaster's forecasts, in date order.
+    end : datetime.date
+        When the question closed; forecasts made on or after it are left out.
+    field : str
+        The :class:`Score` field to average: ``"brier"``, ``"log"`` or ``"interval"``.
+
+    Returns
+    -------
+    float or None
+        The day-weighted mean, or None when no forecast stood before ``end`` with that score.
+    """
     rows = [s for s in scores if s.forecast.date < end and getattr(s, field) is not None]
     if not rows:
         return None

@@ -99,7 +99,7 @@ class Chapter:
     @cached_property
     def leader(self) -> str:
         """The most probable scenario after all the evidence (exact path)."""
-        return sens.ranked(self.analysis().exact.labelled()["scenario_prob"])[0]
+        return sens.ranked(self.analysis().exact_posterior.labelled()["scenario_prob"])[0]
 
     @cached_property
     def grid(self) -> dict[str, object]:
@@ -151,7 +151,7 @@ class Chapter:
             (:func:`model.computation.gates.mcmc_gate`).
         """
         an = self.analysis(mcmc=True)
-        mcmc_gate(an.exact, an.mcmc, self.setup.assumptions.inference).raise_if_failed()
+        mcmc_gate(an.exact_posterior, an.mcmc, self.setup.assumptions.inference).raise_if_failed()
 
 
 CHAPTER_FACTS: dict[str, Callable[[Chapter], facts.Facts]] = {

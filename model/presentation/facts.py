@@ -154,7 +154,7 @@ def overview(an: Analysis, spread: xr.Dataset, retro: Retrospective, basis: Call
     st = an.setup
     res = retro.resolution
     m_base = float(st.priors.m[0])
-    post = an.posterior_share()
+    post = an.posterior_share_exact()
     facts: Facts = {
         **_outcome(retro),
         **_scores(retro),
@@ -361,7 +361,7 @@ def belief(setup: Setup, history: Sequence[Revision]) -> Facts:
 
 
 def revenue(an: Analysis) -> Facts:
-    post, obs = an.posterior_share(), an.setup.likelihood.revenue
+    post, obs = an.posterior_share_exact(), an.setup.likelihood.revenue
     rev = an.revenue_fy2026
     lo, hi = RECOVERY_BAND
     return {

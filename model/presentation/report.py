@@ -500,13 +500,13 @@ def _inputs(an: Analysis) -> dict[str, object]:
 
 
 def _posterior(an: Analysis, spread: xr.Dataset | None) -> dict[str, object]:
-    ex, obs = an.exact, an.setup.likelihood.revenue
+    ex, obs = an.exact_posterior, an.setup.likelihood.revenue
     out: dict[str, object] = {
         "scenario_prob": _by_scenario(ex.scenario_prob, 10),
         "scenario_prob_text": {s: prob_text(p) for s, p in zip(SCENARIOS, ex.scenario_prob, strict=True)},
         "theta_mean": _by_scenario(ex.theta_mean),
-        "share": _rounded(an.posterior_share(), 8),
-        "usd_bn": _rounded(an.posterior_usd()),
+        "share": _rounded(an.posterior_share_exact(), 8),
+        "usd_bn": _rounded(an.posterior_usd_exact()),
         "realised_share": rnd(obs.realised_share, 8),
         "fy2026_revenue_reported_usd_bn": an.revenue_fy2026,
     }
@@ -522,8 +522,8 @@ def _prior_forward_mc(an: Analysis) -> dict[str, object]:
     freq = np.array([np.mean(z == i) for i in range(len(SCENARIOS))])
     return {
         "scenario_prob": _estimates(freq, np.sqrt(freq * (1 - freq) / z.size)),
-        "share": _mc(an.prior_share),
-        "usd_bn": _mc(an.prior_usd),
+        "share": _mc(an.prior_share_mc),
+        "usd_bn": _mc(an.prior_usd_mc),
     }
 
 
@@ -532,8 +532,8 @@ def _mcmc_checks(an: Analysis) -> dict[str, object]:
     return {
         "scenario_prob": _estimates(p_z["mean"], p_z["mcse"], 10),
         "theta_mean": _estimates(theta["mean"], theta["mcse"]),
-        "share": _mc(an.post_share),
-        "usd_bn": _mc(an.post_usd),
+        "share": _mc(an.posterior_share_mc),
+        "usd_bn": _mc(an.posterior_usd_mc),
     }
 
 
@@ -702,9 +702,9 @@ def headline(
         out["call"] = call_json(call)
         texts = out["posterior"]["scenario_prob_text"]  # type: ignore[index]
         for s in SCENARIOS:
-            if float(an.exact.scenario_prob[SCENARIOS.index(s)]) < BOUND:
+            if float(an.exact_posterior.scenario_prob[SCENARIOS.index(s)]) < BOUND:
                 texts[s] = bound_text(call.bound(s)) + f" under every variant (misreports up to {max(MISREPORT):.0%})"
-    if an.mcmc is not None and an.post_share is not None and an.post_usd is not None:
+    if an.mcmc is not None and an.posterior_share_mc is not None and an.posterior_usd_mc is not None:
         checks["mcmc"] = _mcmc_checks(an)
         out["diagnostics"] = _diagnostics(an)
     return out
