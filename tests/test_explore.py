@@ -231,12 +231,12 @@ def test_the_words_are_plain_with_units_and_meaning(grid):
 
 
 def test_usd_in_billions_at_the_precision_policy():
-    from model.presentation.report import usd_bn_text
+    from model.presentation.numbers import usd_bn_text
 
     assert usd_bn_text(0.0603) == "USD 0.060bn"
     assert usd_bn_text(0.0558) == "USD 0.056bn"
     assert usd_bn_text(16.29) == "USD 16bn"
-    assert usd_bn_text(1.25) == "USD 1.3bn"  # a tie goes up on every machine (report.decided_round)
+    assert usd_bn_text(1.25) == "USD 1.3bn"  # a tie goes up on every machine (numbers.decided_round)
     assert usd_bn_text(215.938, 3) == "USD 216bn"
 
 
@@ -261,7 +261,7 @@ def format_values(n: int = 400, seed: int = 3) -> dict[str, list[float]]:
 
 
 def python_formats(values: dict[str, list[float]]) -> dict[str, list[str]]:
-    from model.presentation.report import prob_text, share_text, usd_bn_text
+    from model.presentation.numbers import prob_text, share_text, usd_bn_text
 
     return {
         "prob": [prob_text(v) for v in values["prob"]],

@@ -3,7 +3,7 @@
 A chapter's text refers to these by name (``{glue:text}`leader```); a test checks that every
 name a chapter uses is produced by its function here, so no number is typed into the prose and
 no chapter looks a scenario up by position. Numbers that the prose formats itself (``:.1f``)
-stay numbers; everything else is text formatted by :mod:`model.presentation.report`.
+stay numbers; everything else is text formatted by :mod:`model.presentation.numbers`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ..computation.pipeline import Analysis, Setup, plain
 from ..computation.retrospective import Retrospective
 from ..computation.scoring import BASELINES, OUTCOME_VALUE, brier, interval_score, time_averaged
 from ..computation.sensitivity import Revision, Tornado
-from .report import (
+from .numbers import (
     bound_text,
     prob_text,
     range_text,

@@ -1,7 +1,7 @@
 """Tables for people: every table the book shows, through one renderer.
 
 Each builder takes results from the computation layer and returns a :class:`Table`: human
-headers with units, numbers already formatted (:mod:`model.presentation.report`'s helpers: percentages with
+headers with units, numbers already formatted (:mod:`model.presentation.numbers`'s helpers: percentages with
 sensible digits, "—" for a missing value, "yes"/"no", no signed zero), long text wrapped, and
 no index column unless it names the row. A long table shows its first rows and keeps the rest in
 a "show all" dropdown. The book styles the ``h20-table`` class in ``book/_static/book.css``.
@@ -33,7 +33,7 @@ from ..computation.retrospective import Retrospective
 from ..computation.scoring import BASELINES
 from ..computation.sensitivity import Revision, SobolResult, Tornado
 from ..computation.simulate import Summary
-from .report import (
+from .numbers import (
     bound_text,
     label,
     num,
@@ -415,7 +415,7 @@ TAIL_NOTE = f"Pareto k above {TAIL_KHAT}: the mean rests on a few draws."
 
 
 def _pct_digits(p: float) -> str:
-    """A probability in percent without the sign, as :func:`model.presentation.report.prob_text` words it."""
+    """A probability in percent without the sign, as :func:`model.presentation.numbers.prob_text` words it."""
     return prob_text(p).removesuffix("%")
 
 
