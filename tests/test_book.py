@@ -110,7 +110,7 @@ def _check_table(t: tables.Table) -> None:
         assert not re.search(r"[a-z]+_[a-z]+", h), f"snake_case header {h!r}"
     for row in t.rows:
         for cell in row:
-            text = tables._cell_text(cell)
+            text = tables.base._cell_text(cell)
             assert not BAD_CELL.search(text), f"{text!r} in {t.header}"
             assert "…" not in text
     assert "<table" in html and html.count("<tr>") == len(t.rows) + (

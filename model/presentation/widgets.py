@@ -154,19 +154,6 @@ def explorer_html(grid: dict[str, object]) -> Html:
 # --------------------------------------------------------------------------- what the page prints, in Python
 
 
-def setting_text(grid: dict[str, object], key: str, value: float) -> str:
-    """A slider's value as the page shows it beside its label."""
-    if key == "base_mean":
-        return prob_text(value)
-    if key == "weight":
-        return f"{value:.2f}"
-    if key == "sd_factor":
-        return f"×{sig(value, 2)}"
-    if key in ("lower", "upper"):
-        return share_text(value)
-    return explorer_text(grid)["steps"][int(value)]
-
-
 def shown_text(grid: dict[str, object], s: Settings) -> dict[str, str]:
     """The outputs' texts the page shows at ``s`` (keys as the page's ``data-key``)."""
     v = explorer_value(grid, s)
