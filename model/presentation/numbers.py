@@ -424,6 +424,7 @@ def signed(x: float, digits: int = 2) -> str:
 
 
 def yes_no(flag: bool) -> str:
+    """A flag for a table cell: 'yes' or 'no'."""
     return "yes" if flag else "no"
 
 
@@ -440,8 +441,10 @@ OUTPUT_LABELS: dict[str, str] = {
 
 
 def quantity_label(var: str, scenario: str) -> str:
+    """A posterior variable at one scenario as people read it ('theta[base]'; :data:`QUANTITY_LABELS`)."""
     return QUANTITY_LABELS[var].format(scenario)
 
 
 def output_label(var: str, scenario: str | None = None) -> str:
+    """A sensitivity output as people read it ('P(base)', 'mean share'; :data:`OUTPUT_LABELS`)."""
     return OUTPUT_LABELS[var].format(scenario)

@@ -42,7 +42,7 @@ def _rounded(d: dict[str, float] | None, digits: int = 6) -> dict[str, float | N
     return None if d is None else {k: rnd(v, digits) for k, v in d.items()}
 
 
-def _by_scenario(values, digits: int = 6) -> dict[str, float | None]:  # noqa: ANN001 (array or DataArray)
+def _by_scenario(values: np.ndarray | xr.DataArray, digits: int = 6) -> dict[str, float | None]:
     return {s: rnd(v, digits) for s, v in zip(SCENARIOS, np.asarray(values), strict=True)}
 
 
@@ -53,7 +53,9 @@ def _mc(s: Summary) -> dict[str, object]:
     }
 
 
-def _estimates(mean, mcse, digits: int = 6) -> dict[str, dict[str, float | None]]:  # noqa: ANN001
+def _estimates(
+    mean: np.ndarray | xr.DataArray, mcse: np.ndarray | xr.DataArray, digits: int = 6
+) -> dict[str, dict[str, float | None]]:
     return {
         s: {"value": rnd(m, digits), "mcse": rnd(e, digits)}
         for s, m, e in zip(SCENARIOS, np.asarray(mean), np.asarray(mcse), strict=True)

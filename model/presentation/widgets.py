@@ -40,6 +40,7 @@ class Html:
         return self.html
 
     def __repr__(self) -> str:
+        """What a terminal shows instead of the page: the text alternative."""
         return self.text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...computation.checks import PPC_ALPHA, PredictiveChecks, SBCResult
 from ...computation.mcmc import BOUND
 from ...computation.pipeline import Setup, plain
@@ -15,6 +17,9 @@ from ..numbers import (
 from .common import (
     Facts,
 )
+
+if TYPE_CHECKING:
+    from ..export import Manifest
 
 
 def _p(x: float) -> str:
@@ -143,7 +148,7 @@ def explore(grid: dict[str, object], error: dict[str, float], leader: str) -> Fa
     }
 
 
-def downloads(manifest) -> Facts:  # noqa: ANN001 (model.presentation.export.Manifest)
+def downloads(manifest: Manifest) -> Facts:
     """What the downloads were built from, and how much there is."""
     total = sum(f.size for f in manifest.files)
     return {

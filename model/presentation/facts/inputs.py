@@ -21,6 +21,18 @@ from .common import (
 
 
 def article(setup: Setup) -> Facts:
+    """Facts of the article chapter: the arithmetic checks of its claims and the revenue they imply.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs in force.
+
+    Returns
+    -------
+    Facts
+        Glue name -> value (text, or a number the prose formats).
+    """
     rev = setup.fy_revenue()
     lines = audit(rev)
     return {
@@ -31,6 +43,18 @@ def article(setup: Setup) -> Facts:
 
 
 def priors(setup: Setup) -> Facts:
+    """Facts of the priors chapter: the scenario prior, its strength, the recovery priors and their sources.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs in force.
+
+    Returns
+    -------
+    Facts
+        Glue name -> value (text, or a number the prose formats).
+    """
     p = setup.priors
     a = setup.assumptions
     bi, rv = a.scenario_prior.base_interval, a.revenue_fy2026
@@ -71,6 +95,18 @@ def datum_derivation(setup: Setup) -> str:
 
 
 def evidence(setup: Setup) -> Facts:
+    """Facts of the evidence chapter: event and signal counts, the tempering weight, the revenue datum.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs in force.
+
+    Returns
+    -------
+    Facts
+        Glue name -> value (text, or a number the prose formats).
+    """
     ev, obs, sg = setup.evidence, setup.likelihood.revenue, setup.assumptions.signals
     subsumed = [e for e in ev.events if e.subsumed_by and not ev.is_signal(e)]
     res = setup.assumptions.resolution

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xarray as xr
 
 from ... import SCENARIOS
-from ...computation.call import MISREPORT, CallBasis, tiny_bounds
+from ...computation.call import MISREPORT, CallBasis, Variant, tiny_bounds
 from ...computation.claims import stated
 from ...computation.mcmc import BOUND
 from ...computation.pipeline import Analysis, Setup
@@ -36,8 +36,13 @@ def call_facts(basis: CallBasis) -> Facts:
     variants = {v.name: v for v in basis.classification}
     against = variants.get("every reading against the call")
     strong = variants.get("two-source evidence only")
-    leader_p = lambda v: float(v.probs.sel(scenario=basis.leader))  # noqa: E731
-    rival_p = lambda v: float(v.probs.sel(scenario=basis.rival))  # noqa: E731
+
+    def leader_p(v: Variant) -> float:
+        return float(v.probs.sel(scenario=basis.leader))
+
+    def rival_p(v: Variant) -> float:
+        return float(v.probs.sel(scenario=basis.rival))
+
     return {
         "leader": basis.leader,
         "rival": basis.rival,

@@ -31,6 +31,20 @@ def false_alarm_bound(failures: int, runs: int, level: float = 0.95) -> float:
 
 
 def inference(setup: Setup, sweep: dict[str, object]) -> Facts:
+    """Facts of the inference chapter: the PyMC settings, the convergence bars and the gate sweep's result.
+
+    Parameters
+    ----------
+    setup : Setup
+        The inputs in force.
+    sweep : dict
+        The stored gate sweep (:func:`model.presentation.report.load_gate_sweep`).
+
+    Returns
+    -------
+    Facts
+        Glue name -> value (text, or a number the prose formats).
+    """
     cfg = setup.assumptions.inference
     return {
         "chains": cfg.chains,
@@ -68,6 +82,18 @@ def belief(setup: Setup, history: Sequence[Revision]) -> Facts:
 
 
 def revenue(an: Analysis) -> Facts:
+    """Facts of the revenue chapter: the recovered share and revenue, prior and posterior, against the article.
+
+    Parameters
+    ----------
+    an : Analysis
+        The analysis of the inputs in force.
+
+    Returns
+    -------
+    Facts
+        Glue name -> value (text, or a number the prose formats).
+    """
     post, obs = an.posterior_share(), an.setup.likelihood.revenue
     rev = an.revenue_fy2026
     lo, hi = RECOVERY_BAND

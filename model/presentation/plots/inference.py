@@ -4,7 +4,7 @@ priors, the forecast as the news came in, and the model's graph.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -89,7 +89,13 @@ def belief_over_time(belief: xr.DataArray, ax: object = None) -> Figure:
 
 
 @_styled
-def share_cdfs(prior_cdf, post_cdf, realised: float | None, band: tuple[float, float], ax: object = None) -> Figure:  # noqa: ANN001
+def share_cdfs(
+    prior_cdf: Callable[[np.ndarray], np.ndarray],
+    post_cdf: Callable[[np.ndarray], np.ndarray],
+    realised: float | None,
+    band: tuple[float, float],
+    ax: object = None,
+) -> Figure:
     """Prior and posterior CDF of the recovered share on a log axis, with the article's band and the realised share."""
     fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
     a = ax[0, 0]

@@ -85,6 +85,7 @@ class Table:
         return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells)
 
     def __repr__(self) -> str:
+        """The plain text (:meth:`text`)."""
         return self.text()
 
     def column(self, header: str) -> list[str]:

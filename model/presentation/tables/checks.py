@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from ...computation.checks import Check, PowerScaling
 from ..numbers import (
@@ -15,6 +15,9 @@ from .base import (
     Table,
     table,
 )
+
+if TYPE_CHECKING:
+    from ..export import Manifest
 
 
 def checks_table(checks: Sequence[Check]) -> Table:
@@ -36,6 +39,7 @@ def checks_table(checks: Sequence[Check]) -> Table:
 
 
 def power_scaling_table(ps: PowerScaling) -> Table:
+    """Prior and likelihood power-scaling sensitivity per quantity, with what each diagnosis means."""
     return table(
         (
             {
@@ -50,7 +54,7 @@ def power_scaling_table(ps: PowerScaling) -> Table:
     )
 
 
-def downloads_table(manifest, href: str) -> Table:  # noqa: ANN001 (model.presentation.export.Manifest)
+def downloads_table(manifest: Manifest, href: str) -> Table:
     """Every downloadable file: link, what it holds, size and SHA-256 (``href``: the folder's URL)."""
     return table(
         (

@@ -27,6 +27,7 @@ from .base import (
 
 
 def claims_table(claims: Sequence[dict[str, str]]) -> Table:
+    """The article's claims: the Chinese quote, an English gloss and how the book uses each."""
     return table(
         (
             {
@@ -42,6 +43,7 @@ def claims_table(claims: Sequence[dict[str, str]]) -> Table:
 
 
 def audit_table(lines: Sequence[AuditLine]) -> Table:
+    """The arithmetic audit of the article: each check, what the article says, the arithmetic, the verdict."""
     return table(
         (
             {"check": a.check, "article says": a.article_says, "arithmetic": a.arithmetic, "verdict": a.verdict}
@@ -52,6 +54,7 @@ def audit_table(lines: Sequence[AuditLine]) -> Table:
 
 
 def claims_check_table(rows: Sequence[dict[str, str]]) -> Table:
+    """Each claim's value as the article gives it beside the value checked against its sources."""
     return table(
         (
             {
@@ -172,6 +175,7 @@ def events_table(ev: Evidence, show: int = 8) -> Table:
 
 
 def quarters_table(periods: Sequence[Period]) -> Table:
+    """NVIDIA's reported periods: when each ended and was reported, its revenue, H20 China figures, confidence."""
     return table(
         (
             {
