@@ -246,7 +246,7 @@ FORMAT_VALUES = {
     "share": [1e-7, 0.000105, 0.000125, 0.00015, 0.000278, 0.00995, 0.0105, 0.0115, 0.0995, 0.115, 0.995],
     "usd": [1e-4, 0.055, 0.06, 0.0605, 0.065, 0.0995, 9.95, 99.5, 999.5, 1234.5, 16.29],
 }  # fmt: skip
-"""Values at which the page's formats must print what model.presentation.report prints: rounding ties, the policy's
+"""Values at which the page's formats must print what model.presentation.numbers prints: rounding ties, the policy's
 boundaries (0.01%, 1%, 99%), a change of digit count (0.0995 -> 0.10), thousands."""
 
 
@@ -294,4 +294,4 @@ def test_the_page_formats_as_model_report_does_in_node():
     want = python_formats(values)
     for kind in want:
         bad = [(v, w, g) for v, w, g in zip(values[kind], want[kind], got[kind], strict=True) if w != g]
-        assert not bad, f"{kind}: the page prints otherwise than model.presentation.report at {bad[:5]}"
+        assert not bad, f"{kind}: the page prints otherwise than model.presentation.numbers at {bad[:5]}"
