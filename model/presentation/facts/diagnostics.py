@@ -104,7 +104,7 @@ def sbc_mcmc(sbc: SBCResult) -> Facts:
 
 def explore(grid: dict[str, object], error: dict[str, float], leader: str) -> Facts:
     """The explorer's grid in words, its stated interpolation error and the error measured at build time."""
-    from ..computation.explore import MEASURED, MIN_RATIO, QUANTILE_LEVELS, SLIDER_RANGES, TOLERANCE, grid_bytes
+    from ...computation.explore import MEASURED, MIN_RATIO, QUANTILE_LEVELS, SLIDER_RANGES, TOLERANCE, grid_bytes
 
     lows, highs, sds = grid["lower_nodes"], grid["upper_nodes"], grid["sd_nodes"]
     d = grid["defaults"]

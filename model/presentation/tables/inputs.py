@@ -72,7 +72,7 @@ def claims_check_table(rows: Sequence[dict[str, str]]) -> Table:
 
 def prior_table(p: Priors) -> Table:
     """One row per elicited prior (:func:`model.computation.priors.prior_rows`)."""
-    from ..computation.priors import prior_rows
+    from ...computation.priors import prior_rows
 
     def acts_like(r: dict) -> str:
         n = r["pseudo-sample size"]
