@@ -89,9 +89,8 @@ def _check_name(sc: SignalCheck) -> str:
 
 @_styled
 def signal_check_plot(sc: SignalCheck, ax: object = None) -> Figure:
-    """Per-class and omnibus checks stacked.
-
-    One chart each: :func:`signal_class_check_plot`, :func:`signal_omnibus_plot`.
+    """The signal-class check: replicated counts per class (90% interval, mean) against the observed ones, each
+    class's two-sided p, and below it the predictive CDF of the omnibus G statistic minus its observed value.
     """
     fig, ax = _fig(h=0.42 * len(SIGNALS) + HEIGHT["short"] + 1.6, nrows=2, ax=ax,
                    gridspec_kw={"height_ratios": [len(SIGNALS) + 2, 5]})  # fmt: skip
