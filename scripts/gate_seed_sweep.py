@@ -31,7 +31,7 @@ from model.computation.gates import agreement  # noqa: E402
 from model.computation.mcmc import FAMILY_ALPHA, check_convergence, fit_mcmc  # noqa: E402
 from model.computation.parallel import local_workers, map_tasks  # noqa: E402
 from model.computation.pipeline import Setup, analyse, prepare  # noqa: E402
-from model.presentation.report import quantity_label  # noqa: E402
+from model.presentation.numbers import quantity_label  # noqa: E402
 
 
 def run_seed(task: tuple[Setup, int]) -> dict:

@@ -11,7 +11,7 @@ import pytest
 
 from model.computation import sensitivity as sens
 from model.entry.book import CHAPTER_FACTS, Chapter
-from model.presentation import facts, report, tables
+from model.presentation import facts, numbers, tables
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 CHAPTER_OF = {
@@ -111,7 +111,7 @@ def _check_table(t: tables.Table) -> None:
         assert not re.search(r"[a-z]+_[a-z]+", h), f"snake_case header {h!r}"
     for row in t.rows:
         for cell in row:
-            text = tables._cell_text(cell)
+            text = tables.base._cell_text(cell)
             assert not BAD_CELL.search(text), f"{text!r} in {t.header}"
             assert "…" not in text
     assert "<table" in html and html.count("<tr>") == len(t.rows) + (
@@ -169,26 +169,30 @@ def test_long_tables_fold_the_rest_into_a_dropdown(chapter):
 
 
 def test_number_formats():
-    assert report.num(-0.0001) == "0.000" and report.num(float("nan")) == "—" and report.num(None) == "—"
-    assert report.signed(0.4231) == "+0.42" and report.signed(-1.3) == "−1.30" and report.signed(-0.001) == "0.00"
-    assert report.pct(0.000268) == "0.0268%" and report.usd_m(0.0579) == "USD 58m"
-    assert report.prob_text(5e-5) == "< 0.01%" and report.prob_text(0.944) == "94%"
+    assert numbers.num(-0.0001) == "0.000" and numbers.num(float("nan")) == "—" and numbers.num(None) == "—"
+    assert numbers.signed(0.4231) == "+0.42" and numbers.signed(-1.3) == "−1.30" and numbers.signed(-0.001) == "0.00"
+    assert numbers.pct(0.000268) == "0.0268%" and numbers.usd_m(0.0579) == "USD 58m"
+    assert numbers.prob_text(5e-5) == "< 0.01%" and numbers.prob_text(0.944) == "94%"
     assert (
-        report.prob_text(0.0064) == "0.6%" and report.prob_text(0.9936) == "> 99%" and report.prob_text(0.0099) == "1%"
+        numbers.prob_text(0.0064) == "0.6%"
+        and numbers.prob_text(0.9936) == "> 99%"
+        and numbers.prob_text(0.0099) == "1%"
     )
-    assert report.share_text(0.000277847) == "0.028%" and report.share_text(0.1147) == "11%"
+    assert numbers.share_text(0.000277847) == "0.028%" and numbers.share_text(0.1147) == "11%"
     assert (
-        report.usd_text(0.06) == "USD 60m"
-        and report.usd_text(23.75) == "USD 24bn"
-        and report.usd_text(1.234) == "USD 1.2bn"
+        numbers.usd_text(0.06) == "USD 60m"
+        and numbers.usd_text(23.75) == "USD 24bn"
+        and numbers.usd_text(1.234) == "USD 1.2bn"
     )
-    assert report.share_range(0.11, 0.12) == "11–12%" and report.usd_range(0.055, 0.065) == "USD 55–65m"
+    assert numbers.share_range(0.11, 0.12) == "11–12%" and numbers.usd_range(0.055, 0.065) == "USD 55–65m"
     assert (
-        report.times_text(414.2) == "410×" and report.score_text(-0.598) == "−0.60" and report.score_text(None) == "—"
+        numbers.times_text(414.2) == "410×"
+        and numbers.score_text(-0.598) == "−0.60"
+        and numbers.score_text(None) == "—"
     )
-    assert report.bound_text(9e-5) == "< 0.01%" and report.bound_text(3.3e-4) == "< 0.04%"
-    assert report.sig(0.99, 1) == "1" and report.sig(24000) == "24,000"
-    assert report.yes_no(np.bool_(True)) == "yes"
+    assert numbers.bound_text(9e-5) == "< 0.01%" and numbers.bound_text(3.3e-4) == "< 0.04%"
+    assert numbers.sig(0.99, 1) == "1" and numbers.sig(24000) == "24,000"
+    assert numbers.yes_no(np.bool_(True)) == "yes"
 
 
 def test_html_escapes_cells():

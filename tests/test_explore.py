@@ -232,12 +232,12 @@ def test_the_words_are_plain_with_units_and_meaning(grid):
 
 
 def test_usd_in_billions_at_the_precision_policy():
-    from model.presentation.report import usd_bn_text
+    from model.presentation.numbers import usd_bn_text
 
     assert usd_bn_text(0.0603) == "USD 0.060bn"
     assert usd_bn_text(0.0558) == "USD 0.056bn"
     assert usd_bn_text(16.29) == "USD 16bn"
-    assert usd_bn_text(1.25) == "USD 1.3bn"  # a tie goes up on every machine (report.decided_round)
+    assert usd_bn_text(1.25) == "USD 1.3bn"  # a tie goes up on every machine (numbers.decided_round)
     assert usd_bn_text(215.938, 3) == "USD 216bn"
 
 
@@ -247,7 +247,7 @@ FORMAT_VALUES = {
     "share": [1e-7, 0.000105, 0.000125, 0.00015, 0.000278, 0.00995, 0.0105, 0.0115, 0.0995, 0.115, 0.995],
     "usd": [1e-4, 0.055, 0.06, 0.0605, 0.065, 0.0995, 9.95, 99.5, 999.5, 1234.5, 16.29],
 }  # fmt: skip
-"""Values at which the page's formats must print what model.presentation.report prints: rounding ties, the policy's
+"""Values at which the page's formats must print what model.presentation.numbers prints: rounding ties, the policy's
 boundaries (0.01%, 1%, 99%), a change of digit count (0.0995 -> 0.10), thousands."""
 
 
@@ -262,7 +262,7 @@ def format_values(n: int = 400, seed: int = 3) -> dict[str, list[float]]:
 
 
 def python_formats(values: dict[str, list[float]]) -> dict[str, list[str]]:
-    from model.presentation.report import prob_text, share_text, usd_bn_text
+    from model.presentation.numbers import prob_text, share_text, usd_bn_text
 
     return {
         "prob": [prob_text(v) for v in values["prob"]],
@@ -295,4 +295,4 @@ def test_the_page_formats_as_model_report_does_in_node():
     want = python_formats(values)
     for kind in want:
         bad = [(v, w, g) for v, w, g in zip(values[kind], want[kind], got[kind], strict=True) if w != g]
-        assert not bad, f"{kind}: the page prints otherwise than model.presentation.report at {bad[:5]}"
+        assert not bad, f"{kind}: the page prints otherwise than model.presentation.numbers at {bad[:5]}"

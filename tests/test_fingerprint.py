@@ -61,7 +61,7 @@ def test_the_copy_keys_as_the_package(package):
     assert _key(package) == _key(fingerprint.PACKAGE_DIR)
 
 
-@pytest.mark.parametrize("module", ["presentation/plots.py", "computation/exact.py"])
+@pytest.mark.parametrize("module", ["presentation/plots/style.py", "computation/exact.py"])
 @pytest.mark.parametrize("edit", sorted(COMMENTED))
 def test_a_comment_or_docstring_changes_no_key(package, stamp, module, edit):
     """Every cache key (result cache, build stamp) and the gate fingerprint ignore comments and docstrings."""
@@ -81,9 +81,9 @@ def test_code_in_exact_changes_the_key_the_stamp_and_the_gate(package, stamp):
 
 
 def test_code_in_plots_changes_the_stamp_not_the_result_key(package, stamp):
-    """The chapters show what plots.py draws (the book re-executes); no fit or cached result is recomputed."""
+    """The chapters show what plots/ draws (the book re-executes); no fit or cached result is recomputed."""
     before = (_key(package), stamp(package), fingerprint.gate_fingerprint(package.parent))
-    path = package / "presentation" / "plots.py"
+    path = package / "presentation" / "plots" / "style.py"
     path.write_text(path.read_text(encoding="utf-8") + "\nPROBE = 1\n", encoding="utf-8")
     key, st, gate = _key(package), stamp(package), fingerprint.gate_fingerprint(package.parent)
     assert key == before[0] and gate == before[2]

@@ -1,4 +1,4 @@
-"""Every number the book shows a reader passes the precision policy (model/presentation/report.py, "the policy as
+"""Every number the book shows a reader passes the precision policy (model/presentation/numbers.py, "the policy as
 rules").
 
 The rendered text is read without a build: each chapter's markdown with its glue references
@@ -21,7 +21,7 @@ import nbformat
 import pytest
 from conftest import run_model
 
-from model.presentation.report import (
+from model.presentation.numbers import (
     NUMBER,
     PRECISION_RULES,
     precision_kind,

@@ -25,7 +25,7 @@ from model.computation.resolution import combine, measured_verdict, quarter_boun
 from model.computation.retrospective import retrospective
 from model.computation.scoring import brier, interval_score, log_score, time_averaged
 from model.computation.sensitivity import Knobs
-from model.presentation import report
+from model.presentation import numbers
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +197,7 @@ def test_the_outcomes_rounding_is_carried_into_what_is_shown(retro):
         assert all(abs(e.interval - s.interval) <= 0.01 * s.interval for e in ends), s.forecast
         lo, hi = s.ratio_range
         assert lo == pytest.approx(ends[1].ratio) and hi == pytest.approx(ends[0].ratio) and lo < s.ratio < hi
-    assert report.times_range(*retro.article.ratio_range) == "380–450×"
+    assert numbers.times_range(*retro.article.ratio_range) == "380–450×"
 
 
 def test_time_averaged_weights_by_days():
@@ -249,7 +249,7 @@ def test_tiny_probabilities_are_bounded_under_robust_likelihoods(basis):
     assert set(bounds) == {"base", "easing"}
     for s, top in bounds.items():
         assert top >= float(basis.robust[0].probs.sel(scenario=s))
-        assert report.bound_text(top) == ("< 0.01%" if top < BOUND else report.bound_text(top))
+        assert numbers.bound_text(top) == ("< 0.01%" if top < BOUND else numbers.bound_text(top))
     misreport = next(v for v in basis.robust if v.name.startswith("1.0%"))
     assert float(misreport.probs.sel(scenario="base")) > float(basis.robust[0].probs.sel(scenario="base"))
 

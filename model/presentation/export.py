@@ -57,6 +57,7 @@ class Manifest:
         )
 
     def as_dict(self) -> dict[str, object]:
+        """The manifest as JSON-ready data: version, commit and one entry per file."""
         return {"version": self.version, "commit": self.commit, "files": [asdict(f) for f in self.files]}
 
 
@@ -90,6 +91,18 @@ def git_commit(root: Path = ROOT) -> str:
 
 
 def sha256(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    str
+        The digest as 64 hex digits.
+    """
     h = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

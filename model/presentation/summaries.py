@@ -12,6 +12,7 @@ import numpy as np
 
 from ..computation.checks import CheckReport
 from ..computation.priors import OVERCONFIDENT_N, Priors, beta_interval_mass
+from .numbers import sig
 
 
 def _prior_row(name: str, family: str, interval: str, mass: tuple[float, float], mean: float, n: float | None) -> dict:
@@ -165,7 +166,7 @@ def report_text(rep: CheckReport) -> str:
         for r in rep.power.single_rows()
     ]
     lines += [f"Bound: P(z={s}) stays below {v:.1e} under every robust likelihood" for s, v in rep.bounds.items()]
-    lines += ["", "Run time (s): " + ", ".join(f"{k} {v:.1f}" for k, v in rep.seconds.items())]
+    lines += ["", "Run time (s): " + ", ".join(f"{k} {sig(v)}" for k, v in rep.seconds.items())]
     bad = rep.first_failure
     lines.append("All checks pass." if bad is None else f"FAILED: {bad.name}: {bad.reason}")
     return "\n".join(lines)

@@ -7,9 +7,9 @@ scenario bars, the recovered share and the belief-over-time chart. Nothing is fe
 Every word the page shows comes from here (:func:`explorer_text`, carried in the JSON as
 ``text``): the sliders' labels, units and meanings, the dates in words, the stated error beside
 each output and the note beside a slider that cannot matter at the chosen date. The page formats
-numbers as :mod:`model.presentation.report` does (its ``fmt`` functions mirror
-:func:`~model.presentation.report.prob_text`,
-:func:`~model.presentation.report.share_text` and :func:`~model.presentation.report.usd_bn_text`); :func:`shown_text`
+numbers as :mod:`model.presentation.numbers` does (its ``fmt`` functions mirror
+:func:`~model.presentation.numbers.prob_text`,
+:func:`~model.presentation.numbers.share_text` and :func:`~model.presentation.numbers.usd_bn_text`); :func:`shown_text`
 is the
 Python copy of what it prints, :func:`idle_sliders` of which notes it shows.
 """
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 from ..computation.explore import SLIDER_RANGES, Settings, explorer_value, idle_reasons
 from ..computation.mcmc import BOUND
+from .numbers import prob_text, share_text, sig, usd_bn_text, usd_text
 from .plots import SCENARIO_COLORS, SCENARIO_LABELS
-from .report import prob_text, share_text, sig, usd_bn_text, usd_text
 
 SLIDERS: tuple[str, ...] = ("base_mean", "weight", "sd_factor", "lower", "upper", "step")
 """The sliders in the order the page shows them."""
@@ -40,6 +40,7 @@ class Html:
         return self.html
 
     def __repr__(self) -> str:
+        """What a terminal shows instead of the page: the text alternative."""
         return self.text
 
 
@@ -152,19 +153,6 @@ def explorer_html(grid: dict[str, object]) -> Html:
 
 
 # --------------------------------------------------------------------------- what the page prints, in Python
-
-
-def setting_text(grid: dict[str, object], key: str, value: float) -> str:
-    """A slider's value as the page shows it beside its label."""
-    if key == "base_mean":
-        return prob_text(value)
-    if key == "weight":
-        return f"{value:.2f}"
-    if key == "sd_factor":
-        return f"×{sig(value, 2)}"
-    if key in ("lower", "upper"):
-        return share_text(value)
-    return explorer_text(grid)["steps"][int(value)]
 
 
 def shown_text(grid: dict[str, object], s: Settings) -> dict[str, str]:
