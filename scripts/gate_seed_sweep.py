@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 from model import __version__  # noqa: E402
 from model.computation.fingerprint import gate_fingerprint  # noqa: E402
 from model.computation.gates import agreement  # noqa: E402
-from model.computation.mcmc import FAMILY_ALPHA, check_convergence, fit_mcmc  # noqa: E402
+from model.computation.mcmc import fit_mcmc  # noqa: E402
+from model.computation.mcmc_result import FAMILY_ALPHA, check_convergence  # noqa: E402
 from model.computation.parallel import local_workers, map_tasks  # noqa: E402
 from model.computation.pipeline import Setup, analyse, prepare  # noqa: E402
 from model.presentation.numbers import quantity_label  # noqa: E402

@@ -14,7 +14,7 @@ from conftest import ROOT
 
 from model.computation import explore
 from model.computation import sensitivity as sens
-from model.computation.mcmc import BOUND
+from model.computation.mcmc_result import BOUND
 from model.presentation.export import DESCRIPTIONS, MANIFEST_FILE, ExportInputs, export, portable, portable_summary
 from model.presentation.report import headline
 

@@ -15,7 +15,8 @@ from model.computation.evidence import select
 from model.computation.exact import exact_posterior, exact_prior
 from model.computation.gates import Agreement, GateError, forward_agreement, z_bar
 from model.computation.likelihood import Likelihood, likelihood_of
-from model.computation.mcmc import fit_mcmc, mcse_mean
+from model.computation.mcmc import fit_mcmc
+from model.computation.mcmc_result import mcse_mean
 from model.computation.measurement import RevenueObservation, normal_logpdf
 from model.computation.simulate import prior_predictive, rng_for, summarise
 
@@ -144,7 +145,7 @@ def test_exact_and_mcmc_agree(analysis):
 
 @pytest.mark.slow
 def test_mcmc_meets_diagnostic_bars(analysis):
-    from model.computation.mcmc import check_convergence
+    from model.computation.mcmc_result import check_convergence
 
     assert check_convergence(analysis.mcmc, analysis.setup.assumptions.inference) == []
 

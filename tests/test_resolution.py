@@ -19,7 +19,7 @@ from model.computation.call import call_basis, log_odds_parts, tiny_bounds, weig
 from model.computation.checks import forecast_revenue_check, predictive_checks
 from model.computation.errors import InputError
 from model.computation.evidence import select
-from model.computation.mcmc import BOUND, complete_shares, realised_prob, shares_rao_blackwell
+from model.computation.mcmc_result import BOUND, complete_shares, realised_prob, shares_rao_blackwell
 from model.computation.pipeline import prepare
 from model.computation.resolution import combine, measured_verdict, quarter_bounds
 from model.computation.retrospective import retrospective

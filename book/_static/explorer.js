@@ -158,7 +158,7 @@
     var text = rounded.toFixed(Math.max(0, n - 1 - exp));
     return grouped(text === "-0" ? "0" : text);
   }
-  var BOUND = 1e-4; // model.mcmc.BOUND (the grid's text.bound overrides it)
+  var BOUND = 1e-4; // model.computation.mcmc_result.BOUND (the grid's text.bound overrides it)
   function probText(p) {
     if (p < BOUND) return "< 0.01%";
     if (p < 0.01) return sig(100 * p, 1) + "%";

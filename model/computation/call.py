@@ -30,7 +30,7 @@ from .assumptions import ShareNearZero
 from .evidence import CONFIDENCE_LEVELS, Evidence, log_likelihood_table, select
 from .exact import exact_posterior
 from .likelihood import Likelihood
-from .mcmc import BOUND
+from .mcmc_result import BOUND
 from .pipeline import Setup
 from .sensitivity import Knobs, posterior, ranked
 
@@ -381,7 +381,7 @@ def tiny_bounds(variants: tuple[Variant, ...], bound: float = BOUND) -> dict[str
     variants : tuple of Variant
         From :func:`robust_variants`, the model's likelihood first.
     bound : float
-        Probabilities below it are tiny (default :data:`model.computation.mcmc.BOUND`).
+        Probabilities below it are tiny (default :data:`model.computation.mcmc_result.BOUND`).
 
     Returns
     -------

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from .mcmc import BOUND
+from .mcmc_result import BOUND
 
 SLIDER_RANGES: dict[str, tuple[float, float]] = {"base_mean": (0.05, 0.95), "weight": (0.0, 1.0)}
 """Ranges of the two sliders the page computes exactly (no grid)."""
@@ -253,7 +253,7 @@ def idle_reasons(grid: dict, s: Settings) -> dict[str, str]:
     - ``sd_factor``, ``"no_revenue"``: no revenue figure is in force (the state's datum is
       ``"none"``: its likelihood is 1 whatever the error);
     - ``base_mean``, ``"base_ruled_out"``: even at the top of its slider the base case's probability
-      is below :data:`model.computation.mcmc.BOUND`, the smallest probability the book prints (P(base) rises
+      is below :data:`model.computation.mcmc_result.BOUND`, the smallest probability the book prints (P(base) rises
       with its prior, so nowhere on the slider does it reach the bound, and the other scenarios keep
       their ratios to one another).
 

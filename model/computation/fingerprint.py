@@ -73,6 +73,7 @@ GATE_FINGERPRINT_FILES: tuple[str, ...] = (
     "model/computation/likelihood.py",
     "model/computation/measurement.py",
     "model/computation/mcmc.py",
+    "model/computation/mcmc_result.py",
     "model/computation/gates.py",
     "model/computation/exact.py",
     "model/computation/priors.py",

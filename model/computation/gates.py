@@ -6,7 +6,7 @@ The exact path (:mod:`model.computation.exact`) is the source of every headline 
 comparison; the others only gather what is compared:
 
 * :func:`agreement` -- the PyMC fit against the exact posterior, every reported quantity, with a
-  family-wise (Bonferroni) bar :func:`z_bar` at :data:`model.computation.mcmc.FAMILY_ALPHA`;
+  family-wise (Bonferroni) bar :func:`z_bar` at :data:`model.computation.mcmc_result.FAMILY_ALPHA`;
 * :func:`forward_agreement` -- a forward Monte Carlo summary (mean, median, 5% and 95% quantiles,
   P(exceed)) against its exact value, at the fixed bar :data:`MC_Z`;
 * :func:`mcmc_gate` -- :func:`agreement` plus the fit's convergence diagnostics;
@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 import numpy as np
 from scipy import stats
 
-from .mcmc import BOUND, FAMILY_ALPHA, TAIL_KHAT, TAIL_REL_TOL, check_convergence
+from .mcmc_result import BOUND, FAMILY_ALPHA, TAIL_KHAT, TAIL_REL_TOL, check_convergence
 
 if TYPE_CHECKING:
     from .assumptions import InferenceSettings
     from .checks import Check
     from .exact import ExactPosterior
-    from .mcmc import MCMCResult
+    from .mcmc_result import MCMCResult
     from .sensitivity import SobolResult
     from .simulate import Summary
 
@@ -71,9 +71,9 @@ class Agreement:
         Pareto k-hat of the draws' upper tail (``-inf`` when not measured).
     method : str
         ``z`` (``|mc - exact| <= z_bar * mcse``, up to rounding), ``tail`` (k-hat above
-        :data:`model.computation.mcmc.TAIL_KHAT`: the MCSE is unreliable, so the wider of a relative
+        :data:`model.computation.mcmc_result.TAIL_KHAT`: the MCSE is unreliable, so the wider of a relative
         tolerance and the z bar) or ``bound`` (a probability below
-        :data:`model.computation.mcmc.BOUND` on both paths: reported as a bound, not compared).
+        :data:`model.computation.mcmc_result.BOUND` on both paths: reported as a bound, not compared).
     z_bar : float
         The bar, in MCSE.
     """
@@ -154,7 +154,7 @@ class Estimate:
     khat : float
         Pareto k-hat of its draws' upper tail (``-inf`` when not measured: never ``tail``).
     is_probability : bool
-        A probability, reported as a bound below :data:`model.computation.mcmc.BOUND`.
+        A probability, reported as a bound below :data:`model.computation.mcmc_result.BOUND`.
     """
 
     var: str
@@ -246,8 +246,8 @@ def method_of(e: Estimate) -> str:
     Returns
     -------
     str
-        ``bound`` for a probability below :data:`model.computation.mcmc.BOUND` on both paths,
-        ``tail`` when its k-hat exceeds :data:`model.computation.mcmc.TAIL_KHAT`, else ``z``.
+        ``bound`` for a probability below :data:`model.computation.mcmc_result.BOUND` on both paths,
+        ``tail`` when its k-hat exceeds :data:`model.computation.mcmc_result.TAIL_KHAT`, else ``z``.
     """
     if e.is_probability and max(e.exact, e.mc) < BOUND:
         return "bound"
@@ -300,7 +300,7 @@ def agreement(exact: ExactPosterior, mcmc: MCMCResult) -> Gate:
     -------
     Gate
         One row per quantity of ``mcmc``, judged at the Bonferroni bar over the quantities
-        compared by z (family-wise :data:`model.computation.mcmc.FAMILY_ALPHA`).
+        compared by z (family-wise :data:`model.computation.mcmc_result.FAMILY_ALPHA`).
     """
     exact_values = exact.labelled().rename({"scenario_prob": "p_z", "theta_mean": "theta", "r_mean": "r"})
     return compare(
@@ -334,7 +334,7 @@ def mcmc_gate(exact: ExactPosterior, mcmc: MCMCResult, settings: InferenceSettin
     Returns
     -------
     Gate
-        Passes when the fit converged (:func:`model.computation.mcmc.check_convergence`) and agrees.
+        Passes when the fit converged (:func:`model.computation.mcmc_result.check_convergence`) and agrees.
     """
     return replace(agreement(exact, mcmc), problems=tuple(check_convergence(mcmc, settings)))
 

@@ -22,7 +22,8 @@ from .evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, Evidence, load_evidence,
 from .exact import ExactPosterior, ExactPrior, exact_posterior, exact_prior
 from .gates import Gate, agreement
 from .likelihood import Likelihood, likelihood_of
-from .mcmc import MCMCResult, Quantity, fit_mcmc
+from .mcmc import fit_mcmc
+from .mcmc_result import MCMCResult, Quantity
 from .priors import Priors, elicit_priors
 from .resolution import DEFAULT_RESOLUTION, ResolutionResult, resolve
 from .simulate import Draws, Summary, posterior_predictive, prior_predictive, rng_for, summarise

@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import SCENARIOS
 from .likelihood import Likelihood
-from .mcmc import MCMCResult
+from .mcmc_result import MCMCResult
 from .priors import Priors
 
 

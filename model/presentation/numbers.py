@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 
-from ..computation.mcmc import BOUND
+from ..computation.mcmc_result import BOUND
 
 
 def rnd(x: float | None, digits: int = 6) -> float | None:

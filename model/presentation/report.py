@@ -15,7 +15,7 @@ from .. import SCENARIOS
 from ..computation import sensitivity as sens
 from ..computation.call import MISREPORT, CallBasis
 from ..computation.gates import Agreement
-from ..computation.mcmc import BOUND
+from ..computation.mcmc_result import BOUND
 from ..computation.pipeline import Analysis, Setup
 from ..computation.resolution import ConditionVerdict, Resolution, ResolutionResult
 from ..computation.retrospective import Retrospective

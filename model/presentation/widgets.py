@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass
 
 from ..computation.explore import SLIDER_RANGES, Settings, explorer_value, idle_reasons
-from ..computation.mcmc import BOUND
+from ..computation.mcmc_result import BOUND
 from .numbers import prob_text, share_text, sig, usd_bn_text, usd_text
 from .plots import SCENARIO_COLORS, SCENARIO_LABELS
 

@@ -45,7 +45,7 @@ def build_data_model(priors: Priors, sd: float):  # -> pm.Model
     """
     import pymc as pm
 
-    from ..mcmc import log_beta
+    from ..mcmc_result import log_beta
     from ..measurement import normal_logpdf
 
     with pm.Model(coords={"scenario": list(SCENARIOS)}) as model:
@@ -82,11 +82,11 @@ def _nutpie_ranks(compiled, seed: int, task: "SBCFit") -> tuple[np.ndarray, int]
     """One SBC fit: ranks of the true (theta, r) among ``thin_to`` thinned draws, and the divergences.
 
     The collapsed model samples the realised share only; the four shares are completed from the
-    draws exactly (:func:`model.computation.mcmc.complete_shares`), with a stream of their own.
+    draws exactly (:func:`model.computation.mcmc_result.complete_shares`), with a stream of their own.
     """
     import nutpie
 
-    from ..mcmc import complete_shares, realised_prob
+    from ..mcmc_result import complete_shares, realised_prob
 
     tr = nutpie.sample(compiled, cores=1, seed=seed, progress_bar=False, **task.settings)
     th = tr.posterior["theta"].values.reshape(-1, len(SCENARIOS))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...computation.checks import PPC_ALPHA, PredictiveChecks, SBCResult
-from ...computation.mcmc import BOUND
+from ...computation.mcmc_result import BOUND
 from ...computation.pipeline import Setup, plain
 from ..numbers import (
     prob_text,

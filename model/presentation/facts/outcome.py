@@ -7,7 +7,7 @@ import xarray as xr
 from ... import SCENARIOS
 from ...computation.call import MISREPORT, CallBasis, Variant, tiny_bounds
 from ...computation.claims import stated
-from ...computation.mcmc import BOUND
+from ...computation.mcmc_result import BOUND
 from ...computation.pipeline import Analysis, Setup
 from ...computation.retrospective import Retrospective
 from ...computation.scoring import BASELINES, OUTCOME_VALUE, brier, interval_score, time_averaged

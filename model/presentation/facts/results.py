@@ -6,7 +6,7 @@ from typing import Sequence
 
 from ...computation.call import CallBasis
 from ...computation.claims import RECOVERY_BAND
-from ...computation.mcmc import FAMILY_ALPHA
+from ...computation.mcmc_result import FAMILY_ALPHA
 from ...computation.pipeline import Analysis, Setup, plain
 from ...computation.sensitivity import Revision, Tornado
 from ..numbers import (

@@ -10,7 +10,7 @@ import xarray as xr
 from ... import SCENARIOS
 from ...computation.exact import ExactPosterior
 from ...computation.gates import Agreement
-from ...computation.mcmc import MCMCResult
+from ...computation.mcmc_result import MCMCResult
 from ...computation.sensitivity import Revision, SobolResult, Tornado
 from ..numbers import (
     label,
