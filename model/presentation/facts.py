@@ -16,11 +16,12 @@ from .. import SCENARIOS
 from ..computation.call import MISREPORT, CallBasis, tiny_bounds
 from ..computation.checks import PPC_ALPHA, PredictiveChecks, SBCResult
 from ..computation.claims import RECOVERY_BAND, audit, stated, stated_base_probability
+from ..computation.history import Revision
 from ..computation.mcmc import BOUND, FAMILY_ALPHA
 from ..computation.pipeline import Analysis, Setup, plain
 from ..computation.retrospective import Retrospective
 from ..computation.scoring import BASELINES, OUTCOME_VALUE, brier, interval_score, time_averaged
-from ..computation.sensitivity import Revision, Tornado
+from ..computation.sensitivity import Tornado
 from .report import (
     bound_text,
     prob_text,

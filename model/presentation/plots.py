@@ -37,8 +37,10 @@ from scipy import stats
 from .. import SCENARIOS, SIGNALS
 from ..computation.claims import RECOVERY_BAND
 from ..computation.evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
+from ..computation.history import Revision
 from ..computation.priors import Priors
-from ..computation.sensitivity import Revision, SobolResult, Tornado
+from ..computation.sensitivity import Tornado
+from ..computation.sobol import SobolResult
 from .report import (
     influence_rows,
     output_label,
@@ -581,7 +583,7 @@ def prior_vs_posterior(
 @_styled
 def belief_over_time(belief: xr.DataArray, ax: object = None) -> Figure:
     """Stacked area of P(z = s | evidence up to date) over time
-    (:func:`model.computation.sensitivity.belief_over_time`).
+    (:func:`model.computation.history.belief_over_time`).
     """
     fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
     a = ax[0, 0]

@@ -27,13 +27,15 @@ from ..computation.claims import AuditLine
 from ..computation.evidence import Evidence, Period
 from ..computation.exact import ExactPosterior
 from ..computation.gates import Agreement
+from ..computation.history import Revision
 from ..computation.mcmc import TAIL_KHAT, MCMCResult
 from ..computation.priors import Priors
 from ..computation.resolution import ResolutionResult
 from ..computation.retrospective import Retrospective
 from ..computation.scoring import BASELINES
-from ..computation.sensitivity import Revision, SobolResult, Tornado
+from ..computation.sensitivity import Tornado
 from ..computation.simulate import Summary
+from ..computation.sobol import SobolResult
 from .report import (
     bound_text,
     label,
