@@ -999,7 +999,7 @@ def test_last_resort_is_one_line_exit_70(capsys, monkeypatch):
 
 def test_sensitivity_elicitation_failure_names_the_range(capsys, monkeypatch):
     import model.computation.priors
-    from model.computation.priors import ElicitationError
+    from model.computation.elicitation import ElicitationError
 
     real = model.computation.priors.elicit_beta
     shipped = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.computation import sensitivity as sens
+from model.computation import influence
 from model.entry.book import CHAPTER_FACTS, Chapter
 from model.presentation import facts, numbers, tables
 
@@ -142,7 +142,7 @@ def test_every_table_is_formatted_for_people(chapter):
         tables.tornado_table(chapter.tornado, "scenario_prob", chapter.leader),
         tables.tornado_table(chapter.tornado, "share_mean"),
         tables.influence_table(chapter.influence),
-        tables.quality_table(sens.evidence_quality(st)),
+        tables.quality_table(influence.evidence_quality(st)),
         tables.resolution_table(res),
         tables.conditions_table(res),
         tables.conditions_table(res, readings=True),

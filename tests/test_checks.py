@@ -153,7 +153,7 @@ def test_power_scaling_values_and_validity(setup):
     )  # the signals decide reban vs domestic
     lo = checks.powered_priors(p, 0.5)
     assert lo.kappa == pytest.approx((0.5 * (p.dirichlet_alpha - 1) + 1).sum())
-    from model.computation.priors import elicit_beta_quantiles
+    from model.computation.elicitation import elicit_beta_quantiles
 
     steep = p.with_(recovery={**p.recovery, "domestic": elicit_beta_quantiles(0.001, 0.20, 0.04, 0.90)})
     with pytest.raises(ValueError):

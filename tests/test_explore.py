@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from model.computation import explore
+from model.computation import explore, history, influence
 from model.computation import sensitivity as sens
 from model.computation.mcmc_result import BOUND
 from model.presentation.export import DESCRIPTIONS, MANIFEST_FILE, ExportInputs, export, portable, portable_summary
@@ -79,7 +79,7 @@ def test_the_grid_is_computed_once_across_processes(setup, grid, tmp_path, monke
 def test_the_date_slider_replays_the_belief_over_time(setup, grid):
     d = explore.settings_default(grid)
     shown = explore.explorer_value(grid, d)["belief"]
-    hist = sens.forecast_history(setup)
+    hist = history.forecast_history(setup)
     assert len(shown) == len(hist) == len(grid["steps"])
     np.testing.assert_allclose(shown, [r.prob_after.values for r in hist], atol=1e-7)
 
@@ -100,7 +100,12 @@ def test_the_grid_is_small_and_json(grid):
 def test_export_writes_every_file_with_its_hash(analysis, grid, tmp_path):
     st = analysis.setup
     inputs = ExportInputs(
-        analysis, sens.weight_spread(st), sens.tornado(st), sens.event_influence(st), sens.forecast_history(st), grid
+        analysis,
+        sens.weight_spread(st),
+        sens.tornado(st),
+        influence.event_influence(st),
+        history.forecast_history(st),
+        grid,
     )
     m = export(inputs, tmp_path)
     assert [f.name for f in m.files] == list(DESCRIPTIONS) and m.verify(tmp_path)

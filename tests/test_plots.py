@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from model.computation import history, influence, sobol
 from model.computation import sensitivity as sens
 from model.computation.simulate import prior_predictive, rng_for
 from model.presentation import plots
@@ -56,7 +57,7 @@ def test_all_figures_titled_and_labelled(setup):
     p, ev = setup.priors, setup.evidence
     d = prior_predictive(p, 2000, rng_for(1, "plots"))
     ex = sens.posterior(setup)
-    hist = sens.belief_over_time(setup)
+    hist = history.belief_over_time(setup)
     grid = np.linspace(0, 0.2, 50)
     retro, basis = _retro_and_call(setup)
     figs = [
@@ -69,10 +70,10 @@ def test_all_figures_titled_and_labelled(setup):
         plots.prior_vs_posterior(p.m, ex.scenario_prob, sens.weight_spread(setup)),
         plots.belief_over_time(hist),
         plots.share_cdfs(ex.share_cdf, ex.share_cdf, 0.0002, (0.11, 0.12)),
-        plots.forecast_over_time(sens.forecast_history(setup)[-3:], 0.0002, (0.11, 0.12)),
+        plots.forecast_over_time(history.forecast_history(setup)[-3:], 0.0002, (0.11, 0.12)),
         plots.tornado_chart_one(sens.tornado(setup), "scenario_prob", "domestic"),
         plots.sweep_chart(grid, np.tile(ex.scenario_prob, (50, 1)), 0.1, "x (unit)", "t"),
-        plots.influence_chart(sens.event_influence(setup)),
+        plots.influence_chart(influence.event_influence(setup)),
         plots.held_up_chart(retro),
         plots.oos_share_chart(retro),
         plots.oos_base_chart(retro),
@@ -111,7 +112,7 @@ def _retro_and_call(setup):
     from model.computation.call import call_basis
     from model.computation.retrospective import retrospective
 
-    return retrospective(setup, sens.forecast_history(setup)), call_basis(setup)
+    return retrospective(setup, history.forecast_history(setup)), call_basis(setup)
 
 
 def _all_figures(setup):
@@ -124,8 +125,8 @@ def _all_figures(setup):
 
     p, ev, obs = setup.priors, setup.evidence, setup.likelihood.revenue
     an = analyse(setup, mcmc=False)
-    hist = sens.forecast_history(setup)
-    bot = sens.belief_over_time(setup)
+    hist = history.forecast_history(setup)
+    bot = history.belief_over_time(setup)
     rows = sens.tornado(setup)
     k = sens.sweep(setup, "kappa_factor", np.geomspace(0.1, 10, 9))
     retro, basis = _retro_and_call(setup)
@@ -163,8 +164,8 @@ def _all_figures(setup):
             plots.sweep_chart(k.value.values, k["scenario_prob"].values, 1.0, "kappa factor", "Probabilities")
         ],
         "kappa_sweep_chart": [plots.kappa_sweep_chart(k, p.kappa)],
-        "influence_chart": [plots.influence_chart(sens.event_influence(setup), 10)],
-        "sobol_chart": [plots.sobol_chart(sens.prior_sobol(setup, n=2**8)["mean share"], "Sobol indices")],
+        "influence_chart": [plots.influence_chart(influence.event_influence(setup), 10)],
+        "sobol_chart": [plots.sobol_chart(sobol.prior_sobol(setup, n=2**8)["mean share"], "Sobol indices")],
         "held_up_chart": [plots.held_up_chart(retro)],
         "oos_share_chart": [plots.oos_share_chart(retro)],
         "oos_base_chart": [plots.oos_base_chart(retro)],

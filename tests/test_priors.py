@@ -3,7 +3,8 @@ import pytest
 from scipy import stats
 
 from model import SCENARIOS
-from model.computation.priors import OVERCONFIDENT_N, beta_interval_mass, elicit_beta, elicit_kappa, elicit_lognormal
+from model.computation.elicitation import beta_interval_mass, elicit_beta, elicit_kappa, elicit_lognormal
+from model.computation.priors import OVERCONFIDENT_N
 
 
 @pytest.mark.parametrize(
@@ -54,7 +55,7 @@ def test_maxent_beta_agrees_with_preliz(lower, upper, mass):
     """
     import preliz as pz
 
-    from model.computation.priors import beta_entropy, beta_interval_mass, elicit_beta
+    from model.computation.elicitation import beta_entropy, beta_interval_mass, elicit_beta
 
     ours = elicit_beta(lower, upper, mass)
     ref = pz.Beta()
@@ -67,7 +68,7 @@ def test_maxent_beta_agrees_with_preliz(lower, upper, mass):
 def test_maxent_lognormal_agrees_with_preliz():
     import preliz as pz
 
-    from model.computation.priors import elicit_lognormal
+    from model.computation.elicitation import elicit_lognormal
 
     ours, ref = elicit_lognormal(150.0, 240.0, 0.9), pz.LogNormal()
     pz.maxent(ref, 150.0, 240.0, 0.9, plot=False)
@@ -84,7 +85,7 @@ def test_elicitation_gives_the_same_bits_under_another_blas_and_simd(tmp_path):
     import sys
 
     code = (
-        "from model.computation.priors import elicit_beta, elicit_lognormal, elicit_kappa; "
+        "from model.computation.elicitation import elicit_beta, elicit_lognormal, elicit_kappa; "
         "print([repr(x) for a in [(0.11,0.12,0.9),(0.10,0.20,0.9),(0.001,0.02,0.9),(0.005,0.06,0.9)]"
         " for x in (elicit_beta(*a).alpha, elicit_beta(*a).beta)], repr(elicit_lognormal(150.0,240.0,0.9).mu),"
         " repr(elicit_kappa(0.45,0.3,0.6,0.9)))"
@@ -109,7 +110,7 @@ def test_elicitation_gives_the_same_bits_under_another_blas_and_simd(tmp_path):
 @pytest.mark.parametrize("x1,p1,x2,p2", [(0.004, 0.05, 0.05, 0.9), (1e-5, 0.4, 0.01, 0.9), (1e-4, 0.4, 0.2, 0.99)])
 def test_two_quantile_beta_meets_both_quantiles(x1, p1, x2, p2):
     """Checked with scipy's CDF, the steep Betas (a start below a = 1 needed) included."""
-    from model.computation.priors import elicit_beta_quantiles
+    from model.computation.elicitation import elicit_beta_quantiles
 
     b = elicit_beta_quantiles(x1, p1, x2, p2)
     assert stats.beta.cdf(x1, b.alpha, b.beta) == pytest.approx(p1, abs=1e-9)
@@ -118,11 +119,11 @@ def test_two_quantile_beta_meets_both_quantiles(x1, p1, x2, p2):
 
 def test_two_quantile_beta_tries_more_than_one_start(monkeypatch):
     """A steep Beta (a ~ 0.12) is out of reach from a = 1 alone: the other starts are what find it."""
-    from model.computation import priors
+    from model.computation import elicitation
 
-    elicit = priors.elicit_beta_quantiles.__wrapped__
-    monkeypatch.setattr(priors, "QUANTILE_STARTS", (1.0,))
-    with pytest.raises(priors.ElicitationError):
+    elicit = elicitation.elicit_beta_quantiles.__wrapped__
+    monkeypatch.setattr(elicitation, "QUANTILE_STARTS", (1.0,))
+    with pytest.raises(elicitation.ElicitationError):
         elicit(1e-5, 0.4, 0.01, 0.9)
     monkeypatch.undo()
     assert elicit(1e-5, 0.4, 0.01, 0.9).alpha < 0.2
@@ -130,7 +131,7 @@ def test_two_quantile_beta_tries_more_than_one_start(monkeypatch):
 
 def test_two_quantile_beta_is_bounds_checked():
     """Quantiles only a Beta with a < BETA_MIN meets are refused with the fix, not returned."""
-    from model.computation.priors import BETA_MIN, ElicitationError, elicit_beta_quantiles
+    from model.computation.elicitation import BETA_MIN, ElicitationError, elicit_beta_quantiles
 
     with pytest.raises(ElicitationError, match="move the two quantiles"):
         elicit_beta_quantiles(1e-6, 0.4, 0.01, 0.6)

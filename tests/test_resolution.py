@@ -14,6 +14,7 @@ import pytest
 from conftest import run_model
 
 from model import SCENARIOS
+from model.computation import history
 from model.computation import sensitivity as sens
 from model.computation.call import call_basis, log_odds_parts, tiny_bounds, weight_flip
 from model.computation.checks import forecast_revenue_check, predictive_checks
@@ -30,7 +31,7 @@ from model.presentation import numbers
 
 @pytest.fixture(scope="module")
 def retro(setup):
-    return retrospective(setup, sens.forecast_history(setup))
+    return retrospective(setup, history.forecast_history(setup))
 
 
 @pytest.fixture(scope="module")
@@ -172,11 +173,11 @@ def test_only_the_articles_stated_numbers_are_scored(setup, retro):
         setup,
         priors=setup.priors.with_(m=np.array([0.3, 0.7 / 3, 0.7 / 3, 0.7 / 3])),
     )
-    assert retrospective(other, sens.forecast_history(setup)).article.brier == pytest.approx(0.2025)
+    assert retrospective(other, history.forecast_history(setup)).article.brier == pytest.approx(0.2025)
 
 
 def test_the_books_scored_forecasts_are_out_of_sample_only(setup, retro):
-    hist = sens.forecast_history(setup)
+    hist = history.forecast_history(setup)
     first_datum = next(r.date for r in hist if r.in_sample)
     assert retro.hindsight_from == first_datum
     assert retro.model and all(s.forecast.date < first_datum for s in retro.model)

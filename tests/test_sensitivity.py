@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from model import SCENARIOS, SIGNALS
-from model.computation import gates
+from model.computation import gates, history, influence, sobol
 from model.computation import sensitivity as sens
 from model.computation.exact import exact_posterior
 
@@ -22,7 +22,7 @@ def test_leaving_out_a_favouring_event_lowers_that_scenario(setup):
 
 
 def test_influence_signs_and_order(setup):
-    infl = sens.event_influence(setup)
+    infl = influence.event_influence(setup)
     items = [str(i) for i in infl.item.values]
     assert len(items) == len(setup.evidence.signal_events) + 1  # re-reports are not signals; one revenue datum
     assert not set(items) & {e.id for e in setup.evidence.events if not setup.evidence.is_signal(e)}
@@ -32,7 +32,7 @@ def test_influence_signs_and_order(setup):
     assert float(china["delta"].sel(scenario="domestic")) > 0 > float(china["delta"].sel(scenario="reban"))
     revenue = infl.isel(item=(infl["kind"] == "revenue").values)
     assert list(revenue.item.values) == ["FY2026"] == items[:1]  # the full-year report is the most informative item
-    assert sens.most_influential_event(infl, "domestic") != "FY2026"  # a news event, never the report
+    assert influence.most_influential_event(infl, "domestic") != "FY2026"  # a news event, never the report
 
 
 def test_sweep_at_default_point_is_the_headline(setup):
@@ -99,7 +99,7 @@ def test_sobol_ishigami_known_indices():
         return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
 
     unif = lambda u: -np.pi + 2 * np.pi * u  # noqa: E731
-    res = sens.sobol_indices(ishigami, ["x1", "x2", "x3"], [unif] * 3, 2**14, seed=1)
+    res = sobol.sobol_indices(ishigami, ["x1", "x2", "x3"], [unif] * 3, 2**14, seed=1)
     v = a**2 / 8 + b * np.pi**4 / 5 + b**2 * np.pi**8 / 18 + 0.5
     s1 = np.array([(b * np.pi**4 / 5 + b**2 * np.pi**8 / 50 + 0.5) / v, a**2 / 8 / v, 0.0])
     st = np.array(
@@ -114,7 +114,7 @@ def test_sobol_ishigami_known_indices():
 
 
 def test_prior_sobol_revenue_has_no_effect_on_share(setup):
-    res = sens.prior_sobol(setup, n=2**11)
+    res = sobol.prior_sobol(setup, n=2**11)
     share = res["mean share"]
     i = share.names.index("FY2026 revenue")
     assert abs(share.ST[i]) < 0.01
@@ -127,13 +127,13 @@ def test_prior_sobol_revenue_has_no_effect_on_share(setup):
 
 def test_belief_over_time_ends_at_headline(setup):
     """Before any revenue figure, P(z | E) is m_s exp(w S_s) normalised (Z_s = 1): exact at the first date."""
-    from model.computation.evidence import log_likelihood_table
+    from model.computation.evidence import log_likelihood_table, select
     from model.computation.likelihood import revenue_datum
 
-    hist = sens.belief_over_time(setup)
+    hist = history.belief_over_time(setup)
     assert hist.dims == ("date", "scenario")
     ev, a = setup.evidence, setup.assumptions
-    first = sens.select(ev.events, ev.periods, hist.date.values[0], ev.min_confidence)
+    first = select(ev.events, ev.periods, hist.date.values[0], ev.min_confidence)
     assert revenue_datum(a, first).kind == "none" and first.signal_counts().sum() > 0
     w = a.signals.tempering_weight.value
     logp = np.log(setup.priors.m) + w * first.signal_counts() @ log_likelihood_table(a)
@@ -148,13 +148,13 @@ def test_evidence_quality_drops_weak_rows(setup):
     """Dropping the weaker news changes only the signal term: log P(z | E) moves by w x (the counts dropped)
     @ log P(c | z), the same revenue factor Z_s on both sides.
     """
-    from model.computation.evidence import CONFIDENCE_LEVELS, log_likelihood_table
+    from model.computation.evidence import CONFIDENCE_LEVELS, log_likelihood_table, select
     from model.computation.likelihood import revenue_datum
 
-    q = sens.evidence_quality(setup)
+    q = influence.evidence_quality(setup)
     assert set(q) == {"all", "two_sources"}
     ev, a = setup.evidence, setup.assumptions
-    strong = sens.select(ev.events, ev.periods, ev.as_of, CONFIDENCE_LEVELS[-1])
+    strong = select(ev.events, ev.periods, ev.as_of, CONFIDENCE_LEVELS[-1])
     dropped = ev.signal_counts() - strong.signal_counts()
     assert dropped.min() >= 0 and dropped.sum() > 0
     assert revenue_datum(a, strong) == revenue_datum(a, ev)

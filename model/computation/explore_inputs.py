@@ -13,6 +13,7 @@ from scipy import stats
 from .. import SCENARIOS
 from . import sensitivity as sens
 from .assumptions import ShareInterval, ShareNearZero
+from .elicitation import elicit_beta, elicit_beta_quantiles
 from .evidence import Evidence, select
 
 # the page's side, re-exported: the chapters, the widgets and the tests read the explorer as one module
@@ -22,8 +23,9 @@ from .explore_page import idle_reasons as idle_reasons
 from .explore_page import preset_settings as preset_settings
 from .explore_page import random_settings as random_settings
 from .explore_page import settings_default as settings_default
+from .history import arrivals, replace_evidence
 from .pipeline import Setup
-from .priors import BetaPrior, elicit_beta, elicit_beta_quantiles
+from .prior_families import BetaPrior
 
 INTERVAL_REACH: tuple[float, float] = (8.0, 4.0)
 """The lower end's slider reaches down to an eighth of its assumed value, the upper end's up to four times its own."""
@@ -79,11 +81,12 @@ class IntervalForm:
         -------
         BetaPrior
             :attr:`default` at the assumed ends, else elicited anew
-            (:func:`model.computation.priors.elicit_beta` or :func:`model.computation.priors.elicit_beta_quantiles`).
+            (:func:`model.computation.elicitation.elicit_beta` or
+            :func:`model.computation.elicitation.elicit_beta_quantiles`).
 
         Raises
         ------
-        model.computation.priors.ElicitationError
+        model.computation.elicitation.ElicitationError
             When no Beta meets the two ends.
         """
         if (lower, upper) == (self.lower, self.upper):
@@ -206,7 +209,7 @@ class Step:
 
 def explorer_steps(setup: Setup) -> list[Step]:
     """The article's view (no evidence), then each evidence date from the reversal on (as
-    :func:`model.computation.sensitivity.forecast_history`).
+    :func:`model.computation.history.forecast_history`).
 
     Parameters
     ----------
@@ -220,7 +223,7 @@ def explorer_steps(setup: Setup) -> list[Step]:
     """
     ev = setup.evidence
     start = setup.assumptions.measurement.reversal_date.value
-    steps = [Step(start, "the article (prior)", sens.replace_evidence(ev, start))]
+    steps = [Step(start, "the article (prior)", replace_evidence(ev, start))]
     for d in (d for d in ev.dates() if d >= start):
-        steps.append(Step(d, "; ".join(sens._arrivals(ev, d)), select(ev.events, ev.periods, d, ev.min_confidence)))
+        steps.append(Step(d, "; ".join(arrivals(ev, d)), select(ev.events, ev.periods, d, ev.min_confidence)))
     return steps

@@ -77,6 +77,8 @@ GATE_FINGERPRINT_FILES: tuple[str, ...] = (
     "model/computation/gates.py",
     "model/computation/exact.py",
     "model/computation/priors.py",
+    "model/computation/prior_families.py",
+    "model/computation/elicitation.py",
 )
 """What the gate's false-alarm rate depends on (relative to the repository root): the inputs and the code of
 both inference paths."""

@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from .checks import Check
     from .exact import ExactPosterior
     from .mcmc_result import MCMCResult
-    from .sensitivity import SobolResult
     from .simulate import Summary
+    from .sobol import SobolResult
 
 MC_Z: float = 4.5
 """Bar of a forward Monte Carlo check, in MCSE (five summaries: family-wise false-alarm rate about 3e-5)."""
@@ -392,7 +392,7 @@ def sobol_gate(results: dict[str, SobolResult]) -> Gate:
     Parameters
     ----------
     results : dict of str to SobolResult
-        :func:`model.computation.sensitivity.prior_sobol` (reads ``mean share``).
+        :func:`model.computation.sobol.prior_sobol` (reads ``mean share``).
 
     Returns
     -------

@@ -5,7 +5,7 @@ Three things are compared, never mixed:
 * the **article's stated forecast**: 45% on the base case and about 11-12% of FY2026 revenue
   (``article_claims.csv``, whatever a user's assumptions say);
 * the **book's own forecasts out of sample**: the exact forecast on each evidence date, from what
-  was known then, before the first revenue datum arrived (:func:`model.computation.sensitivity.forecast_history`);
+  was known then, before the first revenue datum arrived (:func:`model.computation.history.forecast_history`);
 * the **outcome**: the base case's resolution and the realised share, with the rounding of
   NVIDIA's disclosure as its uncertainty.
 
@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .claims import RECOVERY_BAND, stated_base_probability
+from .elicitation import elicit_beta
 from .evidence import DATA_DIR
+from .history import Revision, forecast_history
 from .pipeline import Setup
-from .priors import Priors, elicit_beta
+from .priors import Priors
 from .resolution import ResolutionResult
 from .scoring import Forecast, Score, baseline_scores, score, time_averaged
-from .sensitivity import Revision, forecast_history
 
 MODEL_COVERAGE: float = 0.9
 """The book's forecast intervals are 5%-95%."""

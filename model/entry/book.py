@@ -22,9 +22,11 @@ from ..computation.call import CallBasis, call_basis
 from ..computation.checks import PredictiveChecks, SBCResult, predictive_checks, sbc_mcmc
 from ..computation.evidence import DATA_DIR
 from ..computation.gates import GATE_SWEEP, load_gate_sweep, mcmc_gate
+from ..computation.history import Revision, belief_over_time, forecast_history
+from ..computation.influence import event_influence
 from ..computation.pipeline import Analysis, Setup, analyse, analyse_exact, prepare
 from ..computation.retrospective import Retrospective, retrospective
-from ..computation.sensitivity import Revision, Tornado
+from ..computation.sensitivity import Tornado
 from ..presentation import facts
 from ..presentation.export import ExportInputs, Manifest, export
 
@@ -72,15 +74,15 @@ class Chapter:
 
     @cached_property
     def influence(self) -> xr.Dataset:
-        return self.shared(sens.event_influence)
+        return self.shared(event_influence)
 
     @cached_property
     def history(self) -> list[Revision]:
-        return self.shared(sens.forecast_history)
+        return self.shared(forecast_history)
 
     @cached_property
     def belief(self) -> xr.DataArray:
-        return self.shared(sens.belief_over_time)
+        return self.shared(belief_over_time)
 
     @cached_property
     def retro(self) -> Retrospective:

@@ -226,6 +226,8 @@ def environment_line(exc: OSError) -> str:
 def _export(setup, directory: str, as_json: bool) -> None:  # noqa: ANN001
     from ..computation import sensitivity as sens
     from ..computation.explore import explorer_grid
+    from ..computation.history import forecast_history
+    from ..computation.influence import event_influence
     from ..computation.pipeline import analyse
     from ..presentation.export import ExportInputs, export
 
@@ -236,8 +238,8 @@ def _export(setup, directory: str, as_json: bool) -> None:  # noqa: ANN001
             an,
             sens.weight_spread(setup),
             sens.tornado(setup),
-            sens.event_influence(setup),
-            sens.forecast_history(setup),
+            event_influence(setup),
+            forecast_history(setup),
             explorer_grid(setup),
         )
     with progress("writing the files"):
@@ -267,9 +269,10 @@ def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:  # noqa: ANN001
 
 def _summary(setup, as_json: bool, no_mcmc: bool) -> None:  # noqa: ANN001
     from ..computation.call import call_basis
+    from ..computation.history import forecast_history
     from ..computation.pipeline import analyse
     from ..computation.retrospective import retrospective
-    from ..computation.sensitivity import forecast_history, weight_spread
+    from ..computation.sensitivity import weight_spread
     from ..presentation.report import headline, summary_text
 
     with progress("exact path, the forward Monte Carlo check and the retrospective"):
@@ -293,7 +296,7 @@ def _summary(setup, as_json: bool, no_mcmc: bool) -> None:  # noqa: ANN001
 
 
 def _sensitivity(setup, as_json: bool) -> None:  # noqa: ANN001
-    from ..computation.priors import ElicitationError
+    from ..computation.elicitation import ElicitationError
     from ..presentation.report import sensitivity_json, sensitivity_text
 
     try:

@@ -20,8 +20,9 @@ from typing import Iterable, Sequence
 
 from .. import SCENARIOS, __version__
 from ..computation.assumptions import DEFAULT_ASSUMPTIONS
+from ..computation.history import Revision
 from ..computation.pipeline import Analysis, Setup
-from ..computation.sensitivity import Revision, Tornado
+from ..computation.sensitivity import Tornado
 from .report import headline, influence_rows, tornado_rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,7 +214,7 @@ class ExportInputs:
     """:func:`model.computation.sensitivity.weight_spread`."""
     tornado: Tornado
     influence: object
-    """:func:`model.computation.sensitivity.event_influence`."""
+    """:func:`model.computation.influence.event_influence`."""
     history: Sequence[Revision]
     grid: dict[str, object]
     """:func:`model.computation.explore.explorer_grid`."""

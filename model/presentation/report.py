@@ -15,6 +15,7 @@ from .. import SCENARIOS
 from ..computation import sensitivity as sens
 from ..computation.call import MISREPORT, CallBasis
 from ..computation.gates import Agreement
+from ..computation.influence import event_influence
 from ..computation.mcmc_result import BOUND
 from ..computation.pipeline import Analysis, Setup
 from ..computation.resolution import ConditionVerdict, Resolution, ResolutionResult
@@ -467,7 +468,7 @@ def sensitivity_json(setup: Setup, top: int = 10) -> dict[str, object]:
     return {
         "as_of": setup.evidence.as_of.isoformat(),
         "tornado": [rounded(r) for r in tornado_rows(sens.tornado(setup))],
-        "event_influence": [rounded(r) for r in influence_rows(sens.event_influence(setup))[:top]],
+        "event_influence": [rounded(r) for r in influence_rows(event_influence(setup))[:top]],
     }
 
 

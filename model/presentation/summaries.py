@@ -11,7 +11,8 @@ import os
 import numpy as np
 
 from ..computation.checks import CheckReport
-from ..computation.priors import OVERCONFIDENT_N, Priors, beta_interval_mass
+from ..computation.elicitation import beta_interval_mass
+from ..computation.priors import OVERCONFIDENT_N, Priors
 from .numbers import sig
 
 

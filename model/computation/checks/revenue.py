@@ -16,7 +16,8 @@ from scipy import stats
 from ..exact import ExactPosterior, exact_posterior
 from ..measurement import RevenueObservation
 from ..numerics import fdot
-from ..priors import LogNormalPrior, Priors
+from ..prior_families import LogNormalPrior
+from ..priors import Priors
 from .common import Check, two_sided
 from .predictive import PPC_ALPHA
 

@@ -6,9 +6,10 @@ from typing import Sequence
 
 from ...computation.call import CallBasis
 from ...computation.claims import RECOVERY_BAND
+from ...computation.history import Revision
 from ...computation.mcmc_result import FAMILY_ALPHA
 from ...computation.pipeline import Analysis, Setup, plain
-from ...computation.sensitivity import Revision, Tornado
+from ...computation.sensitivity import Tornado
 from ..numbers import (
     prob_text,
     share_range,

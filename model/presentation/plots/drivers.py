@@ -13,7 +13,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from ... import SCENARIOS
-from ...computation.sensitivity import SobolResult, Tornado
+from ...computation.sensitivity import Tornado
+from ...computation.sobol import SobolResult
 from ..numbers import label as plain
 from ..numbers import (
     output_label,

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from ... import SCENARIOS
-from ...computation.sensitivity import Revision
+from ...computation.history import Revision
 from ..numbers import (
     prob_text,
     share_text,
@@ -72,7 +72,7 @@ def prior_vs_posterior(
 @_styled
 def belief_over_time(belief: xr.DataArray, ax: object = None) -> Figure:
     """Stacked area of P(z = s | evidence up to date) over time
-    (:func:`model.computation.sensitivity.belief_over_time`).
+    (:func:`model.computation.history.belief_over_time`).
     """
     fig, ax = _fig(h=HEIGHT["medium"], ax=ax)
     a = ax[0, 0]

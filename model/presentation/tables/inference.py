@@ -10,8 +10,10 @@ import xarray as xr
 from ... import SCENARIOS
 from ...computation.exact import ExactPosterior
 from ...computation.gates import Agreement
+from ...computation.history import Revision
 from ...computation.mcmc_result import MCMCResult
-from ...computation.sensitivity import Revision, SobolResult, Tornado
+from ...computation.sensitivity import Tornado
+from ...computation.sobol import SobolResult
 from ..numbers import (
     label,
     num,
