@@ -12,7 +12,8 @@ from scipy import integrate, optimize, stats
 
 from model import SCENARIOS
 from model.computation.evidence import select
-from model.computation.exact import exact_posterior, exact_prior
+from model.computation.exact import exact_posterior
+from model.computation.exact_prior import exact_prior
 from model.computation.gates import Agreement, GateError, forward_agreement, z_bar
 from model.computation.likelihood import Likelihood, likelihood_of
 from model.computation.mcmc import fit_mcmc

@@ -76,6 +76,7 @@ GATE_FINGERPRINT_FILES: tuple[str, ...] = (
     "model/computation/mcmc_result.py",
     "model/computation/gates.py",
     "model/computation/exact.py",
+    "model/computation/exact_prior.py",
     "model/computation/priors.py",
     "model/computation/prior_families.py",
     "model/computation/elicitation.py",

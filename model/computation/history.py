@@ -129,7 +129,7 @@ def forecast_history(setup: Setup, realised: float | None = None, until: dt.date
     list of Revision
         In date order.
     """
-    from .exact import crps as crps_score
+    from .scoring import crps as crps_score
 
     ev = setup.evidence
     realised = realised if realised is not None else setup.likelihood.revenue.realised_share

@@ -19,7 +19,8 @@ from pathlib import Path
 from .assumptions import Assumptions, load_assumptions
 from .errors import InputError
 from .evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, Evidence, load_evidence, select
-from .exact import ExactPosterior, ExactPrior, exact_posterior, exact_prior
+from .exact import ExactPosterior, exact_posterior
+from .exact_prior import ExactPrior, exact_prior
 from .gates import Gate, agreement
 from .likelihood import Likelihood, likelihood_of
 from .mcmc import fit_mcmc

@@ -25,6 +25,8 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
+import numpy as np
+
 from .resolution import ResolutionResult
 
 OUTCOME_VALUE: dict[str, float] = {"yes": 1.0, "no": 0.0}
@@ -233,3 +235,29 @@ def time_averaged(scores: Sequence[Score], end: dt.date, field: str) -> float | 
     days = [(b - a).days for a, b in zip(dates[:-1], dates[1:], strict=True)]
     total = sum(days)
     return sum(getattr(s, field) * d for s, d in zip(rows, days, strict=True)) / total if total else None
+
+
+def crps(cdf, x_obs: float) -> float:
+    """Continuous ranked probability score ``∫ (F(x) - 1[x >= x_obs])^2 dx`` over [0, 1] (lower is better).
+
+    Trapezoid rule on a grid dense on the log scale near 0 and around ``x_obs``.
+
+    Parameters
+    ----------
+    cdf : callable
+        The forecast's CDF of the share, vectorised: ``cdf(numpy.ndarray) -> numpy.ndarray``.
+    x_obs : float
+        The observed share (fraction).
+
+    Returns
+    -------
+    float
+        The score, in share units (>= 0).
+    """
+    grid = np.unique(
+        np.concatenate(
+            [np.geomspace(1e-9, 1.0, 20001), np.linspace(0.0, 1.0, 20001), x_obs * np.linspace(0.5, 1.5, 2001), [x_obs]]
+        )
+    )
+    f = np.asarray(cdf(grid), dtype=float) - (grid >= x_obs)
+    return float(np.trapezoid(f**2, grid))
