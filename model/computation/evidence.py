@@ -32,14 +32,19 @@ from pathlib import Path
 import numpy as np
 
 from .. import SCENARIOS, SIGNALS
+from .article import ARTICLE
 from .assumptions import Assumptions
 from .errors import InputError, quote
 from .inputs import InputPath, as_input, read_csv_rows
 from .numerics import fvecmat
 
 DATA_DIR = Path(str(resources.files("model") / "data"))
-DEFAULT_EVENTS: Path = DATA_DIR / "events.csv"
-DEFAULT_QUARTERS: Path = DATA_DIR / "quarters.csv"
+"""The data folder shipped with the package (the H20 article's files)."""
+DEFAULT_EVENTS: Path = ARTICLE.path("events") or Path()
+"""The events file of the article in force (``model/data/events.csv`` by default)."""
+DEFAULT_QUARTERS: Path = ARTICLE.path("quarters") or Path()
+"""The reported periods of the article in force (``model/data/quarters.csv`` by default)."""
+_FY = ARTICLE.fiscal_year.label
 
 CONFIDENCE_LEVELS: tuple[str, ...] = ("weak_sources", "one_source", "date_uncertain", "two_sources")
 """Source confidence, weakest first. ``--min-confidence L`` keeps events at L or stronger."""
@@ -320,7 +325,7 @@ def _period_name(p: str, line: int, fp: str, seen: dict[str, int]) -> str:
     """A fiscal period's name: not empty, on one line, not repeated."""
     field = f"line {line}, column fiscal_period"
     if not fp:
-        raise InputError(p, field, "empty", "name the period, e.g. 'Q3 FY2026' or 'FY2026'")
+        raise InputError(p, field, "empty", f"name the period, e.g. 'Q3 {_FY}' or '{_FY}'")
     if not fp.isprintable():
         raise InputError(p, field, f"{quote(fp)} has a line break or tab", "name the period on one line")
     if fp in seen:
@@ -441,7 +446,7 @@ def load_evidence(
                     events_path or DEFAULT_EVENTS,
                     f"event {e.id}, column {col}",
                     f"unknown fiscal period {unknown[0]!r}",
-                    "name periods exactly as in the quarters file (e.g. 'Q3 FY2026'), separated by ';'",
+                    f"name periods exactly as in the quarters file (e.g. 'Q3 {_FY}'), separated by ';'",
                 )
     return select(events, periods, as_of, min_confidence)
 

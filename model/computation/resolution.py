@@ -26,13 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import SCENARIOS
+from .article import ARTICLE
 from .assumptions import VERDICTS, Condition, Criterion, MeasurementSpec, QuarterlyRevenueMeasure, ResolutionSpec
 from .errors import InputError, quote
-from .evidence import DATA_DIR, Event, Period
+from .evidence import Event, Period
 from .inputs import InputPath, as_input, read_csv_rows
 
-DEFAULT_RESOLUTION: Path = DATA_DIR / "resolution.csv"
-"""The shipped verdicts, one row per condition of every criterion and reading."""
+DEFAULT_RESOLUTION: Path = ARTICLE.path("resolution") or Path()
+"""The verdicts of the article in force (the shipped ``model/data/resolution.csv`` by default), one row per
+condition of every criterion and reading."""
 
 RESOLUTION_COLUMNS = ("criterion", "condition", "verdict", "events", "periods", "finding")
 MAX_ROWS = 200
@@ -106,9 +108,36 @@ class ResolutionResult:
         return leaders[0] if len(leaders) == 1 and top > 0 else None
 
     def verdict(self, scenario: str) -> str:
+        """The main verdict of one scenario.
+
+        Parameters
+        ----------
+        scenario : a scenario key of the article in force
+
+        Returns
+        -------
+        str
+            ``yes``, ``no`` or ``partly``.
+        """
         return self.scenarios[scenario].verdict
 
+    @property
+    def stated_verdict(self) -> str:
+        """The main verdict of the scenario the article stated a probability for (the first; the one scored)."""
+        return self.verdict(SCENARIOS[0])
+
     def readings_of(self, scenario: str) -> list[Resolution]:
+        """The other readings of one scenario.
+
+        Parameters
+        ----------
+        scenario : a scenario key of the article in force
+
+        Returns
+        -------
+        list of Resolution
+            In the order of the assumptions' ``resolution.readings``.
+        """
         return [r for r in self.readings.values() if r.scenario == scenario]
 
 

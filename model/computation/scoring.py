@@ -89,7 +89,7 @@ def score(
 
     ``outcome_range``: the shares the outcome's rounding allows (default: the point).
     """
-    o = OUTCOME_VALUE.get(resolution.verdict("base"))
+    o = OUTCOME_VALUE.get(resolution.stated_verdict)
     lo, hi = outcome_range or (outcome_share, outcome_share)
     return Score(
         forecast=f,
@@ -105,7 +105,7 @@ def score(
 
 def baseline_scores(resolution: ResolutionResult) -> dict[str, tuple[float | None, float | None]]:
     """(Brier, log score) of each reference forecast of the base case (:data:`BASELINES`)."""
-    o = OUTCOME_VALUE.get(resolution.verdict("base"))
+    o = OUTCOME_VALUE.get(resolution.stated_verdict)
     return {k: (None, None) if o is None else (brier(p, o), log_score(p, o)) for k, p in BASELINES.items()}
 
 
