@@ -15,10 +15,11 @@ before the first ``import model`` (a running kernel keeps the article it started
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from .errors import InputError
 from .inputs import InputPath, as_input, load_yaml, resolve_input
@@ -84,9 +85,11 @@ class Article(Strict):
     id: str = Field(min_length=1, max_length=80)
     name: str = Field(min_length=1, max_length=80, description="Short name, heads the command line's summary")
     title: str = Field(min_length=1)
+    company: str = Field(min_length=1, max_length=80, description="Whose reports measure the quantity")
     source: str = Field(min_length=1)
     scenarios: tuple[ScenarioSpec, ...] = Field(min_length=2, max_length=MAX_SCENARIOS)
     signals: tuple[str, ...] = Field(min_length=2, max_length=MAX_SIGNALS)
+    indicators: tuple[str, ...] = Field(min_length=1, max_length=MAX_SIGNALS, description="What events may report")
     fiscal_year: FiscalYear
     quantity: str = Field(min_length=1, max_length=120, description="The forecast quantity in words")
     files: ArticleFiles
@@ -101,17 +104,16 @@ class Article(Strict):
             raise bad(f"scenario key {repeated[0]!r} repeats", "give each scenario its own key")
         return v
 
-    @field_validator("signals")
+    @field_validator("signals", "indicators")
     @classmethod
-    def _signals(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        import re
-
+    def _names(cls, v: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        what = "signal class" if info.field_name == "signals" else "indicator"
         for s in v:
             if not re.fullmatch(KEY_PATTERN, s):
-                raise bad(f"signal class {s!r} is not a lower-case identifier", "use letters, digits and '_'")
+                raise bad(f"{what} {s!r} is not a lower-case identifier", "use lower-case letters, digits and '_'")
         repeated = sorted({s for s in v if v.count(s) > 1})
         if repeated:
-            raise bad(f"signal class {repeated[0]!r} repeats", "list each signal class once")
+            raise bad(f"{what} {repeated[0]!r} repeats", f"list each {what} once")
         return v
 
     @property

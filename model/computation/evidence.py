@@ -49,15 +49,8 @@ _FY = ARTICLE.fiscal_year.label
 CONFIDENCE_LEVELS: tuple[str, ...] = ("weak_sources", "one_source", "date_uncertain", "two_sources")
 """Source confidence, weakest first. ``--min-confidence L`` keeps events at L or stronger."""
 
-INDICATORS: tuple[str, ...] = (
-    "licence_cadence",
-    "price_pressure",
-    "cuda_stickiness",
-    "hbm_supply",
-    "us_politics",
-    "china_policy",
-)
-"""The article's five indicators plus ``china_policy`` (China-side regulatory action)."""
+INDICATORS: tuple[str, ...] = ARTICLE.indicators
+"""Indicators an event may name, from the article in force (the H20 article's five plus ``china_policy``)."""
 
 EVENT_COLUMNS = ("id", "date", "summary", "indicators", "signal", "confidence", "source_1", "source_2")
 MAX_EVENTS: int = 2_000

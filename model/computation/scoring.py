@@ -25,12 +25,16 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
+from .. import SCENARIOS
 from .resolution import ResolutionResult
 
 OUTCOME_VALUE: dict[str, float] = {"yes": 1.0, "no": 0.0}
 """A resolution as a binary outcome; PARTLY has none and is not scored."""
 
-BASELINES: dict[str, float] = {"uniform over the four scenarios": 0.25, "no skill (a coin flip)": 0.5}
+_COUNTS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+UNIFORM: str = f"uniform over the {_COUNTS[len(SCENARIOS)]} scenarios"
+"""The name of the uniform reference forecast (the article in force sets how many scenarios)."""
+BASELINES: dict[str, float] = {UNIFORM: 1.0 / len(SCENARIOS), "no skill (a coin flip)": 0.5}
 """Reference forecasts of the base case's probability."""
 
 

@@ -710,10 +710,13 @@ def headline(
 
 
 def _scenario_lines(h: dict) -> list[str]:
+    from ..computation.article import ARTICLE
+
     prior, post = h["prior"], h["posterior"]
     ranged = "scenario_prob_range" in post
     lines = [
-        "Scenario probabilities (exact path; the posterior conditions on NVIDIA's reports: hindsight, not a forecast)",
+        f"Scenario probabilities (exact path; the posterior conditions on {ARTICLE.company}'s reports: "
+        "hindsight, not a forecast)",
         f"  {'scenario':<10}{'prior':>8}  {'posterior':<52}" + ("range over the tempering weight" if ranged else ""),
     ]
     for s in SCENARIOS:
