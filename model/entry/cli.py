@@ -13,9 +13,11 @@ import codecs
 import datetime as dt
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import NoReturn, Sequence
 
 from .. import OtherCheckoutError
@@ -136,6 +138,12 @@ def _seed(text: str) -> int:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--article",
+        metavar="FILE",
+        help="article YAML: scenarios, signals, fiscal year and the default input files "
+        "(default: the shipped model/data/article.yaml; also: H20_ARTICLE)",
+    )
     p.add_argument(
         "--assumptions", metavar="FILE", help="assumptions YAML (default: the shipped model/data/assumptions.yaml)"
     )
@@ -308,6 +316,36 @@ def _sensitivity(setup, as_json: bool) -> None:  # noqa: ANN001
     print(json.dumps(rep, indent=2, ensure_ascii=False) if as_json else sensitivity_text(rep))
 
 
+def other_article(option: str | None) -> str | None:
+    """The article file ``--article`` names, when it is not the article in force (else None).
+
+    The article is read when the package is imported (:mod:`model.computation.article`), so another
+    one needs a fresh interpreter: :func:`main` runs the same command again with ``H20_ARTICLE`` set.
+
+    Parameters
+    ----------
+    option : the value of ``--article`` (None: not given)
+
+    Returns
+    -------
+    str or None
+        The absolute path of the other article file.
+
+    Raises
+    ------
+    InputError
+        The file named is not a valid article (one line: the file, the field, the fix).
+    """
+    if option is None:
+        return None
+    from ..computation.article import ARTICLE, ENV_ARTICLE, OPTION, load_article
+    from ..computation.inputs import resolve_input
+
+    wanted = load_article(resolve_input(option, OPTION, ENV_ARTICLE))
+    here, there = Path(ARTICLE.source_file).resolve(), Path(wanted.source_file).resolve()
+    return None if here == there else str(there)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     any_encoding()
     args = build_parser().parse_args(argv)
@@ -320,6 +358,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ..computation.pipeline import prepare
 
         check_checkout()
+        article = other_article(args.article)
+        if article is not None:  # the same command in a fresh interpreter that imports that article
+            from ..computation.article import ENV_ARTICLE
+
+            sys.stdout.flush()
+            rest = list(sys.argv[1:] if argv is None else argv)
+            return subprocess.call([sys.executable, "-m", "model", *rest], env={**os.environ, ENV_ARTICLE: article})
         setup = prepare(
             args.assumptions, args.events, args.quarters, args.as_of, args.min_confidence, args.seed, args.resolution
         )
