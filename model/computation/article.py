@@ -223,7 +223,7 @@ def load_article(path: str | Path | InputPath | None = None) -> Article:
         YAML, a bad field, a named input file that does not exist).
     """
     src = as_input(path, DEFAULT_ARTICLE)
-    raw: Any = load_yaml(src)
+    raw: Any = load_yaml(src, "model/data/article.yaml")
     if not isinstance(raw, dict):
         raise InputError(src.shown, "(top level)", "not a YAML mapping", "start from a copy of model/data/article.yaml")
     raw["source_file"] = str(src.path)

@@ -323,8 +323,25 @@ class StrictLoader(yaml.SafeLoader):
 StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
 
 
-def load_yaml(src: InputPath) -> Any:
-    """Parse an assumptions YAML file with :class:`StrictLoader`; errors name the line."""
+def load_yaml(src: InputPath, shipped: str = "model/data/assumptions.yaml") -> Any:
+    """Parse a YAML input file with :class:`StrictLoader`; errors name the line.
+
+    Parameters
+    ----------
+    src : the file, as the user named it
+    shipped : the shipped file of the same kind, named in a fix as the example to follow
+
+    Returns
+    -------
+    object
+        The parsed document (a mapping for a valid input file; the caller checks).
+
+    Raises
+    ------
+    InputError
+        The file cannot be read, is not UTF-8, is malformed YAML, or breaks a limit (duplicate keys,
+        aliases, nesting, huge integers).
+    """
     text = read_input_text(src, MAX_YAML_BYTES, "YAML")
     file = src.shown
     loader = None
@@ -333,9 +350,7 @@ def load_yaml(src: InputPath) -> Any:
         return loader.get_single_data()
     except _Refused as exc:
         where = f"line {exc.problem_mark.line + 1}" if exc.problem_mark is not None else "(file)"
-        raise InputError(
-            file, where, str(exc.problem), "fix or remove that entry (see model/data/assumptions.yaml)"
-        ) from None
+        raise InputError(file, where, str(exc.problem), f"fix or remove that entry (see {shipped})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         if mark is None and isinstance(exc, yaml.reader.ReaderError):
