@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 from .computation.cache import redirect_unwritable_caches
+from .computation.errors import InputError
 
 # A read-only or missing home directory: ArviZ (its daily stamp), PyTensor (its compile directory),
 # Matplotlib and this package's result cache would fail at import or first use, and the failure
@@ -37,10 +38,8 @@ warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
 for _name in ("pytensor.tensor.blas", "pytensor.configdefaults"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
-from .computation.errors import InputError  # noqa: E402 - after the cache redirect above
-
 try:
-    from .computation.article import ARTICLE  # noqa: E402
+    from .computation.article import ARTICLE
 except InputError as _exc:
     if sys.argv[:1] == ["-m"]:  # ``python -m model`` being located: the command line's one line and exit 2
         print(f"error: {_exc}", file=sys.stderr)

@@ -52,6 +52,8 @@ _OTHERS = ", ".join(SCENARIOS[1:])
 
 
 class SplitWeights(Strict):
+    """Relative weights that split the rest of the prior mean among the scenarios after the first."""
+
     value: dict[str, float] = Field(description=f"Relative weights of {_OTHERS}")
     unit: str
     provenance: Provenance
@@ -77,6 +79,8 @@ class SplitWeights(Strict):
 
 
 class ScenarioPriorSpec(Strict):
+    """The Dirichlet prior on the scenario probabilities: the stated scenario's mean and interval, the split."""
+
     base_mean: Entry
     split_weights: SplitWeights
     base_interval: ShareInterval
@@ -123,6 +127,8 @@ LikelihoodRow = create_model(
 
 
 class SignalsSpec(Strict):
+    """The signal likelihood: the tempering weight, its range, and P(signal | scenario) per signal class."""
+
     tempering_weight: Entry
     weight_range: Range
     likelihood: dict[str, LikelihoodRow]
@@ -317,6 +323,8 @@ def _inside(x: float, lo: float, lo_incl: bool, hi: float, hi_incl: bool) -> boo
 
 
 class SensitivitySpec(Strict):
+    """The low and high end of each input the tornado moves (domains in :data:`SENSITIVITY_DOMAINS`)."""
+
     base_mean: Range
     kappa_factor: Range
     recovery_scale: Range

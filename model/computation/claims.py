@@ -120,6 +120,8 @@ def _two(x: float) -> str:
 
 @dataclass(frozen=True)
 class AuditLine:
+    """One check of the article's own arithmetic: what it says, the sum redone, the verdict."""
+
     key: str
     check: str
     article_says: str

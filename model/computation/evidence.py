@@ -72,6 +72,8 @@ QUARTER_COLUMNS = (
 
 @dataclass(frozen=True)
 class Event:
+    """One dated news item of the events file, with its signal class and sources."""
+
     id: str
     date: dt.date
     summary: str
@@ -92,10 +94,12 @@ class Event:
 
     @property
     def fact_key(self) -> str:
+        """The fact the event reports (its own id when ``fact`` is blank)."""
         return self.fact or self.id
 
     @property
     def campaign_key(self) -> str:
+        """The line of policy the event's fact belongs to (its fact when ``campaign`` is blank)."""
         return self.campaign or self.fact_key
 
 
@@ -413,7 +417,10 @@ def select(
         )
     rank = CONFIDENCE_LEVELS.index(min_confidence)
     last = as_of or max([e.date for e in events] + [q.reported for q in periods], default=latest_today())
-    ok = lambda c: CONFIDENCE_LEVELS.index(c) >= rank  # noqa: E731
+
+    def ok(c: str) -> bool:
+        return CONFIDENCE_LEVELS.index(c) >= rank
+
     return Evidence(
         events=tuple(e for e in events if e.date <= last and ok(e.confidence)),
         periods=tuple(q for q in periods if q.reported <= last and ok(q.confidence)),

@@ -53,13 +53,16 @@ class InputPath:
     """``--assumptions`` (an option or a Python argument), ``H20_ASSUMPTIONS`` (a variable) or None (shipped file)."""
 
     def __str__(self) -> str:
+        """The resolved path."""
         return str(self.path)
 
     def __fspath__(self) -> str:
+        """The resolved path (``open`` and ``os`` functions take an InputPath)."""
         return str(self.path)
 
     @property
     def from_env(self) -> bool:
+        """Whether an environment variable gave the path."""
         return bool(self.origin) and not str(self.origin).startswith("-")
 
     @property
@@ -268,7 +271,8 @@ class StrictLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """A node, refusing aliases and nesting deeper than :data:`MAX_YAML_DEPTH`."""
         if self.check_event(yaml.AliasEvent):
             ev = self.peek_event()
             raise _Refused(None, None, "aliases (*name) are not supported", ev.start_mark)
@@ -282,7 +286,8 @@ class StrictLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
-    def construct_object(self, node: Any, deep: bool = False) -> Any:  # noqa: D102
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        """A value; a value YAML cannot build (a date like 2025-02-30) is refused with its line."""
         try:
             return super().construct_object(node, deep)
         except (ValueError, OverflowError, TypeError, ArithmeticError) as exc:
@@ -293,7 +298,8 @@ class StrictLoader(yaml.SafeLoader):
                 node.start_mark,
             ) from None
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # noqa: D102
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        """A mapping, refusing a key given twice."""
         if isinstance(node, yaml.MappingNode):
             seen: set[Any] = set()
             for key_node, _ in node.value:
@@ -313,7 +319,8 @@ class StrictLoader(yaml.SafeLoader):
                         )
         return super().construct_mapping(node, deep)
 
-    def construct_yaml_int(self, node: Any) -> int:  # noqa: D102
+    def construct_yaml_int(self, node: Any) -> int:
+        """An integer of at most :data:`MAX_INT_DIGITS` digits."""
         digits = sum(c.isdigit() for c in str(node.value))
         if digits > MAX_INT_DIGITS:
             raise _Refused(None, None, f"integer with {digits:,} digits (cap {MAX_INT_DIGITS})", node.start_mark)
@@ -369,7 +376,7 @@ def load_yaml(src: InputPath, shipped: str = "model/data/assumptions.yaml") -> A
 # --------------------------------------------------------------------------- CSV
 
 
-def _csv_header(reader, file: str, required: tuple[str, ...]) -> list[str]:  # noqa: ANN001 (csv reader)
+def _csv_header(reader, file: str, required: tuple[str, ...]) -> list[str]:
     """The stripped header: present, no duplicate names, every required column."""
     header = next(reader, None)
     if header is None:

@@ -33,7 +33,7 @@ from .evidence import Period
 LOG_2PI = float(np.log(2.0 * np.pi))
 
 
-def normal_logpdf(y: float, mu, sd: float):  # noqa: ANN001, ANN201 - works on NumPy arrays and PyTensor tensors alike
+def normal_logpdf(y: float, mu, sd: float):  # works on NumPy arrays and PyTensor tensors alike
     """``log Normal(y | mu, sd)``; the one copy used by the exact path and by PyMC."""
     return -0.5 * ((y - mu) / sd) ** 2 - float(np.log(sd)) - 0.5 * LOG_2PI
 

@@ -195,6 +195,11 @@ def measured_verdict(measure: QuarterlyRevenueMeasure, bounds: tuple[QuarterBoun
     return "no" if possible < measure.quarters else None
 
 
+def _ids(text: str) -> tuple[str, ...]:
+    """The ``;``-separated ids of a cell, stripped, empty ones dropped."""
+    return tuple(x.strip() for x in text.split(";") if x.strip())
+
+
 @dataclass(frozen=True)
 class _Row:
     line: int
@@ -223,8 +228,7 @@ def load_application(path: str | Path | InputPath | None = None) -> tuple[str, d
             raise InputError(
                 p, f"line {line}, column verdict", f"unknown verdict {quote(verdict)}", "use yes, no or partly"
             )
-        split = lambda t: tuple(x.strip() for x in t.split(";") if x.strip())  # noqa: E731
-        rows[key] = _Row(line, verdict, split(row["events"]), split(row["periods"]), row["finding"].strip())
+        rows[key] = _Row(line, verdict, _ids(row["events"]), _ids(row["periods"]), row["finding"].strip())
     return p, rows
 
 

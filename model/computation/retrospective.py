@@ -135,6 +135,7 @@ class Retrospective:
 
     @property
     def last_out_of_sample(self) -> Score | None:
+        """The book's last forecast made before the first revenue datum (None if there is none)."""
         return self.model[-1] if self.model else None
 
 

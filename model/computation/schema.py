@@ -25,6 +25,8 @@ def bad(problem: str, fix: str) -> ValueError:
 
 
 class Strict(BaseModel):
+    """Base of every input model: unknown fields, mutation, nan and inf are refused."""
+
     # allow_inf_nan=False: nan, inf and overflowing literals (1e400) are rejected in every float field.
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -57,12 +59,16 @@ class Entry(Strict):
 
 
 class IntEntry(Strict):
+    """An integer value with its unit and provenance."""
+
     value: int = Field(description="Integer value")
     unit: str
     provenance: Provenance
 
 
 class DateEntry(Strict):
+    """A date with its unit and provenance."""
+
     value: dt.date = Field(description="A date, YYYY-MM-DD")
     unit: str
     provenance: Provenance
@@ -100,6 +106,8 @@ class ShareInterval(Interval):
 
 
 class PositiveInterval(Interval):
+    """An interval on a positive quantity (revenue in USD bn)."""
+
     @model_validator(mode="after")
     def _positive(self) -> "PositiveInterval":
         if self.lower <= 0.0:
@@ -172,6 +180,17 @@ PRIOR_FORMS = ("interval form", "quantile form", "near-zero form")
 
 
 def recovery_form(v: Any) -> str:
+    """Which form a recovery prior is written in (pydantic's discriminator).
+
+    Parameters
+    ----------
+    v : the raw mapping, or a validated prior
+
+    Returns
+    -------
+    str
+        One of :data:`PRIOR_FORMS`.
+    """
     if isinstance(v, ShareNearZero) or isinstance(v, dict) and "near_zero" in v:
         return PRIOR_FORMS[2]
     has_q = isinstance(v, dict) and "quantiles" in v or isinstance(v, ShareQuantiles)
@@ -189,6 +208,8 @@ or a density flat at zero with one quantile."""
 
 
 class Range(Strict):
+    """A low and a high value with the reasoning for them."""
+
     low: float
     high: float
     reasoning: str

@@ -76,7 +76,7 @@ PROGRESS_AFTER_S = 2.0
 """A step shows its progress on stderr once it has run this long (and only when stderr is a terminal)."""
 
 
-class progress:  # noqa: N801 - used as a statement: ``with progress("PyMC fit"):``
+class progress:  # lower case: used as a statement: ``with progress("PyMC fit"):``
     """Show ``label`` and the seconds elapsed on stderr while a slow step runs, then clear the line.
 
     Only when stderr is a terminal: redirected output, pipes and tests see nothing. Steps shorter than
@@ -90,6 +90,7 @@ class progress:  # noqa: N801 - used as a statement: ``with progress("PyMC fit")
         self.thread: threading.Thread | None = None
 
     def __enter__(self) -> "progress":
+        """Start the ticker thread when stderr is a terminal."""
         isatty = getattr(sys.stderr, "isatty", None)
         if isatty is not None and isatty():
             self.thread = threading.Thread(target=self._tick, name="progress", daemon=True)
@@ -108,6 +109,7 @@ class progress:  # noqa: N801 - used as a statement: ``with progress("PyMC fit")
                 return
 
     def __exit__(self, *exc: object) -> None:
+        """Stop the ticker and clear its line."""
         self.stopped.set()
         if self.thread is not None:
             self.thread.join()
@@ -170,6 +172,13 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser: subcommands summary, sensitivity, check and export.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Its errors exit 2 with one line.
+    """
     parser = _Parser(prog="python -m model", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     s = sub.add_parser("summary", help="headline numbers: prior and posterior, both inference paths, with MCSE")
@@ -231,7 +240,7 @@ def environment_line(exc: OSError) -> str:
     )
 
 
-def _export(setup, directory: str, as_json: bool) -> None:  # noqa: ANN001
+def _export(setup, directory: str, as_json: bool) -> None:
     from ..computation import sensitivity as sens
     from ..computation.explore import explorer_grid
     from ..computation.pipeline import analyse
@@ -258,7 +267,7 @@ def _export(setup, directory: str, as_json: bool) -> None:  # noqa: ANN001
         print(f"  {f.name:<28}{f.size:>12,d} B  sha256 {f.sha256}")
 
 
-def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:  # noqa: ANN001
+def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:
     """``python -m model check``: 0 when every check passes, 4 (one line on stderr) otherwise."""
     from ..computation.checks import report_dict, report_text, run_checks
 
@@ -272,7 +281,7 @@ def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:  # noqa: ANN001
     return 0
 
 
-def _summary(setup, as_json: bool, no_mcmc: bool) -> None:  # noqa: ANN001
+def _summary(setup, as_json: bool, no_mcmc: bool) -> None:
     from ..computation.call import call_basis
     from ..computation.pipeline import analyse
     from ..computation.retrospective import retrospective
@@ -299,7 +308,7 @@ def _summary(setup, as_json: bool, no_mcmc: bool) -> None:  # noqa: ANN001
     print("\n".join(line for line in summary_text(h).splitlines() if line not in shown))
 
 
-def _sensitivity(setup, as_json: bool) -> None:  # noqa: ANN001
+def _sensitivity(setup, as_json: bool) -> None:
     from ..computation.priors import ElicitationError
     from ..presentation.report import sensitivity_json, sensitivity_text
 
@@ -347,6 +356,18 @@ def other_article(option: str | None) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``python -m model ARGS``.
+
+    Parameters
+    ----------
+    argv : the arguments (None: ``sys.argv[1:]``)
+
+    Returns
+    -------
+    int
+        The exit status (module docstring): 0, 2 bad input, 3 convergence, 4 a failed check (``check``),
+        70 internal, 75 environment, 130 interrupted.
+    """
     any_encoding()
     args = build_parser().parse_args(argv)
     if args.no_cache:
