@@ -131,7 +131,17 @@ class AuditLine:
 
 
 def audit(fy2026_reported_usd_bn: float) -> dict[str, AuditLine]:
-    """The article's own arithmetic, recomputed, by key."""
+    """The article's own arithmetic, recomputed, by key.
+
+    Parameters
+    ----------
+    fy2026_reported_usd_bn : the fiscal year's reported revenue (USD bn)
+
+    Returns
+    -------
+    dict
+        :class:`AuditLine` by key.
+    """
     ratio = H20_FP16_TFLOPS / H100_FP16_TFLOPS
     lo, hi = RECOVERY_BAND
     implied_rev = (CHINA_FY2025_USD_BN / hi, CHINA_FY2025_USD_BN / lo)

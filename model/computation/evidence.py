@@ -136,11 +136,29 @@ class Evidence:
         return tuple(e for e in self.events if not e.restates and not (set(e.subsumed_by) & reported))
 
     def is_signal(self, e: Event) -> bool:
-        """Whether event ``e`` enters the signal likelihood in this evidence."""
+        """Whether event ``e`` enters the signal likelihood in this evidence.
+
+        Parameters
+        ----------
+        e : an event of this evidence
+
+        Returns
+        -------
+        bool
+        """
         return e.id in {x.id for x in self.signal_events}
 
     def role(self, e: Event) -> str:
-        """How event ``e`` enters: its signal class, or why it does not (in words)."""
+        """How event ``e`` enters: its signal class, or why it does not (in words).
+
+        Parameters
+        ----------
+        e : an event of this evidence
+
+        Returns
+        -------
+        str
+        """
         if e.restates:
             return f"re-reports {', '.join(e.restates)} (not a signal)"
         if not self.is_signal(e):
@@ -148,23 +166,57 @@ class Evidence:
         return e.signal
 
     def signal_counts(self) -> np.ndarray:
-        """Number of signal events of each class, in :data:`model.SIGNALS` order."""
+        """Number of signal events of each class, in :data:`model.SIGNALS` order.
+
+        Returns
+        -------
+        numpy.ndarray
+            Float counts, shape (len(SIGNALS),).
+        """
         return np.array([sum(e.signal == s for e in self.signal_events) for s in SIGNALS], dtype=float)
 
     def n_facts(self) -> int:
-        """Independent facts among the signal events (events sharing a ``fact`` count once)."""
+        """Independent facts among the signal events (events sharing a ``fact`` count once).
+
+        Returns
+        -------
+        int
+        """
         return len({e.fact_key for e in self.signal_events})
 
     def n_campaigns(self) -> int:
-        """Policy lines among the signal events (facts sharing a ``campaign`` count once)."""
+        """Policy lines among the signal events (facts sharing a ``campaign`` count once).
+
+        Returns
+        -------
+        int
+        """
         return len({e.campaign_key for e in self.signal_events})
 
     def reclassified(self, signals: dict[str, str]) -> "Evidence":
-        """The same evidence with some events' signal classes replaced (by event id)."""
+        """The same evidence with some events' signal classes replaced (by event id).
+
+        Parameters
+        ----------
+        signals : event id -> its new signal class
+
+        Returns
+        -------
+        Evidence
+        """
         return replace(self, events=tuple(replace(e, signal=signals.get(e.id, e.signal)) for e in self.events))
 
     def without(self, item_id: str) -> "Evidence":
-        """The same evidence with one item left out: an event (by id) or a period (by fiscal_period)."""
+        """The same evidence with one item left out: an event (by id) or a period (by fiscal_period).
+
+        Parameters
+        ----------
+        item_id : an event id or a fiscal period's name
+
+        Returns
+        -------
+        Evidence
+        """
         return replace(
             self,
             events=tuple(e for e in self.events if e.id != item_id),
@@ -172,14 +224,29 @@ class Evidence:
         )
 
     def year_revenue(self, year_end: dt.date) -> float | None:
-        """Reported revenue (USD bn) of the fiscal year ending ``year_end``, if reported by ``as_of``."""
+        """Reported revenue (USD bn) of the fiscal year ending ``year_end``, if reported by ``as_of``.
+
+        Parameters
+        ----------
+        year_end : the fiscal year's last day
+
+        Returns
+        -------
+        float or None
+            None when the year is not reported in this evidence.
+        """
         for p in self.periods:
             if p.period_type == "year" and p.period_end == year_end:
                 return p.total_revenue_usd_bn
         return None
 
     def dates(self) -> list[dt.date]:
-        """Sorted distinct dates on which evidence arrived (events and reports)."""
+        """Sorted distinct dates on which evidence arrived (events and reports).
+
+        Returns
+        -------
+        list of datetime.date
+        """
         return sorted({e.date for e in self.events} | {p.reported for p in self.periods})
 
 
@@ -210,6 +277,10 @@ def latest_today() -> dt.date:
 
     "In the future" means after this day, so the same file is valid in every time zone (a news item
     dated today in Shanghai or Auckland is not rejected by a machine in UTC or California).
+
+    Returns
+    -------
+    datetime.date
     """
     return dt.datetime.now(EARLIEST_ZONE).date()
 
@@ -222,6 +293,21 @@ def load_events(path: str | Path | InputPath | None = None, today: dt.date | Non
     """Read and validate an events CSV; future-dated events and unknown classes are errors.
 
     ``today`` defaults to :func:`latest_today` (the date in UTC+14), whatever the local time zone.
+
+    Parameters
+    ----------
+    path : the events CSV; ``None``: the article's ``events.csv``
+    today : the day after which a date is in the future (default :func:`latest_today`)
+
+    Returns
+    -------
+    tuple of Event
+        Sorted by date, then id.
+
+    Raises
+    ------
+    InputError
+        One line naming the file, the line and column, and the fix.
     """
     src = as_input(path, DEFAULT_EVENTS)
     p = src.shown
@@ -367,7 +453,23 @@ def _period_revenue(p: str, line: int, row: dict[str, str]) -> tuple[float, floa
 
 
 def load_periods(path: str | Path | InputPath | None = None, today: dt.date | None = None) -> tuple[Period, ...]:
-    """Read and validate the reported fiscal periods (``reported`` not after :func:`latest_today`)."""
+    """Read and validate the reported fiscal periods (``reported`` not after :func:`latest_today`).
+
+    Parameters
+    ----------
+    path : the reported periods CSV; ``None``: the article's ``quarters.csv``
+    today : the day after which a report date is in the future (default :func:`latest_today`)
+
+    Returns
+    -------
+    tuple of Period
+        Sorted by report date.
+
+    Raises
+    ------
+    InputError
+        One line naming the file, the line and column, and the fix.
+    """
     src = as_input(path, DEFAULT_QUARTERS)
     p = src.shown
     today = today or latest_today()
@@ -407,7 +509,23 @@ def select(
     as_of: dt.date | None = None,
     min_confidence: str = "weak_sources",
 ) -> Evidence:
-    """Keep evidence dated on or before ``as_of`` and at least as confident as ``min_confidence``."""
+    """Keep evidence dated on or before ``as_of`` and at least as confident as ``min_confidence``.
+
+    Parameters
+    ----------
+    events, periods : everything in the evidence files
+    as_of : the last day kept (default: the latest date in the files)
+    min_confidence : one of :data:`CONFIDENCE_LEVELS`
+
+    Returns
+    -------
+    Evidence
+
+    Raises
+    ------
+    InputError
+        ``min_confidence`` is not a level.
+    """
     if min_confidence not in CONFIDENCE_LEVELS:
         raise InputError(
             "--min-confidence",
@@ -435,7 +553,22 @@ def load_evidence(
     as_of: dt.date | None = None,
     min_confidence: str = "weak_sources",
 ) -> Evidence:
-    """Load both evidence files, check that re-reported periods exist, and apply the filters."""
+    """Load both evidence files, check that re-reported periods exist, and apply the filters.
+
+    Parameters
+    ----------
+    events_path, quarters_path : the files (``None``: the article's)
+    as_of, min_confidence : the filters of :func:`select`
+
+    Returns
+    -------
+    Evidence
+
+    Raises
+    ------
+    InputError
+        A bad row, or an event that re-reports or is subsumed by a period the quarters file lacks.
+    """
     events, periods = load_events(events_path), load_periods(quarters_path)
     known = {q.fiscal_period for q in periods}
     for e in events:
@@ -452,11 +585,33 @@ def load_evidence(
 
 
 def log_likelihood_table(a: Assumptions) -> np.ndarray:
-    """``log P(signal | scenario)``, shape (len(SIGNALS), len(SCENARIOS))."""
+    """``log P(signal | scenario)``, shape (len(SIGNALS), len(SCENARIOS)).
+
+    Parameters
+    ----------
+    a : validated assumptions (``signals.likelihood``)
+
+    Returns
+    -------
+    numpy.ndarray
+        Rows in :data:`model.SIGNALS` order, columns in :data:`model.SCENARIOS` order.
+    """
     lik = a.signals.likelihood
     return np.log(np.array([[lik[c].of(s) for s in SCENARIOS] for c in SIGNALS]))
 
 
 def signal_loglik(counts: np.ndarray, log_table: np.ndarray, weight: float) -> np.ndarray:
-    """Tempered signal log-likelihood per scenario: ``w * sum_c n_c log P(c | s)``."""
+    """Tempered signal log-likelihood per scenario: ``w * sum_c n_c log P(c | s)``.
+
+    Parameters
+    ----------
+    counts : signal events per class, shape (len(SIGNALS),)
+    log_table : :func:`log_likelihood_table`, shape (len(SIGNALS), len(SCENARIOS))
+    weight : the tempering weight ``w`` in (0, 1]
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (len(SCENARIOS),).
+    """
     return weight * fvecmat(counts, log_table)

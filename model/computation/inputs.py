@@ -80,7 +80,12 @@ class InputPath:
         return f"{self.path} (from {self.origin})" if self.from_env else str(self.path)
 
     def where(self) -> str:
-        """Fix text: where the path came from."""
+        """Fix text: where the path came from.
+
+        Returns
+        -------
+        str
+        """
         if self.from_env:
             return (
                 f"set {self.origin} to an existing file "
@@ -97,6 +102,17 @@ def resolve_input(value: str | os.PathLike[str] | InputPath | None, option: str,
     An empty variable means unset; an empty option is kept (and rejected when read). A relative
     path from the variable is resolved against ``$PWD`` (the directory the user ran
     ``jupyter-book build`` in; notebook kernels run in ``notebooks/``), then the working directory.
+
+    Parameters
+    ----------
+    value : the option's value (None: not given)
+    option : the option's name, for messages (``--assumptions``)
+    env_var : the variable consulted when the option is not given (``H20_ASSUMPTIONS``)
+
+    Returns
+    -------
+    InputPath or None
+        None when neither is given.
     """
     if isinstance(value, InputPath):
         return value
@@ -130,7 +146,17 @@ def _from_user_dir(text: str) -> Path:
 
 
 def as_input(path: str | os.PathLike[str] | InputPath | None, default: Path) -> InputPath:
-    """``path`` as an :class:`InputPath` (``None``: the shipped ``default``)."""
+    """``path`` as an :class:`InputPath` (``None``: the shipped ``default``).
+
+    Parameters
+    ----------
+    path : a path, an :class:`InputPath`, or None
+    default : the shipped file
+
+    Returns
+    -------
+    InputPath
+    """
     if isinstance(path, InputPath):
         return path
     if path is None:
@@ -248,6 +274,15 @@ def read_input_text(src: InputPath, max_bytes: int, kind: str) -> str:
     src : the file, as the user named it
     max_bytes : size cap
     kind : "YAML" or "CSV" (for the fix texts)
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    InputError
+        Empty or over-long path, no such file, not a regular file, over the cap, unreadable, not UTF-8.
     """
     _check_path(src)
     _check_kind(src, _stat(src), max_bytes, kind)
@@ -433,6 +468,17 @@ def read_csv_rows(
     required : columns that must be in the header
     max_rows : cap on the number of data rows
     what : what a row is ("events", "periods"), for the message
+
+    Returns
+    -------
+    list of tuple
+        (line number, {column: text}) per data row.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_input_text`; an empty file, a missing or repeated column, a row of the wrong
+        width, a control character, more rows than the cap, malformed CSV.
     """
     text = read_input_text(src, MAX_CSV_BYTES, "CSV")
     file = src.shown

@@ -142,7 +142,18 @@ class ResolutionResult:
 
 
 def combine(verdicts: list[str], defining: int) -> str:
-    """The stated rule: YES when all hold, NO when the defining condition fails, PARTLY otherwise."""
+    """The stated rule: YES when all hold, NO when the defining condition fails, PARTLY otherwise.
+
+    Parameters
+    ----------
+    verdicts : each condition's verdict (yes, no or partly), in the criterion's order
+    defining : the index of the defining condition
+
+    Returns
+    -------
+    str
+        ``yes``, ``no`` or ``partly``.
+    """
     if verdicts[defining] == "no":
         return "no"
     return "yes" if all(v == "yes" for v in verdicts) else "partly"
@@ -156,6 +167,17 @@ def quarter_bounds(
     A quarter that ended before the first licence sold nothing under it. A quarter's own disclosed
     H20 China figure is known. Otherwise a running total disclosed at or after the quarter's end in
     the same fiscal year bounds it (plus half the rounding); with neither, nothing bounds it.
+
+    Parameters
+    ----------
+    periods : every reported period
+    spec : the measurement assumptions (first licence date, rounding)
+    window : the forecast window's first and last day
+
+    Returns
+    -------
+    tuple of QuarterBound
+        In order of the quarters' ends.
     """
     licence, half = spec.first_licence_date.value, spec.rounding.value / 2.0
     years = sorted((p for p in periods if p.period_type == "year"), key=lambda p: p.period_end)
@@ -187,7 +209,17 @@ def quarter_bounds(
 
 
 def measured_verdict(measure: QuarterlyRevenueMeasure, bounds: tuple[QuarterBound, ...]) -> str | None:
-    """YES if enough quarters are known to reach the amount, NO if too few could, None if the reports cannot tell."""
+    """YES if enough quarters are known to reach the amount, NO if too few could, None if the reports cannot tell.
+
+    Parameters
+    ----------
+    measure : the amount and the number of quarters the condition asks for
+    bounds : :func:`quarter_bounds` of the window
+
+    Returns
+    -------
+    str or None
+    """
     reached = sum(b.known is not None and b.known >= measure.usd_bn for b in bounds)
     possible = sum(b.upper is None or b.upper >= measure.usd_bn for b in bounds)
     if reached >= measure.quarters:
@@ -210,7 +242,22 @@ class _Row:
 
 
 def load_application(path: str | Path | InputPath | None = None) -> tuple[str, dict[tuple[str, str], _Row]]:
-    """The verdicts file: {(criterion, condition): row}; each (criterion, condition) once."""
+    """The verdicts file: {(criterion, condition): row}; each (criterion, condition) once.
+
+    Parameters
+    ----------
+    path : the verdicts CSV (``None``: the article's ``resolution.csv``)
+
+    Returns
+    -------
+    tuple
+        The file as shown in messages, and {(criterion, condition): row}.
+
+    Raises
+    ------
+    InputError
+        A missing column, an unknown verdict, a repeated (criterion, condition).
+    """
     src = as_input(path, DEFAULT_RESOLUTION)
     p = src.shown
     rows: dict[tuple[str, str], _Row] = {}
@@ -336,6 +383,10 @@ def resolve(
     InputError
         A verdict row is missing, repeated, unknown, cites an unknown or out-of-window item, or
         disagrees with what the reported figures decide.
+
+    Returns
+    -------
+    ResolutionResult
     """
     shown, rows = load_application(path)
     window = (spec.window_start, spec.window_end)

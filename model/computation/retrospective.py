@@ -140,7 +140,16 @@ class Retrospective:
 
 
 def outcome_of(setup: Setup) -> Outcome | None:
-    """The realised share from the full-year disclosure in force (None before it)."""
+    """The realised share from the full-year disclosure in force (None before it).
+
+    Parameters
+    ----------
+    setup : the inputs in force
+
+    Returns
+    -------
+    Outcome or None
+    """
     obs = setup.likelihood.revenue
     rng = obs.realised_share_range()
     if rng is None or obs.realised_share is None or obs.revenue is None:
@@ -149,7 +158,17 @@ def outcome_of(setup: Setup) -> Outcome | None:
 
 
 def article_forecast(setup: Setup) -> Forecast:
-    """The article's stated numbers as a forecast dated the day of the reversal."""
+    """The article's stated numbers as a forecast dated the day of the reversal.
+
+    Parameters
+    ----------
+    setup : the inputs in force (the window's start and the interval's coverage)
+
+    Returns
+    -------
+    Forecast
+        The stated scenario's probability and the stated share, from the article's claims file.
+    """
     lo, hi = RECOVERY_BAND
     cov = setup.assumptions.resolution.interval_coverage.value
     start = setup.assumptions.resolution.window_start
@@ -157,7 +176,17 @@ def article_forecast(setup: Setup) -> Forecast:
 
 
 def model_forecast(r: Revision, first: bool) -> Forecast:
-    """One of the book's forecasts (its first row is the prior built from the article and the book's judgements)."""
+    """One of the book's forecasts (its first row is the prior built from the article and the book's judgements).
+
+    Parameters
+    ----------
+    r : one row of :func:`model.computation.sensitivity.forecast_history`
+    first : whether it is the first row (the book's prior)
+
+    Returns
+    -------
+    Forecast
+    """
     name = "the book's prior" if first else "the book"
     p_base = float(r.prob_after.sel(scenario=SCENARIOS[0]))
     return Forecast(name, r.date, p_base, r.share["q05"], r.share["q95"], r.share["median"], MODEL_COVERAGE)
@@ -171,7 +200,19 @@ def _oos_scores(history: Sequence[Revision], res: ResolutionResult, out: Outcome
 def retrospective(
     setup: Setup, history: Sequence[Revision], resolution: ResolutionResult | None = None
 ) -> Retrospective:
-    """Resolve, then score the article and the book's out-of-sample forecasts (see the module docstring)."""
+    """Resolve, then score the article and the book's out-of-sample forecasts (see the module docstring).
+
+    Parameters
+    ----------
+    setup : the inputs in force
+    history : :func:`model.computation.sensitivity.forecast_history` of ``setup``
+    resolution : the resolution to score against (default: the setup's)
+
+    Returns
+    -------
+    Retrospective
+        Nothing scored while the full year is unreported.
+    """
     res = resolution or setup.resolution
     assert res is not None, "prepare() resolves every setup"
     out = outcome_of(setup)

@@ -20,7 +20,18 @@ FIX_SEP = " | fix: "
 
 
 def bad(problem: str, fix: str) -> ValueError:
-    """A validation error whose message carries its own fix (split again in :func:`to_input_error`)."""
+    """A validation error whose message carries its own fix (split again in :func:`to_input_error`).
+
+    Parameters
+    ----------
+    problem : what is wrong, in a few words
+    fix : what the user should do
+
+    Returns
+    -------
+    ValueError
+        For a validator to raise.
+    """
     return ValueError(f"{problem}{FIX_SEP}{fix}")
 
 
