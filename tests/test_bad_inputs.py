@@ -1199,6 +1199,13 @@ ARTICLE_CASES: list[tuple[str, str, str, str, str]] = [
     ("quantity-missing", "quantity: recovered share of Year 24 sales\n", "", "quantity", "missing"),
     ("unknown-field", "quantity:", "quantitty: x\nquantity:", "quantitty", "unknown field"),
     ("events-file-missing", "events: events.csv", "events: no_such.csv", "files.events", "no file"),
+    (
+        "columns-same",
+        "running_total: widget_since_thaw_usd_bn",
+        "running_total: widget_abroad_usd_bn",
+        "columns",
+        "same",
+    ),
     ("claims-not-given", "  claims: claims.csv\n", "", "files.claims", "missing"),
     ("not-a-mapping", "id: widget-thaw-2024", "- id: widget-thaw-2024", "(top level)", "not a YAML mapping"),
 ]

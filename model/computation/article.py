@@ -79,6 +79,21 @@ class ArticleFiles(Strict):
     prior_revisions: str | None = Field(None, description="Every change to a prior, with its reason")
 
 
+class QuarterColumns(Strict):
+    """The columns of the reported periods file that carry the quantity's figures (USD bn)."""
+
+    in_scope: str = Field(pattern=KEY_PATTERN, description="Revenue in scope in the period (H20 revenue from China)")
+    running_total: str = Field(
+        pattern=KEY_PATTERN, description="Revenue in scope earned since the change, to the period's end, as disclosed"
+    )
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "QuarterColumns":
+        if self.in_scope == self.running_total:
+            raise bad("in_scope and running_total name the same column", "give two different column names")
+        return self
+
+
 class Article(Strict):
     """A validated article file (see ``model/data/article.yaml``)."""
 
@@ -92,6 +107,7 @@ class Article(Strict):
     indicators: tuple[str, ...] = Field(min_length=1, max_length=MAX_SIGNALS, description="What events may report")
     fiscal_year: FiscalYear
     quantity: str = Field(min_length=1, max_length=120, description="The forecast quantity in words")
+    columns: QuarterColumns
     files: ArticleFiles
     source_file: str = Field("", description="Path the article was read from (set by the loader)")
 

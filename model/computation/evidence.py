@@ -63,8 +63,8 @@ QUARTER_COLUMNS = (
     "period_end",
     "reported",
     "total_revenue_usd_bn",
-    "h20_china_revenue_usd_bn",
-    "h20_china_post_licence_usd_bn",
+    ARTICLE.columns.in_scope,
+    ARTICLE.columns.running_total,
     "confidence",
     "source_1",
 )
@@ -444,11 +444,10 @@ def _period_revenue(p: str, line: int, row: dict[str, str]) -> tuple[float, floa
     assert total is not None
     if total <= 0:
         raise InputError(p, f"line {line}, column total_revenue_usd_bn", "not positive", "give total revenue in USD bn")
-    h20 = _float(p, line, "h20_china_revenue_usd_bn", row["h20_china_revenue_usd_bn"], optional=True)
+    col = ARTICLE.columns.in_scope
+    h20 = _float(p, line, col, row[col], optional=True)
     if h20 is not None and h20 > total:
-        raise InputError(
-            p, f"line {line}, column h20_china_revenue_usd_bn", "exceeds total revenue", "check the units (USD bn)"
-        )
+        raise InputError(p, f"line {line}, column {col}", "exceeds total revenue", "check the units (USD bn)")
     return total, h20
 
 
@@ -475,15 +474,16 @@ def load_periods(path: str | Path | InputPath | None = None, today: dt.date | No
     today = today or latest_today()
     out: list[Period] = []
     seen: dict[str, int] = {}
+    running = ARTICLE.columns.running_total
     for line, row in read_csv_rows(src, QUARTER_COLUMNS, MAX_PERIODS, "periods"):
         name = _period_name(p, line, row["fiscal_period"].strip(), seen)
         end, reported = _period_dates(p, line, row, today)
         total, h20 = _period_revenue(p, line, row)
-        post = _float(p, line, "h20_china_post_licence_usd_bn", row["h20_china_post_licence_usd_bn"], optional=True)
+        post = _float(p, line, running, row[running], optional=True)
         if post is not None and post > total:
             raise InputError(
                 p,
-                f"line {line}, column h20_china_post_licence_usd_bn",
+                f"line {line}, column {running}",
                 "exceeds total revenue",
                 "check the units (USD bn)",
             )
