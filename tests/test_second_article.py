@@ -91,3 +91,9 @@ def test_article_option_runs_the_same_command_on_the_other_article():
     _check_summary(by_option)
     by_env = run_model("summary", "--no-mcmc", env=ENV, cwd=ROOT)
     assert by_option.stdout == by_env.stdout
+
+
+def test_model_checks_of_the_second_article_pass():
+    out = run_model("check", env=ENV, cwd=ROOT)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr
+    assert not [w for w in H20_WORDS if w in out.stdout], out.stdout
