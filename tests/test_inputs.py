@@ -46,6 +46,7 @@ YAML_CASES = [
         "outside (0, 1]",
     ),
     ("    value: 0.45\n", "    value: 0.45x\n", "scenario_prior.base_mean.value", "number"),
+    ("    value: 2026-01-25\n", "    value: 2026-01-31\n", "measurement", "article file"),
 ]
 
 
@@ -156,22 +157,11 @@ def test_cli_bad_options(args, words):
 
 def test_the_shipped_article_names_what_the_book_shows():
     """The article file's scenario names are the ones the charts use (so reading them from the article keeps the
-    book's labels), and its fiscal year is the assumptions' fiscal year.
+    book's labels), and the quantity names its fiscal year.
     """
     from model.computation.article import ARTICLE, DEFAULT_ARTICLE
     from model.presentation.plots import SCENARIO_LABELS
 
     assert ARTICLE.source_file == str(DEFAULT_ARTICLE)
     assert {k: ARTICLE.label(k) for k in ARTICLE.keys} == SCENARIO_LABELS
-    a = load_assumptions()
-    assert a.measurement.fiscal_year_end.value == ARTICLE.fiscal_year.last_day
     assert ARTICLE.fiscal_year.label in ARTICLE.quantity
-
-
-def test_assumptions_follow_the_article_scenarios(inputs):
-    """Each scenario-keyed section of the assumptions has exactly the article's keys."""
-    f = inputs["assumptions"]
-    _edit(f, "  easing:\n    lower: 0.10", "  boom:\n    lower: 0.10")
-    with pytest.raises(InputError) as info:
-        load_assumptions(f)
-    assert info.value.field in ("recovery.easing", "recovery.boom"), str(info.value)

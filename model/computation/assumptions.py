@@ -188,6 +188,13 @@ class MeasurementSpec(Strict):
             )
         if self.first_licence_date.value < self.reversal_date.value:
             raise bad("first_licence_date is before reversal_date", "the first licence follows the reversal")
+        fy = ARTICLE.fiscal_year
+        if self.fiscal_year_end.value != fy.last_day:
+            raise bad(
+                f"fiscal_year_end {self.fiscal_year_end.value} is not the last day of {fy.label} "
+                f"in the article file ({fy.last_day})",
+                f"give {fy.last_day}, or correct fiscal_year in the article file",
+            )
         if not self.first_licence_date.value < self.fiscal_year_end.value:
             raise bad(
                 "fiscal_year_end is not after first_licence_date",
