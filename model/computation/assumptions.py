@@ -30,6 +30,8 @@ from .schema import (
     bad,
     to_input_error,
 )
+from .schema import Interval as Interval  # re-exported: the validated building blocks were defined here
+from .schema import QuantilePoint as QuantilePoint
 from .schema import ShareNearZero as ShareNearZero  # re-exported: callers import the prior forms from here
 from .schema import ShareQuantiles as ShareQuantiles
 

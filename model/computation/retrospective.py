@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Sequence
 
 from .. import SCENARIOS
+from . import priors as priors_module
 from .article import ARTICLE
 from .claims import RECOVERY_BAND, stated_base_probability
 from .errors import InputError
 from .inputs import as_input, load_yaml
 from .pipeline import Setup
-from .priors import Priors, elicit_beta
+from .priors import Priors
 from .resolution import ResolutionResult
 from .scoring import Forecast, Score, baseline_scores, score, time_averaged
 from .sensitivity import Revision, forecast_history
@@ -79,11 +80,12 @@ def first_priors(priors: Priors) -> Priors:
                 src.shown, f"recovery.{s}", "not a scenario of the article", f"use one of {', '.join(SCENARIOS)}"
             )
         try:
-            first[s] = elicit_beta(float(v["lower"]), float(v["upper"]), float(v["mass"]))
+            lower, upper, mass = float(v["lower"]), float(v["upper"]), float(v["mass"])
         except (TypeError, KeyError, ValueError):
             raise InputError(
                 src.shown, f"recovery.{s}", "not an interval", "give lower, upper and mass as numbers"
             ) from None
+        first[s] = priors_module.elicit_beta(lower, upper, mass)  # looked up at call time (tests may patch it)
     return priors.with_(recovery={**priors.recovery, **first})
 
 
