@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 from .computation.cache import redirect_unwritable_caches
+from .computation.errors import InputError
 
 # A read-only or missing home directory: ArviZ (its daily stamp), PyTensor (its compile directory),
 # Matplotlib and this package's result cache would fail at import or first use, and the failure
@@ -37,19 +38,20 @@ warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
 for _name in ("pytensor.tensor.blas", "pytensor.configdefaults"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
-SCENARIOS: tuple[str, ...] = ("base", "reban", "domestic", "easing")
-"""The article's four scenarios, in the order used by every array in the package."""
+try:
+    from .computation.article import ARTICLE
+except InputError as _exc:
+    if sys.argv[:1] == ["-m"]:  # ``python -m model`` being located: the command line's one line and exit 2
+        print(f"error: {_exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    raise
 
-SIGNALS: tuple[str, ...] = (
-    "us_permits",
-    "us_restricts",
-    "us_holds_line",
-    "china_permits",
-    "china_discourages",
-    "domestic_progress",
-    "sales_absent",
-)
-"""Signal classes of evidence events (rows of the likelihood table)."""
+SCENARIOS: tuple[str, ...] = ARTICLE.keys
+"""The article's scenarios, in the order used by every array in the package (from the article in force,
+``model/data/article.yaml`` or ``H20_ARTICLE``, read once at import: see :mod:`model.computation.article`)."""
+
+SIGNALS: tuple[str, ...] = ARTICLE.signals
+"""Signal classes of evidence events (rows of the likelihood table), from the article in force."""
 
 __version__ = "0.1.0"
 
@@ -101,6 +103,16 @@ def by_scenario(values: object, name: str | None = None):  # -> xarray.DataArray
 
     The one place where a position in a scenario-ordered array meets its scenario's name: results
     leave the package labelled, and callers select with ``.sel(scenario="domestic")``.
+
+    Parameters
+    ----------
+    values : one number per scenario, in :data:`SCENARIOS` order
+    name : the DataArray's name
+
+    Returns
+    -------
+    xarray.DataArray
+        Dims ``("scenario",)``, float.
     """
     import numpy as np
     import xarray as xr

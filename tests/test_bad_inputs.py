@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -1170,3 +1171,103 @@ def test_mutated_assumptions_load_or_input_error(muts):
 def test_shipped_files_untouched():
     for p in (DEFAULT_ASSUMPTIONS, DEFAULT_EVENTS, DEFAULT_QUARTERS):
         subprocess.run(["git", "diff", "--quiet", "--", str(p)], cwd=Path(__file__).resolve().parents[1], check=True)
+
+
+# --------------------------------------------------------------------------- the article file
+
+SECOND_ARTICLE = Path(__file__).resolve().parent / "data" / "second_article"
+
+ARTICLE_CASES: list[tuple[str, str, str, str, str]] = [
+    # (id, old text, new text, field named, words in the line)
+    (
+        "one-scenario",
+        "  - key: freeze\n    plain: licences frozen\n"
+        '    description: "licences are frozen again before widgets ship"\n',
+        "",
+        "scenarios",
+        "at least 2",
+    ),
+    ("repeated-key", "key: freeze", "key: thaw", "scenarios", "repeats"),
+    ("key-not-identifier", "key: freeze", "key: Freeze Now", "scenarios.1.key", "pattern"),
+    ("plain-empty", "plain: licences flow", "plain: ''", "scenarios.0.plain", "at least 1"),
+    ("signal-repeated", "  - closes\n", "  - opens\n", "signals", "repeats"),
+    ("signal-not-identifier", "  - closes\n", "  - Closes!\n", "signals", "lower-case identifier"),
+    ("indicator-repeated", "  - politics\n", "  - licensing\n", "indicators", "repeats"),
+    ("fiscal-year-backwards", "first_day: 2024-01-01", "first_day: 2025-01-01", "fiscal_year", "days"),
+    ("fiscal-year-too-long", "last_day: 2024-12-31", "last_day: 2026-12-31", "fiscal_year", "days"),
+    ("fiscal-day-not-a-date", "first_day: 2024-01-01", "first_day: soon", "fiscal_year.first_day", "date"),
+    ("quantity-missing", "quantity: recovered share of Year 24 sales\n", "", "quantity", "missing"),
+    ("unknown-field", "quantity:", "quantitty: x\nquantity:", "quantitty", "unknown field"),
+    ("events-file-missing", "events: events.csv", "events: no_such.csv", "files.events", "no file"),
+    (
+        "columns-same",
+        "running_total: widget_since_thaw_usd_bn",
+        "running_total: widget_abroad_usd_bn",
+        "columns",
+        "same",
+    ),
+    ("claims-not-given", "  claims: claims.csv\n", "", "files.claims", "missing"),
+    ("not-a-mapping", "id: widget-thaw-2024", "- id: widget-thaw-2024", "(top level)", "not a YAML mapping"),
+]
+
+
+@pytest.fixture()
+def article_dir(tmp_path: Path) -> Path:
+    """A copy of the second test article's folder (tests/data/second_article)."""
+    shutil.copytree(SECOND_ARTICLE, tmp_path / "article")
+    return tmp_path / "article"
+
+
+def _break_article(folder: Path, old: str, new: str) -> Path:
+    f = folder / "article.yaml"
+    text = f.read_text(encoding="utf-8")
+    if old == "id: widget-thaw-2024" and new.startswith("- "):  # a list at the top level
+        text = "\n".join("- " + ln if ln and not ln.startswith(("#", " ")) else ln for ln in text.splitlines())
+    else:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    f.write_text(text, encoding="utf-8")
+    return f
+
+
+@pytest.mark.parametrize("old,new,field_,words", [c[1:] for c in ARTICLE_CASES], ids=[c[0] for c in ARTICLE_CASES])
+def test_bad_article_one_line(article_dir: Path, old: str, new: str, field_: str, words: str):
+    from model.computation.article import load_article
+
+    f = _break_article(article_dir, old, new)
+    with pytest.raises(InputError) as info:
+        load_article(f)
+    err = info.value
+    assert err.file == str(f) and err.field == field_ and words in err.problem, str(err)
+    assert "\n" not in str(err) and err.fix
+
+
+def test_second_article_is_valid():
+    from model.computation.article import load_article
+
+    art = load_article(SECOND_ARTICLE / "article.yaml")
+    assert art.keys == ("thaw", "freeze") and art.label("freeze") == "freeze: licences frozen"
+    assert art.path("first_priors") is None and art.path("events") == SECOND_ARTICLE / "events.csv"
+
+
+@pytest.mark.parametrize("how", ["env", "option"])
+def test_bad_article_exit_2_one_line(article_dir: Path, how: str):
+    f = _break_article(article_dir, "key: freeze", "key: thaw")
+    if how == "env":
+        res = _run(["summary", "--no-mcmc"], {"H20_ARTICLE": str(f)})
+        shown = f"{f} (from H20_ARTICLE)"
+    else:
+        res = _run(["summary", "--no-mcmc", "--article", str(f)])
+        shown = str(f)
+    assert res.returncode == 2, res.stderr
+    _check_line(res.stderr, shown, "scenarios", "repeats")
+    assert res.stdout == ""
+
+
+def test_assumptions_of_another_article_name_the_scenario(inputs: Files, capsys, monkeypatch):
+    """The second article's assumptions under the shipped article: their scenarios are not this article's."""
+    for var in ENV_VARS:
+        monkeypatch.delenv(var, raising=False)
+    code = _main(["summary", "--no-mcmc", "--assumptions", str(SECOND_ARTICLE / "assumptions.yaml")])
+    assert code == 2
+    _check_line(capsys.readouterr().err, str(SECOND_ARTICLE / "assumptions.yaml"), "split_weights", "")

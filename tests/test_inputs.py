@@ -46,6 +46,7 @@ YAML_CASES = [
         "outside (0, 1]",
     ),
     ("    value: 0.45\n", "    value: 0.45x\n", "scenario_prior.base_mean.value", "number"),
+    ("    value: 2026-01-25\n", "    value: 2026-01-31\n", "measurement", "article file"),
 ]
 
 
@@ -152,3 +153,15 @@ def test_cli_bad_options(args, words):
     res = _cli(*args)
     assert res.returncode == 2
     assert len(res.stderr.strip().splitlines()) == 1 and words in res.stderr, res.stderr
+
+
+def test_the_shipped_article_names_what_the_book_shows():
+    """The article file's scenario names are the ones the charts use (so reading them from the article keeps the
+    book's labels), and the quantity names its fiscal year.
+    """
+    from model.computation.article import ARTICLE, DEFAULT_ARTICLE
+    from model.presentation.plots import SCENARIO_LABELS
+
+    assert ARTICLE.source_file == str(DEFAULT_ARTICLE)
+    assert {k: ARTICLE.label(k) for k in ARTICLE.keys} == SCENARIO_LABELS
+    assert ARTICLE.fiscal_year.label in ARTICLE.quantity

@@ -8,28 +8,35 @@ raises :class:`model.computation.errors.InputError` naming the file, the field a
 from __future__ import annotations
 
 import datetime as dt
-from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Discriminator,
-    Field,
-    Tag,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ValidationError, ValidationInfo, create_model, field_validator, model_validator
 
 from .. import SCENARIOS, SIGNALS
+from .article import ARTICLE
 from .errors import InputError
 from .inputs import InputPath, as_input, load_yaml
+from .schema import (
+    DateEntry,
+    Entry,
+    IntEntry,
+    PositiveInterval,
+    Provenance,
+    Range,
+    RecoveryPrior,
+    ShareInterval,
+    Strict,
+    bad,
+    to_input_error,
+)
+from .schema import Interval as Interval  # re-exported: the validated building blocks were defined here
+from .schema import QuantilePoint as QuantilePoint
+from .schema import ShareNearZero as ShareNearZero  # re-exported: callers import the prior forms from here
+from .schema import ShareQuantiles as ShareQuantiles
 
-DEFAULT_ASSUMPTIONS: Path = Path(str(resources.files("model") / "data" / "assumptions.yaml"))
-"""The assumptions file shipped with the package."""
+DEFAULT_ASSUMPTIONS: Path = ARTICLE.path("assumptions") or Path()
+"""The assumptions file of the article in force (the shipped ``model/data/assumptions.yaml`` by default)."""
 
 INFERENCE_CAPS: dict[str, int] = {
     "chains": 16,
@@ -41,100 +48,15 @@ INFERENCE_CAPS: dict[str, int] = {
 }
 """Largest accepted sampler and quadrature settings (memory and time stay bounded; README, Input limits)."""
 
-ScenarioKey = Literal["base", "reban", "domestic", "easing"]
-_FIX_SEP = " | fix: "
+ScenarioKey = Literal[SCENARIOS]  # type: ignore[valid-type] - the article in force, fixed at import
+"""A scenario key of the article in force."""
+_OTHERS = ", ".join(SCENARIOS[1:])
 
 
-def _bad(problem: str, fix: str) -> ValueError:
-    """A validation error whose message carries its own fix (split again in :func:`_to_input_error`)."""
-    return ValueError(f"{problem}{_FIX_SEP}{fix}")
+class SplitWeights(Strict):
+    """Relative weights that split the rest of the prior mean among the scenarios after the first."""
 
-
-class _Strict(BaseModel):
-    # allow_inf_nan=False: nan, inf and overflowing literals (1e400) are rejected in every float field.
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class Provenance(_Strict):
-    """Where a value comes from: the article, a source URL, or a stated judgement."""
-
-    kind: Literal["article", "source", "judgement"] = Field(description="article, source or judgement")
-    quote_zh: str | None = Field(None, description="The article's words (Chinese), for kind=article")
-    gloss_en: str | None = Field(None, description="English gloss of the quote, for kind=article")
-    url: str | None = Field(None, description="Source URL, for kind=source")
-    note: str | None = Field(None, description="Optional remark")
-    reasoning: str | None = Field(None, description="Why this value, for kind=judgement")
-
-    @model_validator(mode="after")
-    def _complete(self) -> "Provenance":
-        need = {"article": ("quote_zh", "gloss_en"), "source": ("url",), "judgement": ("reasoning",)}
-        for name in need[self.kind]:
-            if not getattr(self, name):
-                raise _bad(f"provenance of kind '{self.kind}' has no '{name}'", f"add provenance.{name}")
-        return self
-
-
-class Entry(_Strict):
-    """A single value with its unit and provenance."""
-
-    value: float = Field(description="The value, in `unit`")
-    unit: str = Field(description="Unit of the value")
-    provenance: Provenance
-
-
-class IntEntry(_Strict):
-    value: int = Field(description="Integer value")
-    unit: str
-    provenance: Provenance
-
-
-class DateEntry(_Strict):
-    value: dt.date = Field(description="A date, YYYY-MM-DD")
-    unit: str
-    provenance: Provenance
-
-
-class Interval(_Strict):
-    """An elicitation interval: `mass` of the prior lies in [lower, upper]."""
-
-    lower: float = Field(description="Lower end of the interval, in `unit`")
-    upper: float = Field(description="Upper end of the interval, in `unit`")
-    mass: float = Field(description="Prior probability inside [lower, upper], in (0, 1)")
-    unit: str
-    provenance: Provenance
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "Interval":
-        if not self.lower < self.upper:
-            raise _bad(f"lower ({self.lower}) is not below upper ({self.upper})", "make lower < upper")
-        if not 0.0 < self.mass < 1.0:
-            raise _bad(f"mass {self.mass} is outside (0, 1)", "give a mass strictly between 0 and 1, e.g. 0.9")
-        return self
-
-
-class ShareInterval(Interval):
-    """An interval on a probability or a share: both ends inside [0, 1]."""
-
-    @model_validator(mode="after")
-    def _in_unit(self) -> "ShareInterval":
-        if self.lower < 0.0 or self.upper > 1.0:
-            raise _bad(
-                f"interval [{self.lower}, {self.upper}] leaves [0, 1]",
-                "give shares as fractions in [0, 1] (11% is 0.11)",
-            )
-        return self
-
-
-class PositiveInterval(Interval):
-    @model_validator(mode="after")
-    def _positive(self) -> "PositiveInterval":
-        if self.lower <= 0.0:
-            raise _bad(f"lower ({self.lower}) is not positive", "give a positive lower bound")
-        return self
-
-
-class SplitWeights(_Strict):
-    value: dict[str, float] = Field(description="Relative weights of reban, domestic, easing")
+    value: dict[str, float] = Field(description=f"Relative weights of {_OTHERS}")
     unit: str
     provenance: Provenance
 
@@ -144,21 +66,23 @@ class SplitWeights(_Strict):
         want = set(SCENARIOS[1:])
         if set(v) != want:
             unknown = sorted(set(v) - want)
-            raise _bad(
+            raise bad(
                 f"keys {sorted(v)} (unknown: {unknown})" if unknown else f"missing keys {sorted(want - set(v))}",
-                "use exactly reban, domestic, easing",
+                f"use exactly {_OTHERS}",
             )
         if any(w <= 0 for w in v.values()):
-            raise _bad("a weight is not positive", "give positive weights")
+            raise bad("a weight is not positive", "give positive weights")
         if max(v.values()) > 1e6 * min(v.values()):
-            raise _bad(
+            raise bad(
                 "the largest weight is over a million times the smallest",
                 "give relative weights of similar size, e.g. 1, 2, 0.5",
             )
         return v
 
 
-class ScenarioPriorSpec(_Strict):
+class ScenarioPriorSpec(Strict):
+    """The Dirichlet prior on the scenario probabilities: the stated scenario's mean and interval, the split."""
+
     base_mean: Entry
     split_weights: SplitWeights
     base_interval: ShareInterval
@@ -167,123 +91,46 @@ class ScenarioPriorSpec(_Strict):
     def _mean_inside(self) -> "ScenarioPriorSpec":
         m = self.base_mean.value
         if not 0.0 < m < 1.0:
-            raise _bad(f"base_mean {m} is not a probability in (0, 1)", "give base_mean.value in (0, 1)")
+            raise bad(f"base_mean {m} is not a probability in (0, 1)", "give base_mean.value in (0, 1)")
         if not self.base_interval.lower <= m <= self.base_interval.upper:  # inclusive: an end is in
-            raise _bad(f"base_mean {m} is outside base_interval", "widen base_interval so that it contains base_mean")
+            raise bad(f"base_mean {m} is outside base_interval", "widen base_interval so that it contains base_mean")
         return self
 
 
-class QuantilePoint(_Strict):
-    """One elicited quantile: P(X <= value) = prob."""
+class _ByScenario(Strict):
+    def of(self, key: str) -> Any:
+        """The field of scenario ``key``.
 
-    value: float = Field(description="A share in (0, 1)")
-    prob: float = Field(description="Prior probability at or below `value`, in (0, 1)")
+        Parameters
+        ----------
+        key : a scenario key of the article in force
 
-
-class ShareQuantiles(_Strict):
-    """A Beta elicited by quantile matching: two points (value, P(X <= value)).
-
-    Used where the natural outcome sits at an end of [0, 1] (selling almost nothing), which a
-    maximum-entropy fit to an interval cannot express: its density always peaks inside.
-    """
-
-    quantiles: tuple[QuantilePoint, QuantilePoint]
-    unit: str
-    provenance: Provenance
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "ShareQuantiles":
-        (q1, q2) = self.quantiles
-        for q in (q1, q2):
-            if not 0.0 < q.value < 1.0:
-                raise _bad(
-                    f"quantile value {q.value} is outside (0, 1)", "give shares as fractions in (0, 1) (1% is 0.01)"
-                )
-            if not 0.0 < q.prob < 1.0:
-                raise _bad(
-                    f"quantile probability {q.prob} is outside (0, 1)", "give a probability strictly between 0 and 1"
-                )
-        if not (q1.value < q2.value and q1.prob < q2.prob):
-            raise _bad("quantiles are not increasing", "list the smaller value first, with the smaller probability")
-        return self
-
-
-class ShareNearZero(_Strict):
-    """``Beta(1, b)``: a density flat at zero and falling, with one stated quantile P(X <= value) = prob.
-
-    For an outcome whose natural value is "almost nothing": every share below the precision of
-    the disclosures is equally likely a priori (the prior says nothing finer than the data can
-    see), and the stated quantile sets how fast larger shares become unlikely.
-    """
-
-    near_zero: QuantilePoint
-    unit: str
-    provenance: Provenance
-
-    @model_validator(mode="after")
-    def _valid(self) -> "ShareNearZero":
-        q = self.near_zero
-        if not 0.0 < q.value < 1.0:
-            raise _bad(f"value {q.value} is outside (0, 1)", "give a share as a fraction in (0, 1) (1% is 0.01)")
-        if not q.value < q.prob < 1.0:
-            raise _bad(
-                f"prob {q.prob} is not in ({q.value}, 1)",
-                "a density falling from zero puts more than `value` below `value`",
-            )
-        return self
-
-
-_PRIOR_FORMS = ("interval form", "quantile form", "near-zero form")
-"""Tags of the forms of a recovery prior (dropped from field paths in messages)."""
-
-
-def _recovery_form(v: Any) -> str:
-    if isinstance(v, ShareNearZero) or isinstance(v, dict) and "near_zero" in v:
-        return _PRIOR_FORMS[2]
-    has_q = isinstance(v, dict) and "quantiles" in v or isinstance(v, ShareQuantiles)
-    return _PRIOR_FORMS[1] if has_q else _PRIOR_FORMS[0]
-
-
-RecoveryPrior = Annotated[
-    Annotated[ShareInterval, Tag(_PRIOR_FORMS[0])]
-    | Annotated[ShareQuantiles, Tag(_PRIOR_FORMS[1])]
-    | Annotated[ShareNearZero, Tag(_PRIOR_FORMS[2])],
-    Discriminator(_recovery_form),
-]
-"""A recovery prior: an interval with its mass (maximum entropy), two quantiles (quantile matching),
-or a density flat at zero with one quantile."""
-
-
-class RecoverySpec(_Strict):
-    base: RecoveryPrior
-    reban: RecoveryPrior
-    domestic: RecoveryPrior
-    easing: RecoveryPrior
-
-    def of(self, key: str) -> RecoveryPrior:
+        Returns
+        -------
+        The field's value (a recovery prior, or a probability).
+        """
         return getattr(self, key)
 
 
-class LikelihoodRow(_Strict):
-    """P(signal | scenario) for one signal class, with the reasoning."""
+RecoverySpec = create_model(  # one field per scenario of the article in force
+    "RecoverySpec",
+    __base__=_ByScenario,
+    __doc__="The recovery prior of each scenario (one field per scenario key).",
+    **{s: (RecoveryPrior, ...) for s in SCENARIOS},  # type: ignore[call-overload]
+)
 
-    base: float = Field(gt=0, le=1)
-    reban: float = Field(gt=0, le=1)
-    domestic: float = Field(gt=0, le=1)
-    easing: float = Field(gt=0, le=1)
-    reasoning: str = Field(min_length=1)
-
-    def of(self, key: str) -> float:
-        return getattr(self, key)
-
-
-class Range(_Strict):
-    low: float
-    high: float
-    reasoning: str
+LikelihoodRow = create_model(
+    "LikelihoodRow",
+    __base__=_ByScenario,
+    __doc__="P(signal | scenario) for one signal class (one field per scenario key), with the reasoning.",
+    **{s: (float, Field(gt=0, le=1)) for s in SCENARIOS},  # type: ignore[call-overload]
+    reasoning=(str, Field(min_length=1)),
+)
 
 
-class SignalsSpec(_Strict):
+class SignalsSpec(Strict):
+    """The signal likelihood: the tempering weight, its range, and P(signal | scenario) per signal class."""
+
     tempering_weight: Entry
     weight_range: Range
     likelihood: dict[str, LikelihoodRow]
@@ -292,35 +139,35 @@ class SignalsSpec(_Strict):
     @classmethod
     def _range(cls, v: Range) -> Range:
         if not 0.0 < v.low < v.high <= 1.0:
-            raise _bad(f"weight range [{v.low}, {v.high}] is not inside (0, 1]", "give 0 < low < high <= 1")
+            raise bad(f"weight range [{v.low}, {v.high}] is not inside (0, 1]", "give 0 < low < high <= 1")
         return v
 
     @field_validator("tempering_weight")
     @classmethod
     def _w(cls, v: Entry) -> Entry:
         if not 0.0 < v.value <= 1.0:
-            raise _bad(f"tempering weight {v.value} is outside (0, 1]", "give a weight in (0, 1]")
+            raise bad(f"tempering weight {v.value} is outside (0, 1]", "give a weight in (0, 1]")
         return v
 
     @field_validator("likelihood")
     @classmethod
     def _table(cls, v: dict[str, LikelihoodRow]) -> dict[str, LikelihoodRow]:
         if set(v) != set(SIGNALS):
-            raise _bad(
+            raise bad(
                 f"signal rows {sorted(v)} differ from {list(SIGNALS)}",
                 "give exactly one row per signal class",
             )
         for s in SCENARIOS:
             total = sum(row.of(s) for row in v.values())
             if abs(total - 1.0) > 1e-6:
-                raise _bad(
+                raise bad(
                     f"column '{s}' sums to {total:.4f}, not 1",
                     f"make P(signal | {s}) sum to 1 over the {len(SIGNALS)} signal rows",
                 )
         return v
 
 
-class MeasurementSpec(_Strict):
+class MeasurementSpec(Strict):
     """How NVIDIA's reports measure the recovered share (see book/method.md, "Reported revenue")."""
 
     reversal_date: DateEntry
@@ -332,19 +179,29 @@ class MeasurementSpec(_Strict):
     @model_validator(mode="after")
     def _valid(self) -> "MeasurementSpec":
         if not 0.0 < self.rounding.value < 100.0:
-            raise _bad(
+            raise bad(
                 f"rounding {self.rounding.value} is outside (0, 100) USD bn",
                 "give the precision of NVIDIA's stated figures in USD bn, e.g. 0.01 for 'about USD 60m'",
             )
         if not 0.0 < self.timing_concentration.value <= 1e4:
-            raise _bad(
+            raise bad(
                 f"timing_concentration {self.timing_concentration.value} is outside (0, 1e4]",
                 "give a positive concentration, e.g. 10",
             )
         if self.first_licence_date.value < self.reversal_date.value:
-            raise _bad("first_licence_date is before reversal_date", "the first licence follows the reversal")
+            raise bad("first_licence_date is before reversal_date", "the first licence follows the reversal")
+        fy = ARTICLE.fiscal_year
+        if self.fiscal_year_end.value != fy.last_day:
+            raise bad(
+                f"fiscal_year_end {self.fiscal_year_end.value} is not the last day of {fy.label} "
+                f"in the article file ({fy.last_day})",
+                f"give {fy.last_day}, or correct fiscal_year in the article file",
+            )
         if not self.first_licence_date.value < self.fiscal_year_end.value:
-            raise _bad("fiscal_year_end is not after first_licence_date", "give the last day of FY2026 (2026-01-25)")
+            raise bad(
+                "fiscal_year_end is not after first_licence_date",
+                f"give the last day of {ARTICLE.fiscal_year.label} ({ARTICLE.fiscal_year.last_day})",
+            )
         return self
 
 
@@ -353,7 +210,7 @@ VERDICTS: tuple[str, ...] = ("no", "partly", "yes")
 """Resolution verdicts, weakest first."""
 
 
-class QuarterlyRevenueMeasure(_Strict):
+class QuarterlyRevenueMeasure(Strict):
     """A condition decided by the reports: post-licence H20 revenue from China of at least ``usd_bn`` in at
     least ``quarters`` fiscal quarters that ended inside the window.
     """
@@ -362,7 +219,7 @@ class QuarterlyRevenueMeasure(_Strict):
     quarters: int = Field(ge=1, le=8, description="How many quarters must reach it")
 
 
-class Condition(_Strict):
+class Condition(Strict):
     """One condition of a resolution criterion, worded before it is applied."""
 
     id: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
@@ -371,7 +228,7 @@ class Condition(_Strict):
     measure: QuarterlyRevenueMeasure | None = Field(None, description="Decided by the reported figures, not by reading")
 
 
-class Criterion(_Strict):
+class Criterion(Strict):
     """How one scenario (or one reading of it) resolves: conditions, with the reasoning for their wording."""
 
     question: str = Field(min_length=1)
@@ -382,9 +239,9 @@ class Criterion(_Strict):
     def _one_defining(self) -> "Criterion":
         ids = [c.id for c in self.conditions]
         if len(set(ids)) != len(ids):
-            raise _bad(f"condition ids {ids} repeat", "give each condition of a criterion its own id")
+            raise bad(f"condition ids {ids} repeat", "give each condition of a criterion its own id")
         if sum(c.defining for c in self.conditions) != 1:
-            raise _bad("not exactly one defining condition", "mark exactly one condition 'defining: true'")
+            raise bad("not exactly one defining condition", "mark exactly one condition 'defining: true'")
         return self
 
 
@@ -395,7 +252,7 @@ class Reading(Criterion):
     name: str = Field(min_length=1)
 
 
-class ResolutionSpec(_Strict):
+class ResolutionSpec(Strict):
     """The article's forecast resolved as a forecasting platform would: criteria stated before they are applied."""
 
     window_start: dt.date
@@ -411,20 +268,18 @@ class ResolutionSpec(_Strict):
     @model_validator(mode="after")
     def _complete(self) -> "ResolutionSpec":
         if set(self.criteria) != set(SCENARIOS):
-            raise _bad(
-                f"criteria for {sorted(self.criteria)}", f"give one criterion for each of {', '.join(SCENARIOS)}"
-            )
+            raise bad(f"criteria for {sorted(self.criteria)}", f"give one criterion for each of {', '.join(SCENARIOS)}")
         if not self.window_start < self.window_end:
-            raise _bad("window_start is not before window_end", "give the forecast window's first and last day")
+            raise bad("window_start is not before window_end", "give the forecast window's first and last day")
         if not 0.0 < self.interval_coverage.value < 1.0:
-            raise _bad(
+            raise bad(
                 f"interval_coverage {self.interval_coverage.value} is outside (0, 1)",
                 "give the probability read into the article's interval, e.g. 0.9",
             )
         return self
 
 
-class InferenceSettings(_Strict):
+class InferenceSettings(Strict):
     """Sampler and quadrature settings, with the convergence bars the results must meet."""
 
     chains: int = Field(4, ge=2, description="MCMC chains")
@@ -445,14 +300,14 @@ class InferenceSettings(_Strict):
     def _cap(cls, v: int, info: ValidationInfo) -> int:
         cap = INFERENCE_CAPS[str(info.field_name)]
         if v > cap:
-            raise _bad(f"{v:,} is above the cap of {cap:,}", f"give at most {cap:,} (see README, Input limits)")
+            raise bad(f"{v:,} is above the cap of {cap:,}", f"give at most {cap:,} (see README, Input limits)")
         return v
 
     @model_validator(mode="after")
     def _total_draws(self) -> "InferenceSettings":
         cap = INFERENCE_CAPS["chains_x_draws"]
         if self.chains * self.draws > cap:
-            raise _bad(
+            raise bad(
                 f"chains x draws = {self.chains * self.draws:,} is above the cap of {cap:,}",
                 "lower draws or chains (see README, Input limits)",
             )
@@ -476,7 +331,9 @@ def _inside(x: float, lo: float, lo_incl: bool, hi: float, hi_incl: bool) -> boo
     return (x >= lo if lo_incl else x > lo) and (x <= hi if hi_incl else x < hi)
 
 
-class SensitivitySpec(_Strict):
+class SensitivitySpec(Strict):
+    """The low and high end of each input the tornado moves (domains in :data:`SENSITIVITY_DOMAINS`)."""
+
     base_mean: Range
     kappa_factor: Range
     recovery_scale: Range
@@ -492,15 +349,15 @@ class SensitivitySpec(_Strict):
             if not isinstance(r, Range):
                 continue
             if not r.low < r.high:
-                raise _bad(f"{name}: low ({r.low}) is not below high ({r.high})", "make low < high")
+                raise bad(f"{name}: low ({r.low}) is not below high ({r.high})", "make low < high")
             if name in SENSITIVITY_DOMAINS:
                 lo, lo_incl, hi, hi_incl, words = SENSITIVITY_DOMAINS[name]
                 if not (_inside(r.low, lo, lo_incl, hi, hi_incl) and _inside(r.high, lo, lo_incl, hi, hi_incl)):
-                    raise _bad(f"{name}: range [{r.low}, {r.high}] leaves its domain", f"give {words} at both ends")
+                    raise bad(f"{name}: range [{r.low}, {r.high}] leaves its domain", f"give {words} at both ends")
         return self
 
 
-class Assumptions(_Strict):
+class Assumptions(Strict):
     """Every input of the model, validated."""
 
     seed: IntEntry
@@ -518,34 +375,10 @@ class Assumptions(_Strict):
     @classmethod
     def _seed(cls, v: IntEntry) -> IntEntry:
         if not 0 <= v.value < 2**32:
-            raise _bad(
+            raise bad(
                 f"seed {v.value} is outside [0, 2**32)", "give a non-negative integer below 4294967296, e.g. 20250715"
             )
         return v
-
-
-def _to_input_error(path: str | Path, err: ValidationError) -> InputError:
-    first = err.errors()[0]
-    field = ".".join(str(p) for p in first["loc"] if p not in _PRIOR_FORMS) or "(top level)"
-    kind = first["type"]
-    msg = str(first["msg"])
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    if _FIX_SEP in msg:
-        problem, fix = msg.split(_FIX_SEP, 1)
-    elif kind == "missing":
-        problem, fix = "missing", "add this field (see the shipped model/data/assumptions.yaml)"
-    elif kind == "extra_forbidden":
-        problem, fix = "unknown field", "remove it or correct its spelling"
-    elif kind == "literal_error":
-        problem, fix = msg, "use one of the allowed values"
-    elif kind == "finite_number":
-        problem, fix = "not a finite number (nan or inf)", "give a finite number"
-    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        problem, fix = msg, "give a value within the limits (see README, Input limits)"
-    else:
-        problem, fix = msg, "correct the value (see the comments in model/data/assumptions.yaml)"
-    return InputError(path, field, problem, fix)
 
 
 def load_assumptions(path: str | Path | InputPath | None = None) -> Assumptions:
@@ -575,12 +408,22 @@ def load_assumptions(path: str | Path | InputPath | None = None) -> Assumptions:
     try:
         return Assumptions.model_validate(raw)
     except ValidationError as exc:
-        raise _to_input_error(src.shown, exc) from None
+        raise to_input_error(src.shown, exc) from None
 
 
 def scenario_mean(a: Assumptions) -> dict[str, float]:
-    """Prior mean scenario probabilities m: base from the article, the rest split by weight."""
+    """Prior mean scenario probabilities m: the stated scenario's from the article, the rest split by weight.
+
+    Parameters
+    ----------
+    a : validated assumptions
+
+    Returns
+    -------
+    dict
+        Scenario key -> prior mean probability, in :data:`model.SCENARIOS` order; the values sum to 1.
+    """
     mb = a.scenario_prior.base_mean.value
     w = a.scenario_prior.split_weights.value
     total = sum(w.values())
-    return {"base": mb, **{k: (1.0 - mb) * w[k] / total for k in SCENARIOS[1:]}}
+    return {SCENARIOS[0]: mb, **{k: (1.0 - mb) * w[k] / total for k in SCENARIOS[1:]}}

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from .evidence import DATA_DIR
+from .article import ARTICLE
+from .errors import InputError, quote
+from .inputs import as_input, read_csv_rows
 
-ARTICLE_CLAIMS = DATA_DIR / "article_claims.csv"
-CLAIMS_CHECK = DATA_DIR / "claims_check.csv"
+ARTICLE_CLAIMS: Path = ARTICLE.path("claims") or Path()
+"""The article's claims, named by the article in force (``model/data/article_claims.csv`` by default)."""
+CLAIMS_CHECK: Path | None = ARTICLE.path("claims_check")
+"""The claims checked against sources (None when the article gives no such file)."""
 
 # The article's figures (seed article; quoted in article_claims.csv).
 H20_FP16_TFLOPS = 296.0
@@ -25,34 +30,87 @@ JULY_CONSENSUS_USD_BN = 197.5  # claims_check.csv, recovery row
 CEO_H20_USD_BN = 15.0  # claims_check.csv, recovery row
 
 
-def _rows(path) -> list[dict[str, str]]:
+MAX_CLAIMS = 1000
+"""Most rows of a claims file."""
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
 def stated(key: str) -> tuple[float, float]:
-    """The article's stated number(s) for a claim (``low``, ``high``), read from ``article_claims.csv``."""
-    row = next(r for r in _rows(ARTICLE_CLAIMS) if r["key"] == key)
-    return float(row["low"]), float(row["high"])
+    """The article's stated number(s) for a claim, read from the article's claims file.
+
+    Parameters
+    ----------
+    key : the claim's ``key`` (``scenarios``: the stated scenario's probability; ``recovery``: the
+        stated share of the fiscal year's revenue)
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)`` as stated (equal for a single number).
+
+    Raises
+    ------
+    InputError
+        The claims file has no row ``key``, or its ``low``/``high`` are not numbers with low <= high.
+    """
+    src = as_input(ARTICLE_CLAIMS, ARTICLE_CLAIMS)
+    rows = read_csv_rows(src, ("key", "low", "high"), MAX_CLAIMS, "claims")
+    found = [(line, r) for line, r in rows if r["key"].strip() == key]
+    if not found:
+        raise InputError(src.shown, f"key {key}", "no such row", f"add a row with key {key} and its low and high")
+    line, row = found[0]
+    try:
+        low, high = float(row["low"]), float(row["high"])
+    except ValueError:
+        raise InputError(
+            src.shown,
+            f"line {line}, column low",
+            f"not numbers: {quote(row['low'])}, {quote(row['high'])}",
+            "give the stated numbers as decimals (11% is 0.11)",
+        ) from None
+    if not (np.isfinite(low) and np.isfinite(high) and low <= high):
+        raise InputError(src.shown, f"line {line}, column high", f"[{low}, {high}] is not a range", "give low <= high")
+    return low, high
 
 
 def stated_base_probability() -> float:
-    """The one probability the article stated: the base case's."""
+    """The one probability the article stated: its first scenario's (``scenarios`` row, ``low``).
+
+    Returns
+    -------
+    float
+    """
     return stated("scenarios")[0]
 
 
 RECOVERY_BAND: tuple[float, float] = stated("recovery")
-"""The article's "about 11-12%" of FY2026 revenue, as stated (``article_claims.csv``)."""
+"""The article's stated share of the fiscal year's revenue ("about 11-12%" of FY2026 revenue for the H20 article)."""
 
 
 def article_claims() -> list[dict[str, str]]:
-    """The article's claims: short Chinese quote, English gloss, value, how the model uses it."""
+    """The article's claims: short quote in the article's language, English gloss, value, how the model uses it.
+
+    Returns
+    -------
+    list of dict
+        One row per claim, column -> text.
+    """
     return _rows(ARTICLE_CLAIMS)
 
 
 def claims_check() -> list[dict[str, str]]:
-    """The article's figures checked against sources (copied from shared/evidence)."""
-    return _rows(CLAIMS_CHECK)
+    """The article's figures checked against sources (copied from shared/evidence).
+
+    Returns
+    -------
+    list of dict
+        One row per claim, column -> text; empty when the article names no ``claims_check`` file.
+    """
+    return [] if CLAIMS_CHECK is None else _rows(CLAIMS_CHECK)
 
 
 def _two(x: float) -> str:
@@ -62,6 +120,8 @@ def _two(x: float) -> str:
 
 @dataclass(frozen=True)
 class AuditLine:
+    """One check of the article's own arithmetic: what it says, the sum redone, the verdict."""
+
     key: str
     check: str
     article_says: str
@@ -71,7 +131,17 @@ class AuditLine:
 
 
 def audit(fy2026_reported_usd_bn: float) -> dict[str, AuditLine]:
-    """The article's own arithmetic, recomputed, by key."""
+    """The article's own arithmetic, recomputed, by key.
+
+    Parameters
+    ----------
+    fy2026_reported_usd_bn : the fiscal year's reported revenue (USD bn)
+
+    Returns
+    -------
+    dict
+        :class:`AuditLine` by key.
+    """
     ratio = H20_FP16_TFLOPS / H100_FP16_TFLOPS
     lo, hi = RECOVERY_BAND
     implied_rev = (CHINA_FY2025_USD_BN / hi, CHINA_FY2025_USD_BN / lo)

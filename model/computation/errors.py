@@ -13,6 +13,15 @@ def clean(text: object, limit: int = MAX_SHOWN) -> str:
 
     Printable non-ASCII (Chinese, accents) is kept. The result is one line and at most about
     ``limit`` characters long.
+
+    Parameters
+    ----------
+    text : anything; its ``str`` is used
+    limit : longest excerpt kept (characters)
+
+    Returns
+    -------
+    str
     """
     s = str(text)
     if len(s) > limit:
@@ -23,7 +32,17 @@ def clean(text: object, limit: int = MAX_SHOWN) -> str:
 
 
 def quote(value: object, limit: int = 60) -> str:
-    r"""A user's value quoted ``repr``-style (``'a\\nb'``), cut to about ``limit`` characters."""
+    r"""A user's value quoted ``repr``-style (``'a\\nb'``), cut to about ``limit`` characters.
+
+    Parameters
+    ----------
+    value : anything; its ``str`` is used
+    limit : longest excerpt kept (characters)
+
+    Returns
+    -------
+    str
+    """
     s = str(value)
     if len(s) > limit:
         return repr(s[:limit]) + "…"

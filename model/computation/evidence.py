@@ -32,27 +32,25 @@ from pathlib import Path
 import numpy as np
 
 from .. import SCENARIOS, SIGNALS
+from .article import ARTICLE
 from .assumptions import Assumptions
 from .errors import InputError, quote
 from .inputs import InputPath, as_input, read_csv_rows
 from .numerics import fvecmat
 
 DATA_DIR = Path(str(resources.files("model") / "data"))
-DEFAULT_EVENTS: Path = DATA_DIR / "events.csv"
-DEFAULT_QUARTERS: Path = DATA_DIR / "quarters.csv"
+"""The data folder shipped with the package (the H20 article's files)."""
+DEFAULT_EVENTS: Path = ARTICLE.path("events") or Path()
+"""The events file of the article in force (``model/data/events.csv`` by default)."""
+DEFAULT_QUARTERS: Path = ARTICLE.path("quarters") or Path()
+"""The reported periods of the article in force (``model/data/quarters.csv`` by default)."""
+_FY = ARTICLE.fiscal_year.label
 
 CONFIDENCE_LEVELS: tuple[str, ...] = ("weak_sources", "one_source", "date_uncertain", "two_sources")
 """Source confidence, weakest first. ``--min-confidence L`` keeps events at L or stronger."""
 
-INDICATORS: tuple[str, ...] = (
-    "licence_cadence",
-    "price_pressure",
-    "cuda_stickiness",
-    "hbm_supply",
-    "us_politics",
-    "china_policy",
-)
-"""The article's five indicators plus ``china_policy`` (China-side regulatory action)."""
+INDICATORS: tuple[str, ...] = ARTICLE.indicators
+"""Indicators an event may name, from the article in force (the H20 article's five plus ``china_policy``)."""
 
 EVENT_COLUMNS = ("id", "date", "summary", "indicators", "signal", "confidence", "source_1", "source_2")
 MAX_EVENTS: int = 2_000
@@ -65,8 +63,8 @@ QUARTER_COLUMNS = (
     "period_end",
     "reported",
     "total_revenue_usd_bn",
-    "h20_china_revenue_usd_bn",
-    "h20_china_post_licence_usd_bn",
+    ARTICLE.columns.in_scope,
+    ARTICLE.columns.running_total,
     "confidence",
     "source_1",
 )
@@ -74,6 +72,8 @@ QUARTER_COLUMNS = (
 
 @dataclass(frozen=True)
 class Event:
+    """One dated news item of the events file, with its signal class and sources."""
+
     id: str
     date: dt.date
     summary: str
@@ -94,10 +94,12 @@ class Event:
 
     @property
     def fact_key(self) -> str:
+        """The fact the event reports (its own id when ``fact`` is blank)."""
         return self.fact or self.id
 
     @property
     def campaign_key(self) -> str:
+        """The line of policy the event's fact belongs to (its fact when ``campaign`` is blank)."""
         return self.campaign or self.fact_key
 
 
@@ -134,11 +136,29 @@ class Evidence:
         return tuple(e for e in self.events if not e.restates and not (set(e.subsumed_by) & reported))
 
     def is_signal(self, e: Event) -> bool:
-        """Whether event ``e`` enters the signal likelihood in this evidence."""
+        """Whether event ``e`` enters the signal likelihood in this evidence.
+
+        Parameters
+        ----------
+        e : an event of this evidence
+
+        Returns
+        -------
+        bool
+        """
         return e.id in {x.id for x in self.signal_events}
 
     def role(self, e: Event) -> str:
-        """How event ``e`` enters: its signal class, or why it does not (in words)."""
+        """How event ``e`` enters: its signal class, or why it does not (in words).
+
+        Parameters
+        ----------
+        e : an event of this evidence
+
+        Returns
+        -------
+        str
+        """
         if e.restates:
             return f"re-reports {', '.join(e.restates)} (not a signal)"
         if not self.is_signal(e):
@@ -146,23 +166,57 @@ class Evidence:
         return e.signal
 
     def signal_counts(self) -> np.ndarray:
-        """Number of signal events of each class, in :data:`model.SIGNALS` order."""
+        """Number of signal events of each class, in :data:`model.SIGNALS` order.
+
+        Returns
+        -------
+        numpy.ndarray
+            Float counts, shape (len(SIGNALS),).
+        """
         return np.array([sum(e.signal == s for e in self.signal_events) for s in SIGNALS], dtype=float)
 
     def n_facts(self) -> int:
-        """Independent facts among the signal events (events sharing a ``fact`` count once)."""
+        """Independent facts among the signal events (events sharing a ``fact`` count once).
+
+        Returns
+        -------
+        int
+        """
         return len({e.fact_key for e in self.signal_events})
 
     def n_campaigns(self) -> int:
-        """Policy lines among the signal events (facts sharing a ``campaign`` count once)."""
+        """Policy lines among the signal events (facts sharing a ``campaign`` count once).
+
+        Returns
+        -------
+        int
+        """
         return len({e.campaign_key for e in self.signal_events})
 
     def reclassified(self, signals: dict[str, str]) -> "Evidence":
-        """The same evidence with some events' signal classes replaced (by event id)."""
+        """The same evidence with some events' signal classes replaced (by event id).
+
+        Parameters
+        ----------
+        signals : event id -> its new signal class
+
+        Returns
+        -------
+        Evidence
+        """
         return replace(self, events=tuple(replace(e, signal=signals.get(e.id, e.signal)) for e in self.events))
 
     def without(self, item_id: str) -> "Evidence":
-        """The same evidence with one item left out: an event (by id) or a period (by fiscal_period)."""
+        """The same evidence with one item left out: an event (by id) or a period (by fiscal_period).
+
+        Parameters
+        ----------
+        item_id : an event id or a fiscal period's name
+
+        Returns
+        -------
+        Evidence
+        """
         return replace(
             self,
             events=tuple(e for e in self.events if e.id != item_id),
@@ -170,14 +224,29 @@ class Evidence:
         )
 
     def year_revenue(self, year_end: dt.date) -> float | None:
-        """Reported revenue (USD bn) of the fiscal year ending ``year_end``, if reported by ``as_of``."""
+        """Reported revenue (USD bn) of the fiscal year ending ``year_end``, if reported by ``as_of``.
+
+        Parameters
+        ----------
+        year_end : the fiscal year's last day
+
+        Returns
+        -------
+        float or None
+            None when the year is not reported in this evidence.
+        """
         for p in self.periods:
             if p.period_type == "year" and p.period_end == year_end:
                 return p.total_revenue_usd_bn
         return None
 
     def dates(self) -> list[dt.date]:
-        """Sorted distinct dates on which evidence arrived (events and reports)."""
+        """Sorted distinct dates on which evidence arrived (events and reports).
+
+        Returns
+        -------
+        list of datetime.date
+        """
         return sorted({e.date for e in self.events} | {p.reported for p in self.periods})
 
 
@@ -208,6 +277,10 @@ def latest_today() -> dt.date:
 
     "In the future" means after this day, so the same file is valid in every time zone (a news item
     dated today in Shanghai or Auckland is not rejected by a machine in UTC or California).
+
+    Returns
+    -------
+    datetime.date
     """
     return dt.datetime.now(EARLIEST_ZONE).date()
 
@@ -220,6 +293,21 @@ def load_events(path: str | Path | InputPath | None = None, today: dt.date | Non
     """Read and validate an events CSV; future-dated events and unknown classes are errors.
 
     ``today`` defaults to :func:`latest_today` (the date in UTC+14), whatever the local time zone.
+
+    Parameters
+    ----------
+    path : the events CSV; ``None``: the article's ``events.csv``
+    today : the day after which a date is in the future (default :func:`latest_today`)
+
+    Returns
+    -------
+    tuple of Event
+        Sorted by date, then id.
+
+    Raises
+    ------
+    InputError
+        One line naming the file, the line and column, and the fix.
     """
     src = as_input(path, DEFAULT_EVENTS)
     p = src.shown
@@ -320,7 +408,7 @@ def _period_name(p: str, line: int, fp: str, seen: dict[str, int]) -> str:
     """A fiscal period's name: not empty, on one line, not repeated."""
     field = f"line {line}, column fiscal_period"
     if not fp:
-        raise InputError(p, field, "empty", "name the period, e.g. 'Q3 FY2026' or 'FY2026'")
+        raise InputError(p, field, "empty", f"name the period, e.g. 'Q3 {_FY}' or '{_FY}'")
     if not fp.isprintable():
         raise InputError(p, field, f"{quote(fp)} has a line break or tab", "name the period on one line")
     if fp in seen:
@@ -356,30 +444,46 @@ def _period_revenue(p: str, line: int, row: dict[str, str]) -> tuple[float, floa
     assert total is not None
     if total <= 0:
         raise InputError(p, f"line {line}, column total_revenue_usd_bn", "not positive", "give total revenue in USD bn")
-    h20 = _float(p, line, "h20_china_revenue_usd_bn", row["h20_china_revenue_usd_bn"], optional=True)
+    col = ARTICLE.columns.in_scope
+    h20 = _float(p, line, col, row[col], optional=True)
     if h20 is not None and h20 > total:
-        raise InputError(
-            p, f"line {line}, column h20_china_revenue_usd_bn", "exceeds total revenue", "check the units (USD bn)"
-        )
+        raise InputError(p, f"line {line}, column {col}", "exceeds total revenue", "check the units (USD bn)")
     return total, h20
 
 
 def load_periods(path: str | Path | InputPath | None = None, today: dt.date | None = None) -> tuple[Period, ...]:
-    """Read and validate the reported fiscal periods (``reported`` not after :func:`latest_today`)."""
+    """Read and validate the reported fiscal periods (``reported`` not after :func:`latest_today`).
+
+    Parameters
+    ----------
+    path : the reported periods CSV; ``None``: the article's ``quarters.csv``
+    today : the day after which a report date is in the future (default :func:`latest_today`)
+
+    Returns
+    -------
+    tuple of Period
+        Sorted by report date.
+
+    Raises
+    ------
+    InputError
+        One line naming the file, the line and column, and the fix.
+    """
     src = as_input(path, DEFAULT_QUARTERS)
     p = src.shown
     today = today or latest_today()
     out: list[Period] = []
     seen: dict[str, int] = {}
+    running = ARTICLE.columns.running_total
     for line, row in read_csv_rows(src, QUARTER_COLUMNS, MAX_PERIODS, "periods"):
         name = _period_name(p, line, row["fiscal_period"].strip(), seen)
         end, reported = _period_dates(p, line, row, today)
         total, h20 = _period_revenue(p, line, row)
-        post = _float(p, line, "h20_china_post_licence_usd_bn", row["h20_china_post_licence_usd_bn"], optional=True)
+        post = _float(p, line, running, row[running], optional=True)
         if post is not None and post > total:
             raise InputError(
                 p,
-                f"line {line}, column h20_china_post_licence_usd_bn",
+                f"line {line}, column {running}",
                 "exceeds total revenue",
                 "check the units (USD bn)",
             )
@@ -405,7 +509,23 @@ def select(
     as_of: dt.date | None = None,
     min_confidence: str = "weak_sources",
 ) -> Evidence:
-    """Keep evidence dated on or before ``as_of`` and at least as confident as ``min_confidence``."""
+    """Keep evidence dated on or before ``as_of`` and at least as confident as ``min_confidence``.
+
+    Parameters
+    ----------
+    events, periods : everything in the evidence files
+    as_of : the last day kept (default: the latest date in the files)
+    min_confidence : one of :data:`CONFIDENCE_LEVELS`
+
+    Returns
+    -------
+    Evidence
+
+    Raises
+    ------
+    InputError
+        ``min_confidence`` is not a level.
+    """
     if min_confidence not in CONFIDENCE_LEVELS:
         raise InputError(
             "--min-confidence",
@@ -415,7 +535,10 @@ def select(
         )
     rank = CONFIDENCE_LEVELS.index(min_confidence)
     last = as_of or max([e.date for e in events] + [q.reported for q in periods], default=latest_today())
-    ok = lambda c: CONFIDENCE_LEVELS.index(c) >= rank  # noqa: E731
+
+    def ok(c: str) -> bool:
+        return CONFIDENCE_LEVELS.index(c) >= rank
+
     return Evidence(
         events=tuple(e for e in events if e.date <= last and ok(e.confidence)),
         periods=tuple(q for q in periods if q.reported <= last and ok(q.confidence)),
@@ -430,7 +553,22 @@ def load_evidence(
     as_of: dt.date | None = None,
     min_confidence: str = "weak_sources",
 ) -> Evidence:
-    """Load both evidence files, check that re-reported periods exist, and apply the filters."""
+    """Load both evidence files, check that re-reported periods exist, and apply the filters.
+
+    Parameters
+    ----------
+    events_path, quarters_path : the files (``None``: the article's)
+    as_of, min_confidence : the filters of :func:`select`
+
+    Returns
+    -------
+    Evidence
+
+    Raises
+    ------
+    InputError
+        A bad row, or an event that re-reports or is subsumed by a period the quarters file lacks.
+    """
     events, periods = load_events(events_path), load_periods(quarters_path)
     known = {q.fiscal_period for q in periods}
     for e in events:
@@ -441,17 +579,39 @@ def load_evidence(
                     events_path or DEFAULT_EVENTS,
                     f"event {e.id}, column {col}",
                     f"unknown fiscal period {unknown[0]!r}",
-                    "name periods exactly as in the quarters file (e.g. 'Q3 FY2026'), separated by ';'",
+                    f"name periods exactly as in the quarters file (e.g. 'Q3 {_FY}'), separated by ';'",
                 )
     return select(events, periods, as_of, min_confidence)
 
 
 def log_likelihood_table(a: Assumptions) -> np.ndarray:
-    """``log P(signal | scenario)``, shape (len(SIGNALS), len(SCENARIOS))."""
+    """``log P(signal | scenario)``, shape (len(SIGNALS), len(SCENARIOS)).
+
+    Parameters
+    ----------
+    a : validated assumptions (``signals.likelihood``)
+
+    Returns
+    -------
+    numpy.ndarray
+        Rows in :data:`model.SIGNALS` order, columns in :data:`model.SCENARIOS` order.
+    """
     lik = a.signals.likelihood
     return np.log(np.array([[lik[c].of(s) for s in SCENARIOS] for c in SIGNALS]))
 
 
 def signal_loglik(counts: np.ndarray, log_table: np.ndarray, weight: float) -> np.ndarray:
-    """Tempered signal log-likelihood per scenario: ``w * sum_c n_c log P(c | s)``."""
+    """Tempered signal log-likelihood per scenario: ``w * sum_c n_c log P(c | s)``.
+
+    Parameters
+    ----------
+    counts : signal events per class, shape (len(SIGNALS),)
+    log_table : :func:`log_likelihood_table`, shape (len(SIGNALS), len(SCENARIOS))
+    weight : the tempering weight ``w`` in (0, 1]
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (len(SCENARIOS),).
+    """
     return weight * fvecmat(counts, log_table)

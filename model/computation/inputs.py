@@ -53,13 +53,16 @@ class InputPath:
     """``--assumptions`` (an option or a Python argument), ``H20_ASSUMPTIONS`` (a variable) or None (shipped file)."""
 
     def __str__(self) -> str:
+        """The resolved path."""
         return str(self.path)
 
     def __fspath__(self) -> str:
+        """The resolved path (``open`` and ``os`` functions take an InputPath)."""
         return str(self.path)
 
     @property
     def from_env(self) -> bool:
+        """Whether an environment variable gave the path."""
         return bool(self.origin) and not str(self.origin).startswith("-")
 
     @property
@@ -77,7 +80,12 @@ class InputPath:
         return f"{self.path} (from {self.origin})" if self.from_env else str(self.path)
 
     def where(self) -> str:
-        """Fix text: where the path came from."""
+        """Fix text: where the path came from.
+
+        Returns
+        -------
+        str
+        """
         if self.from_env:
             return (
                 f"set {self.origin} to an existing file "
@@ -94,6 +102,17 @@ def resolve_input(value: str | os.PathLike[str] | InputPath | None, option: str,
     An empty variable means unset; an empty option is kept (and rejected when read). A relative
     path from the variable is resolved against ``$PWD`` (the directory the user ran
     ``jupyter-book build`` in; notebook kernels run in ``notebooks/``), then the working directory.
+
+    Parameters
+    ----------
+    value : the option's value (None: not given)
+    option : the option's name, for messages (``--assumptions``)
+    env_var : the variable consulted when the option is not given (``H20_ASSUMPTIONS``)
+
+    Returns
+    -------
+    InputPath or None
+        None when neither is given.
     """
     if isinstance(value, InputPath):
         return value
@@ -127,7 +146,17 @@ def _from_user_dir(text: str) -> Path:
 
 
 def as_input(path: str | os.PathLike[str] | InputPath | None, default: Path) -> InputPath:
-    """``path`` as an :class:`InputPath` (``None``: the shipped ``default``)."""
+    """``path`` as an :class:`InputPath` (``None``: the shipped ``default``).
+
+    Parameters
+    ----------
+    path : a path, an :class:`InputPath`, or None
+    default : the shipped file
+
+    Returns
+    -------
+    InputPath
+    """
     if isinstance(path, InputPath):
         return path
     if path is None:
@@ -245,6 +274,15 @@ def read_input_text(src: InputPath, max_bytes: int, kind: str) -> str:
     src : the file, as the user named it
     max_bytes : size cap
     kind : "YAML" or "CSV" (for the fix texts)
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    InputError
+        Empty or over-long path, no such file, not a regular file, over the cap, unreadable, not UTF-8.
     """
     _check_path(src)
     _check_kind(src, _stat(src), max_bytes, kind)
@@ -268,7 +306,18 @@ class StrictLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """A node, refusing aliases and nesting deeper than :data:`MAX_YAML_DEPTH` (overrides PyYAML's).
+
+        Parameters
+        ----------
+        parent, index : as PyYAML's ``Composer.compose_node``: the enclosing node and this node's key or position.
+
+        Returns
+        -------
+        yaml.Node
+            The composed node.
+        """
         if self.check_event(yaml.AliasEvent):
             ev = self.peek_event()
             raise _Refused(None, None, "aliases (*name) are not supported", ev.start_mark)
@@ -282,7 +331,19 @@ class StrictLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
-    def construct_object(self, node: Any, deep: bool = False) -> Any:  # noqa: D102
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        """A value; a value YAML cannot build (a date like 2025-02-30) is refused with its line (overrides PyYAML's).
+
+        Parameters
+        ----------
+        node : the YAML node
+        deep : build nested values at once (PyYAML's meaning)
+
+        Returns
+        -------
+        object
+            The Python value.
+        """
         try:
             return super().construct_object(node, deep)
         except (ValueError, OverflowError, TypeError, ArithmeticError) as exc:
@@ -293,7 +354,19 @@ class StrictLoader(yaml.SafeLoader):
                 node.start_mark,
             ) from None
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # noqa: D102
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        """A mapping, refusing a key given twice (overrides PyYAML's).
+
+        Parameters
+        ----------
+        node : the YAML mapping node
+        deep : build nested values at once (PyYAML's meaning)
+
+        Returns
+        -------
+        dict
+            The mapping.
+        """
         if isinstance(node, yaml.MappingNode):
             seen: set[Any] = set()
             for key_node, _ in node.value:
@@ -313,7 +386,18 @@ class StrictLoader(yaml.SafeLoader):
                         )
         return super().construct_mapping(node, deep)
 
-    def construct_yaml_int(self, node: Any) -> int:  # noqa: D102
+    def construct_yaml_int(self, node: Any) -> int:
+        """An integer of at most :data:`MAX_INT_DIGITS` digits (overrides PyYAML's).
+
+        Parameters
+        ----------
+        node : the YAML scalar node
+
+        Returns
+        -------
+        int
+            The integer.
+        """
         digits = sum(c.isdigit() for c in str(node.value))
         if digits > MAX_INT_DIGITS:
             raise _Refused(None, None, f"integer with {digits:,} digits (cap {MAX_INT_DIGITS})", node.start_mark)
@@ -323,8 +407,25 @@ class StrictLoader(yaml.SafeLoader):
 StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
 
 
-def load_yaml(src: InputPath) -> Any:
-    """Parse an assumptions YAML file with :class:`StrictLoader`; errors name the line."""
+def load_yaml(src: InputPath, shipped: str = "model/data/assumptions.yaml") -> Any:
+    """Parse a YAML input file with :class:`StrictLoader`; errors name the line.
+
+    Parameters
+    ----------
+    src : the file, as the user named it
+    shipped : the shipped file of the same kind, named in a fix as the example to follow
+
+    Returns
+    -------
+    object
+        The parsed document (a mapping for a valid input file; the caller checks).
+
+    Raises
+    ------
+    InputError
+        The file cannot be read, is not UTF-8, is malformed YAML, or breaks a limit (duplicate keys,
+        aliases, nesting, huge integers).
+    """
     text = read_input_text(src, MAX_YAML_BYTES, "YAML")
     file = src.shown
     loader = None
@@ -333,9 +434,7 @@ def load_yaml(src: InputPath) -> Any:
         return loader.get_single_data()
     except _Refused as exc:
         where = f"line {exc.problem_mark.line + 1}" if exc.problem_mark is not None else "(file)"
-        raise InputError(
-            file, where, str(exc.problem), "fix or remove that entry (see model/data/assumptions.yaml)"
-        ) from None
+        raise InputError(file, where, str(exc.problem), f"fix or remove that entry (see {shipped})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         if mark is None and isinstance(exc, yaml.reader.ReaderError):
@@ -354,7 +453,7 @@ def load_yaml(src: InputPath) -> Any:
 # --------------------------------------------------------------------------- CSV
 
 
-def _csv_header(reader, file: str, required: tuple[str, ...]) -> list[str]:  # noqa: ANN001 (csv reader)
+def _csv_header(reader, file: str, required: tuple[str, ...]) -> list[str]:
     """The stripped header: present, no duplicate names, every required column."""
     header = next(reader, None)
     if header is None:
@@ -408,9 +507,21 @@ def read_csv_rows(
 
     Parameters
     ----------
+    src : the file, as named by the user (:class:`InputPath`)
     required : columns that must be in the header
     max_rows : cap on the number of data rows
     what : what a row is ("events", "periods"), for the message
+
+    Returns
+    -------
+    list of tuple
+        (line number, {column: text}) per data row.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_input_text`; an empty file, a missing or repeated column, a row of the wrong
+        width, a control character, more rows than the cap, malformed CSV.
     """
     text = read_input_text(src, MAX_CSV_BYTES, "CSV")
     file = src.shown

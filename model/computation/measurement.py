@@ -33,13 +33,34 @@ from .evidence import Period
 LOG_2PI = float(np.log(2.0 * np.pi))
 
 
-def normal_logpdf(y: float, mu, sd: float):  # noqa: ANN001, ANN201 - works on NumPy arrays and PyTensor tensors alike
-    """``log Normal(y | mu, sd)``; the one copy used by the exact path and by PyMC."""
+def normal_logpdf(y: float, mu, sd: float):  # works on NumPy arrays and PyTensor tensors alike
+    """``log Normal(y | mu, sd)``; the one copy used by the exact path and by PyMC.
+
+    Parameters
+    ----------
+    y : the observed value
+    mu : the mean (a float, a NumPy array or a PyTensor tensor)
+    sd : the standard deviation, positive
+
+    Returns
+    -------
+    The log density, shaped as ``mu``.
+    """
     return -0.5 * ((y - mu) / sd) ** 2 - float(np.log(sd)) - 0.5 * LOG_2PI
 
 
 def rounding_sd(rounding: float) -> float:
-    """Standard deviation of the error of a figure rounded to the nearest ``rounding`` (uniform error)."""
+    """Standard deviation of the error of a figure rounded to the nearest ``rounding`` (uniform error).
+
+    Parameters
+    ----------
+    rounding : the step the figure is rounded to (USD bn)
+
+    Returns
+    -------
+    float
+        ``rounding / sqrt(12)`` (USD bn).
+    """
     return rounding / float(np.sqrt(12.0))
 
 
@@ -74,7 +95,12 @@ class RevenueObservation:
         return self.usd_bn / self.revenue if self.kind == "annual" and self.revenue else None
 
     def realised_share_range(self) -> tuple[float, float] | None:
-        """The shares the rounded full-year figure allows: ``(x -+ rounding / 2) / R`` (None before the year)."""
+        """The shares the rounded full-year figure allows: ``(x -+ rounding / 2) / R`` (None before the year).
+
+        Returns
+        -------
+        tuple of float or None
+        """
         if self.kind != "annual" or not self.revenue:
             return None
         half = self.rounding / 2.0
@@ -90,6 +116,15 @@ def likelihood_window(obs: RevenueObservation) -> tuple[float, float] | None:
 
     A datum stated to a few million dollars of a revenue in the hundreds of billions is a spike far
     narrower than any prior: the quadrature searches this window as well as its coarse grid.
+
+    Parameters
+    ----------
+    obs : the revenue datum
+
+    Returns
+    -------
+    tuple of float or None
+        ``(low, high)`` shares, None for a partial or missing datum.
     """
     if obs.kind != "annual" or not obs.revenue:
         return None
@@ -104,13 +139,37 @@ def _in_year(p: Period, spec: MeasurementSpec, fy_end: dt.date) -> bool:
 
 
 def latest_disclosure(periods: tuple[Period, ...], spec: MeasurementSpec, fy_end: dt.date) -> Period | None:
-    """The most recent period with a disclosed running total of post-licence H20 revenue in the year."""
+    """The most recent period with a disclosed running total of post-licence H20 revenue in the year.
+
+    Parameters
+    ----------
+    periods : the reported periods in force
+    spec : the measurement assumptions (first licence date)
+    fy_end : the fiscal year's last day
+
+    Returns
+    -------
+    Period or None
+        None when no period of the year discloses a running total.
+    """
     found = [p for p in periods if _in_year(p, spec, fy_end)]
     return max(found, key=lambda p: (p.period_end, p.period_type == "year", p.reported)) if found else None
 
 
 def revenue_observation(periods: tuple[Period, ...], spec: MeasurementSpec, fy_end: dt.date) -> RevenueObservation:
-    """The revenue datum the reported periods imply: the latest disclosed running total (annual or partial)."""
+    """The revenue datum the reported periods imply: the latest disclosed running total (annual or partial).
+
+    Parameters
+    ----------
+    periods : the reported periods in force
+    spec : the measurement assumptions (first licence date, rounding, timing concentration)
+    fy_end : the fiscal year's last day
+
+    Returns
+    -------
+    RevenueObservation
+        Kind ``none`` when nothing is disclosed yet.
+    """
     p = latest_disclosure(periods, spec, fy_end)
     if p is None:
         return RevenueObservation(kind="none")
@@ -140,6 +199,16 @@ def nuisance_nodes(obs: RevenueObservation, revenue_mu: float, revenue_sigma: fl
     grid of step ``h``; the grid reaches ``phi`` down to its 1e-15 quantile, so a quarter with few
     sales (small ``phi``) is weighed as the model says even when ``r`` is large. ``h`` resolves the
     likelihood's width in ``y`` (about ``sd / c``), between 0.002 and 0.02.
+
+    Parameters
+    ----------
+    obs : the revenue datum
+    revenue_mu, revenue_sigma : the log-normal revenue prior's parameters (log USD bn)
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (2, n): nodes of ``y`` and their log weights; shape (2, 0) unless the datum is partial.
     """
     if obs.kind != "partial":
         return np.empty((2, 0))
@@ -161,6 +230,17 @@ def revenue_loglik(r: np.ndarray, obs: RevenueObservation, g: np.ndarray) -> np.
     """``log p(revenue datum | r)`` for every element of ``r`` (NumPy; broadcast over r's shape).
 
     ``g``: the nodes and log weights of ``phi R`` from :func:`nuisance_nodes` (partial sums only).
+
+    Parameters
+    ----------
+    r : recovered shares, any shape
+    obs : the revenue datum
+    g : :func:`nuisance_nodes` of the datum
+
+    Returns
+    -------
+    numpy.ndarray
+        Shaped as ``r``; zeros when there is no datum.
     """
     r = np.asarray(r, dtype=float)
     if obs.kind == "none":

@@ -26,13 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import SCENARIOS
+from .article import ARTICLE
 from .assumptions import VERDICTS, Condition, Criterion, MeasurementSpec, QuarterlyRevenueMeasure, ResolutionSpec
 from .errors import InputError, quote
-from .evidence import DATA_DIR, Event, Period
+from .evidence import Event, Period
 from .inputs import InputPath, as_input, read_csv_rows
 
-DEFAULT_RESOLUTION: Path = DATA_DIR / "resolution.csv"
-"""The shipped verdicts, one row per condition of every criterion and reading."""
+DEFAULT_RESOLUTION: Path = ARTICLE.path("resolution") or Path()
+"""The verdicts of the article in force (the shipped ``model/data/resolution.csv`` by default), one row per
+condition of every criterion and reading."""
 
 RESOLUTION_COLUMNS = ("criterion", "condition", "verdict", "events", "periods", "finding")
 MAX_ROWS = 200
@@ -106,14 +108,52 @@ class ResolutionResult:
         return leaders[0] if len(leaders) == 1 and top > 0 else None
 
     def verdict(self, scenario: str) -> str:
+        """The main verdict of one scenario.
+
+        Parameters
+        ----------
+        scenario : a scenario key of the article in force
+
+        Returns
+        -------
+        str
+            ``yes``, ``no`` or ``partly``.
+        """
         return self.scenarios[scenario].verdict
 
+    @property
+    def stated_verdict(self) -> str:
+        """The main verdict of the scenario the article stated a probability for (the first; the one scored)."""
+        return self.verdict(SCENARIOS[0])
+
     def readings_of(self, scenario: str) -> list[Resolution]:
+        """The other readings of one scenario.
+
+        Parameters
+        ----------
+        scenario : a scenario key of the article in force
+
+        Returns
+        -------
+        list of Resolution
+            In the order of the assumptions' ``resolution.readings``.
+        """
         return [r for r in self.readings.values() if r.scenario == scenario]
 
 
 def combine(verdicts: list[str], defining: int) -> str:
-    """The stated rule: YES when all hold, NO when the defining condition fails, PARTLY otherwise."""
+    """The stated rule: YES when all hold, NO when the defining condition fails, PARTLY otherwise.
+
+    Parameters
+    ----------
+    verdicts : each condition's verdict (yes, no or partly), in the criterion's order
+    defining : the index of the defining condition
+
+    Returns
+    -------
+    str
+        ``yes``, ``no`` or ``partly``.
+    """
     if verdicts[defining] == "no":
         return "no"
     return "yes" if all(v == "yes" for v in verdicts) else "partly"
@@ -127,6 +167,17 @@ def quarter_bounds(
     A quarter that ended before the first licence sold nothing under it. A quarter's own disclosed
     H20 China figure is known. Otherwise a running total disclosed at or after the quarter's end in
     the same fiscal year bounds it (plus half the rounding); with neither, nothing bounds it.
+
+    Parameters
+    ----------
+    periods : every reported period
+    spec : the measurement assumptions (first licence date, rounding)
+    window : the forecast window's first and last day
+
+    Returns
+    -------
+    tuple of QuarterBound
+        In order of the quarters' ends.
     """
     licence, half = spec.first_licence_date.value, spec.rounding.value / 2.0
     years = sorted((p for p in periods if p.period_type == "year"), key=lambda p: p.period_end)
@@ -158,12 +209,27 @@ def quarter_bounds(
 
 
 def measured_verdict(measure: QuarterlyRevenueMeasure, bounds: tuple[QuarterBound, ...]) -> str | None:
-    """YES if enough quarters are known to reach the amount, NO if too few could, None if the reports cannot tell."""
+    """YES if enough quarters are known to reach the amount, NO if too few could, None if the reports cannot tell.
+
+    Parameters
+    ----------
+    measure : the amount and the number of quarters the condition asks for
+    bounds : :func:`quarter_bounds` of the window
+
+    Returns
+    -------
+    str or None
+    """
     reached = sum(b.known is not None and b.known >= measure.usd_bn for b in bounds)
     possible = sum(b.upper is None or b.upper >= measure.usd_bn for b in bounds)
     if reached >= measure.quarters:
         return "yes"
     return "no" if possible < measure.quarters else None
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    """The ``;``-separated ids of a cell, stripped, empty ones dropped."""
+    return tuple(x.strip() for x in text.split(";") if x.strip())
 
 
 @dataclass(frozen=True)
@@ -176,7 +242,22 @@ class _Row:
 
 
 def load_application(path: str | Path | InputPath | None = None) -> tuple[str, dict[tuple[str, str], _Row]]:
-    """The verdicts file: {(criterion, condition): row}; each (criterion, condition) once."""
+    """The verdicts file: {(criterion, condition): row}; each (criterion, condition) once.
+
+    Parameters
+    ----------
+    path : the verdicts CSV (``None``: the article's ``resolution.csv``)
+
+    Returns
+    -------
+    tuple
+        The file as shown in messages, and {(criterion, condition): row}.
+
+    Raises
+    ------
+    InputError
+        A missing column, an unknown verdict, a repeated (criterion, condition).
+    """
     src = as_input(path, DEFAULT_RESOLUTION)
     p = src.shown
     rows: dict[tuple[str, str], _Row] = {}
@@ -194,8 +275,7 @@ def load_application(path: str | Path | InputPath | None = None) -> tuple[str, d
             raise InputError(
                 p, f"line {line}, column verdict", f"unknown verdict {quote(verdict)}", "use yes, no or partly"
             )
-        split = lambda t: tuple(x.strip() for x in t.split(";") if x.strip())  # noqa: E731
-        rows[key] = _Row(line, verdict, split(row["events"]), split(row["periods"]), row["finding"].strip())
+        rows[key] = _Row(line, verdict, _ids(row["events"]), _ids(row["periods"]), row["finding"].strip())
     return p, rows
 
 
@@ -295,6 +375,7 @@ def resolve(
     Parameters
     ----------
     spec : the criteria (``resolution`` in the assumptions file).
+    measurement : how the reported figures measure the quantity (``measurement`` in the assumptions file).
     events, periods : everything in the evidence files (no confidence filter: a verdict cites what happened).
     path : the verdicts file (default: the shipped ``model/data/resolution.csv``).
 
@@ -303,6 +384,10 @@ def resolve(
     InputError
         A verdict row is missing, repeated, unknown, cites an unknown or out-of-window item, or
         disagrees with what the reported figures decide.
+
+    Returns
+    -------
+    ResolutionResult
     """
     shown, rows = load_application(path)
     window = (spec.window_start, spec.window_end)

@@ -27,12 +27,16 @@ from typing import Sequence
 
 import numpy as np
 
+from .. import SCENARIOS
 from .resolution import ResolutionResult
 
 OUTCOME_VALUE: dict[str, float] = {"yes": 1.0, "no": 0.0}
 """A resolution as a binary outcome; PARTLY has none and is not scored."""
 
-BASELINES: dict[str, float] = {"uniform over the four scenarios": 0.25, "no skill (a coin flip)": 0.5}
+_COUNTS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+UNIFORM: str = f"uniform over the {_COUNTS[len(SCENARIOS)]} scenarios"
+"""The name of the uniform reference forecast (the article in force sets how many scenarios)."""
+BASELINES: dict[str, float] = {UNIFORM: 1.0 / len(SCENARIOS), "no skill (a coin flip)": 0.5}
 """Reference forecasts of the base case's probability."""
 
 
@@ -180,7 +184,7 @@ def score(
     Score
         The forecast's Brier, log and interval scores, coverage and ratio to the outcome.
     """
-    o = OUTCOME_VALUE.get(resolution.verdict("base"))
+    o = OUTCOME_VALUE.get(resolution.stated_verdict)
     lo, hi = outcome_range or (outcome_share, outcome_share)
     return Score(
         forecast=f,
@@ -207,7 +211,7 @@ def baseline_scores(resolution: ResolutionResult) -> dict[str, tuple[float | Non
     dict of str to tuple of (float or None, float or None)
         By baseline name; ``(None, None)`` when the base case resolved PARTLY.
     """
-    o = OUTCOME_VALUE.get(resolution.verdict("base"))
+    o = OUTCOME_VALUE.get(resolution.stated_verdict)
     return {k: (None, None) if o is None else (brier(p, o), log_score(p, o)) for k, p in BASELINES.items()}
 
 

@@ -13,9 +13,11 @@ import codecs
 import datetime as dt
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import NoReturn, Sequence
 
 from .. import OtherCheckoutError
@@ -74,7 +76,7 @@ PROGRESS_AFTER_S = 2.0
 """A step shows its progress on stderr once it has run this long (and only when stderr is a terminal)."""
 
 
-class progress:  # noqa: N801 - used as a statement: ``with progress("PyMC fit"):``
+class progress:  # lower case: used as a statement: ``with progress("PyMC fit"):``
     """Show ``label`` and the seconds elapsed on stderr while a slow step runs, then clear the line.
 
     Only when stderr is a terminal: redirected output, pipes and tests see nothing. Steps shorter than
@@ -88,6 +90,7 @@ class progress:  # noqa: N801 - used as a statement: ``with progress("PyMC fit")
         self.thread: threading.Thread | None = None
 
     def __enter__(self) -> "progress":
+        """Start the ticker thread when stderr is a terminal."""
         isatty = getattr(sys.stderr, "isatty", None)
         if isatty is not None and isatty():
             self.thread = threading.Thread(target=self._tick, name="progress", daemon=True)
@@ -106,6 +109,7 @@ class progress:  # noqa: N801 - used as a statement: ``with progress("PyMC fit")
                 return
 
     def __exit__(self, *exc: object) -> None:
+        """Stop the ticker and clear its line."""
         self.stopped.set()
         if self.thread is not None:
             self.thread.join()
@@ -137,6 +141,12 @@ def _seed(text: str) -> int:
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
+        "--article",
+        metavar="FILE",
+        help="article YAML: scenarios, signals, fiscal year and the default input files "
+        "(default: the shipped model/data/article.yaml; also: H20_ARTICLE)",
+    )
+    p.add_argument(
         "--assumptions", metavar="FILE", help="assumptions YAML (default: the shipped model/data/assumptions.yaml)"
     )
     p.add_argument("--events", metavar="FILE", help="events CSV (default: model/data/events.csv)")
@@ -162,6 +172,13 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser: subcommands summary, sensitivity, check and export.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Its errors exit 2 with one line.
+    """
     parser = _Parser(prog="python -m model", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     s = sub.add_parser("summary", help="headline numbers: prior and posterior, both inference paths, with MCSE")
@@ -223,7 +240,7 @@ def environment_line(exc: OSError) -> str:
     )
 
 
-def _export(setup, directory: str, as_json: bool) -> None:  # noqa: ANN001
+def _export(setup, directory: str, as_json: bool) -> None:
     from ..computation import sensitivity as sens
     from ..computation.explore import explorer_grid
     from ..computation.history import forecast_history
@@ -252,7 +269,7 @@ def _export(setup, directory: str, as_json: bool) -> None:  # noqa: ANN001
         print(f"  {f.name:<28}{f.size:>12,d} B  sha256 {f.sha256}")
 
 
-def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:  # noqa: ANN001
+def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:
     """``python -m model check``: 0 when every check passes, 4 (one line on stderr) otherwise."""
     from ..computation.checks import run_checks
     from ..presentation.summaries import report_dict, report_text
@@ -267,7 +284,7 @@ def _check(setup, as_json: bool, mcmc_sbc: bool) -> int:  # noqa: ANN001
     return 0
 
 
-def _summary(setup, as_json: bool, no_mcmc: bool) -> None:  # noqa: ANN001
+def _summary(setup, as_json: bool, no_mcmc: bool) -> None:
     from ..computation.call import call_basis
     from ..computation.history import forecast_history
     from ..computation.pipeline import analyse
@@ -295,7 +312,7 @@ def _summary(setup, as_json: bool, no_mcmc: bool) -> None:  # noqa: ANN001
     print("\n".join(line for line in summary_text(h).splitlines() if line not in shown))
 
 
-def _sensitivity(setup, as_json: bool) -> None:  # noqa: ANN001
+def _sensitivity(setup, as_json: bool) -> None:
     from ..computation.elicitation import ElicitationError
     from ..presentation.report import sensitivity_json, sensitivity_text
 
@@ -312,7 +329,49 @@ def _sensitivity(setup, as_json: bool) -> None:  # noqa: ANN001
     print(json.dumps(rep, indent=2, ensure_ascii=False) if as_json else sensitivity_text(rep))
 
 
+def other_article(option: str | None) -> str | None:
+    """The article file ``--article`` names, when it is not the article in force (else None).
+
+    The article is read when the package is imported (:mod:`model.computation.article`), so another
+    one needs a fresh interpreter: :func:`main` runs the same command again with ``H20_ARTICLE`` set.
+
+    Parameters
+    ----------
+    option : the value of ``--article`` (None: not given)
+
+    Returns
+    -------
+    str or None
+        The absolute path of the other article file.
+
+    Raises
+    ------
+    InputError
+        The file named is not a valid article (one line: the file, the field, the fix).
+    """
+    if option is None:
+        return None
+    from ..computation.article import ARTICLE, ENV_ARTICLE, OPTION, load_article
+    from ..computation.inputs import resolve_input
+
+    wanted = load_article(resolve_input(option, OPTION, ENV_ARTICLE))
+    here, there = Path(ARTICLE.source_file).resolve(), Path(wanted.source_file).resolve()
+    return None if here == there else str(there)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``python -m model ARGS``.
+
+    Parameters
+    ----------
+    argv : the arguments (None: ``sys.argv[1:]``)
+
+    Returns
+    -------
+    int
+        The exit status (module docstring): 0, 2 bad input, 3 convergence, 4 a failed check (``check``),
+        70 internal, 75 environment, 130 interrupted.
+    """
     any_encoding()
     args = build_parser().parse_args(argv)
     if args.no_cache:
@@ -324,6 +383,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ..computation.pipeline import prepare
 
         check_checkout()
+        article = other_article(args.article)
+        if article is not None:  # the same command in a fresh interpreter that imports that article
+            from ..computation.article import ENV_ARTICLE
+
+            sys.stdout.flush()
+            rest = list(sys.argv[1:] if argv is None else argv)
+            return subprocess.call([sys.executable, "-m", "model", *rest], env={**os.environ, ENV_ARTICLE: article})
         setup = prepare(
             args.assumptions, args.events, args.quarters, args.as_of, args.min_confidence, args.seed, args.resolution
         )

@@ -206,7 +206,7 @@ def scores_json(rt: Retrospective) -> dict[str, object]:
     o = rt.outcome
     return {
         "outcome": {
-            "base_verdict": rt.resolution.verdict("base"),
+            "base_verdict": rt.resolution.stated_verdict,
             "share": rnd(o.share, 10),
             "share_low": rnd(o.low, 10),
             "share_high": rnd(o.high, 10),
@@ -296,10 +296,13 @@ def headline(
 
 
 def _scenario_lines(h: dict) -> list[str]:
+    from ..computation.article import ARTICLE
+
     prior, post = h["prior"], h["posterior"]
     ranged = "scenario_prob_range" in post
     lines = [
-        "Scenario probabilities (exact path; the posterior conditions on NVIDIA's reports: hindsight, not a forecast)",
+        f"Scenario probabilities (exact path; the posterior conditions on {ARTICLE.company}'s reports: "
+        "hindsight, not a forecast)",
         f"  {'scenario':<10}{'prior':>8}  {'posterior':<52}" + ("range over the tempering weight" if ranged else ""),
     ]
     for s in SCENARIOS:
@@ -344,19 +347,22 @@ def _pseudo_counts_at_policy(warning: str) -> str:
 
 
 def summary_text(h: dict) -> str:
-    """The headline as plain text for the terminal."""
+    """The headline as plain text for the terminal (the article's words from the article in force)."""
+    from ..computation.article import ARTICLE
+
     inp, prior, post = h["inputs"], h["prior"], h["posterior"]
     thr = h["checks"]["prior_forward_mc"]["share"]["threshold"]
+    quantity, fy = ARTICLE.quantity, ARTICLE.fiscal_year.label
     lines = [
-        f"H20 export-reversal model — evidence as of {inp['as_of']} ({inp['n_signal_events']} signal events, "
+        f"{ARTICLE.name} model — evidence as of {inp['as_of']} ({inp['n_signal_events']} signal events, "
         f"revenue datum: {inp['revenue_datum']['kind']}, min confidence {inp['min_confidence']}), seed {inp['seed']}",
         "",
         *_scenario_lines(h),
-        *_summary_block("Prior: recovered share of FY2026 revenue (exact)", prior["share"], share_text, thr),
-        *_summary_block("Posterior: recovered share of FY2026 revenue (exact)", post["share"], share_text, thr),
+        *_summary_block(f"Prior: {quantity} (exact)", prior["share"], share_text, thr),
+        *_summary_block(f"Posterior: {quantity} (exact)", post["share"], share_text, thr),
     ]
     if post["usd_bn"] is not None:
-        title = "Posterior: recovered revenue (exact, at the reported FY2026 revenue)"
+        title = f"Posterior: recovered revenue (exact, at the reported {fy} revenue)"
         lines += _summary_block(title, post["usd_bn"], usd_text, thr * post["fy2026_revenue_reported_usd_bn"])
     if post["realised_share"] is not None:
         lines.append(f"  realised (reported) share: {share_text(post['realised_share'])}")
@@ -388,7 +394,7 @@ def _resolution_lines(res: dict, scores: dict | None) -> list[str]:
         lines += [
             "",
             "Scores (only stated numbers; the book's forecasts out of sample)",
-            f"  article: {prob_text(a['p_base'])} on base -> Brier {score_text(a['brier'])}, "
+            f"  article: {prob_text(a['p_base'])} on {SCENARIOS[0]} -> Brier {score_text(a['brier'])}, "
             f"log {score_text(a['log_score'])}; {share_range(a['interval']['lower'], a['interval']['upper'])} -> "
             f"interval score {sig(100 * a['interval_score'])} pp, {times_range(*a['ratio_range'])} the outcome",
         ]
@@ -396,7 +402,7 @@ def _resolution_lines(res: dict, scores: dict | None) -> list[str]:
             lines.append(f"  baseline {name}: Brier {score_text(b['brier'])}, log {score_text(b['log_score'])}")
         if last:
             lines.append(
-                f"  book, last out of sample ({last['date']}): P(base) {prob_text(last['p_base'])}, "
+                f"  book, last out of sample ({last['date']}): P({SCENARIOS[0]}) {prob_text(last['p_base'])}, "
                 f"Brier {score_text(last['brier'])}, interval score {sig(100 * last['interval_score'])} pp, "
                 f"outcome inside its 90% interval: {'yes' if last['covered'] else 'no'}"
             )
