@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(ROOT), *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT))]
 )
+# Another article (H20_ARTICLE) changes the scenarios the package reads at import; every test and chapter here is
+# about the shipped one, so the whole session (this process, the notebooks' kernels, the command line) runs on it.
+USER_ARTICLE = os.environ.pop("H20_ARTICLE", None)
 
 from model.computation.assumptions import DEFAULT_ASSUMPTIONS  # noqa: E402
 from model.computation.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS  # noqa: E402
@@ -185,11 +188,13 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     """One line when a user's input file is in force: nbval compares against outputs of the shipped inputs."""
     named = [f"{k}={os.environ[k]}" for k in USER_INPUT_VARS if os.environ.get(k, "").strip()]
+    article = [f"h20: H20_ARTICLE={USER_ARTICLE} is ignored: the tests and chapters are about the shipped article"]
     if not named:
-        return []
+        return article if USER_ARTICLE else []
     return [
+        *(article if USER_ARTICLE else []),
         f"h20: {', '.join(named)}: unit tests use the shipped inputs; the notebooks run on yours and nbval "
-        "compares them with the shipped outputs (refresh them with python scripts/execute_notebooks.py)"
+        "compares them with the shipped outputs (refresh them with python scripts/execute_notebooks.py)",
     ]
 
 
@@ -225,7 +230,7 @@ def analysis_exact(setup: Setup) -> Analysis:
     return analyse(setup, mcmc=False)
 
 
-FILE_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS", "H20_RESOLUTION")
+FILE_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS", "H20_RESOLUTION", "H20_ARTICLE")
 
 
 def run_model(

@@ -23,6 +23,7 @@ import numpy as np
 import xarray as xr
 
 from .. import SCENARIOS, SIGNALS, by_scenario
+from .article import ARTICLE
 from .assumptions import Range
 from .evidence import Evidence, log_likelihood_table
 from .exact import ExactPosterior, exact_posterior
@@ -253,8 +254,8 @@ def tornado_inputs(setup: Setup) -> list[tuple[str, Knobs, Knobs, str]]:
         *(_pair(recovery_input(s), r.recovery_scale, lambda v, s=s: Knobs(recovery_scale={s: v})) for s in SCENARIOS),
         *(_pair(signal_input(c), r.signal_row_strength, lambda v, c=c: Knobs(row_strength={c: v})) for c in SIGNALS),
         _pair("discount of repeated news (tempering weight)", r.tempering_weight, lambda v: Knobs(weight=v)),
-        _pair("precision of NVIDIA's disclosures", r.measurement_sd_factor, lambda v: Knobs(sd_factor=v)),
-        _pair("FY2026 revenue prior", r.revenue_fy2026, lambda v: Knobs(revenue=v)),
+        _pair(f"precision of {ARTICLE.company}'s disclosures", r.measurement_sd_factor, lambda v: Knobs(sd_factor=v)),
+        _pair(f"{ARTICLE.fiscal_year.label} revenue prior", r.revenue_fy2026, lambda v: Knobs(revenue=v)),
     ]
 
 

@@ -10,6 +10,7 @@ import os
 
 import numpy as np
 
+from ..computation.article import ARTICLE
 from ..computation.checks import CheckReport
 from ..computation.elicitation import beta_interval_mass
 from ..computation.priors import OVERCONFIDENT_N, Priors
@@ -72,7 +73,7 @@ def prior_rows(p: Priors) -> list[dict[str, object]]:
     v = p.revenue
     rows.append(
         _prior_row(
-            "FY2026 revenue (USD bn)",
+            f"{ARTICLE.fiscal_year.label} revenue (USD bn)",
             f"LogNormal({v.mu:.3f}, {v.sigma:.3f})",
             f"[{v.lower:g}, {v.upper:g}]",
             (v.mass_requested, v.mass_achieved),

@@ -20,10 +20,11 @@ import dataclasses
 import json
 from dataclasses import dataclass
 
+from ..computation.article import ARTICLE
 from ..computation.explore import SLIDER_RANGES, Settings, explorer_value, idle_reasons
 from ..computation.mcmc_result import BOUND
 from .numbers import prob_text, share_text, sig, usd_bn_text, usd_text
-from .plots import SCENARIO_COLORS, SCENARIO_LABELS
+from .plots import SCENARIO_COLORS
 
 SLIDERS: tuple[str, ...] = ("base_mean", "weight", "sd_factor", "lower", "upper", "step")
 """The sliders in the order the page shows them."""
@@ -46,8 +47,7 @@ class Html:
 
 def scenario_name(scenario: str) -> str:
     """A scenario in plain words, its key after ('licences frozen (reban)')."""
-    key, _, words = SCENARIO_LABELS[scenario].partition(": ")
-    return f"{words} ({key})"
+    return f"{ARTICLE.plain(scenario)} ({scenario})"
 
 
 def step_words(label: str) -> str:
@@ -58,7 +58,7 @@ def step_words(label: str) -> str:
         return "the article's view, before any news"
     items = label.split("; ")
     news = sum(1 for i in items if i[:1] == "E" and i[1:].split(" ")[0].isdigit())
-    reports = [f"NVIDIA's {i}" for i in items if i.endswith(" report")]
+    reports = [f"{ARTICLE.company}'s {i}" for i in items if i.endswith(" report")]
     parts = ([f"{news} news item{'s' if news != 1 else ''}"] if news else []) + reports
     return ", ".join(parts)
 
@@ -70,8 +70,8 @@ def _pct_points(x: float) -> str:
 def explorer_text(grid: dict[str, object]) -> dict[str, object]:
     """Every word the explorer shows, from the grid's data (labels, units, meanings, notes, errors)."""
     d, rng, iv = grid["defaults"], grid["ranges"], grid["interval"]
-    moved = f"the “{SCENARIO_LABELS[grid['moved']].partition(': ')[2]}” scenario"
-    base = SCENARIO_LABELS[grid["scenarios"][0]].partition(": ")[2]
+    moved = f"the “{ARTICLE.plain(grid['moved'])}” scenario"
+    base = ARTICLE.plain(grid["scenarios"][0])
     if iv["kind"] == "interval":
         lower_meaning = f"{_pct_points(iv['p_upper'])}% sure it lies between the low and the high estimate"
         upper_meaning = lower_meaning

@@ -21,6 +21,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
+from ... import SCENARIOS
+from ...computation.article import ARTICLE
+
 if TYPE_CHECKING:
     pass
 
@@ -30,7 +33,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-SCENARIO_COLORS: dict[str, str] = {"base": "#4C72B0", "reban": "#C44E52", "domestic": "#DD8452", "easing": "#55A868"}
+SCENARIO_PALETTE: tuple[str, ...] = ("#4C72B0", "#C44E52", "#DD8452", "#55A868", "#8172B3", "#937860", "#DA8BC3")
+"""Scenario colours in the article's scenario order (``model/data/article.yaml``); colours repeat past seven."""
+SCENARIO_COLORS: dict[str, str] = {s: SCENARIO_PALETTE[i % len(SCENARIO_PALETTE)] for i, s in enumerate(SCENARIOS)}
 """One colour per scenario, used by every chart of the book, and for nothing but scenarios."""
 
 
@@ -46,12 +51,8 @@ NEUTRAL: dict[str, str] = {
 scenario's hue) for the one thing a chart points at (the article's band, the observed value)."""
 
 
-SCENARIO_LABELS: dict[str, str] = {
-    "base": "base: controlled access",
-    "reban": "reban: licences frozen",
-    "domestic": "domestic: shift to Chinese GPUs",
-    "easing": "easing: cut-down Blackwell",
-}
+SCENARIO_LABELS: dict[str, str] = {s: ARTICLE.label(s) for s in SCENARIOS}
+"""Each scenario as a legend names it, key and plain words ('reban: licences frozen'), from the article file."""
 
 
 CONFIDENCE_MARKERS: dict[str, str] = {"two_sources": "o", "date_uncertain": "D", "one_source": "s", "weak_sources": "x"}
