@@ -67,6 +67,7 @@ LAYERS: dict[str, frozenset[str]] = {"computation": COMPUTATION, "presentation":
 """The package's layers, lowest first, by folder."""
 
 GATE_FINGERPRINT_FILES: tuple[str, ...] = (
+    "model/data/article.yaml",
     "model/data/assumptions.yaml",
     "model/data/events.csv",
     "model/data/quarters.csv",
