@@ -147,11 +147,12 @@ def test_summary_prints_in_a_non_utf8_encoding(encoding, tmp_path):
 
 UNIT_TESTS_READING_INPUTS = (
     "tests/test_bad_inputs.py::test_sensitivity_elicitation_failure_names_the_range",
-    "tests/test_priors.py::test_scenario_mean_splits_remainder_equally",
-    "tests/test_cli.py::test_summary_json_no_mcmc_keys_and_filters",
+    "tests/computation/test_priors.py::test_scenario_mean_splits_remainder_equally",
+    "tests/entry/test_cli.py::test_summary_json_no_mcmc_keys_and_filters",
 )
 """Unit tests whose expectations are about the shipped inputs (the first two failed under H20_ASSUMPTIONS, as did
-tests/test_cache.py::test_a_cached_fit_equals_a_fresh_fit, left out here for its PyMC fit: the same mechanism)."""
+tests/computation/test_cache.py::test_a_cached_fit_equals_a_fresh_fit, left out here for its PyMC fit: the same
+mechanism)."""
 
 
 def _outcomes(env: dict[str, str]) -> dict[str, str]:

@@ -79,3 +79,18 @@ def test_the_fingerprint_layers_are_the_folders():
     for layer, names in fingerprint.LAYERS.items():
         files = [p for p in (PACKAGE / layer).rglob("*.py") if "__pycache__" not in p.parts]
         assert names == {p.relative_to(PACKAGE / layer).with_suffix("").as_posix() for p in files} - {"__init__"}
+
+
+def test_the_tests_mirror_the_package():
+    """``tests/<layer>/test_<name>.py`` tests ``model/<layer>/<name>.py`` (or the subpackage ``<name>/``); the tests
+    of what spans the layers (the command line's bad inputs, any machine, the book in a browser) stay in ``tests/``.
+    """
+    tests = Path(__file__).parent
+    orphans = [
+        f"{t.relative_to(tests).as_posix()}: no model/{layer}/{t.stem[5:]}.py"
+        for layer in fingerprint.LAYER_DIRS
+        for t in sorted((tests / layer).glob("test_*.py"))
+        if not (PACKAGE / layer / f"{t.stem[5:]}.py").is_file() and not (PACKAGE / layer / t.stem[5:]).is_dir()
+    ]
+    assert not orphans, orphans
+    assert {p.name for p in tests.glob("*/")} >= set(fingerprint.LAYER_DIRS)

@@ -58,7 +58,7 @@ Set from a measurement with this grid (13 error factors, 8 x 6 interval nodes, M
 :data:`GRID_NODES` nodes per cell) at 240 random settings (seed 23) and 60 in the narrow corner
 (seed 24): at most 0.11 points and 1.20%. With 9 error factors the share error reached 2.2% (cubic
 interpolation in the error factor when the annual datum is in); with no MIN_RATIO, 2.35 points at
-narrow intervals. The chapter reports its own check at build time; tests/test_explore.py checks
+narrow intervals. The chapter reports its own check at build time; tests/computation/test_explore.py checks
 another seed."""
 GRID_NODES = 1000
 """Quadrature nodes of each grid cell (the exact path uses the assumptions' ``quadrature_nodes``,

@@ -150,7 +150,7 @@ def range_text(lo: float, hi: float, digits: int = 0) -> str:
 # --------------------------------------------------------------------------- the policy as rules
 #
 # The same policy, written so that a test can hold every rendered number to it
-# (tests/test_precision.py): :func:`precision_problem` takes one number as a reader sees it, with
+# (tests/presentation/test_numbers.py): :func:`precision_problem` takes one number as a reader sees it, with
 # the text around it, and says what is wrong with it, or None. What is not a quantity (dates,
 # years, event ids, counts, seeds, versions, parameters that define a distribution, figures quoted
 # from a source) is no concern of the policy; see :func:`quantities`.

@@ -71,7 +71,7 @@ HEIGHT: dict[str, float] = {"short": 3.0, "medium": 3.6, "tall": 4.4}
 
 
 MIN_FONT = 10.0
-"""No text smaller than this (pt at display size); tests/test_plots.py holds every figure to it."""
+"""No text smaller than this (pt at display size); tests/presentation/test_plots.py holds every figure to it."""
 
 
 FONT: dict[str, float] = {"title": 13.0, "label": 12.0, "tick": 11.0, "note": MIN_FONT}

@@ -13,7 +13,7 @@ from model.computation import influence
 from model.entry.book import CHAPTER_FACTS, Chapter
 from model.presentation import facts, numbers, tables
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 CHAPTER_OF = {
     "00_overview": "overview",
     "01_article": "article",

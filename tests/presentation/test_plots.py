@@ -265,7 +265,7 @@ def test_what_the_captions_say_holds_on_the_data(setup):
     last = retro.last_out_of_sample.forecast
     caps = {
         c["metadata"]["mystnb"]["figure"]["caption"]
-        for f in sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
+        for f in sorted((Path(__file__).parents[2] / "notebooks").glob("*.ipynb"))
         for c in json.loads(f.read_text(encoding="utf-8"))["cells"]
         if "figure" in c["metadata"].get("mystnb", {})
     }

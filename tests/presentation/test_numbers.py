@@ -31,7 +31,7 @@ from model.presentation.numbers import (
     significant_figures,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PAGES = sorted((ROOT / "book").glob("*.md"))
 HTML = Path(os.environ.get("H20_BOOK_HTML") or ROOT / "_build" / "html").resolve()
