@@ -41,7 +41,7 @@ SAMPLERS = ("pymc", "nutpie", "naive")
 """PyMC NUTS (marginalised), nutpie (marginalised, numba backend), PyMC compound step (z sampled)."""
 
 
-def naive_model(priors, lik):  # noqa: ANN001, ANN201
+def naive_model(priors, lik):
     """The model with the realised scenario ``z`` sampled, not summed out (full-year or no revenue datum)."""
     import pymc as pm
 
@@ -65,7 +65,7 @@ def naive_model(priors, lik):  # noqa: ANN001, ANN201
     return model
 
 
-def min_ess(posterior, names: tuple[str, ...]) -> tuple[float, str]:  # noqa: ANN001
+def min_ess(posterior, names: tuple[str, ...]) -> tuple[float, str]:
     """Smallest bulk ESS over the named variables (each by scenario) and where it is."""
     import arviz as az
 

@@ -28,7 +28,7 @@ EXT = ROOT / "book" / "_ext" / "h20_build.py"
 STAMP = {"inputs": "a" * 64, "downloads": "b" * 64}
 
 
-def _extension():  # noqa: ANN202
+def _extension():
     spec = importlib.util.spec_from_file_location("h20_build", EXT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -61,7 +61,7 @@ class _Recorder:
 
 
 @pytest.fixture()
-def ext(monkeypatch):  # noqa: ANN001, ANN201
+def ext(monkeypatch):
     module = _extension()
     for k in ("H20_NO_CACHE", "H20_PREFETCH"):
         monkeypatch.delenv(k, raising=False)

@@ -84,7 +84,7 @@ def test_the_explorer_grid_agrees_across_machines_within_its_precision(tmp_path)
         assert run.returncode == 0, run.stderr[-2000:]
         grids.append(json.loads(run.stdout))
 
-    def walk(a, b, path="grid"):  # noqa: ANN001, ANN202
+    def walk(a, b, path="grid"):
         if isinstance(a, dict):
             assert a.keys() == b.keys(), path
             for k in a:

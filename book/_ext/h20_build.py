@@ -268,7 +268,7 @@ def cache_problem(cache: Path) -> str | None:
         for record in c.list_cache_records():
             c.get_cache_bundle(record.pk)  # the executed notebook is there and parses
         c.list_project_records()
-    except Exception as exc:  # noqa: BLE001 - any failure of a cache is a miss
+    except Exception as exc:
         return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
     return None
 
@@ -289,7 +289,7 @@ def stamp(app: Sphinx) -> dict[str, str] | None:
         from model.entry.book import build_stamp
 
         return build_stamp()
-    except Exception:  # noqa: BLE001 - unknown stamp: nothing is reused
+    except Exception:
         return None
 
 

@@ -66,22 +66,27 @@ class Chapter:
 
     @cached_property
     def spread(self) -> xr.Dataset:
+        """Shares and probabilities across tempering weights (:func:`model.computation.sensitivity.weight_spread`)."""
         return self.shared(sens.weight_spread)
 
     @cached_property
     def tornado(self) -> Tornado:
+        """One-at-a-time swings of every input (:func:`model.computation.sensitivity.tornado`)."""
         return self.shared(sens.tornado)
 
     @cached_property
     def influence(self) -> xr.Dataset:
+        """Each evidence item's leave-one-out influence (:func:`model.computation.influence.event_influence`)."""
         return self.shared(event_influence)
 
     @cached_property
     def history(self) -> list[Revision]:
+        """The forecast at every evidence date (:func:`model.computation.history.forecast_history`)."""
         return self.shared(forecast_history)
 
     @cached_property
     def belief(self) -> xr.DataArray:
+        """P(scenario) after each evidence date (:func:`model.computation.history.belief_over_time`)."""
         return self.shared(belief_over_time)
 
     @cached_property
@@ -96,6 +101,7 @@ class Chapter:
 
     @cached_property
     def predictive(self) -> PredictiveChecks:
+        """The prior and posterior predictive checks (:func:`model.computation.checks.predictive_checks`)."""
         return self.shared(predictive_checks)
 
     @cached_property
@@ -316,9 +322,9 @@ def start_prefetch(log: Path | None = None):  # -> subprocess.Popen
 
     root = PACKAGE_DIR.parent
     path = os.pathsep.join([str(root), *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)])
-    out = open(log, "w", encoding="utf-8") if log else subprocess.DEVNULL  # noqa: SIM115 - the child writes to it
+    out = open(log, "w", encoding="utf-8") if log else subprocess.DEVNULL
     try:
-        return subprocess.Popen(  # noqa: S603
+        return subprocess.Popen(
             [sys.executable, "-c", CHILD_CODE, str(os.getpid())],
             cwd=root,
             env={**os.environ, "H20_WORKERS": "1", "PYTHONPATH": path, "PYTHONUNBUFFERED": "1"},

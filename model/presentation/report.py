@@ -314,7 +314,7 @@ def _scenario_lines(h: dict) -> list[str]:
     return lines
 
 
-def _summary_block(title: str, d: dict | None, fmt, thr: float) -> list[str]:  # noqa: ANN001 - a formatter
+def _summary_block(title: str, d: dict | None, fmt, thr: float) -> list[str]:
     if d is None:
         return []
     return [

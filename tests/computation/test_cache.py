@@ -30,7 +30,7 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return d
 
 
-def _key(setup, **params) -> str:  # noqa: ANN001
+def _key(setup, **params) -> str:
     return cache.key("fit_mcmc", setup, {"seed": setup.seed, **params})
 
 
@@ -203,7 +203,7 @@ def test_the_fit_key_moves_with_what_the_fit_reads_and_only_that(inputs):
     """
     from model.computation.pipeline import fit_params
 
-    def fit_key(setup) -> str:  # noqa: ANN001
+    def fit_key(setup) -> str:
         return cache.key("fit_mcmc", None, fit_params(setup))
 
     base = prepare(**inputs)

@@ -21,7 +21,7 @@ from model.computation.measurement import RevenueObservation
 from model.computation.simulate import rng_for
 
 
-def _predictive(setup, x: float | None = None):  # noqa: ANN001, ANN202
+def _predictive(setup, x: float | None = None):
     lik = setup.likelihood if x is None else setup.likelihood.with_revenue(replace(setup.likelihood.revenue, usd_bn=x))
     post = exact_posterior(setup.priors, lik)
     table = log_likelihood_table(setup.assumptions)
@@ -113,7 +113,7 @@ def test_sbc_exact_fails_with_the_wrong_signal_weight(setup):
     # The full-year datum, stated to USD 10m, nearly names the scenario of a simulated dataset by itself,
     # so the signals' weight moves P(z | E) less than it did with a looser datum: counting every report
     # twice over (x2) gives p = 0.015 at 1,000 datasets, three times over is caught.
-    def wrong(priors, lik, n):  # noqa: ANN001, ANN202 - signals counted as if every report were independent
+    def wrong(priors, lik, n):
         return exact_posterior(priors, lik.with_signal_weight(3.0), n)
 
     res = checks.sbc_exact(setup, 1000, 500, posterior=wrong, node_check=0)
@@ -121,7 +121,7 @@ def test_sbc_exact_fails_with_the_wrong_signal_weight(setup):
 
 
 def test_sbc_exact_fails_with_an_inflated_measurement_sd(setup):
-    def wrong(priors, lik, n):  # noqa: ANN001, ANN202
+    def wrong(priors, lik, n):
         return exact_posterior(priors, lik.with_revenue(replace(lik.revenue, sd=3 * lik.revenue.sd)), n)
 
     res = checks.sbc_exact(setup, 300, 500, posterior=wrong, node_check=0)

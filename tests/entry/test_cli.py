@@ -86,7 +86,7 @@ def test_summary_prints_the_exact_headline_before_the_mcmc_check(monkeypatch, ca
 
     real, seen = pipeline.analyse, {}
 
-    def analyse(setup, mcmc=False):  # noqa: ANN001, ANN202
+    def analyse(setup, mcmc=False):
         if mcmc:
             seen["stdout"] = capsys.readouterr().out
             raise KeyboardInterrupt  # stop here: only what was printed before the fit matters
@@ -123,7 +123,7 @@ def test_a_slow_step_shows_progress_on_a_terminal_only(monkeypatch, capsys, tty)
 
     real = pipeline.analyse
 
-    def analyse(setup, mcmc=False):  # noqa: ANN001, ANN202
+    def analyse(setup, mcmc=False):
         if mcmc:
             time.sleep(1.5)
         return real(setup, mcmc=False)
