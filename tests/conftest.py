@@ -21,7 +21,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 USER_ARTICLE = os.environ.pop("H20_ARTICLE", None)
 
 from model.computation.assumptions import DEFAULT_ASSUMPTIONS  # noqa: E402
-from model.computation.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS  # noqa: E402
+from model.computation.evidence_files import DEFAULT_EVENTS, DEFAULT_QUARTERS  # noqa: E402
 from model.computation.pipeline import Analysis, Setup, analyse, prepare  # noqa: E402
 from model.computation.resolution import DEFAULT_RESOLUTION  # noqa: E402
 

@@ -23,7 +23,7 @@ from conftest import ROOT
 from model.computation import fingerprint
 from model.computation.assumptions import load_assumptions
 from model.computation.errors import InputError
-from model.computation.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, load_events, load_periods
+from model.computation.evidence_files import DEFAULT_EVENTS, DEFAULT_QUARTERS, load_events, load_periods
 
 EARLIEST_ZONE = dt.timezone(dt.timedelta(hours=14))
 """UTC+14 (Kiritimati): where a calendar day starts first."""

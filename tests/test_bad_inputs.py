@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from model.computation.assumptions import DEFAULT_ASSUMPTIONS, load_assumptions
 from model.computation.errors import InputError
-from model.computation.evidence import (
+from model.computation.evidence_files import (
     DEFAULT_EVENTS,
     DEFAULT_QUARTERS,
     MAX_EVENTS,

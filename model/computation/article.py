@@ -22,8 +22,9 @@ from typing import Any
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from .errors import InputError
-from .inputs import InputPath, as_input, load_yaml, resolve_input
+from .inputs import InputPath, as_input, resolve_input
 from .schema import Strict, bad, to_input_error
+from .yaml_input import load_yaml
 
 DEFAULT_ARTICLE: Path = Path(__file__).parents[1] / "data" / "article.yaml"
 """The article shipped with the package (the H20 export reversal of July 2025)."""

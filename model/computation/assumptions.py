@@ -16,7 +16,7 @@ from pydantic import Field, ValidationError, ValidationInfo, create_model, field
 from .. import SCENARIOS, SIGNALS
 from .article import ARTICLE
 from .errors import InputError
-from .inputs import InputPath, as_input, load_yaml
+from .inputs import InputPath, as_input
 from .schema import (
     DateEntry,
     Entry,
@@ -34,6 +34,7 @@ from .schema import Interval as Interval  # re-exported: the validated building 
 from .schema import QuantilePoint as QuantilePoint
 from .schema import ShareNearZero as ShareNearZero  # re-exported: callers import the prior forms from here
 from .schema import ShareQuantiles as ShareQuantiles
+from .yaml_input import load_yaml
 
 DEFAULT_ASSUMPTIONS: Path = ARTICLE.path("assumptions") or Path()
 """The assumptions file of the article in force (the shipped ``model/data/assumptions.yaml`` by default)."""

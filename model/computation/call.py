@@ -27,7 +27,8 @@ import xarray as xr
 
 from .. import SCENARIOS, SIGNALS, by_scenario
 from .assumptions import ShareNearZero
-from .evidence import CONFIDENCE_LEVELS, Evidence, log_likelihood_table, select
+from .evidence import Evidence, log_likelihood_table, select
+from .evidence_files import CONFIDENCE_LEVELS
 from .exact import exact_posterior
 from .likelihood import Likelihood
 from .mcmc_result import BOUND

@@ -17,7 +17,8 @@ import numpy as np
 import xarray as xr
 
 from .. import SCENARIOS
-from .evidence import CONFIDENCE_LEVELS, Evidence, select
+from .evidence import Evidence, select
+from .evidence_files import CONFIDENCE_LEVELS
 from .exact import ExactPosterior
 from .pipeline import Setup
 from .sensitivity import Knobs, posterior, sensitivity_map

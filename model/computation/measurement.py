@@ -28,7 +28,7 @@ import numpy as np
 from scipy import special, stats
 
 from .assumptions import MeasurementSpec
-from .evidence import Period
+from .evidence_files import Period
 
 LOG_2PI = float(np.log(2.0 * np.pi))
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .assumptions import Assumptions, load_assumptions
 from .errors import InputError
-from .evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, Evidence, load_evidence, select
+from .evidence import Evidence, load_evidence, select
+from .evidence_files import DEFAULT_EVENTS, DEFAULT_QUARTERS
 from .exact import ExactPosterior, exact_posterior
 from .exact_prior import ExactPrior, exact_prior
 from .gates import Gate, agreement

@@ -29,7 +29,7 @@ from .. import SCENARIOS
 from .article import ARTICLE
 from .assumptions import VERDICTS, Condition, Criterion, MeasurementSpec, QuarterlyRevenueMeasure, ResolutionSpec
 from .errors import InputError, quote
-from .evidence import Event, Period
+from .evidence_files import Event, Period
 from .inputs import InputPath, as_input, read_csv_rows
 
 DEFAULT_RESOLUTION: Path = ARTICLE.path("resolution") or Path()

@@ -29,11 +29,12 @@ from .article import ARTICLE
 from .claims import RECOVERY_BAND, stated_base_probability
 from .errors import InputError
 from .history import Revision, forecast_history
-from .inputs import as_input, load_yaml
+from .inputs import as_input
 from .pipeline import Setup
 from .priors import Priors
 from .resolution import ResolutionResult
 from .scoring import Forecast, Score, baseline_scores, score, time_averaged
+from .yaml_input import load_yaml
 
 MODEL_COVERAGE: float = 0.9
 """The book's forecast intervals are 5%-95%."""

@@ -11,7 +11,7 @@ from conftest import run_model
 
 from model.computation.assumptions import load_assumptions
 from model.computation.errors import InputError
-from model.computation.evidence import load_events, load_periods
+from model.computation.evidence_files import load_events, load_periods
 
 
 def _edit(path: Path, old: str, new: str) -> None:

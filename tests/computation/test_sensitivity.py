@@ -148,7 +148,8 @@ def test_evidence_quality_drops_weak_rows(setup):
     """Dropping the weaker news changes only the signal term: log P(z | E) moves by w x (the counts dropped)
     @ log P(c | z), the same revenue factor Z_s on both sides.
     """
-    from model.computation.evidence import CONFIDENCE_LEVELS, log_likelihood_table, select
+    from model.computation.evidence import log_likelihood_table, select
+    from model.computation.evidence_files import CONFIDENCE_LEVELS
     from model.computation.likelihood import revenue_datum
 
     q = influence.evidence_quality(setup)

@@ -10,7 +10,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ... import SIGNALS
-from ...computation.evidence import CONFIDENCE_LEVELS, INDICATORS, Evidence, Period
+from ...computation.evidence import Evidence
+from ...computation.evidence_files import CONFIDENCE_LEVELS, INDICATORS, Period
 from ..numbers import label as plain
 from .style import (
     CONFIDENCE_MARKERS,

@@ -7,7 +7,8 @@ from typing import Sequence
 from ... import SCENARIOS, SIGNALS
 from ...computation.assumptions import RecoverySpec, SignalsSpec
 from ...computation.claims import AuditLine
-from ...computation.evidence import Evidence, Period
+from ...computation.evidence import Evidence
+from ...computation.evidence_files import Period
 from ...computation.priors import Priors
 from ...computation.simulate import Summary
 from ..numbers import (
