@@ -346,6 +346,15 @@ def canonical(obj: Any) -> Any:
     raise TypeError(f"cannot fingerprint a {type(obj).__name__}")
 
 
+def content_digest(obj: Any) -> str:
+    """sha256 of :func:`canonical` ``obj``: equal for equal content, whatever object holds it.
+
+    The key of an in-process memo of a value that is not hashable (a :class:`~model.computation.pipeline.Setup`
+    holds arrays and pydantic models), never its ``id()``.
+    """
+    return hashlib.sha256(json.dumps(canonical(obj), sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
 def input_files(setup: Setup) -> dict[str, str]:
     """sha256 of the bytes of each input file in force (assumptions, events, quarters, verdicts).
 
