@@ -139,11 +139,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
     The chapters read the same entries, or wait for one the child is still computing
     (``model/computation/cache.py``); nothing changes but when the work happens. Off with ``H20_PREFETCH=0``
-    or ``H20_NO_CACHE=1``; the child is stopped when the session ends.
+    or ``H20_NO_CACHE=1`` (:func:`model.entry.book.prefetch_wanted`); the child is stopped when the session
+    ends. What it buys: ``benchmarks/prefetch.md``.
     """
     if not any(Path(str(item.fspath)).name in PREFETCH_FOR for item in session.items):
-        return
-    if os.environ.get("H20_NO_CACHE", "").strip() not in ("", "0") or os.environ.get("H20_PREFETCH") == "0":
         return
     from model.entry.book import start_prefetch
 
@@ -152,10 +151,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Stop the prefetch child if it still runs."""
-    child = getattr(session.config, "h20_prefetch", None)
-    if child is not None and child.poll() is None:
-        child.terminate()
-        child.wait(timeout=30)
+    from model.entry.book import stop_prefetch
+
+    stop_prefetch(getattr(session.config, "h20_prefetch", None))
 
 
 USER_INPUT_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS", "H20_RESOLUTION")

@@ -324,30 +324,25 @@ def start(app: Sphinx) -> None:
         empty(cache)
         setattr(app, EXECUTED, True)
         LOG.info("h20_build: inputs, code or environment changed: every notebook is executed")
-    if no_cache or os.environ.get("H20_PREFETCH", "1").strip() == "0":
-        return
-    from model.entry.book import start_prefetch
+    from model.entry.book import prefetch_wanted, start_prefetch, stop_prefetch
 
+    if not prefetch_wanted():
+        return
     log = build_dir(app) / "prefetch.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     child = start_prefetch(log)
     setattr(app, CHILD, child)
-    atexit.register(_stop_child, child)
+    atexit.register(stop_prefetch, child)
     LOG.info(f"h20_build: computing the slowest results in the background (pid {child.pid}, log {log})")
-
-
-def _stop_child(child: subprocess.Popen) -> None:
-    if child.poll() is None:
-        child.terminate()
-        child.wait(timeout=30)
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:
     """Stop the prefetch if it still runs; store the stamp the executed notebooks correspond to; unlock."""
     child: subprocess.Popen | None = getattr(app, CHILD, None)
     if child is not None:
-        _stop_child(child)
-        LOG.info(f"h20_build: background process ended with exit code {child.returncode}")
+        from model.entry.book import stop_prefetch
+
+        LOG.info(f"h20_build: background process ended with exit code {stop_prefetch(child)}")
     try:
         before: dict[str, str] | None = getattr(app, STAMP, None)
         if exception is not None or before is None or not getattr(app, EXECUTED, False):
