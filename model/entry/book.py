@@ -326,11 +326,11 @@ def start_prefetch(log: Path | None = None):  # -> subprocess.Popen | None
     """:func:`prefetch` in a child process with one worker (the caller keeps the other core), or None
     when it is not wanted (:func:`prefetch_wanted`).
 
-    Output goes to ``log`` (discarded when None). The book build (``book/_ext/h20_build.py``) and
-    a test session that replays the chapters (``tests/conftest.py``) start it and stop it at their
-    end (:func:`stop_prefetch`); if the caller dies without stopping it, it ends by itself
-    (:func:`die_with_parent`). It runs in this package's checkout, with this package first on its path.
-    What it buys: ``benchmarks/prefetch.md``.
+    Output goes to ``log`` (discarded when None). The book build (``book/_ext/h20_build.py``) starts
+    it and stops it at its end (:func:`stop_prefetch`); if the caller dies without stopping it, it
+    ends by itself (:func:`die_with_parent`). It runs in this package's checkout, with this package
+    first on its path. What it buys (a third to a half of a cold build; nothing for ``pytest``, which no longer
+    starts it): ``benchmarks/prefetch.md``.
     """
     import os
     import subprocess
