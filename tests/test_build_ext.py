@@ -423,7 +423,8 @@ def test_the_prefetch_child_dies_with_its_parent(tmp_path):
         "import sys, time; from pathlib import Path; from model.entry.book import start_prefetch\n"
         "child = start_prefetch(Path(sys.argv[1])); print(child.pid, flush=True); time.sleep(600)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "H20_CACHE_DIR": str(tmp_path / "cache")}
+    env = {k: v for k, v in os.environ.items() if k not in ("H20_PREFETCH", "H20_NO_CACHE")}  # wanted: started
+    env.update({"PYTHONPATH": str(ROOT), "H20_CACHE_DIR": str(tmp_path / "cache")})
     parent = subprocess.Popen(
         [sys.executable, "-c", parent_code, str(log)], stdout=subprocess.PIPE, text=True, env=env, cwd=tmp_path
     )
