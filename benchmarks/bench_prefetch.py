@@ -13,7 +13,8 @@ command, the median wall times and the saving ``1 - on / off``. Nothing here ass
 Commands (run in this checkout, with this checkout first on ``PYTHONPATH``):
 
 * ``build``: ``jupyter-book build . --all -W -n --keep-going``
-* ``pytest``: ``pytest -x -q -m "not browser"`` (the default tier minus the browser tests)
+* ``pytest``: ``pytest -x -q -m "not slow and not browser"`` (the default tier minus the browser tests; a bare
+  ``-m "not browser"`` would replace the default ``-m "not slow"`` and run the slow tier too)
 * ``notebooks``: ``pytest -q notebooks`` (nbval on the chapters only)
 """
 
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 COMMANDS: dict[str, list[str]] = {
     "build": [str(BIN / "jupyter-book"), "build", ".", "--all", "-W", "-n", "--keep-going"],
-    "pytest": [str(BIN / "pytest"), "-x", "-q", "-p", "no:cacheprovider", "-m", "not browser"],
+    "pytest": [str(BIN / "pytest"), "-x", "-q", "-p", "no:cacheprovider", "-m", "not slow and not browser"],
     "notebooks": [str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", "notebooks"],
 }
 CONFIGS: dict[str, dict[str, str]] = {"on": {}, "off": {"H20_PREFETCH": "0"}}
