@@ -132,35 +132,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker("quick")
 
 
-PREFETCH_FOR = ("08_checks.ipynb", "09_explore.ipynb")
-"""Chapters whose slowest results :func:`model.entry.book.prefetch` computes (as during the book build)."""
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """When the session replays a chapter that needs them, compute the SBC of PyMC and the explorer's
-    grid into the result cache in a child process (one worker) while the unit tests run.
-
-    The chapters read the same entries, or wait for one the child is still computing
-    (``model/computation/cache.py``); nothing changes but when the work happens. Off with ``H20_PREFETCH=0``
-    or ``H20_NO_CACHE=1``; the child is stopped when the session ends.
-    """
-    if not any(Path(str(item.fspath)).name in PREFETCH_FOR for item in session.items):
-        return
-    if os.environ.get("H20_NO_CACHE", "").strip() not in ("", "0") or os.environ.get("H20_PREFETCH") == "0":
-        return
-    from model.entry.book import start_prefetch
-
-    session.config.h20_prefetch = start_prefetch()  # type: ignore[attr-defined]
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Stop the prefetch child if it still runs."""
-    child = getattr(session.config, "h20_prefetch", None)
-    if child is not None and child.poll() is None:
-        child.terminate()
-        child.wait(timeout=30)
-
-
 USER_INPUT_VARS = ("H20_ASSUMPTIONS", "H20_EVENTS", "H20_QUARTERS", "H20_RESOLUTION")
 """A user's own input files: the book and the notebooks follow them, the unit tests test the shipped inputs."""
 _HIDDEN = "_h20_hidden_env"

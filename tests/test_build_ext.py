@@ -47,7 +47,6 @@ class _Recorder:
 
     def __init__(self, cmd: list[str], **kwargs: object) -> None:
         _Recorder.calls.append(cmd)
-        self.env = kwargs["env"]
         self.pid, self.returncode = 0, None
 
     def poll(self) -> None:
@@ -120,6 +119,8 @@ def test_an_unknown_stamp_re_executes(tmp_path, monkeypatch, ext):
         ("off", {}, False),
         ("cache", {"H20_NO_CACHE": "1"}, False),
         ("cache", {"H20_PREFETCH": "0"}, False),
+        ("cache", {"H20_PREFETCH": " 0 "}, False),
+        ("cache", {"H20_PREFETCH": "1"}, True),
     ],
 )
 def test_the_background_process_starts_only_when_it_can_help(tmp_path, monkeypatch, ext, mode, env, starts):
@@ -128,10 +129,9 @@ def test_the_background_process_starts_only_when_it_can_help(tmp_path, monkeypat
     app = _app(tmp_path, mode)
     ext.start(app)
     assert bool(_Recorder.calls) == starts
+    assert book.prefetch_wanted() == ("H20_NO_CACHE" not in env and env.get("H20_PREFETCH", "").strip() != "0")
     if starts:
-        assert _Recorder.calls[0][-2:] == [book.CHILD_CODE, str(os.getpid())]  # it knows its parent
         child = getattr(app, ext.CHILD)
-        assert child.env["H20_WORKERS"] == "1"  # one core: the chapters keep the other
         ext.finish(app, None)
         assert child.returncode == -15  # still running when the build ended: stopped
 
@@ -423,7 +423,8 @@ def test_the_prefetch_child_dies_with_its_parent(tmp_path):
         "import sys, time; from pathlib import Path; from model.entry.book import start_prefetch\n"
         "child = start_prefetch(Path(sys.argv[1])); print(child.pid, flush=True); time.sleep(600)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "H20_CACHE_DIR": str(tmp_path / "cache")}
+    env = {k: v for k, v in os.environ.items() if k not in ("H20_PREFETCH", "H20_NO_CACHE")}  # wanted: started
+    env.update({"PYTHONPATH": str(ROOT), "H20_CACHE_DIR": str(tmp_path / "cache")})
     parent = subprocess.Popen(
         [sys.executable, "-c", parent_code, str(log)], stdout=subprocess.PIPE, text=True, env=env, cwd=tmp_path
     )
@@ -433,6 +434,7 @@ def test_the_prefetch_child_dies_with_its_parent(tmp_path):
         while "prefetch: pid" not in (log.read_text(encoding="utf-8") if log.exists() else ""):
             assert time.monotonic() < deadline, "the child never started"
             time.sleep(0.2)
+        assert f"parent {parent.pid}, 1 worker(s)" in log.read_text(encoding="utf-8")  # the chapters keep a core
         assert not _gone(child)
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait()

@@ -346,6 +346,30 @@ def canonical(obj: Any) -> Any:
     raise TypeError(f"cannot fingerprint a {type(obj).__name__}")
 
 
+def content_digest(obj: Any) -> str:
+    """sha256 of :func:`canonical` ``obj``: equal for equal content, whatever object holds it.
+
+    The key of an in-process memo of a value that is not hashable (a :class:`~model.computation.pipeline.Setup`
+    holds arrays and pydantic models), never its ``id()``.
+
+    Parameters
+    ----------
+    obj : object
+        Anything :func:`canonical` takes (dataclasses, pydantic models, arrays, numbers, dates, paths).
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+
+    Raises
+    ------
+    TypeError
+        When ``obj`` holds a value :func:`canonical` cannot fingerprint.
+    """
+    return hashlib.sha256(json.dumps(canonical(obj), sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
 def input_files(setup: Setup) -> dict[str, str]:
     """sha256 of the bytes of each input file in force (assumptions, events, quarters, verdicts).
 
@@ -539,7 +563,21 @@ class _Claim:
 
 
 def owner_alive(lock: Path) -> bool:
-    """Whether the process whose PID ``lock`` holds still runs (a zombie does not; a lock still being written does)."""
+    """Whether the process whose PID ``lock`` holds still runs (a zombie does not; a lock still being written does).
+
+    The claim on a cache entry (:class:`_Claim`) and the build's lock (``book/_ext/h20_build.py``) use it to
+    take over the lock of a process that died (``benchmarks/prefetch.md``: the build's prefetch child keeps them).
+
+    Parameters
+    ----------
+    lock : Path
+        A lock file holding its owner's PID (empty for a moment after it is created).
+
+    Returns
+    -------
+    bool
+        False when the file is gone, its PID has ended or is a zombie, or it stayed empty for 10 s.
+    """
     try:
         pid = int(lock.read_text(encoding="utf-8"))
     except FileNotFoundError:

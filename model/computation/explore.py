@@ -306,7 +306,8 @@ def presets(setup: Setup, n_steps: int) -> list[dict[str, object]]:
     return [{"key": k, "label": label, "set": moves[k]} for k, label in PRESETS]
 
 
-_GRIDS: dict[int, tuple[Setup, dict[str, object]]] = {}
+_GRIDS: dict[str, dict[str, object]] = {}
+"""This process's grids by the content of their setup (:func:`model.computation.cache.content_digest`)."""
 
 
 def _save_json(grid: dict[str, object], directory: Path) -> None:
@@ -320,9 +321,10 @@ def _load_json(directory: Path) -> dict[str, object]:
 def cached_grid(setup: Setup) -> dict[str, object]:
     """:func:`explorer_grid` of ``setup`` (the moved scenario by computation), computed once.
 
-    Kept per process and in the package's result cache (:mod:`model.computation.cache`, as the JSON the page
-    carries), so the book's two chapters that need it, which run in separate kernels, compute it
-    once per distinct input (about half a minute).
+    Kept per process, keyed by the setup's content (two equal setups share one grid, whatever
+    objects hold them), and in the package's result cache (:mod:`model.computation.cache`, as the
+    JSON the page carries), so the book's two chapters that need it, which run in separate kernels,
+    compute it once per distinct input (about half a minute).
 
     Parameters
     ----------
@@ -334,15 +336,14 @@ def cached_grid(setup: Setup) -> dict[str, object]:
     dict
         The grid, as read back from its JSON.
     """
-    from .cache import cached
+    from .cache import cached, content_digest
 
-    if id(setup) in _GRIDS and _GRIDS[id(setup)][0] is setup:
-        return _GRIDS[id(setup)][1]
-    grid = cached(
-        "explore.grid", setup, {}, lambda: json.loads(json.dumps(explorer_grid(setup))), _save_json, _load_json
-    )
-    _GRIDS[id(setup)] = (setup, grid)
-    return grid
+    memo = content_digest(setup)
+    if memo not in _GRIDS:
+        _GRIDS[memo] = cached(
+            "explore.grid", setup, {}, lambda: json.loads(json.dumps(explorer_grid(setup))), _save_json, _load_json
+        )
+    return _GRIDS[memo]
 
 
 # --------------------------------------------------------------------------- the exact path at the same setting

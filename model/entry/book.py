@@ -299,7 +299,12 @@ def prefetch_child(parent: int) -> None:
     def log(line: str) -> None:
         print(f"{time.strftime('%H:%M:%S')} {line}", flush=True)
 
-    log(f"prefetch: pid {os.getpid()}, parent {parent}, python {sys.version.split()[0]}, package {PACKAGE_DIR}")
+    from ..computation.parallel import local_workers
+
+    log(
+        f"prefetch: pid {os.getpid()}, parent {parent}, {local_workers()} worker(s), "
+        f"python {sys.version.split()[0]}, package {PACKAGE_DIR}"
+    )
     prefetch(log)
 
 
@@ -308,18 +313,37 @@ CHILD_CODE = "import sys; from model.entry.book import prefetch_child; prefetch_
 """What the prefetch process runs (its argument: the parent's PID)."""
 
 
-def start_prefetch(log: Path | None = None):  # -> subprocess.Popen
-    """:func:`prefetch` in a child process with one worker (the caller keeps the other core).
+ENV_PREFETCH = "H20_PREFETCH"
+"""``H20_PREFETCH=0`` turns the prefetch off (:func:`start_prefetch` then starts nothing)."""
 
-    Output goes to ``log`` (discarded when None). The book build (``book/_ext/h20_build.py``) and
-    a test session that replays the chapters (``tests/conftest.py``) start it and stop it at their
-    end; if the caller dies without stopping it, it ends by itself (:func:`die_with_parent`). It
-    runs in this package's checkout, with this package first on its path.
+
+def prefetch_wanted() -> bool:
+    """Whether :func:`start_prefetch` starts a child: not under ``H20_PREFETCH=0``, nor with the result cache
+    off (``H20_NO_CACHE``: the child would fill nothing anyone reads).
+    """
+    import os
+
+    from ..computation.cache import enabled
+
+    return enabled() and os.environ.get(ENV_PREFETCH, "").strip() != "0"
+
+
+def start_prefetch(log: Path | None = None):  # -> subprocess.Popen | None
+    """:func:`prefetch` in a child process with one worker (the caller keeps the other core), or None
+    when it is not wanted (:func:`prefetch_wanted`).
+
+    Output goes to ``log`` (discarded when None). The book build (``book/_ext/h20_build.py``) starts
+    it and stops it at its end (:func:`stop_prefetch`); if the caller dies without stopping it, it
+    ends by itself (:func:`die_with_parent`). It runs in this package's checkout, with this package
+    first on its path. What it buys (a third to a half of a cold build; nothing for ``pytest``, which no longer
+    starts it): ``benchmarks/prefetch.md``.
     """
     import os
     import subprocess
     import sys
 
+    if not prefetch_wanted():
+        return None
     root = PACKAGE_DIR.parent
     path = os.pathsep.join([str(root), *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)])
     out = open(log, "w", encoding="utf-8") if log else subprocess.DEVNULL
@@ -334,6 +358,22 @@ def start_prefetch(log: Path | None = None):  # -> subprocess.Popen
     finally:
         if log:
             out.close()
+
+
+def stop_prefetch(child) -> int | None:  # noqa: ANN001 - a subprocess.Popen, or None
+    """Stop the prefetch child if it still runs (SIGTERM, SIGKILL after 30 s); its exit code (None: no child)."""
+    import subprocess
+
+    if child is None:
+        return None
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+    return child.returncode
 
 
 NEUTRAL_ENV: frozenset[str] = frozenset(

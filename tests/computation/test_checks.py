@@ -94,6 +94,16 @@ def test_uniformity_test_passes_uniform_and_fails_non_uniform():
     assert not checks.uniformity_test("s", rng.random(1000) ** 1.2, 0.001).passed  # shifted
 
 
+def test_memoised_arrays_are_read_only():
+    """``_compositions`` and ``_null_min_tail`` hand every caller the same array: a write must fail, not change it."""
+    from model.computation.checks.common import _null_min_tail
+    from model.computation.checks.predictive import _compositions
+
+    for shared in (_compositions(4, 3), _null_min_tail(20, 5)):
+        with pytest.raises(ValueError, match="read-only"):
+            shared[0] = 0
+
+
 def test_reliability_passes_calibrated_and_fails_overconfident():
     rng = np.random.default_rng(2)
     p = rng.dirichlet(np.ones(4), size=2000)

@@ -76,6 +76,23 @@ def test_the_grid_is_computed_once_across_processes(setup, grid, tmp_path, monke
     assert list(tmp_path.glob("explore.grid/*/grid.json"))
 
 
+def test_equal_setups_share_one_grid_in_a_process(monkeypatch):
+    """The process's memo is keyed by the setup's content, not by the object: a second ``prepare()`` (another
+    object, the same inputs) reuses the grid; a setup that differs (another seed) gets its own.
+    """
+    from model.computation.pipeline import prepare
+
+    monkeypatch.setenv("H20_NO_CACHE", "1")  # the in-process memo alone
+    monkeypatch.setattr(explore, "_GRIDS", {})
+    calls: list[object] = []
+    monkeypatch.setattr(explore, "explorer_grid", lambda setup: calls.append(setup) or {"call": len(calls)})
+    a, b = prepare(), prepare()
+    assert a is not b
+    assert explore.cached_grid(a) is explore.cached_grid(b)
+    assert len(calls) == 1
+    assert explore.cached_grid(dataclasses.replace(a, seed=a.seed + 1)) == {"call": 2}
+
+
 def test_the_date_slider_replays_the_belief_over_time(setup, grid):
     d = explore.settings_default(grid)
     shown = explore.explorer_value(grid, d)["belief"]

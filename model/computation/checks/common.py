@@ -79,10 +79,12 @@ def two_sided(lower: float, upper: float) -> float:
 
 @lru_cache(maxsize=32)
 def _null_min_tail(n: int, k: int, sims: int = BAND_SIMULATIONS) -> np.ndarray:
-    """Sorted null distribution of the smallest two-sided binomial tail of a uniform ECDF (fixed seed)."""
+    """Sorted null distribution of the smallest two-sided binomial tail of a uniform ECDF (fixed seed); read-only."""
     rng = np.random.default_rng([n, k, 2022])
     counts = np.cumsum(rng.multinomial(n, np.full(k, 1.0 / k), size=sims), axis=1)[:, :-1]
-    return np.sort(_min_tail(counts, n, k))
+    out = np.sort(_min_tail(counts, n, k))
+    out.flags.writeable = False  # every caller gets this one array: none may change it
+    return out
 
 
 def _min_tail(counts: np.ndarray, n: int, k: int) -> np.ndarray:

@@ -113,10 +113,12 @@ def g_statistic(y: np.ndarray, probs: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=8)
 def _compositions(k: int, c: int) -> np.ndarray:
-    """Every way to put ``k`` facts into ``c`` classes (stars and bars), shape (N, c)."""
+    """Every way to put ``k`` facts into ``c`` classes (stars and bars), shape (N, c); read-only (shared)."""
     bars = np.array(list(itertools.combinations(range(k + c - 1), c - 1)), dtype=np.int64).reshape(-1, c - 1)
     edges = np.concatenate([np.full((bars.shape[0], 1), -1), bars, np.full((bars.shape[0], 1), k + c - 1)], axis=1)
-    return np.diff(edges, axis=1) - 1
+    out = np.diff(edges, axis=1) - 1
+    out.flags.writeable = False  # every caller gets this one array: none may change it
+    return out
 
 
 def _multinomial_logpmf(y: np.ndarray, probs: np.ndarray) -> np.ndarray:

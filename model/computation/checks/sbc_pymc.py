@@ -65,12 +65,9 @@ _COMPILED: dict[str, object] = {}
 
 def _compiled_data_model(priors: Priors, sd: float):
     """The nutpie-compiled :func:`build_data_model` (compiled once per process and design)."""
-    import hashlib
-    import json
+    from ..cache import content_digest
 
-    from ..cache import canonical
-
-    tag = hashlib.sha256(json.dumps(canonical({"priors": priors, "sd": sd}), sort_keys=True).encode()).hexdigest()
+    tag = content_digest({"priors": priors, "sd": sd})
     if tag not in _COMPILED:
         import nutpie
 
