@@ -57,7 +57,7 @@ def run_once(command: str, config: str) -> dict[str, object]:
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *(p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p)])
     before_load, before_cpu = loadavg(), resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(COMMANDS[command], cwd=ROOT, env=env, capture_output=True, text=True)  # noqa: S603
+    proc = subprocess.run(COMMANDS[command], cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start
     after_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after_cpu.ru_utime - before_cpu.ru_utime) + (after_cpu.ru_stime - before_cpu.ru_stime)

@@ -360,7 +360,7 @@ def start_prefetch(log: Path | None = None):  # -> subprocess.Popen | None
             out.close()
 
 
-def stop_prefetch(child) -> int | None:  # noqa: ANN001 - a subprocess.Popen, or None
+def stop_prefetch(child) -> int | None:
     """Stop the prefetch child if it still runs (SIGTERM, SIGKILL after 30 s); its exit code (None: no child)."""
     import subprocess
 
