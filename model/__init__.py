@@ -10,8 +10,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from .computation.cache import redirect_unwritable_caches
 from .computation.errors import InputError
+from .computation.homes import redirect_unwritable_caches
 
 # A read-only or missing home directory: ArviZ (its daily stamp), PyTensor (its compile directory),
 # Matplotlib and this package's result cache would fail at import or first use, and the failure

@@ -94,3 +94,16 @@ def test_the_tests_mirror_the_package():
     ]
     assert not orphans, orphans
     assert {p.name for p in tests.glob("*/")} >= set(fingerprint.LAYER_DIRS)
+
+
+MAX_MODULE_LINES = 520
+"""About 500 lines a module (docstrings included): a module that outgrows it is split along its seams."""
+
+
+def test_no_module_outgrows_a_room():
+    big = {
+        p.relative_to(PACKAGE).as_posix(): n
+        for p in PACKAGE.rglob("*.py")
+        if "__pycache__" not in p.parts and (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not big, f"split along its seams (at most {MAX_MODULE_LINES} lines): {big}"
