@@ -41,7 +41,7 @@ ZONES = ("Pacific/Kiritimati", "Asia/Shanghai", "UTC", "America/Los_Angeles", "E
 def _load_in_zone(zone: str, events: Path, quarters: Path) -> subprocess.CompletedProcess[str]:
     code = (
         "import sys\n"
-        "from model.computation.evidence import DEFAULT_EVENTS, DEFAULT_QUARTERS, load_events, load_periods\n"
+        "from model.computation.evidence_files import DEFAULT_EVENTS, DEFAULT_QUARTERS, load_events, load_periods\n"
         "from model.computation.errors import InputError\n"
         "try:\n    load_events(sys.argv[1]); load_periods(sys.argv[2])\n"
         "except InputError as e:\n    print(e); sys.exit(2)\n"
