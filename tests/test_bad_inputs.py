@@ -1017,7 +1017,6 @@ def test_sensitivity_elicitation_failure_names_the_range(capsys, monkeypatch):
         )
 
     monkeypatch.setattr("model.computation.priors.elicit_beta", fail_when_scaled)
-    monkeypatch.setattr("model.computation.sensitivity.elicit_beta", fail_when_scaled, raising=False)
     assert _main(["sensitivity"]) == 2
     _check_line(capsys.readouterr().err, str(DEFAULT_ASSUMPTIONS), "sensitivity.recovery_scale", "no Beta prior")
 
