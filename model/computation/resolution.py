@@ -28,7 +28,7 @@ from pathlib import Path
 from .. import SCENARIOS
 from .article import ARTICLE
 from .assumptions import VERDICTS, Condition, Criterion, MeasurementSpec, QuarterlyRevenueMeasure, ResolutionSpec
-from .errors import InputError, quote
+from .errors import InputError, cell_error, quote
 from .evidence_files import Event, Period
 from .inputs import InputPath, as_input, read_csv_rows
 
@@ -264,7 +264,7 @@ def load_application(path: str | Path | InputPath | None = None) -> tuple[str, d
     for line, row in read_csv_rows(src, RESOLUTION_COLUMNS, MAX_ROWS, "verdicts"):
         key = (row["criterion"].strip(), row["condition"].strip())
         if key in rows:
-            raise _bad_cell(
+            raise cell_error(
                 p,
                 line,
                 "condition",
@@ -273,14 +273,9 @@ def load_application(path: str | Path | InputPath | None = None) -> tuple[str, d
             )
         verdict = row["verdict"].strip()
         if verdict and verdict not in VERDICTS:
-            raise _bad_cell(p, line, "verdict", f"unknown verdict {quote(verdict)}", "use yes, no or partly")
+            raise cell_error(p, line, "verdict", f"unknown verdict {quote(verdict)}", "use yes, no or partly")
         rows[key] = _Row(line, verdict, _ids(row["events"]), _ids(row["periods"]), row["finding"].strip())
     return p, rows
-
-
-def _bad_cell(shown: str, line: int, column: str, problem: str, fix: str) -> InputError:
-    """The error of one cell of the verdicts file."""
-    return InputError(shown, f"line {line}, column {column}", problem, fix)
 
 
 def _check_citations(
@@ -288,11 +283,11 @@ def _check_citations(
 ) -> None:
     for eid in row.events:
         if eid not in events:
-            raise _bad_cell(
+            raise cell_error(
                 shown, row.line, "events", f"unknown event {quote(eid)}", "cite event ids from the events file"
             )
         if not window[0] <= events[eid].date <= window[1]:
-            raise _bad_cell(
+            raise cell_error(
                 shown,
                 row.line,
                 "events",
@@ -301,7 +296,7 @@ def _check_citations(
             )
     for name in row.periods:
         if name not in periods:
-            raise _bad_cell(
+            raise cell_error(
                 shown,
                 row.line,
                 "periods",
@@ -309,7 +304,7 @@ def _check_citations(
                 "cite periods as named in the quarters file",
             )
     if not row.finding:
-        raise _bad_cell(shown, row.line, "finding", "empty", "say in words what the cited evidence shows")
+        raise cell_error(shown, row.line, "finding", "empty", "say in words what the cited evidence shows")
 
 
 def _condition(
@@ -324,7 +319,7 @@ def _condition(
     if c.measure is not None:
         got = measured_verdict(c.measure, bounds)
         if got is None:
-            raise _bad_cell(
+            raise cell_error(
                 shown,
                 row.line,
                 "verdict",
@@ -332,7 +327,7 @@ def _condition(
                 "wait for the quarters to be reported, or word the condition so that they decide it",
             )
         if verdict and verdict != got:
-            raise _bad_cell(
+            raise cell_error(
                 shown,
                 row.line,
                 "verdict",
@@ -341,7 +336,7 @@ def _condition(
             )
         verdict = got
     elif not verdict:
-        raise _bad_cell(
+        raise cell_error(
             shown,
             row.line,
             "verdict",
