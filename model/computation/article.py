@@ -169,7 +169,8 @@ class Article(Strict):
 
         Parameters
         ----------
-        key : a scenario key of this article
+        key : str
+            As for :meth:`scenario`.
 
         Returns
         -------

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .article import ARTICLE
-from .errors import InputError, quote
+from .errors import InputError, cell_error, quote
 from .inputs import as_input, read_csv_rows
 
 ARTICLE_CLAIMS: Path = ARTICLE.path("claims") or Path()
@@ -66,14 +66,15 @@ def stated(key: str) -> tuple[float, float]:
     try:
         low, high = float(row["low"]), float(row["high"])
     except ValueError:
-        raise InputError(
+        raise cell_error(
             src.shown,
-            f"line {line}, column low",
+            line,
+            "low",
             f"not numbers: {quote(row['low'])}, {quote(row['high'])}",
             "give the stated numbers as decimals (11% is 0.11)",
         ) from None
     if not (np.isfinite(low) and np.isfinite(high) and low <= high):
-        raise InputError(src.shown, f"line {line}, column high", f"[{low}, {high}] is not a range", "give low <= high")
+        raise cell_error(src.shown, line, "high", f"[{low}, {high}] is not a range", "give low <= high")
     return low, high
 
 

@@ -70,5 +70,27 @@ class InputError(ValueError):
         super().__init__(f"{self.file}: {self.field}: {self.problem}; fix: {self.fix}")
 
 
+def cell_error(file: str | Path, line: int, column: str, problem: str, fix: str) -> InputError:
+    """The error of one cell of a CSV input file: its field is ``line N, column C``.
+
+    Parameters
+    ----------
+    file : str or pathlib.Path
+        The file as the user named it.
+    line : int
+        The line of the file (1 is the header).
+    column : str
+        The column's name.
+    problem, fix : str
+        As for :class:`InputError`.
+
+    Returns
+    -------
+    InputError
+        To be raised by the caller.
+    """
+    return InputError(file, f"line {line}, column {column}", problem, fix)
+
+
 class ConvergenceError(RuntimeError):
     """MCMC diagnostics failed (divergences, r_hat or ESS out of bounds)."""

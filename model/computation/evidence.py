@@ -83,11 +83,13 @@ class Evidence:
 
         Parameters
         ----------
-        e : an event of this evidence
+        e : Event
+            As for :meth:`is_signal`.
 
         Returns
         -------
         str
+            Its signal class, or a phrase saying why it is not a signal.
         """
         if e.restates:
             return f"re-reports {', '.join(e.restates)} (not a signal)"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import SIGNALS
 from .article import ARTICLE
-from .errors import InputError, quote
+from .errors import InputError, cell_error, quote
 from .inputs import InputPath, as_input, read_csv_rows
 
 FY_LABEL: str = ARTICLE.fiscal_year.label
@@ -106,17 +106,13 @@ def _date(path: str | Path, line: int, col: str, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(
-            path, f"line {line}, column {col}", f"{quote(text)} is not a date", "write dates as YYYY-MM-DD"
-        ) from None
+        raise cell_error(path, line, col, f"{quote(text)} is not a date", "write dates as YYYY-MM-DD") from None
 
 
 def _choice(path: str | Path, line: int, col: str, text: str, allowed: tuple[str, ...]) -> str:
     v = text.strip()
     if v not in allowed:
-        raise InputError(
-            path, f"line {line}, column {col}", f"unknown value {quote(v)}", f"use one of {', '.join(allowed)}"
-        )
+        raise cell_error(path, line, col, f"unknown value {quote(v)}", f"use one of {', '.join(allowed)}")
     return v
 
 
@@ -169,22 +165,22 @@ def load_events(path: str | Path | InputPath | None = None, today: dt.date | Non
     for line, row in read_csv_rows(src, EVENT_COLUMNS, MAX_EVENTS, "events"):
         eid = row["id"].strip()
         if not eid.isprintable():
-            raise InputError(
+            raise cell_error(
                 p,
-                f"line {line}, column id",
+                line,
+                "id",
                 f"id {quote(eid)} has a line break or tab",
                 "give each event a one-line id",
             )
         if not eid or eid in seen:
-            raise InputError(
-                p, f"line {line}, column id", f"id {quote(eid)} is empty or repeated", "give each event a unique id"
-            )
+            raise cell_error(p, line, "id", f"id {quote(eid)} is empty or repeated", "give each event a unique id")
         seen.add(eid)
         date = _date(p, line, "date", row["date"])
         if date > today:
-            raise InputError(
+            raise cell_error(
                 p,
-                f"line {line}, column date",
+                line,
+                "date",
                 _future(date, today),
                 "date events when they happened",
             )
@@ -193,9 +189,7 @@ def load_events(path: str | Path | InputPath | None = None, today: dt.date | Non
         conf = _choice(p, line, "confidence", row["confidence"], CONFIDENCE_LEVELS)
         sources = tuple(s.strip() for s in (row["source_1"], row["source_2"]) if s.strip())
         if not sources or not all(s.startswith(("http://", "https://")) for s in sources):
-            raise InputError(
-                p, f"line {line}, column source_1", "no source URL", "give at least one http(s) URL per event"
-            )
+            raise cell_error(p, line, "source_1", "no source URL", "give at least one http(s) URL per event")
         out.append(
             Event(eid, date, row["summary"].strip(), inds, signal, conf, sources, **_optional_columns(p, line, row))
         )
@@ -217,21 +211,18 @@ def _optional_columns(p: str, line: int, row: dict[str, str]) -> dict[str, objec
     for col in ("fact", "campaign"):
         v = (row.get(col) or "").strip()
         if not v.isprintable():
-            raise InputError(
-                p, f"line {line}, column {col}", f"{quote(v)} has a line break or tab", f"write the {col} on one line"
-            )
+            raise cell_error(p, line, col, f"{quote(v)} has a line break or tab", f"write the {col} on one line")
         out[col] = v
     if out["restates"] and out["subsumed_by"]:
-        raise InputError(
+        raise cell_error(
             p,
-            f"line {line}, column subsumed_by",
+            line,
+            "subsumed_by",
             "an event that only re-reports periods (restates) cannot also be subsumed by one",
             "fill restates or subsumed_by, not both",
         )
     if out["alt_signal"] == row["signal"].strip():
-        raise InputError(
-            p, f"line {line}, column alt_signal", "equals the signal column", "give a different class or leave it empty"
-        )
+        raise cell_error(p, line, "alt_signal", "equals the signal column", "give a different class or leave it empty")
     return out
 
 
@@ -241,18 +232,17 @@ def _float(path: str | Path, line: int, col: str, text: str, optional: bool = Fa
     try:
         v = float(text)
     except ValueError:
-        raise InputError(
-            path, f"line {line}, column {col}", f"{quote(text)} is not a number", "give a number in USD bn"
-        ) from None
+        raise cell_error(path, line, col, f"{quote(text)} is not a number", "give a number in USD bn") from None
     if not math.isfinite(v) or v > 1e6:
-        raise InputError(
+        raise cell_error(
             path,
-            f"line {line}, column {col}",
+            line,
+            col,
             f"{quote(text.strip())} is not a finite amount",
             "give a plain amount in USD bn, e.g. 57.0",
         )
     if v < 0:
-        raise InputError(path, f"line {line}, column {col}", f"{v} is negative", "give a non-negative amount in USD bn")
+        raise cell_error(path, line, col, f"{v} is negative", "give a non-negative amount in USD bn")
     return v
 
 
@@ -278,15 +268,16 @@ def _period_dates(p: str, line: int, row: dict[str, str], today: dt.date) -> tup
     """(period_end, reported): reported after the period ends and not in the future."""
     end = _date(p, line, "period_end", row["period_end"])
     if end > _date(p, line, "reported", row["reported"]):
-        raise InputError(
+        raise cell_error(
             p,
-            f"line {line}, column reported",
+            line,
+            "reported",
             "is before period_end",
             "a period is reported after it ends: check both dates",
         )
     reported = _date(p, line, "reported", row["reported"])
     if reported > today:
-        raise InputError(p, f"line {line}, column reported", _future(reported, today), "add periods once reported")
+        raise cell_error(p, line, "reported", _future(reported, today), "add periods once reported")
     return end, reported
 
 
@@ -295,11 +286,11 @@ def _period_revenue(p: str, line: int, row: dict[str, str]) -> tuple[float, floa
     total = _float(p, line, "total_revenue_usd_bn", row["total_revenue_usd_bn"])
     assert total is not None
     if total <= 0:
-        raise InputError(p, f"line {line}, column total_revenue_usd_bn", "not positive", "give total revenue in USD bn")
+        raise cell_error(p, line, "total_revenue_usd_bn", "not positive", "give total revenue in USD bn")
     col = ARTICLE.columns.in_scope
     h20 = _float(p, line, col, row[col], optional=True)
     if h20 is not None and h20 > total:
-        raise InputError(p, f"line {line}, column {col}", "exceeds total revenue", "check the units (USD bn)")
+        raise cell_error(p, line, col, "exceeds total revenue", "check the units (USD bn)")
     return total, h20
 
 
@@ -333,9 +324,10 @@ def load_periods(path: str | Path | InputPath | None = None, today: dt.date | No
         total, h20 = _period_revenue(p, line, row)
         post = _float(p, line, running, row[running], optional=True)
         if post is not None and post > total:
-            raise InputError(
+            raise cell_error(
                 p,
-                f"line {line}, column {running}",
+                line,
+                running,
                 "exceeds total revenue",
                 "check the units (USD bn)",
             )

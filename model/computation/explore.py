@@ -383,12 +383,8 @@ def errors_at(setup: Setup, grid: dict, s: Settings) -> dict[str, float]:
 
     Parameters
     ----------
-    setup : Setup
-        The inputs.
-    grid : dict
-        From :func:`explorer_grid`.
-    s : Settings
-        The sliders.
+    setup, grid, s : Setup, dict, Settings
+        As for :func:`exact_value`.
 
     Returns
     -------

@@ -326,17 +326,13 @@ def corner_settings(grid: dict, n: int, seed: int) -> list[Settings]:
 
     Parameters
     ----------
-    grid : dict
-        From :func:`model.computation.explore.explorer_grid`.
-    n : int
-        Settings.
-    seed : int
-        Seed of the draws.
+    grid, n, seed : dict, int, int
+        As for :func:`random_settings`.
 
     Returns
     -------
     list of Settings
-        The settings.
+        ``n`` settings, in the same order as :func:`random_settings` draws them.
     """
     rng = np.random.default_rng(seed)
     lo, hi = grid["lower_nodes"], grid["upper_nodes"]

@@ -276,12 +276,12 @@ def package_digest(package: Path = PACKAGE_DIR) -> str:
     Parameters
     ----------
     package : pathlib.Path
-        The package directory (default: this package's).
+        As for :func:`computation_digest`.
 
     Returns
     -------
     str
-        Hex digest (:func:`modules_digest`).
+        Hex digest (:func:`modules_digest`) of all three layers.
     """
     return modules_digest(package)
 

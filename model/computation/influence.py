@@ -119,10 +119,8 @@ def most_influential_event(influence: xr.Dataset, scenario: str) -> str:
 
     Parameters
     ----------
-    influence : xarray.Dataset
-        :func:`event_influence`.
-    scenario : str
-        A scenario.
+    influence, scenario : xarray.Dataset, str
+        As for :func:`most_influential_events`.
 
     Returns
     -------

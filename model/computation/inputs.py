@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, quote
+from .errors import InputError, cell_error, quote
 
 MAX_PATH_CHARS: int = 4096
 """Longest accepted path (characters)."""
@@ -330,9 +330,10 @@ def _check_row(file: str, line: int, header: list[str], fields: list[str], n_bef
         )
     for col, value in zip(header, fields, strict=True):
         if not value.isprintable() and any(c not in "\t\r\n" and unicodedata.category(c) == "Cc" for c in value):
-            raise InputError(
+            raise cell_error(
                 file,
-                f"line {line}, column {col}",
+                line,
+                col,
                 f"control character in {quote(value)}",
                 "remove it (only tabs and line breaks may appear in text)",
             )

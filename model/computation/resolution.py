@@ -28,7 +28,7 @@ from pathlib import Path
 from .. import SCENARIOS
 from .article import ARTICLE
 from .assumptions import VERDICTS, Condition, Criterion, MeasurementSpec, QuarterlyRevenueMeasure, ResolutionSpec
-from .errors import InputError, quote
+from .errors import InputError, cell_error, quote
 from .evidence_files import Event, Period
 from .inputs import InputPath, as_input, read_csv_rows
 
@@ -264,17 +264,16 @@ def load_application(path: str | Path | InputPath | None = None) -> tuple[str, d
     for line, row in read_csv_rows(src, RESOLUTION_COLUMNS, MAX_ROWS, "verdicts"):
         key = (row["criterion"].strip(), row["condition"].strip())
         if key in rows:
-            raise InputError(
+            raise cell_error(
                 p,
-                f"line {line}, column condition",
+                line,
+                "condition",
                 f"{key[0]}.{key[1]} repeats line {rows[key].line}",
                 "give each condition one row",
             )
         verdict = row["verdict"].strip()
         if verdict and verdict not in VERDICTS:
-            raise InputError(
-                p, f"line {line}, column verdict", f"unknown verdict {quote(verdict)}", "use yes, no or partly"
-            )
+            raise cell_error(p, line, "verdict", f"unknown verdict {quote(verdict)}", "use yes, no or partly")
         rows[key] = _Row(line, verdict, _ids(row["events"]), _ids(row["periods"]), row["finding"].strip())
     return p, rows
 
@@ -284,31 +283,28 @@ def _check_citations(
 ) -> None:
     for eid in row.events:
         if eid not in events:
-            raise InputError(
-                shown,
-                f"line {row.line}, column events",
-                f"unknown event {quote(eid)}",
-                "cite event ids from the events file",
+            raise cell_error(
+                shown, row.line, "events", f"unknown event {quote(eid)}", "cite event ids from the events file"
             )
         if not window[0] <= events[eid].date <= window[1]:
-            raise InputError(
+            raise cell_error(
                 shown,
-                f"line {row.line}, column events",
+                row.line,
+                "events",
                 f"event {eid} ({events[eid].date}) is outside the window {window[0]} to {window[1]}",
                 "cite only what happened inside the forecast window",
             )
     for name in row.periods:
         if name not in periods:
-            raise InputError(
+            raise cell_error(
                 shown,
-                f"line {row.line}, column periods",
+                row.line,
+                "periods",
                 f"unknown fiscal period {quote(name)}",
                 "cite periods as named in the quarters file",
             )
     if not row.finding:
-        raise InputError(
-            shown, f"line {row.line}, column finding", "empty", "say in words what the cited evidence shows"
-        )
+        raise cell_error(shown, row.line, "finding", "empty", "say in words what the cited evidence shows")
 
 
 def _condition(
@@ -323,24 +319,27 @@ def _condition(
     if c.measure is not None:
         got = measured_verdict(c.measure, bounds)
         if got is None:
-            raise InputError(
+            raise cell_error(
                 shown,
-                f"line {row.line}, column verdict",
+                row.line,
+                "verdict",
                 f"the reports cannot decide {key}.{c.id} yet",
                 "wait for the quarters to be reported, or word the condition so that they decide it",
             )
         if verdict and verdict != got:
-            raise InputError(
+            raise cell_error(
                 shown,
-                f"line {row.line}, column verdict",
+                row.line,
+                "verdict",
                 f"says {verdict}, the reported figures say {got}",
                 f"write {got} or leave it empty",
             )
         verdict = got
     elif not verdict:
-        raise InputError(
+        raise cell_error(
             shown,
-            f"line {row.line}, column verdict",
+            row.line,
+            "verdict",
             "empty",
             "give yes, no or partly (only measured conditions are computed)",
         )

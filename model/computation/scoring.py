@@ -63,10 +63,8 @@ def log_score(p: float, outcome: float) -> float:
 
     Parameters
     ----------
-    p : float
-        Forecast probability of the event, in [0, 1].
-    outcome : float
-        1.0 if the event happened (YES), 0.0 if not (NO).
+    p, outcome : float
+        As for :func:`brier`.
 
     Returns
     -------

@@ -298,10 +298,8 @@ class Tornado:
 
         Parameters
         ----------
-        var : str
-            One of :data:`OUTPUTS`.
-        scenario : str, optional
-            For a scenario-indexed output.
+        var, scenario : str, str or None
+            As for :meth:`select`.
 
         Returns
         -------

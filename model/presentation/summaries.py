@@ -141,17 +141,8 @@ def report_dict(rep: CheckReport) -> dict:
 
 
 def report_text(rep: CheckReport) -> str:
-    """Plain-text summary of a check report: one line per check, the power-scaling table and run times.
-
-    Parameters
-    ----------
-    rep : CheckReport
-        From :func:`model.computation.checks.run_checks`.
-
-    Returns
-    -------
-    str
-        Lines separated by newlines, the last ``All checks pass.`` or ``FAILED: name: reason``.
+    """Plain-text summary of a check report ``rep`` (as for :func:`report_dict`): one line per check,
+    the power-scaling table and run times; the last line ``All checks pass.`` or ``FAILED: name: reason``.
     """
     lines = ["Does the model fit?", ""]
     for c in rep.checks():

@@ -197,14 +197,10 @@ def r_cdf(priors: Priors, post: ExactPosterior, s: int, x: float) -> float:
 
     Parameters
     ----------
-    priors : Priors
-        The priors.
+    priors, s, x : Priors, int, float
+        As for :func:`theta_cdf`.
     post : ExactPosterior
         The exact posterior.
-    s : int
-        Scenario index.
-    x : float
-        Where the CDF is evaluated, in [0, 1].
 
     Returns
     -------

@@ -22,16 +22,7 @@ from .common import (
 
 def article(setup: Setup) -> Facts:
     """Facts of the article chapter: the arithmetic checks of its claims and the revenue they imply.
-
-    Parameters
-    ----------
-    setup : Setup
-        The inputs in force.
-
-    Returns
-    -------
-    Facts
-        Glue name -> value (text, or a number the prose formats).
+    Glue name -> value (text, or a number the prose formats), from the inputs in force.
     """
     rev = setup.fy_revenue()
     lines = audit(rev)
@@ -44,16 +35,7 @@ def article(setup: Setup) -> Facts:
 
 def priors(setup: Setup) -> Facts:
     """Facts of the priors chapter: the scenario prior, its strength, the recovery priors and their sources.
-
-    Parameters
-    ----------
-    setup : Setup
-        The inputs in force.
-
-    Returns
-    -------
-    Facts
-        Glue name -> value (text, or a number the prose formats).
+    Glue name -> value (text, or a number the prose formats), from the inputs in force.
     """
     p = setup.priors
     a = setup.assumptions
@@ -96,16 +78,7 @@ def datum_derivation(setup: Setup) -> str:
 
 def evidence(setup: Setup) -> Facts:
     """Facts of the evidence chapter: event and signal counts, the tempering weight, the revenue datum.
-
-    Parameters
-    ----------
-    setup : Setup
-        The inputs in force.
-
-    Returns
-    -------
-    Facts
-        Glue name -> value (text, or a number the prose formats).
+    Glue name -> value (text, or a number the prose formats), from the inputs in force.
     """
     ev, obs, sg = setup.evidence, setup.likelihood.revenue, setup.assumptions.signals
     subsumed = [e for e in ev.events if e.subsumed_by and not ev.is_signal(e)]

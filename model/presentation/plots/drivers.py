@@ -78,6 +78,11 @@ TORNADO_UNITS: dict[str, tuple[float, str]] = {
 """Scale and unit of each tornado output on its axis."""
 
 
+def _setting_line(a: plt.Axes, x: float, label: str) -> None:
+    """The dotted vertical line marking a setting on a sweep (the default, the flip point, the elicited value)."""
+    a.axvline(x, color=NEUTRAL["ink"], ls=":", lw=1.5, label=label)
+
+
 @_styled
 def tornado_chart_one(
     t: Tornado,
@@ -125,7 +130,7 @@ def sweep_chart(
     a = ax[0, 0]
     for i, s in enumerate(SCENARIOS):
         a.plot(grid, probs[:, i], color=SCENARIO_COLORS[s], lw=2, label=s)
-    a.axvline(default, color=NEUTRAL["ink"], ls=":", lw=1.5, label=f"default ({default:.3g})")
+    _setting_line(a, default, f"default ({default:.3g})")
     if log_x:
         a.set_xscale("log")
         a.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
@@ -211,13 +216,7 @@ def call_weight_chart(sweep: xr.Dataset, basis: CallBasis, ax: object = None) ->
             label=s,
         )
     if basis.weight_flip is not None:
-        a.axvline(
-            basis.weight_flip,
-            color=NEUTRAL["ink"],
-            ls=":",
-            lw=1.5,
-            label=f"the call flips (w = {sig(basis.weight_flip)})",
-        )
+        _setting_line(a, basis.weight_flip, f"the call flips (w = {sig(basis.weight_flip)})")
     a.set(
         xlabel="tempering weight w (1 = every news item independent)",
         ylabel="probability (%)",
@@ -244,13 +243,7 @@ def call_ratio_chart(basis: CallBasis, ax: object = None) -> Figure:
         lw=2,
         label=f"P({basis.leader})",
     )
-    a.axvline(
-        basis.datum_factor,
-        color=NEUTRAL["ink"],
-        ls=":",
-        lw=1.5,
-        label=f"as elicited ({times_text(basis.datum_factor)})",
-    )
+    _setting_line(a, basis.datum_factor, f"as elicited ({times_text(basis.datum_factor)})")
     a.set_xscale("log")
     a.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{sig(v, 1)}×"))
     a.set(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -26,9 +26,6 @@ from .style import (
     _styled,
     _title,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @_styled

@@ -4,7 +4,7 @@ priors, the forecast as the news came in, and the model's graph.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Callable, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -30,9 +30,6 @@ from .style import (
     _styled,
     _title,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @_styled

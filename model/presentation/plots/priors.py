@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
@@ -24,9 +22,6 @@ from .style import (
     _styled,
     _title,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @_styled
