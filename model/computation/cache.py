@@ -121,11 +121,15 @@ def versions() -> dict[str, str]:
 
 
 def arithmetic() -> dict[str, str]:
-    """The BLAS library's kernel and thread count, and the SIMD paths NumPy dispatches to on this CPU.
+    """The BLAS libraries' kernels and thread counts, and the SIMD paths NumPy dispatches to on this CPU.
 
     MCMC draws and any BLAS-backed sum differ in the last bits between machines of one kind (an
     AVX-512 kernel on one, Haswell on another): a cache copied between them must miss, not carry
-    another machine's digits.
+    another machine's digits. SciPy's BLAS is loaded first, so the list is the same whether or not the
+    caller had imported SciPy (NumPy and SciPy each bring one): a process that asks before importing
+    SciPy gets the key of one that asks after. :func:`versions` keeps the first answer for the process;
+    the thread counts follow ``OPENBLAS_NUM_THREADS`` (or ``OMP_NUM_THREADS``) at its start, so
+    processes started with the same environment get the same key.
 
     Returns
     -------
@@ -135,6 +139,7 @@ def arithmetic() -> dict[str, str]:
     """
     out = {"blas": "unknown", "simd": "unknown"}
     try:
+        import scipy.linalg  # noqa: F401 - loads SciPy's own BLAS: listed whatever the caller imported first
         from threadpoolctl import threadpool_info
 
         blas = [

@@ -240,3 +240,17 @@ def test_the_key_follows_the_machines_arithmetic():
         assert run.returncode == 0, run.stderr
         keys.add(run.stdout.strip())
     assert len(keys) == 3
+
+
+def test_the_key_does_not_depend_on_what_the_process_imported_first():
+    """NumPy and SciPy each load a BLAS; a key computed before SciPy is imported must equal one computed after
+    (else a process that asks first, e.g. a kernel, misses the entries another process wrote).
+    """
+    first = "from model.computation import cache; print(cache.key('x', None, {}))"
+    after = "import scipy.linalg; from model.computation import cache; print(cache.key('x', None, {}))"
+    keys = []
+    for code in (first, after):
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        keys.append(run.stdout.strip())
+    assert keys[0] == keys[1]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from typing import Iterator
+
 import numpy as np
 import pytest
 
@@ -40,12 +44,39 @@ def test_the_backend_follows_the_environment(monkeypatch):
     assert parallel.backend(10, local_processes=False) == "dask"
 
 
+@contextlib.contextmanager
+def local_cluster(n_workers: int) -> Iterator[object]:
+    """A local Dask cluster of ``n_workers`` processes, one thread each; this process's environment restored after.
+
+    ``distributed`` sets ``OPENBLAS_NUM_THREADS=1`` (and ``OMP_``, ``MKL_NUM_THREADS``, ``PYTHONHASHSEED``) in the
+    environment of the process that starts a cluster. Left there, every later kernel and subprocess of the test
+    session (nbval's chapters) runs one BLAS thread: other result-cache keys than the session's own, so the chapters
+    recomputed what the unit tests had computed.
+    """
+    distributed = pytest.importorskip("distributed")
+    saved = dict(os.environ)
+    try:
+        with distributed.LocalCluster(
+            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as c:
+            yield c
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 @pytest.fixture(scope="module")
 def dask_cluster():
     """A local Dask cluster of two worker processes, one thread each."""
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+    with local_cluster(2) as c:
         yield c
+
+
+def test_a_cluster_leaves_the_environment_as_it_found_it():
+    before = dict(os.environ)
+    with local_cluster(1):
+        pass
+    assert dict(os.environ) == before
 
 
 def test_a_small_sbc_on_dask_equals_the_serial_run(setup, dask_cluster, monkeypatch):
