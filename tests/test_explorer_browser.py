@@ -277,7 +277,7 @@ def test_the_page_formats_numbers_as_model_report_does(context):
     """The page's formatting functions, run in Chromium, print what model.presentation.report prints at the policy's
     boundaries, rounding ties and random values.
     """
-    from test_explore import FORMAT_JS, format_values, python_formats
+    from computation.test_explore import FORMAT_JS, format_values, python_formats  # tests/computation/
 
     page, outside, errors = _open(context, EXPLORER, 1280)
     values = format_values()
