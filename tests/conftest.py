@@ -39,6 +39,7 @@ TIER_MARKERS: tuple[str, ...] = (
     "sbc",
     "ppc",
     "quadrature",
+    "preliz",
     "fuzz",
     "book",
 )
@@ -49,6 +50,7 @@ NEEDS_TEXT: dict[str, tuple[str, ...]] = {
     "subprocess": ("subprocess", "run_model(", "sys.executable", "Popen("),
     "mcmc": ("mcmc=True", "fit_mcmc(", "cached_fit(", "sbc_mcmc(", "compile_logp("),
     "quadrature": ("integrate.quad(",),
+    "preliz": ("import preliz",),
     "grid": ("cached_grid(", "explorer_grid("),
     "history": ("forecast_history(", "belief_over_time(", "retrospective("),
     "sbc": ("sbc_exact(",),
@@ -57,7 +59,7 @@ NEEDS_TEXT: dict[str, tuple[str, ...]] = {
 """Text in a test's own source (or a helper or fixture of its module it names) that shows what it needs: another
 process (the command line, a kernel, another interpreter), a PyMC fit, the explorer's grid, the forecast at every
 evidence date, a simulation-based calibration, the chapters' predictive checks, an adaptive-quadrature reference
-(scipy's ``integrate.quad``).
+(scipy's ``integrate.quad``), PreliZ's own fits as a reference (importing PreliZ takes seconds).
 """
 
 
